@@ -1,0 +1,33 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "gpumem/result.hpp"
+
+namespace gpumem {
+
+/// One accelerator model and the memory it exposes to programs.
+struct GpuSpec {
+  std::string_view id;          ///< stable id for links and the CLI, e.g. "h100-80gb"
+  std::string_view name;        ///< for people, e.g. "NVIDIA H100 80GB HBM3 (SXM)"
+  std::string_view vendor;      ///< "NVIDIA", "AMD", "Google"
+  std::uint64_t memoryBytes;    ///< bytes the runtime reports as total (cudaMemGetInfo)
+  std::string_view marketing;   ///< the capacity as sold, e.g. "80 GB"
+  std::string_view source;      ///< where memoryBytes comes from
+};
+
+/// Every GPU gpumem knows, in menu order.
+std::span<const GpuSpec> gpuCatalog();
+
+/// Looks a GPU up by id (case-insensitive). Fails with field "gpu" when unknown.
+Result<GpuSpec> findGpu(std::string_view id);
+
+/// The number of GPUs of `memoryBytes` each needed to hold `totalBytes` when the load
+/// splits evenly (the simple method's assumption): ceil(total / memory), at least 1.
+std::uint64_t gpusNeeded(double totalBytes, std::uint64_t memoryBytes);
+
+}  // namespace gpumem

@@ -1,0 +1,20 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+#include "gpumem/result.hpp"
+
+namespace gpumem {
+
+const char* errorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorCode::kOutOfRange:
+      return "out_of_range";
+    case ErrorCode::kUnsupported:
+      return "unsupported";
+    case ErrorCode::kParseError:
+      return "parse_error";
+  }
+  return "unknown";
+}
+
+}  // namespace gpumem

@@ -1,0 +1,158 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+#include "gpumem/simple_method.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "gpumem/format.hpp"
+#include "gpumem/parameter_count.hpp"
+#include "text.hpp"
+
+namespace gpumem {
+namespace {
+
+struct OptimizerStates {
+  double count;          ///< states per parameter
+  double bytesOverride;  ///< bytes per state, or 0 to use the weights' precision
+};
+
+OptimizerStates statesOf(SimpleOptimizer optimizer) {
+  switch (optimizer) {
+    case SimpleOptimizer::kAdamW:
+    case SimpleOptimizer::kAdam:
+      return {2, 0};
+    case SimpleOptimizer::kSgdMomentum:
+      return {1, 0};
+    case SimpleOptimizer::kSgd:
+      return {0, 0};
+    case SimpleOptimizer::kAdam8bit:
+      return {2, 1};
+  }
+  return {2, 0};
+}
+
+Result<bool> validate(const SimpleInput& in) {
+  if (!std::isfinite(in.parameters) || in.parameters < 1 || in.parameters > kMaxParameterCount) {
+    return makeError(ErrorCode::kOutOfRange, "params",
+                     "The parameter count must be between 1 and 1,000T.");
+  }
+  if (!std::isfinite(in.overheadFraction) || in.overheadFraction < 0 ||
+      in.overheadFraction > kMaxOverheadFraction) {
+    return makeError(ErrorCode::kOutOfRange, "overhead",
+                     "The overhead must be between 0% and 1000%.");
+  }
+  if (!(in.precision.bits >= 1 && in.precision.bits <= 32)) {
+    return makeError(ErrorCode::kOutOfRange, "precision", "Bits per value must be 1 to 32.");
+  }
+  if (in.task == Task::kTraining) {
+    if (!std::isfinite(in.batchSize) || in.batchSize < 1 || in.batchSize > 1e6) {
+      return makeError(ErrorCode::kOutOfRange, "batch", "The batch size must be 1 to 1,000,000.");
+    }
+    if (!std::isfinite(in.activationBytesPerSample) || in.activationBytesPerSample < 0 ||
+        in.activationBytesPerSample > 1e13) {
+      return makeError(ErrorCode::kOutOfRange, "activationPerSample",
+                       "Activation memory per sample must be 0 to 10 TB.");
+    }
+  }
+  return true;
+}
+
+std::string bytesPerValue(double bytes) { return formatNumber(bytes, 4) + " B"; }
+
+Breakdown inferenceBreakdown(const SimpleInput& in) {
+  const double weights = in.parameters * in.precision.bytes();
+  const double overhead = weights * in.overheadFraction;
+  Breakdown b;
+  b.components.push_back({"weights", "Weights", weights,
+                          formatCount(in.parameters) + " params × " +
+                              bytesPerValue(in.precision.bytes()) + " (" + in.precision.id +
+                              ") = " + formatBytes(weights)});
+  b.components.push_back({"overhead", "Overhead", overhead,
+                          formatBytes(weights) + " × " +
+                              formatNumber(in.overheadFraction * 100, 2) + "% = " +
+                              formatBytes(overhead)});
+  b.totalBytes = sumComponents(b.components);
+  return b;
+}
+
+Breakdown trainingBreakdown(const SimpleInput& in) {
+  const double bytes = in.precision.bytes();
+  const OptimizerStates states = statesOf(in.optimizer);
+  const double stateBytes = states.bytesOverride > 0 ? states.bytesOverride : bytes;
+  const double weights = in.parameters * bytes;
+  const double gradients = in.parameters * bytes;
+  const double optimizer = in.parameters * states.count * stateBytes;
+  const double activations = in.batchSize * in.activationBytesPerSample;
+  const double subtotal = weights + gradients + optimizer + activations;
+  const double margin = subtotal * in.overheadFraction;
+  const std::string p = formatCount(in.parameters) + " params";
+  Breakdown b;
+  b.components.push_back(
+      {"weights", "Weights", weights, p + " × " + bytesPerValue(bytes) + " = " + formatBytes(weights)});
+  b.components.push_back({"gradients", "Gradients", gradients,
+                          p + " × " + bytesPerValue(bytes) + " = " + formatBytes(gradients)});
+  b.components.push_back({"optimizer_states", "Optimizer states", optimizer,
+                          p + " × " + formatNumber(states.count) + " states (" +
+                              std::string(simpleOptimizerId(in.optimizer)) + ") × " +
+                              bytesPerValue(stateBytes) + " = " + formatBytes(optimizer)});
+  b.components.push_back({"activations", "Activations (allowance)", activations,
+                          formatNumber(in.batchSize) + " samples × " +
+                              formatBytes(in.activationBytesPerSample) + " = " +
+                              formatBytes(activations)});
+  b.components.push_back({"safety_margin", "Safety margin", margin,
+                          formatBytes(subtotal) + " × " +
+                              formatNumber(in.overheadFraction * 100, 2) + "% = " +
+                              formatBytes(margin)});
+  b.totalBytes = sumComponents(b.components);
+  return b;
+}
+
+}  // namespace
+
+Result<Task> parseTask(std::string_view input) {
+  const std::string s = text::lower(text::trim(input));
+  if (s == "inference" || s == "infer" || s == "serve") return Task::kInference;
+  if (s == "training" || s == "train") return Task::kTraining;
+  return makeError(ErrorCode::kInvalidArgument, "mode",
+                   "Unknown mode " + text::quote(input) + "; use inference or training.");
+}
+
+Result<SimpleOptimizer> parseSimpleOptimizer(std::string_view input) {
+  std::string s = text::lower(text::trim(input));
+  for (char& c : s) {
+    if (c == '_' || c == ' ') c = '-';
+  }
+  if (s == "adamw") return SimpleOptimizer::kAdamW;
+  if (s == "adam") return SimpleOptimizer::kAdam;
+  if (s == "sgd-momentum" || s == "momentum" || s == "sgdm") return SimpleOptimizer::kSgdMomentum;
+  if (s == "sgd") return SimpleOptimizer::kSgd;
+  if (s == "adam8bit" || s == "adamw8bit" || s == "adamw-8bit" || s == "adam-8bit" ||
+      s == "8bit-adam")
+    return SimpleOptimizer::kAdam8bit;
+  return makeError(ErrorCode::kInvalidArgument, "optimizer",
+                   "Unknown optimizer " + text::quote(input) +
+                       "; use adamw, adam, sgd-momentum, sgd or adam8bit.");
+}
+
+std::string_view simpleOptimizerId(SimpleOptimizer optimizer) {
+  switch (optimizer) {
+    case SimpleOptimizer::kAdamW:
+      return "adamw";
+    case SimpleOptimizer::kAdam:
+      return "adam";
+    case SimpleOptimizer::kSgdMomentum:
+      return "sgd-momentum";
+    case SimpleOptimizer::kSgd:
+      return "sgd";
+    case SimpleOptimizer::kAdam8bit:
+      return "adam8bit";
+  }
+  return "adamw";
+}
+
+Result<Breakdown> estimateSimple(const SimpleInput& input) {
+  if (auto valid = validate(input); !valid) return valid.error();
+  return input.task == Task::kInference ? inferenceBreakdown(input) : trainingBreakdown(input);
+}
+
+}  // namespace gpumem

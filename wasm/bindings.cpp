@@ -1,0 +1,179 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// The only file that knows about the browser: adapts the pure core to plain JS objects.
+// Every function takes a plain options object and returns a plain object; nothing
+// returned needs .delete(). Errors come back as {ok: false, error: {code, field, message}}.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cmath>
+#include <string>
+
+#include "gpumem/fit.hpp"
+#include "gpumem/gpu_catalog.hpp"
+#include "gpumem/parameter_count.hpp"
+#include "gpumem/precision.hpp"
+#include "gpumem/simple_method.hpp"
+
+namespace {
+
+using emscripten::val;
+using namespace gpumem;
+
+/// A string field of a JS object, or `fallback` when absent/undefined/null.
+std::string stringField(const val& object, const char* name, const std::string& fallback) {
+  if (!object.hasOwnProperty(name)) return fallback;
+  const val v = object[name];
+  if (v.isUndefined() || v.isNull()) return fallback;
+  if (v.isString()) return v.as<std::string>();
+  if (v.isNumber()) {
+    const double d = v.as<double>();
+    return std::isfinite(d) ? std::to_string(d) : std::string("NaN");
+  }
+  return "";
+}
+
+/// A numeric field of a JS object (numbers or numeric strings), or NaN when unreadable.
+double numberField(const val& object, const char* name, double fallback) {
+  if (!object.hasOwnProperty(name)) return fallback;
+  const val v = object[name];
+  if (v.isUndefined() || v.isNull()) return fallback;
+  if (v.isNumber()) return v.as<double>();
+  if (v.isString()) {
+    const std::string s = v.as<std::string>();
+    char* end = nullptr;
+    const double d = std::strtod(s.c_str(), &end);
+    return (end && *end == '\0' && !s.empty()) ? d : NAN;
+  }
+  return NAN;
+}
+
+val errorValue(const Error& error) {
+  val e = val::object();
+  e.set("code", std::string(errorCodeName(error.code)));
+  e.set("field", error.field);
+  e.set("message", error.message);
+  val out = val::object();
+  out.set("ok", false);
+  out.set("error", e);
+  return out;
+}
+
+val numberError(const char* field, const char* message) {
+  return errorValue(makeError(ErrorCode::kInvalidArgument, field, message));
+}
+
+val componentsValue(const Breakdown& breakdown) {
+  val list = val::array();
+  for (const Component& c : breakdown.components) {
+    val item = val::object();
+    item.set("name", c.name);
+    item.set("label", c.label);
+    item.set("bytes", c.bytes);
+    item.set("formula", c.formula);
+    list.call<void>("push", item);
+  }
+  return list;
+}
+
+val fitValue(const FitVerdict& fit, const GpuSpec& gpu) {
+  val f = val::object();
+  f.set("gpuId", std::string(gpu.id));
+  f.set("gpuName", std::string(gpu.name));
+  f.set("memoryBytes", static_cast<double>(gpu.memoryBytes));
+  f.set("gpuCount", static_cast<double>(fit.gpuCount));
+  f.set("gpusNeeded", static_cast<double>(fit.gpusNeeded));
+  f.set("fits", fit.fits);
+  f.set("capacityBytes", fit.capacityBytes);
+  f.set("headroomBytes", fit.headroomBytes);
+  return f;
+}
+
+/// estimateSimple({params, precision, overheadPercent, mode, optimizer, batch,
+///                 activationMBPerSample, gpu, gpuCount}) →
+/// {ok, totalBytes, components: [{name, label, bytes, formula}], fit: {...} | null}
+val estimateSimpleJs(val options) {
+  SimpleInput in;
+  const auto params = parseParameterCount(stringField(options, "params", ""));
+  if (!params) return errorValue(params.error());
+  in.parameters = *params;
+  const auto precision = parsePrecision(stringField(options, "precision", "bf16"));
+  if (!precision) return errorValue(precision.error());
+  in.precision = *precision;
+  const auto task = parseTask(stringField(options, "mode", "inference"));
+  if (!task) return errorValue(task.error());
+  in.task = *task;
+  const auto optimizer = parseSimpleOptimizer(stringField(options, "optimizer", "adamw"));
+  if (!optimizer) return errorValue(optimizer.error());
+  in.optimizer = *optimizer;
+  const double overheadPercent = numberField(options, "overheadPercent", 20);
+  if (std::isnan(overheadPercent)) return numberError("overhead", "The overhead must be a number.");
+  in.overheadFraction = overheadPercent / 100.0;
+  in.batchSize = numberField(options, "batch", 1);
+  if (std::isnan(in.batchSize)) return numberError("batch", "The batch size must be a number.");
+  const double perSampleMB = numberField(options, "activationMBPerSample", 50);
+  if (std::isnan(perSampleMB)) {
+    return numberError("activationPerSample", "Activation memory per sample must be a number.");
+  }
+  in.activationBytesPerSample = perSampleMB * 1e6;
+  const auto breakdown = estimateSimple(in);
+  if (!breakdown) return errorValue(breakdown.error());
+
+  val out = val::object();
+  out.set("ok", true);
+  out.set("totalBytes", breakdown->totalBytes);
+  out.set("components", componentsValue(*breakdown));
+  out.set("fit", val::null());
+  const std::string gpuId = stringField(options, "gpu", "");
+  if (!gpuId.empty()) {
+    const auto gpu = findGpu(gpuId);
+    if (!gpu) return errorValue(gpu.error());
+    const double count = numberField(options, "gpuCount", 1);
+    if (!(count >= 1 && count <= 100000) || count != std::floor(count)) {
+      return numberError("gpuCount", "The GPU count must be a whole number from 1 to 100,000.");
+    }
+    out.set("fit", fitValue(assessFit(breakdown->totalBytes, *gpu,
+                                      static_cast<std::uint64_t>(count)),
+                            *gpu));
+  }
+  return out;
+}
+
+/// gpus() → [{id, name, vendor, memoryBytes, marketing, source}]
+val gpusJs() {
+  val list = val::array();
+  for (const GpuSpec& g : gpuCatalog()) {
+    val item = val::object();
+    item.set("id", std::string(g.id));
+    item.set("name", std::string(g.name));
+    item.set("vendor", std::string(g.vendor));
+    item.set("memoryBytes", static_cast<double>(g.memoryBytes));
+    item.set("marketing", std::string(g.marketing));
+    item.set("source", std::string(g.source));
+    list.call<void>("push", item);
+  }
+  return list;
+}
+
+/// precisions() → [{id, label, bits}]
+val precisionsJs() {
+  val list = val::array();
+  for (const Precision& p : namedPrecisions()) {
+    val item = val::object();
+    item.set("id", p.id);
+    item.set("label", p.label);
+    item.set("bits", p.bits);
+    list.call<void>("push", item);
+  }
+  return list;
+}
+
+std::string versionJs() { return "0.1.0"; }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(gpumem) {
+  emscripten::function("estimateSimple", &estimateSimpleJs);
+  emscripten::function("gpus", &gpusJs);
+  emscripten::function("precisions", &precisionsJs);
+  emscripten::function("version", &versionJs);
+}
