@@ -10,7 +10,7 @@ WASM := build/wasm
 SITE := build/site
 export NODE_PATH := /usr/share/nodejs
 
-.PHONY: all native wasm site serve test test-native test-wasm test-js test-browser deps clean format
+.PHONY: all native wasm site serve test test-native test-sanitize test-wasm test-js test-browser clean format
 
 all: native site
 
@@ -39,11 +39,20 @@ serve: site
 	@tools/ensure-deps.sh browser
 	node tools/serve.mjs $(SITE) $(PORT)
 
-test: test-native test-wasm test-js test-browser
+test: test-native test-sanitize test-wasm test-js test-browser
 	@echo "make test: all suites passed"
 
 test-native: native
 	cd $(NATIVE) && ctest --output-on-failure -j$(JOBS)
+
+## test-sanitize: the native suite under AddressSanitizer and UndefinedBehaviorSanitizer
+test-sanitize:
+	@tools/ensure-deps.sh native sanitize
+	CXX=clang++-14 cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Debug -DGPUMEM_SANITIZE=ON \
+	  -DGPUMEM_CLI=ON >/dev/null
+	cmake --build build/sanitize -j$(JOBS)
+	cd build/sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j$(JOBS)
 
 test-wasm: wasm
 	cd $(WASM) && ctest --output-on-failure -j$(JOBS)
