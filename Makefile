@@ -10,7 +10,7 @@ WASM := build/wasm
 SITE := build/site
 export NODE_PATH := /usr/share/nodejs
 
-.PHONY: all native wasm site serve test test-native test-sanitize test-wasm test-js test-browser clean format
+.PHONY: all native wasm site serve test test-native test-sanitize fuzz-smoke test-wasm test-js test-browser clean format
 
 all: native site
 
@@ -39,7 +39,7 @@ serve: site
 	@tools/ensure-deps.sh browser
 	node tools/serve.mjs $(SITE) $(PORT)
 
-test: test-native test-sanitize test-wasm test-js test-browser
+test: test-native test-sanitize fuzz-smoke test-wasm test-js test-browser
 	@echo "make test: all suites passed"
 
 test-native: native
@@ -53,6 +53,15 @@ test-sanitize:
 	cmake --build build/sanitize -j$(JOBS)
 	cd build/sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j$(JOBS)
+
+## fuzz-smoke: each libFuzzer target for FUZZ_SECONDS (default 30) from its seed corpus
+FUZZ_SECONDS ?= 30
+fuzz-smoke:
+	@tools/ensure-deps.sh native sanitize
+	CXX=clang++-14 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGPUMEM_FUZZ=ON \
+	  -DGPUMEM_TESTS=OFF -DGPUMEM_CLI=OFF -DGPUMEM_SANITIZE=ON >/dev/null
+	cmake --build build/fuzz -j$(JOBS)
+	tools/fuzz-smoke.sh build/fuzz $(FUZZ_SECONDS)
 
 test-wasm: wasm
 	cd $(WASM) && ctest --output-on-failure -j$(JOBS)
