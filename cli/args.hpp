@@ -10,7 +10,7 @@
 namespace gpumem::cli {
 
 struct Args {
-  std::vector<std::string> positional;       ///< words that are not options
+  std::vector<std::string> positional;         ///< words that are not options
   std::map<std::string, std::string> options;  ///< "--key value" without the dashes
   std::vector<std::string> flags;              ///< "--flag" given alone
 

@@ -20,7 +20,8 @@ Result<double> numberOption(const Args& args, const std::string& name, double fa
   const char* end = text->data() + text->size();
   const auto [ptr, ec] = std::from_chars(text->data(), end, value);
   if (ec != std::errc() || ptr != end) {
-    return makeError(ErrorCode::kInvalidArgument, name, "Expected a number, got \"" + *text + "\".");
+    return makeError(ErrorCode::kInvalidArgument, name,
+                     "Expected a number, got \"" + *text + "\".");
   }
   return value;
 }

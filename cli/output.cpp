@@ -10,7 +10,7 @@
 namespace gpumem::cli {
 
 nlohmann::ordered_json estimateJson(const Breakdown& breakdown, const std::optional<GpuSpec>& gpu,
-                            const std::optional<FitVerdict>& fit) {
+                                    const std::optional<FitVerdict>& fit) {
   nlohmann::ordered_json components = nlohmann::ordered_json::array();
   for (const Component& c : breakdown.components) {
     components.push_back({{"name", c.name},
@@ -19,9 +19,9 @@ nlohmann::ordered_json estimateJson(const Breakdown& breakdown, const std::optio
                           {"formula", c.formula}});
   }
   nlohmann::ordered_json out = {{"totalBytes", std::llround(breakdown.totalBytes)},
-                        {"totalGB", toGB(breakdown.totalBytes)},
-                        {"totalGiB", toGiB(breakdown.totalBytes)},
-                        {"components", components}};
+                                {"totalGB", toGB(breakdown.totalBytes)},
+                                {"totalGiB", toGiB(breakdown.totalBytes)},
+                                {"components", components}};
   if (gpu && fit) {
     out["gpu"] = {{"id", gpu->id}, {"name", gpu->name}, {"memoryBytes", gpu->memoryBytes}};
     out["gpuCount"] = fit->gpuCount;
@@ -42,12 +42,12 @@ void printTable(const Breakdown& breakdown, const std::optional<GpuSpec>& gpu,
   std::printf("%-26s %12.3f %12.3f\n", "Total", toGB(breakdown.totalBytes),
               toGiB(breakdown.totalBytes));
   if (gpu && fit) {
-    std::printf("\nGPU: %.*s, %.2f GiB usable each. GPUs needed: %llu. %s on %llu (headroom %.2f GiB).\n",
-                static_cast<int>(gpu->name.size()), gpu->name.data(),
-                toGiB(static_cast<double>(gpu->memoryBytes)),
-                static_cast<unsigned long long>(fit->gpusNeeded),
-                fit->fits ? "Fits" : "Does not fit",
-                static_cast<unsigned long long>(fit->gpuCount), toGiB(fit->headroomBytes));
+    std::printf(
+        "\nGPU: %.*s, %.2f GiB usable each. GPUs needed: %llu. %s on %llu (headroom %.2f GiB).\n",
+        static_cast<int>(gpu->name.size()), gpu->name.data(),
+        toGiB(static_cast<double>(gpu->memoryBytes)),
+        static_cast<unsigned long long>(fit->gpusNeeded), fit->fits ? "Fits" : "Does not fit",
+        static_cast<unsigned long long>(fit->gpuCount), toGiB(fit->headroomBytes));
   }
 }
 
@@ -60,8 +60,8 @@ int reportError(const Error& error, bool json) {
                      .dump(2)
               << "\n";
   }
-  std::cerr << "gpumem: " << (error.field.empty() ? "" : "--" + error.field + ": ")
-            << error.message << "\n";
+  std::cerr << "gpumem: " << (error.field.empty() ? "" : "--" + error.field + ": ") << error.message
+            << "\n";
   return 2;
 }
 

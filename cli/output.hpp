@@ -15,7 +15,7 @@ namespace gpumem::cli {
 /// components [{name, label, bytes, formula}], and with a GPU: gpu, gpuCount,
 /// gpusNeeded, fits, headroomBytes.
 nlohmann::ordered_json estimateJson(const Breakdown& breakdown, const std::optional<GpuSpec>& gpu,
-                            const std::optional<FitVerdict>& fit);
+                                    const std::optional<FitVerdict>& fit);
 
 /// Prints the breakdown as an aligned table with GB and GiB columns.
 void printTable(const Breakdown& breakdown, const std::optional<GpuSpec>& gpu,

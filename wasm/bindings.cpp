@@ -131,9 +131,9 @@ val estimateSimpleJs(val options) {
     if (!(count >= 1 && count <= 100000) || count != std::floor(count)) {
       return numberError("gpuCount", "The GPU count must be a whole number from 1 to 100,000.");
     }
-    out.set("fit", fitValue(assessFit(breakdown->totalBytes, *gpu,
-                                      static_cast<std::uint64_t>(count)),
-                            *gpu));
+    out.set(
+        "fit",
+        fitValue(assessFit(breakdown->totalBytes, *gpu, static_cast<std::uint64_t>(count)), *gpu));
   }
   return out;
 }

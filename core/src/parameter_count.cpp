@@ -10,9 +10,7 @@
 namespace gpumem {
 namespace {
 
-Error paramsError(ErrorCode code, const std::string& why) {
-  return makeError(code, "params", why);
-}
+Error paramsError(ErrorCode code, const std::string& why) { return makeError(code, "params", why); }
 
 /// Decimal multiplier of a suffix such as "b", "billion", "m", "t"; 0 when unknown.
 double suffixMultiplier(std::string_view suffix) {
@@ -88,9 +86,8 @@ Result<double> parseParameterCount(std::string_view input) {
     return paramsError(ErrorCode::kOutOfRange, "The parameter count must be at least 1.");
   }
   if (count > kMaxParameterCount) {
-    return paramsError(ErrorCode::kOutOfRange,
-                       "The parameter count " + text::quote(s) +
-                           " is larger than 1,000T; check the unit.");
+    return paramsError(ErrorCode::kOutOfRange, "The parameter count " + text::quote(s) +
+                                                   " is larger than 1,000T; check the unit.");
   }
   return std::round(count);
 }

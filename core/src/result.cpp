@@ -13,6 +13,8 @@ const char* errorCodeName(ErrorCode code) {
       return "unsupported";
     case ErrorCode::kParseError:
       return "parse_error";
+    case ErrorCode::kNeedMoreData:
+      return "need_more_data";
   }
   return "unknown";
 }

@@ -69,8 +69,8 @@ Breakdown inferenceBreakdown(const SimpleInput& in) {
                               ") = " + formatBytes(weights)});
   b.components.push_back({"overhead", "Overhead", overhead,
                           formatBytes(weights) + " × " +
-                              formatNumber(in.overheadFraction * 100, 2) + "% = " +
-                              formatBytes(overhead)});
+                              formatNumber(in.overheadFraction * 100, 2) +
+                              "% = " + formatBytes(overhead)});
   b.totalBytes = sumComponents(b.components);
   return b;
 }
@@ -87,8 +87,8 @@ Breakdown trainingBreakdown(const SimpleInput& in) {
   const double margin = subtotal * in.overheadFraction;
   const std::string p = formatCount(in.parameters) + " params";
   Breakdown b;
-  b.components.push_back(
-      {"weights", "Weights", weights, p + " × " + bytesPerValue(bytes) + " = " + formatBytes(weights)});
+  b.components.push_back({"weights", "Weights", weights,
+                          p + " × " + bytesPerValue(bytes) + " = " + formatBytes(weights)});
   b.components.push_back({"gradients", "Gradients", gradients,
                           p + " × " + bytesPerValue(bytes) + " = " + formatBytes(gradients)});
   b.components.push_back({"optimizer_states", "Optimizer states", optimizer,
@@ -101,8 +101,8 @@ Breakdown trainingBreakdown(const SimpleInput& in) {
                               formatBytes(activations)});
   b.components.push_back({"safety_margin", "Safety margin", margin,
                           formatBytes(subtotal) + " × " +
-                              formatNumber(in.overheadFraction * 100, 2) + "% = " +
-                              formatBytes(margin)});
+                              formatNumber(in.overheadFraction * 100, 2) +
+                              "% = " + formatBytes(margin)});
   b.totalBytes = sumComponents(b.components);
   return b;
 }

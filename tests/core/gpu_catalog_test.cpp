@@ -1,10 +1,11 @@
 // The GPU catalog: required devices present, memory in real bytes, lookups.
+#include "gpumem/gpu_catalog.hpp"
+
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
 
-#include "gpumem/gpu_catalog.hpp"
 #include "gpumem/units.hpp"
 
 using namespace gpumem;

@@ -1,14 +1,14 @@
 // Precision names and arbitrary bit widths.
-#include <gtest/gtest.h>
-
 #include "gpumem/precision.hpp"
+
+#include <gtest/gtest.h>
 
 using gpumem::parsePrecision;
 
 TEST(Precision, NamedFormatsHaveTheirStorageWidth) {
   const std::pair<const char*, double> cases[] = {
-      {"fp32", 32}, {"tf32", 32}, {"fp16", 16}, {"BF16", 16}, {"fp8", 8}, {"fp8_e5m2", 8},
-      {"fp8-e4m3", 8}, {"int8", 8}, {"int4", 4}, {"nf4", 4}};
+      {"fp32", 32},    {"tf32", 32},    {"fp16", 16}, {"BF16", 16}, {"fp8", 8},
+      {"fp8_e5m2", 8}, {"fp8-e4m3", 8}, {"int8", 8},  {"int4", 4},  {"nf4", 4}};
   for (const auto& [name, bits] : cases) {
     const auto p = parsePrecision(name);
     ASSERT_TRUE(p.ok()) << name;

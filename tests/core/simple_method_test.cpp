@@ -1,10 +1,11 @@
 // The seeds' worked examples, reproduced by the simple method. Where a seed's arithmetic
 // is wrong, the test states the right number and why.
+#include "gpumem/simple_method.hpp"
+
 #include <gtest/gtest.h>
 
 #include "gpumem/fit.hpp"
 #include "gpumem/gpu_catalog.hpp"
-#include "gpumem/simple_method.hpp"
 #include "gpumem/units.hpp"
 
 namespace {
@@ -122,12 +123,12 @@ TEST(SimpleTraining, ThirteenBillionFp32AdamWHas208GBOfModelStates) {
 
 TEST(SimpleTraining, OptimizerStatesPerParameter) {
   EXPECT_NEAR(component(train(1e9, "fp32", SimpleOptimizer::kAdam), "optimizer_states"), 8e9, 1);
-  EXPECT_NEAR(component(train(1e9, "fp32", SimpleOptimizer::kSgdMomentum), "optimizer_states"),
-              4e9, 1);
+  EXPECT_NEAR(component(train(1e9, "fp32", SimpleOptimizer::kSgdMomentum), "optimizer_states"), 4e9,
+              1);
   EXPECT_NEAR(component(train(1e9, "fp32", SimpleOptimizer::kSgd), "optimizer_states"), 0, 1);
   // 8-bit Adam keeps two one-byte states whatever the weights' precision.
-  EXPECT_NEAR(component(train(1e9, "bf16", SimpleOptimizer::kAdam8bit), "optimizer_states"),
-              2e9, 1);
+  EXPECT_NEAR(component(train(1e9, "bf16", SimpleOptimizer::kAdam8bit), "optimizer_states"), 2e9,
+              1);
 }
 
 TEST(SimpleTraining, ActivationAllowanceScalesWithBatch) {

@@ -9,11 +9,11 @@ namespace gpumem {
 
 /// Whether an estimate fits on `gpuCount` GPUs of one type, assuming it splits evenly.
 struct FitVerdict {
-  std::uint64_t gpusNeeded = 1;   ///< ceil(total / memory per GPU)
-  std::uint64_t gpuCount = 1;     ///< the count the user chose
-  bool fits = false;              ///< gpusNeeded <= gpuCount
-  double capacityBytes = 0;       ///< gpuCount × memory per GPU
-  double headroomBytes = 0;       ///< capacity − total (negative when it does not fit)
+  std::uint64_t gpusNeeded = 1;  ///< ceil(total / memory per GPU)
+  std::uint64_t gpuCount = 1;    ///< the count the user chose
+  bool fits = false;             ///< gpusNeeded <= gpuCount
+  double capacityBytes = 0;      ///< gpuCount × memory per GPU
+  double headroomBytes = 0;      ///< capacity − total (negative when it does not fit)
 };
 
 /// Checks `totalBytes` (the whole job, all GPUs together) against `gpuCount` GPUs of

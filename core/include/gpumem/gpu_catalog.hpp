@@ -12,12 +12,12 @@ namespace gpumem {
 
 /// One accelerator model and the memory it exposes to programs.
 struct GpuSpec {
-  std::string_view id;          ///< stable id for links and the CLI, e.g. "h100-80gb"
-  std::string_view name;        ///< for people, e.g. "NVIDIA H100 80GB HBM3 (SXM)"
-  std::string_view vendor;      ///< "NVIDIA", "AMD", "Google"
-  std::uint64_t memoryBytes;    ///< bytes the runtime reports as total (cudaMemGetInfo)
-  std::string_view marketing;   ///< the capacity as sold, e.g. "80 GB"
-  std::string_view source;      ///< where memoryBytes comes from
+  std::string_view id;         ///< stable id for links and the CLI, e.g. "h100-80gb"
+  std::string_view name;       ///< for people, e.g. "NVIDIA H100 80GB HBM3 (SXM)"
+  std::string_view vendor;     ///< "NVIDIA", "AMD", "Google"
+  std::uint64_t memoryBytes;   ///< bytes the runtime reports as total (cudaMemGetInfo)
+  std::string_view marketing;  ///< the capacity as sold, e.g. "80 GB"
+  std::string_view source;     ///< where memoryBytes comes from
 };
 
 /// Every GPU gpumem knows, in menu order.

@@ -11,9 +11,9 @@ namespace gpumem {
 
 /// A number format for stored values: its identifier and bits per value.
 struct Precision {
-  std::string id;       ///< canonical id, e.g. "bf16", "fp8_e4m3", "int4", "bits5"
-  std::string label;    ///< for people, e.g. "BF16 (bfloat16, 2 bytes)"
-  double bits = 16.0;   ///< storage bits per value (tf32 is stored in 32 bits)
+  std::string id;      ///< canonical id, e.g. "bf16", "fp8_e4m3", "int4", "bits5"
+  std::string label;   ///< for people, e.g. "BF16 (bfloat16, 2 bytes)"
+  double bits = 16.0;  ///< storage bits per value (tf32 is stored in 32 bits)
 
   double bytes() const { return bits / 8.0; }
 };

@@ -14,6 +14,7 @@ enum class ErrorCode {
   kOutOfRange,       ///< a number outside the range the estimator accepts
   kUnsupported,      ///< well-formed but not something the estimator models
   kParseError,       ///< a document (JSON, file header) that cannot be read
+  kNeedMoreData,     ///< a file header continues past the bytes given; read more
 };
 
 /// The short name of an error code, e.g. "invalid_argument".
@@ -30,8 +31,8 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Error error) : state_(std::move(error)) {}      // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   explicit operator bool() const { return ok(); }

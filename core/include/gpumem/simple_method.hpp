@@ -32,7 +32,7 @@ struct SimpleInput {
   double overheadFraction = 0.2;  ///< inference overhead or training safety margin
   Task task = Task::kInference;
   SimpleOptimizer optimizer = SimpleOptimizer::kAdamW;
-  double batchSize = 1;                  ///< training: samples per step
+  double batchSize = 1;                    ///< training: samples per step
   double activationBytesPerSample = 50e6;  ///< training: the seeds' 50 MB per sample
 };
 
