@@ -6,12 +6,16 @@
 #include <emscripten/val.h>
 
 #include <cmath>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "gpumem/fit.hpp"
+#include "gpumem/gguf_header.hpp"
 #include "gpumem/gpu_catalog.hpp"
 #include "gpumem/parameter_count.hpp"
 #include "gpumem/precision.hpp"
+#include "gpumem/safetensors_header.hpp"
 #include "gpumem/simple_method.hpp"
 
 namespace {
@@ -169,6 +173,69 @@ val precisionsJs() {
 
 std::string versionJs() { return "0.1.0"; }
 
+/// A tensor inventory as {ok, format, totalElements, totalBytes, headerBytes,
+/// metadata: {key: value}, tensors: [{name, dtype, shape, bytes}]}.
+val inventoryValue(const TensorInventory& inventory) {
+  val out = val::object();
+  out.set("ok", true);
+  out.set("format", inventory.format);
+  out.set("totalElements", inventory.totalElements);
+  out.set("totalBytes", inventory.totalBytes);
+  out.set("headerBytes", static_cast<double>(inventory.headerBytes));
+  val metadata = val::object();
+  for (const auto& [key, value] : inventory.metadata) metadata.set(key, value);
+  out.set("metadata", metadata);
+  val tensors = val::array();
+  for (const TensorInfo& t : inventory.tensors) {
+    val item = val::object();
+    item.set("name", t.name);
+    item.set("dtype", t.dtype);
+    val shape = val::array();
+    for (std::uint64_t d : t.shape) shape.call<void>("push", static_cast<double>(d));
+    item.set("shape", shape);
+    item.set("bytes", t.bytes);
+    tensors.call<void>("push", item);
+  }
+  out.set("tensors", tensors);
+  return out;
+}
+
+std::vector<std::uint8_t> bytesOf(const val& uint8Array) {
+  return emscripten::convertJSArrayToNumberVector<std::uint8_t>(uint8Array);
+}
+
+/// readGgufHeader(Uint8Array prefix, fileSize) → inventory, or an error whose code is
+/// "need_more_data" when the header runs past the prefix (read a longer slice).
+val readGgufHeaderJs(val prefix, double fileSize) {
+  const auto bytes = bytesOf(prefix);
+  const auto inventory = readGgufHeader(bytes, static_cast<std::uint64_t>(fileSize));
+  return inventory ? inventoryValue(*inventory) : errorValue(inventory.error());
+}
+
+/// safetensorsHeaderSpan(Uint8Array first8, fileSize) → {ok, bytes}: how much to read.
+val safetensorsHeaderSpanJs(val first8, double fileSize) {
+  const auto bytes = bytesOf(first8);
+  const auto span = safetensorsHeaderSpan(bytes, static_cast<std::uint64_t>(fileSize));
+  if (!span) return errorValue(span.error());
+  val out = val::object();
+  out.set("ok", true);
+  out.set("bytes", static_cast<double>(*span));
+  return out;
+}
+
+/// readSafetensorsHeader(Uint8Array prefix, fileSize) → inventory or error.
+val readSafetensorsHeaderJs(val prefix, double fileSize) {
+  const auto bytes = bytesOf(prefix);
+  const auto inventory = readSafetensorsHeader(bytes, static_cast<std::uint64_t>(fileSize));
+  return inventory ? inventoryValue(*inventory) : errorValue(inventory.error());
+}
+
+/// readSafetensorsIndex(text) → inventory (totalBytes from metadata.total_size) or error.
+val readSafetensorsIndexJs(std::string text) {
+  const auto inventory = readSafetensorsIndex(text);
+  return inventory ? inventoryValue(*inventory) : errorValue(inventory.error());
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(gpumem) {
@@ -176,4 +243,8 @@ EMSCRIPTEN_BINDINGS(gpumem) {
   emscripten::function("gpus", &gpusJs);
   emscripten::function("precisions", &precisionsJs);
   emscripten::function("version", &versionJs);
+  emscripten::function("readGgufHeader", &readGgufHeaderJs);
+  emscripten::function("safetensorsHeaderSpan", &safetensorsHeaderSpanJs);
+  emscripten::function("readSafetensorsHeader", &readSafetensorsHeaderJs);
+  emscripten::function("readSafetensorsIndex", &readSafetensorsIndexJs);
 }
