@@ -11,11 +11,13 @@
 #include <vector>
 
 #include "gpumem/fit.hpp"
+#include "gpumem/format.hpp"
 #include "gpumem/gguf_header.hpp"
 #include "gpumem/gpu_catalog.hpp"
 #include "gpumem/parameter_count.hpp"
 #include "gpumem/precision.hpp"
 #include "gpumem/safetensors_header.hpp"
+#include "gpumem/scenario_link.hpp"
 #include "gpumem/simple_method.hpp"
 
 namespace {
@@ -31,7 +33,7 @@ std::string stringField(const val& object, const char* name, const std::string& 
   if (v.isString()) return v.as<std::string>();
   if (v.isNumber()) {
     const double d = v.as<double>();
-    return std::isfinite(d) ? std::to_string(d) : std::string("NaN");
+    return std::isfinite(d) ? formatNumber(d, 6) : std::string("NaN");
   }
   return "";
 }
@@ -238,6 +240,33 @@ val readSafetensorsIndexJs(std::string text) {
 
 }  // namespace
 
+/// decodeLink(location.hash) → {ok, values: {key: value}, ignored: [keys]} with every
+/// value validated, or {ok: false, error: {field, message}} naming the page field.
+val decodeLinkJs(std::string fragment) {
+  const auto link = decodeScenarioLink(fragment);
+  if (!link) return errorValue(link.error());
+  val values = val::object();
+  for (const auto& [key, value] : link->values) values.set(key, value);
+  val ignored = val::array();
+  for (const std::string& key : link->ignored) ignored.call<void>("push", key);
+  val out = val::object();
+  out.set("ok", true);
+  out.set("values", values);
+  out.set("ignored", ignored);
+  return out;
+}
+
+/// encodeLink({key: value, ...}) → "k=v&k=v" (percent-escaped, schema order).
+std::string encodeLinkJs(val values) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const LinkField& field : scenarioLinkSchema()) {
+    const std::string key(field.key);
+    const std::string value = stringField(values, key.c_str(), "");
+    if (!value.empty()) pairs.emplace_back(key, value);
+  }
+  return encodeScenarioLink(pairs);
+}
+
 EMSCRIPTEN_BINDINGS(gpumem) {
   emscripten::function("estimateSimple", &estimateSimpleJs);
   emscripten::function("gpus", &gpusJs);
@@ -247,4 +276,6 @@ EMSCRIPTEN_BINDINGS(gpumem) {
   emscripten::function("safetensorsHeaderSpan", &safetensorsHeaderSpanJs);
   emscripten::function("readSafetensorsHeader", &readSafetensorsHeaderJs);
   emscripten::function("readSafetensorsIndex", &readSafetensorsIndexJs);
+  emscripten::function("decodeLink", &decodeLinkJs);
+  emscripten::function("encodeLink", &encodeLinkJs);
 }
