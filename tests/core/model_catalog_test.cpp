@@ -1,12 +1,18 @@
-// The model catalog: enough popular models, sourced entries, lookups by id.
+// The model catalog: enough popular models, sourced entries, parameter counts that match the
+// officially stated ones, lookups by id.
 #include "gpumem/model_catalog.hpp"
 
 #include <gtest/gtest.h>
 
-#include <cctype>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
+
+#include "gpumem/model_config.hpp"
+#include "gpumem/model_parameters.hpp"
 
 using namespace gpumem;
 
@@ -101,4 +107,42 @@ TEST(ModelCatalog, EmptyIdIsAnError) {
   const auto empty = findCatalogModel("   ");
   ASSERT_FALSE(empty.ok());
   EXPECT_EQ(empty.error().field, "model");
+}
+
+TEST(ModelCatalog, EveryConfigParsesAndCountsWithinHalfAPercentOfTheOfficialCount) {
+  for (const CatalogModel& m : catalogOrDie()) {
+    const auto arch = parseModelConfig(m.configJson);
+    ASSERT_TRUE(arch.ok()) << m.id << ": " << arch.error().message;
+    const double counted = static_cast<double>(countModelParameters(*arch).total);
+    EXPECT_NEAR(counted, m.officialParams, 0.005 * m.officialParams)
+        << m.id << ": counted " << counted << ", stated " << m.officialParams << " ("
+        << m.officialParamsSource << ")";
+  }
+}
+
+// The calibration set measured the real checkpoints of a dozen catalog models; their catalog
+// configs must count exactly what PyTorch counted when it loaded them.
+TEST(ModelCatalog, CountsEqualTheParametersMeasuredOnRealCheckpoints) {
+  std::ifstream file(std::string(GPUMEM_TEST_DATA_DIR) + "/calibration.jsonl");
+  ASSERT_TRUE(file.good());
+  std::map<std::string, double> measured;
+  std::string line;
+  while (std::getline(file, line)) {
+    const auto row = nlohmann::json::parse(line, nullptr, false);
+    if (row.is_discarded() || !row.contains("case") || !row.contains("result")) continue;
+    const auto& c = row["case"];
+    const auto& r = row["result"];
+    if (!c.contains("kind") || c["kind"] != "infer" || !r.contains("params")) continue;
+    measured[c["model"].get<std::string>()] = r["params"].get<double>();
+  }
+  int compared = 0;
+  for (const auto& [id, params] : measured) {
+    const auto model = findCatalogModel(id);
+    if (!model.ok()) continue;
+    const auto arch = parseModelConfig(model->configJson);
+    ASSERT_TRUE(arch.ok()) << id << ": " << arch.error().message;
+    EXPECT_EQ(static_cast<double>(countModelParameters(*arch).total), params) << id;
+    ++compared;
+  }
+  EXPECT_GE(compared, 12);
 }

@@ -1,0 +1,98 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// A decoder-only transformer described in the terms memory estimation needs: the shapes that
+// fix the parameter count, the KV cache, the activations and the training states.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gpumem {
+
+/// The normalisation layer of an architecture.
+enum class NormKind {
+  kRmsNorm,    ///< RMSNorm: one weight vector (Llama, Qwen, Mistral, Gemma, Phi-3, OLMo 2)
+  kLayerNorm,  ///< LayerNorm: weight, and a bias when normHasBias (GPT-2, GPT-NeoX, Falcon)
+  kNonParametricLayerNorm,  ///< LayerNorm without learned parameters (OLMo 1)
+};
+
+/// The feed-forward block of one expert or dense layer.
+enum class MlpKind {
+  kGated,  ///< act(x·W_gate) ⊙ (x·W_up) · W_down: 3 matrices (SwiGLU, GeGLU)
+  kPlain,  ///< act(x·W_in) · W_out: 2 matrices (GPT-2, GPT-NeoX, Falcon)
+};
+
+/// Per-head normalisation of queries and keys inside attention.
+enum class QkNormKind {
+  kNone,
+  kPerHead,  ///< one head_dim-sized weight for q and one for k (Qwen3, Gemma 3)
+  kFull,     ///< q_norm over heads×head_dim, k_norm over kv_heads×head_dim (OLMo 2, OLMoE)
+};
+
+/// Multi-head latent attention (DeepSeek V2/V3): queries and keys/values go through
+/// low-rank latents; the KV cache holds one latent of kvLoraRank + qkRopeHeadDim per token.
+struct MlaShape {
+  std::int64_t qLoraRank = 0;  ///< 0: queries projected directly from the hidden state
+  std::int64_t kvLoraRank = 0;
+  std::int64_t qkNopeHeadDim = 0;
+  std::int64_t qkRopeHeadDim = 0;
+  std::int64_t vHeadDim = 0;
+};
+
+/// Mixture of experts. Every expert is held in memory; expertsPerToken are active per token.
+struct MoeShape {
+  std::int64_t numExperts = 0;  ///< routed experts per MoE layer; 0 = dense model
+  std::int64_t expertsPerToken = 0;
+  std::int64_t expertIntermediateSize = 0;        ///< hidden width of one routed expert
+  std::int64_t numSharedExperts = 0;              ///< experts every token goes through
+  std::int64_t sharedExpertIntermediateSize = 0;  ///< width of one shared expert
+  bool sharedExpertGate = false;  ///< a hidden→1 sigmoid gate on the shared expert (Qwen2-MoE)
+  bool routerBias = false;        ///< the router's linear layer has a bias (gpt-oss)
+  bool expertBias = false;        ///< expert projections carry biases (gpt-oss)
+  std::int64_t denseLayers = 0;   ///< layers whose MLP is dense (DeepSeek's first_k_dense_replace)
+};
+
+/// The architecture of a decoder-only transformer, as read from a Hugging Face config.json.
+/// Counts are int64 so that wasm32 (32-bit size_t) holds them exactly.
+struct ModelArchitecture {
+  std::string modelType;  ///< config.json model_type, e.g. "llama"
+  std::int64_t hiddenSize = 0;
+  std::int64_t numLayers = 0;
+  std::int64_t numHeads = 0;          ///< query heads
+  std::int64_t numKvHeads = 0;        ///< key/value heads (grouped/multi-query attention)
+  std::int64_t headDim = 0;           ///< explicit head_dim, else hidden / heads
+  std::int64_t intermediateSize = 0;  ///< dense MLP width
+  std::int64_t vocabSize = 0;
+  std::int64_t maxPositions = 0;   ///< max_position_embeddings (0 when not given)
+  bool tieWordEmbeddings = false;  ///< the output head shares the input embedding matrix
+
+  MlpKind mlpKind = MlpKind::kGated;
+  std::string hiddenAct = "silu";
+  NormKind normKind = NormKind::kRmsNorm;
+  bool normHasBias = false;
+  std::int64_t normsPerLayer = 2;  ///< hidden-sized norms per layer (Gemma 2/3: 4)
+  bool finalNorm = true;           ///< a norm after the last layer
+  QkNormKind qkNorm = QkNormKind::kNone;
+
+  bool qkvBias = false;               ///< q, k, v projections have biases (Qwen2, GPT-2)
+  bool oBias = false;                 ///< the attention output projection has a bias
+  bool mlpBias = false;               ///< dense MLP projections have biases
+  bool attentionSinks = false;        ///< one learned sink logit per head per layer (gpt-oss)
+  std::int64_t learnedPositions = 0;  ///< rows of a learned position table (GPT-2); 0 = RoPE
+  bool parallelAttention = false;     ///< attention and MLP read the same norm (Falcon, GPT-J)
+
+  MoeShape moe;
+  bool hasMla = false;
+  MlaShape mla;
+
+  std::int64_t slidingWindow = 0;   ///< tokens a sliding-window layer sees; 0 = none
+  std::vector<bool> slidingLayers;  ///< per layer: true when it uses the sliding window
+
+  bool isMoe() const { return moe.numExperts > 0; }
+  /// Number of layers whose attention is limited to the sliding window.
+  std::int64_t slidingLayerCount() const;
+  /// Query width: heads × head_dim (MLA: heads × (nope + rope)).
+  std::int64_t queryWidth() const;
+};
+
+}  // namespace gpumem

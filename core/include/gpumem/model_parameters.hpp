@@ -1,0 +1,31 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// Exact parameter counts from the architecture, part by part.
+#pragma once
+
+#include "gpumem/model_architecture.hpp"
+
+namespace gpumem {
+
+/// Parameters of a model by part. Tied weights are counted once (in `embedding`).
+struct ModelParameters {
+  double total = 0;          ///< every unique parameter
+  double embedding = 0;      ///< token embedding (+ learned position table)
+  double outputHead = 0;     ///< lm_head; 0 when tied to the embedding
+  double attention = 0;      ///< q, k, v, o projections (+ biases, q/k norms, MLA latents, sinks)
+  double mlp = 0;            ///< dense MLP layers
+  double experts = 0;        ///< routed + shared experts of MoE layers (all held in memory)
+  double router = 0;         ///< MoE routers and shared-expert gates
+  double norms = 0;          ///< layer norms and the final norm
+  double activeExperts = 0;  ///< expert parameters one token passes through (for FLOPs)
+  double perLayerAttention = 0;  ///< attention parameters of one layer
+};
+
+/// Counts the parameters of `arch` the way PyTorch's model.parameters() does for the
+/// Hugging Face implementation of its model_type: embeddings vocab × hidden (+ positions ×
+/// hidden for GPT-2), per layer q (hidden × heads × head_dim), k and v (hidden × kv_heads ×
+/// head_dim), o (heads × head_dim × hidden), biases where the architecture has them, MLP
+/// 3 × hidden × intermediate (gated) or 2 × (plain), every MoE expert, MLA down/up
+/// projections with their latent norms, norms (weight, + bias for LayerNorm).
+ModelParameters countModelParameters(const ModelArchitecture& arch);
+
+}  // namespace gpumem
