@@ -57,9 +57,10 @@ Result<SimpleInput> simpleInputFrom(const Args& args) {
 int runEstimate(const Args& args) {
   const bool json = args.hasFlag("json");
   const std::string method = args.getOr("method", "simple");
+  if (method == "arch") return runEstimateArch(args);
   if (method != "simple") {
     return reportError(makeError(ErrorCode::kInvalidArgument, "method",
-                                 "Unknown method \"" + method + "\"; use simple."),
+                                 "Unknown method \"" + method + "\"; use simple or arch."),
                        json);
   }
   const auto input = simpleInputFrom(args);

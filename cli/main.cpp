@@ -13,6 +13,9 @@ constexpr const char* kUsage = R"(gpumem — how much GPU memory a model needs
 usage:
   gpumem estimate --params 70B --precision fp16 [--overhead 20] [--gpu h100-80gb --gpus 2] [--json]
   gpumem estimate --params 7B --precision bf16 --mode training --optimizer adamw [--batch 8] [--activation-mb 50]
+  gpumem estimate --method arch --model llama-3.1-8b [--config config.json] [--dtype bf16] [--kv-dtype fp8]
+                  [--batch 1] [--prompt 512] [--generate 16] [--attn sdpa|eager|flash] [--gpu ID --gpus N]
+  gpumem validate FILE.jsonl --configs DIR   score the estimators on measured cases
   gpumem gpus [--json]          the GPU catalog (memory as the runtime reports it)
   gpumem precisions [--json]    the named precisions
   gpumem version
@@ -35,6 +38,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "estimate") return runEstimate(args);
+  if (command == "validate") return runValidate(args);
   if (command == "gpus") return runGpus(args);
   if (command == "precisions") return runPrecisions(args);
   std::fprintf(stderr, "gpumem: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);

@@ -14,6 +14,10 @@
 #include "gpumem/format.hpp"
 #include "gpumem/gguf_header.hpp"
 #include "gpumem/gpu_catalog.hpp"
+#include "gpumem/inference.hpp"
+#include "gpumem/model_catalog.hpp"
+#include "gpumem/model_config.hpp"
+#include "gpumem/model_parameters.hpp"
 #include "gpumem/parameter_count.hpp"
 #include "gpumem/precision.hpp"
 #include "gpumem/safetensors_header.hpp"
@@ -267,6 +271,114 @@ std::string encodeLinkJs(val values) {
   return encodeScenarioLink(pairs);
 }
 
+/// The config.json text of `options.configJson`, else of catalog model `options.modelId`.
+Result<std::string> configTextFrom(const val& options) {
+  const std::string text = stringField(options, "configJson", "");
+  if (!text.empty()) return text;
+  const std::string id = stringField(options, "modelId", "");
+  if (id.empty()) {
+    return makeError(ErrorCode::kInvalidArgument, "config",
+                     "Choose a model or paste its config.json.");
+  }
+  const auto model = findCatalogModel(id);
+  if (!model) return model.error();
+  return model->configJson;
+}
+
+/// A whole-number field; NaN when not a whole number.
+double wholeField(const val& options, const char* name, double fallback) {
+  const double value = numberField(options, name, fallback);
+  return value == std::floor(value) ? value : NAN;
+}
+
+/// estimateInference({configJson | modelId, dtype, kvDtype, batch, prompt, generate, attn,
+///                    gpu, gpuCount}) → the shape of estimateSimple.
+val estimateInferenceJs(val options) {
+  const auto text = configTextFrom(options);
+  if (!text) return errorValue(text.error());
+  const auto arch = parseModelConfig(*text);
+  if (!arch) return errorValue(arch.error());
+  InferenceOptions in;
+  const auto weights = parsePrecision(stringField(options, "dtype", "bf16"));
+  if (!weights) return errorValue(weights.error());
+  in.weightBytesPerParameter = weights->bytes();
+  in.activationBytesPerValue = weights->bytes() >= 2 ? weights->bytes() : 2;
+  in.kvBytesPerValue = in.activationBytesPerValue;
+  const std::string kvDtype = stringField(options, "kvDtype", "");
+  if (!kvDtype.empty()) {
+    const auto kv = parsePrecision(kvDtype);
+    if (!kv) return errorValue(makeError(kv.error().code, "kvDtype", kv.error().message));
+    in.kvBytesPerValue = kv->bytes();
+  }
+  const double batch = wholeField(options, "batch", 1);
+  const double prompt = wholeField(options, "prompt", 512);
+  const double generate = wholeField(options, "generate", 16);
+  if (!(batch >= 1 && batch <= static_cast<double>(kMaxBatch))) {
+    return numberError("batch", "The batch must be a whole number from 1 to 1048576.");
+  }
+  if (!(prompt >= 1 && prompt <= static_cast<double>(kMaxTokens))) {
+    return numberError("prompt", "The prompt length must be a whole number of tokens.");
+  }
+  if (!(generate >= 0 && generate <= static_cast<double>(kMaxTokens))) {
+    return numberError("generate", "Generated tokens must be a whole number.");
+  }
+  in.batch = static_cast<std::int64_t>(batch);
+  in.promptTokens = static_cast<std::int64_t>(prompt);
+  in.generatedTokens = static_cast<std::int64_t>(generate);
+  const auto attention = parseAttentionImplementation(stringField(options, "attn", "sdpa"));
+  if (!attention) return errorValue(attention.error());
+  in.attention = *attention;
+  const auto breakdown = estimateInference(*arch, in);
+  if (!breakdown) return errorValue(breakdown.error());
+  val out = val::object();
+  out.set("ok", true);
+  out.set("totalBytes", breakdown->totalBytes);
+  out.set("components", componentsValue(*breakdown));
+  out.set("fit", val::null());
+  const std::string gpuId = stringField(options, "gpu", "");
+  if (!gpuId.empty()) {
+    const auto gpu = findGpu(gpuId);
+    if (!gpu) return errorValue(gpu.error());
+    const double count = numberField(options, "gpuCount", 1);
+    if (!(count >= 1 && count <= 100000) || count != std::floor(count)) {
+      return numberError("gpuCount", "The GPU count must be a whole number from 1 to 100,000.");
+    }
+    out.set(
+        "fit",
+        fitValue(assessFit(breakdown->totalBytes, *gpu, static_cast<std::uint64_t>(count)), *gpu));
+  }
+  return out;
+}
+
+/// parseConfig(jsonText) → {ok, modelType, params, activeParams, hiddenSize, layers, heads,
+/// kvHeads, headDim, intermediateSize, vocabSize, tiedEmbeddings, experts, expertsPerToken,
+/// slidingWindow, slidingLayers, maxPositions, mla} or {ok: false, error}.
+val parseConfigJs(std::string text) {
+  const auto arch = parseModelConfig(text);
+  if (!arch) return errorValue(arch.error());
+  const ModelParameters p = countModelParameters(*arch);
+  val out = val::object();
+  out.set("ok", true);
+  out.set("modelType", arch->modelType);
+  out.set("params", p.total);
+  out.set("activeParams", p.total - p.experts + p.activeExperts);
+  out.set("hiddenSize", static_cast<double>(arch->hiddenSize));
+  out.set("layers", static_cast<double>(arch->numLayers));
+  out.set("heads", static_cast<double>(arch->numHeads));
+  out.set("kvHeads", static_cast<double>(arch->numKvHeads));
+  out.set("headDim", static_cast<double>(arch->headDim));
+  out.set("intermediateSize", static_cast<double>(arch->intermediateSize));
+  out.set("vocabSize", static_cast<double>(arch->vocabSize));
+  out.set("tiedEmbeddings", arch->tieWordEmbeddings);
+  out.set("experts", static_cast<double>(arch->moe.numExperts));
+  out.set("expertsPerToken", static_cast<double>(arch->moe.expertsPerToken));
+  out.set("slidingWindow", static_cast<double>(arch->slidingWindow));
+  out.set("slidingLayers", static_cast<double>(arch->slidingLayerCount()));
+  out.set("maxPositions", static_cast<double>(arch->maxPositions));
+  out.set("mla", arch->hasMla);
+  return out;
+}
+
 EMSCRIPTEN_BINDINGS(gpumem) {
   emscripten::function("estimateSimple", &estimateSimpleJs);
   emscripten::function("gpus", &gpusJs);
@@ -278,4 +390,6 @@ EMSCRIPTEN_BINDINGS(gpumem) {
   emscripten::function("readSafetensorsIndex", &readSafetensorsIndexJs);
   emscripten::function("decodeLink", &decodeLinkJs);
   emscripten::function("encodeLink", &encodeLinkJs);
+  emscripten::function("estimateInference", &estimateInferenceJs);
+  emscripten::function("parseConfig", &parseConfigJs);
 }

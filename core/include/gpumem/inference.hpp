@@ -53,7 +53,6 @@ inline constexpr std::int64_t kMaxTokens = 1LL << 26;
 /// plus everything PyTorch's caching allocator reserved at the peak. Components:
 /// weights, kv_cache, activations (prefill peak above the cache), logits, cuda_context,
 /// allocator_reserve. Fails naming the field when an input is out of range.
-Result<Breakdown> estimateInference(const ModelArchitecture& arch,
-                                    const InferenceOptions& options);
+Result<Breakdown> estimateInference(const ModelArchitecture& arch, const InferenceOptions& options);
 
 }  // namespace gpumem

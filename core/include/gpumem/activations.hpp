@@ -1,0 +1,31 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// Transient memory of one forward pass over the prompt (prefill), inference mode.
+#pragma once
+
+#include <cstdint>
+
+#include "gpumem/model_architecture.hpp"
+
+namespace gpumem {
+
+/// Values alive per prompt token at the MLP peak of a layer (inference, no autograd):
+/// four hidden-sized tensors (residual stream, normed input, the block output being added,
+/// the norm's temporary) plus the MLP's own temporaries —
+///  gated MLP: act(gate), up, and their product: 3 × intermediate (fused gate_up, Phi-3:
+///  4 × intermediate); plain MLP: its input projection and the activation's temporaries
+///  (GELU written out as tanh formula, GPT-2 "gelu_new": 4 × intermediate, else 2 ×);
+///  MoE: each token is copied to its k experts, which hold gate_up (2 × expert width),
+///  the activation and the product (1 + 1), and their output: k × (4 × expert + 2 × hidden).
+double prefillValuesPerToken(const ModelArchitecture& arch);
+
+/// Bytes one materialised attention-score element costs at the eager peak: scores in the
+/// model dtype, cast to fp32 and the fp32 softmax output (softmax(dtype=float32), as the
+/// Transformers eager_attention_forward does): b + 4 + 4 for 16-bit models; 2 × 4 for fp32.
+double eagerScoreBytesPerElement(double activationBytes);
+
+/// Whether PyTorch's SDPA falls back to the math kernel, which stores the scores: fp32
+/// inputs rule out flash attention, and the memory-efficient kernel takes no grouped-query
+/// (enable_gqa) inputs, so fp32 with fewer KV heads than query heads goes to math.
+bool sdpaUsesMathKernel(const ModelArchitecture& arch, double activationBytes);
+
+}  // namespace gpumem

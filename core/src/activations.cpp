@@ -1,0 +1,41 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+#include "gpumem/activations.hpp"
+
+namespace gpumem {
+
+namespace {
+
+/// Hidden-sized tensors alive at the MLP peak of a layer.
+constexpr double kHiddenTensorsAlive = 4;
+
+bool isTanhFormulaGelu(const ModelArchitecture& arch) {
+  return arch.hiddenAct == "gelu_new" || arch.hiddenAct == "gelu_fast";
+}
+
+}  // namespace
+
+double prefillValuesPerToken(const ModelArchitecture& arch) {
+  const double h = static_cast<double>(arch.hiddenSize);
+  const double hidden = kHiddenTensorsAlive * h;
+  if (arch.isMoe() && arch.moe.denseLayers < arch.numLayers) {
+    const double k = static_cast<double>(arch.moe.expertsPerToken);
+    const double expert = static_cast<double>(arch.moe.expertIntermediateSize);
+    return hidden + k * (4 * expert + 2 * h);
+  }
+  const double width = static_cast<double>(arch.intermediateSize);
+  if (arch.mlpKind == MlpKind::kPlain) return hidden + (isTanhFormulaGelu(arch) ? 4 : 2) * width;
+  if (arch.modelType == "phi3") return hidden + 4 * width;  // fused gate_up_proj output
+  return hidden + 3 * width;
+}
+
+double eagerScoreBytesPerElement(double activationBytes) {
+  constexpr double kFp32 = 4;
+  if (activationBytes >= kFp32) return 2 * kFp32;
+  return activationBytes + 2 * kFp32;
+}
+
+bool sdpaUsesMathKernel(const ModelArchitecture& arch, double activationBytes) {
+  return activationBytes >= 4 && arch.numKvHeads < arch.numHeads;
+}
+
+}  // namespace gpumem

@@ -1,0 +1,60 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+#include "gpumem/inference_limits.hpp"
+
+#include <gtest/gtest.h>
+
+#include "gpumem/model_config.hpp"
+
+namespace gpumem {
+namespace {
+
+ModelArchitecture llama8b() {
+  const auto arch = parseModelConfig(
+      R"({"model_type":"llama","hidden_size":4096,"intermediate_size":14336,
+          "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,
+          "vocab_size":128256})");
+  EXPECT_TRUE(arch.ok());
+  return *arch;
+}
+
+double total(const ModelArchitecture& arch, const InferenceOptions& o) {
+  const auto b = estimateInference(arch, o);
+  EXPECT_TRUE(b.ok());
+  return b.ok() ? b->totalBytes : 0;
+}
+
+TEST(InferenceLimits, LongestPromptIsTheBoundary) {
+  const ModelArchitecture arch = llama8b();
+  InferenceOptions o;
+  const double capacity = 40e9;
+  const auto longest = longestPromptThatFits(arch, o, capacity);
+  ASSERT_TRUE(longest.ok());
+  ASSERT_GT(*longest, 1000);
+  o.promptTokens = *longest;
+  EXPECT_LE(total(arch, o), capacity);
+  o.promptTokens = *longest + 1;
+  EXPECT_GT(total(arch, o), capacity);
+}
+
+TEST(InferenceLimits, LargestBatchIsTheBoundary) {
+  const ModelArchitecture arch = llama8b();
+  InferenceOptions o;
+  o.promptTokens = 4096;
+  const double capacity = 80e9;
+  const auto largest = largestBatchThatFits(arch, o, capacity);
+  ASSERT_TRUE(largest.ok());
+  ASSERT_GT(*largest, 1);
+  o.batch = *largest;
+  EXPECT_LE(total(arch, o), capacity);
+  o.batch = *largest + 1;
+  EXPECT_GT(total(arch, o), capacity);
+}
+
+TEST(InferenceLimits, ZeroWhenTheWeightsAloneDoNotFit) {
+  const auto longest = longestPromptThatFits(llama8b(), InferenceOptions{}, 10e9);
+  ASSERT_TRUE(longest.ok());
+  EXPECT_EQ(*longest, 0);
+}
+
+}  // namespace
+}  // namespace gpumem

@@ -1,0 +1,107 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+#include "gpumem/inference.hpp"
+
+#include <gtest/gtest.h>
+
+#include "gpumem/kv_cache.hpp"
+#include "gpumem/model_config.hpp"
+
+namespace gpumem {
+namespace {
+
+constexpr const char* kLlama31_8b =
+    R"({"model_type":"llama","hidden_size":4096,"intermediate_size":14336,
+        "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,
+        "vocab_size":128256})";
+
+ModelArchitecture parse(const char* text) {
+  auto arch = parseModelConfig(text);
+  EXPECT_TRUE(arch.ok());
+  return arch.ok() ? *arch : ModelArchitecture{};
+}
+
+double component(const Breakdown& b, const std::string& name) {
+  for (const Component& c : b.components) {
+    if (c.name == name) return c.bytes;
+  }
+  ADD_FAILURE() << "no component " << name;
+  return 0;
+}
+
+TEST(KvCache, GroupedQueryAttentionUsesKvHeads) {
+  // 2 × 32 layers × 8 KV heads × 128 × 2 B = 131,072 B per token (Llama 3.1 8B, bf16).
+  EXPECT_DOUBLE_EQ(kvCacheBytes(parse(kLlama31_8b), 1, 1, 2), 131072.0);
+  EXPECT_DOUBLE_EQ(kvCacheBytes(parse(kLlama31_8b), 4, 1000, 2), 4 * 1000 * 131072.0);
+}
+
+TEST(KvCache, SlidingLayersStopAtTheWindow) {
+  const ModelArchitecture gemma = parse(
+      R"({"model_type":"gemma2","hidden_size":2304,"intermediate_size":9216,
+          "num_hidden_layers":26,"num_attention_heads":8,"num_key_value_heads":4,
+          "head_dim":256,"vocab_size":256000,"sliding_window":4096})");
+  const double perLayerToken = 2.0 * 4 * 256 * 2;
+  // 13 full layers hold 10,000 tokens; 13 sliding layers hold 4,095.
+  EXPECT_DOUBLE_EQ(kvCacheBytes(gemma, 1, 10000, 2), perLayerToken * (13 * 10000 + 13 * 4095));
+}
+
+TEST(KvCache, MlaCachesDecompressedKeysAndValuesInTransformers) {
+  const ModelArchitecture v3 = parse(
+      R"({"model_type":"deepseek_v3","hidden_size":7168,"intermediate_size":18432,
+          "moe_intermediate_size":2048,"num_hidden_layers":61,"num_attention_heads":128,
+          "n_routed_experts":256,"q_lora_rank":1536,"kv_lora_rank":512,
+          "qk_nope_head_dim":128,"qk_rope_head_dim":64,"v_head_dim":128,"vocab_size":129280})");
+  EXPECT_DOUBLE_EQ(kvValuesPerTokenPerLayer(v3), 128.0 * 192 + 128.0 * 128);
+}
+
+TEST(Inference, ComponentsSumToTotalAndWeightsAreParametersTimesBytes) {
+  InferenceOptions o;
+  const auto b = estimateInference(parse(kLlama31_8b), o);
+  ASSERT_TRUE(b.ok());
+  double sum = 0;
+  for (const Component& c : b->components) sum += c.bytes;
+  EXPECT_DOUBLE_EQ(sum, b->totalBytes);
+  EXPECT_DOUBLE_EQ(component(*b, "weights"), 8030261248.0 * 2);
+  EXPECT_DOUBLE_EQ(component(*b, "kv_cache"), 528 * 131072.0);
+}
+
+TEST(Inference, EagerAttentionStoresScoresAndSdpaDoesNot) {
+  InferenceOptions o;
+  o.promptTokens = 8192;
+  const auto sdpa = estimateInference(parse(kLlama31_8b), o);
+  o.attention = AttentionImplementation::kEager;
+  const auto eager = estimateInference(parse(kLlama31_8b), o);
+  ASSERT_TRUE(sdpa.ok() && eager.ok());
+  // One layer's scores: 32 heads × 8192² × (2 B + 4 B + 4 B) ≈ 21.5 GB.
+  EXPECT_GT(component(*eager, "activations"), 32.0 * 8192 * 8192 * 10);
+  EXPECT_LT(component(*sdpa, "activations"), 8192.0 * 4096 * 30);
+}
+
+TEST(Inference, ContextComesFromTheOptions) {
+  InferenceOptions o;
+  o.cudaContextBytes = 5e8;
+  const auto b = estimateInference(parse(kLlama31_8b), o);
+  ASSERT_TRUE(b.ok());
+  EXPECT_DOUBLE_EQ(component(*b, "cuda_context"), 5e8 + 96.0 * 1048576);
+}
+
+TEST(Inference, RejectsOutOfRangeInputsNamingTheField) {
+  InferenceOptions o;
+  o.batch = 0;
+  auto b = estimateInference(parse(kLlama31_8b), o);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error().field, "batch");
+  o = InferenceOptions{};
+  o.promptTokens = 0;
+  b = estimateInference(parse(kLlama31_8b), o);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error().field, "prompt");
+}
+
+TEST(Inference, ParsesAttentionNames) {
+  EXPECT_EQ(*parseAttentionImplementation("SDPA"), AttentionImplementation::kSdpa);
+  EXPECT_EQ(*parseAttentionImplementation("flash_attention_2"), AttentionImplementation::kFlash);
+  EXPECT_FALSE(parseAttentionImplementation("fast").ok());
+}
+
+}  // namespace
+}  // namespace gpumem
