@@ -11,9 +11,11 @@
 #include "gpumem/fit.hpp"
 #include "gpumem/inference.hpp"
 #include "gpumem/inference_limits.hpp"
+#include "gpumem/kv_cache.hpp"
 #include "gpumem/model_catalog.hpp"
 #include "gpumem/model_config.hpp"
 #include "gpumem/precision.hpp"
+#include "gpumem/weight_format.hpp"
 #include "output.hpp"
 
 namespace gpumem::cli {
@@ -57,11 +59,16 @@ Result<InferenceOptions> inferenceOptionsFrom(const Args& args) {
   // Quantized weights are dequantized to a 16-bit compute dtype.
   o.activationBytesPerValue = weights->bytes() >= 2 ? weights->bytes() : 2;
   o.kvBytesPerValue = o.activationBytesPerValue;
+  if (const auto format = args.get("format")) {
+    const auto parsed = parseWeightFormat(*format);
+    if (!parsed) return parsed.error();
+    o.weightFormat = parsed->id;
+    o.activationBytesPerValue = o.kvBytesPerValue = parsed->computeBytes;
+  }
   if (const auto kv = args.get("kv-dtype")) {
-    const auto kvPrecision = parsePrecision(*kv);
-    if (!kvPrecision)
-      return makeError(ErrorCode::kInvalidArgument, "kv-dtype", kvPrecision.error().message);
-    o.kvBytesPerValue = kvPrecision->bytes();
+    const auto bytes = parseKvCacheBytesPerValue(*kv);
+    if (!bytes) return bytes.error();
+    o.kvBytesPerValue = *bytes;
   }
   const std::pair<const char*, std::int64_t*> whole[] = {
       {"batch", &o.batch}, {"prompt", &o.promptTokens}, {"generate", &o.generatedTokens}};
@@ -73,6 +80,29 @@ Result<InferenceOptions> inferenceOptionsFrom(const Args& args) {
   const auto attention = parseAttentionImplementation(args.getOr("attn", "sdpa"));
   if (!attention) return attention.error();
   o.attention = *attention;
+  const auto engine = parseEngineProfile(args.getOr("engine", "transformers"));
+  if (!engine) return engine.error();
+  o.engine = *engine;
+  const std::pair<const char*, std::int64_t*> engineWhole[] = {
+      {"block-size", &o.vllm.blockSize},
+      {"max-num-seqs", &o.vllm.maxNumSeqs},
+      {"max-num-batched-tokens", &o.vllm.maxNumBatchedTokens},
+      {"ubatch", &o.llamaCpp.nUbatch},
+      {"ngl", &o.llamaCpp.nGpuLayers},
+      {"tp", &o.parallel.tensorParallel},
+      {"pp", &o.parallel.pipelineParallel}};
+  for (const auto& [name, out] : engineWhole) {
+    const auto value = wholeOption(args, name, *out);
+    if (!value) return value.error();
+    *out = *value;
+  }
+  if (const auto utilization = args.get("gpu-memory-utilization")) {
+    const auto percent = wholeOption(args, "gpu-memory-utilization", 90);
+    if (!percent) return percent.error();
+    o.vllm.gpuMemoryUtilization = static_cast<double>(*percent) / 100.0;
+  }
+  o.vllm.cudaGraphs = !args.hasFlag("enforce-eager");
+  o.llamaCpp.flashAttention = !args.hasFlag("no-flash-attn");
   return o;
 }
 
@@ -95,16 +125,22 @@ int runEstimateArch(const Args& args) {
   if (!text) return reportError(text.error(), json);
   const auto arch = parseModelConfig(*text);
   if (!arch) return reportError(arch.error(), json);
-  const auto options = inferenceOptionsFrom(args);
+  auto options = inferenceOptionsFrom(args);
   if (!options) return reportError(options.error(), json);
+  if (const auto gpuId = args.get("gpu")) {
+    const auto found = findGpu(*gpuId);
+    if (found) options.value().gpuMemoryBytes = static_cast<double>(found->memoryBytes);
+  }
   const auto breakdown = estimateInference(*arch, *options);
   if (!breakdown) return reportError(breakdown.error(), json);
   std::optional<GpuSpec> gpu;
   std::optional<FitVerdict> fit;
+  double limitCapacity = 0;
   if (const auto gpuId = args.get("gpu")) {
     const auto found = findGpu(*gpuId);
     if (!found) return reportError(found.error(), json);
-    const auto count = wholeOption(args, "gpus", 1);
+    const std::int64_t splitGpus = options->parallel.gpuCount();
+    const auto count = wholeOption(args, "gpus", splitGpus);
     if (!count) return reportError(count.error(), json);
     if (*count < 1 || *count > 100000) {
       return reportError(makeError(ErrorCode::kOutOfRange, "gpus",
@@ -112,20 +148,25 @@ int runEstimateArch(const Args& args) {
                          json);
     }
     gpu = *found;
-    fit = assessFit(breakdown->totalBytes, *gpu, static_cast<std::uint64_t>(*count));
+    limitCapacity = 0;
+    // A split breakdown is per GPU: the job is that times the GPUs it is split over.
+    fit = assessFit(breakdown->totalBytes * static_cast<double>(splitGpus), *gpu,
+                    static_cast<std::uint64_t>(*count));
+    if (splitGpus > 1) limitCapacity = static_cast<double>(gpu->memoryBytes);
   }
   if (json) {
     auto out = estimateJson(*breakdown, gpu, fit);
     if (fit) {
-      const auto prompt = longestPromptThatFits(*arch, *options, fit->capacityBytes);
-      const auto batch = largestBatchThatFits(*arch, *options, fit->capacityBytes);
+      const double capacity = limitCapacity > 0 ? limitCapacity : fit->capacityBytes;
+      const auto prompt = longestPromptThatFits(*arch, *options, capacity);
+      const auto batch = largestBatchThatFits(*arch, *options, capacity);
       if (prompt) out["longestPrompt"] = *prompt;
       if (batch) out["largestBatch"] = *batch;
     }
     std::cout << out.dump(2) << "\n";
   } else {
     printTable(*breakdown, gpu, fit);
-    if (fit) printLimits(*arch, *options, fit->capacityBytes);
+    if (fit) printLimits(*arch, *options, limitCapacity > 0 ? limitCapacity : fit->capacityBytes);
   }
   return 0;
 }

@@ -13,8 +13,9 @@ constexpr const char* kUsage = R"(gpumem — how much GPU memory a model needs
 usage:
   gpumem estimate --params 70B --precision fp16 [--overhead 20] [--gpu h100-80gb --gpus 2] [--json]
   gpumem estimate --params 7B --precision bf16 --mode training --optimizer adamw [--batch 8] [--activation-mb 50]
-  gpumem estimate --method arch --model llama-3.1-8b [--config config.json] [--dtype bf16] [--kv-dtype fp8]
+  gpumem estimate --method arch --model llama-3.1-8b [--config config.json] [--dtype bf16 | --format q4_k_m] [--kv-dtype fp8]
                   [--batch 1] [--prompt 512] [--generate 16] [--attn sdpa|eager|flash] [--gpu ID --gpus N]
+                  [--engine transformers|vllm|llama.cpp] [--gpu-memory-utilization 90] [--ngl N] [--ubatch 512] [--tp 8 --pp 1]
   gpumem validate FILE.jsonl --configs DIR   score the estimators on measured cases
   gpumem gpus [--json]          the GPU catalog (memory as the runtime reports it)
   gpumem precisions [--json]    the named precisions
@@ -28,7 +29,7 @@ Parameters accept 70B, 1.5T, 350M, 7,000,000,000. Sizes print in GB (10^9) and G
 int main(int argc, char** argv) {
   using namespace gpumem::cli;
   const std::string command = argc > 1 ? argv[1] : "help";
-  const Args args = parseArgs(argc, argv, 2, {"json", "help"});
+  const Args args = parseArgs(argc, argv, 2, {"json", "help", "enforce-eager", "no-flash-attn"});
   if (command == "help" || command == "--help" || command == "-h" || args.hasFlag("help")) {
     std::fputs(kUsage, stdout);
     return 0;

@@ -15,6 +15,7 @@
 #include "gpumem/gguf_header.hpp"
 #include "gpumem/gpu_catalog.hpp"
 #include "gpumem/inference.hpp"
+#include "gpumem/kv_cache.hpp"
 #include "gpumem/model_catalog.hpp"
 #include "gpumem/model_config.hpp"
 #include "gpumem/model_parameters.hpp"
@@ -23,6 +24,7 @@
 #include "gpumem/safetensors_header.hpp"
 #include "gpumem/scenario_link.hpp"
 #include "gpumem/simple_method.hpp"
+#include "gpumem/weight_format.hpp"
 
 namespace {
 
@@ -291,7 +293,8 @@ double wholeField(const val& options, const char* name, double fallback) {
   return value == std::floor(value) ? value : NAN;
 }
 
-/// estimateInference({configJson | modelId, dtype, kvDtype, batch, prompt, generate, attn,
+/// estimateInference({configJson | modelId, dtype, format, kvDtype, engine,
+///                    gpuMemoryUtilization, nGpuLayers, tp, pp, batch, prompt, generate, attn,
 ///                    gpu, gpuCount}) → the shape of estimateSimple.
 val estimateInferenceJs(val options) {
   const auto text = configTextFrom(options);
@@ -304,11 +307,18 @@ val estimateInferenceJs(val options) {
   in.weightBytesPerParameter = weights->bytes();
   in.activationBytesPerValue = weights->bytes() >= 2 ? weights->bytes() : 2;
   in.kvBytesPerValue = in.activationBytesPerValue;
+  const std::string formatName = stringField(options, "format", "");
+  if (!formatName.empty()) {
+    const auto format = parseWeightFormat(formatName);
+    if (!format) return errorValue(format.error());
+    in.weightFormat = format->id;
+    in.activationBytesPerValue = in.kvBytesPerValue = format->computeBytes;
+  }
   const std::string kvDtype = stringField(options, "kvDtype", "");
   if (!kvDtype.empty()) {
-    const auto kv = parsePrecision(kvDtype);
-    if (!kv) return errorValue(makeError(kv.error().code, "kvDtype", kv.error().message));
-    in.kvBytesPerValue = kv->bytes();
+    const auto kv = parseKvCacheBytesPerValue(kvDtype);
+    if (!kv) return errorValue(kv.error());
+    in.kvBytesPerValue = *kv;
   }
   const double batch = wholeField(options, "batch", 1);
   const double prompt = wholeField(options, "prompt", 512);
@@ -328,6 +338,27 @@ val estimateInferenceJs(val options) {
   const auto attention = parseAttentionImplementation(stringField(options, "attn", "sdpa"));
   if (!attention) return errorValue(attention.error());
   in.attention = *attention;
+  const auto engine = parseEngineProfile(stringField(options, "engine", "transformers"));
+  if (!engine) return errorValue(engine.error());
+  in.engine = *engine;
+  in.vllm.gpuMemoryUtilization = numberField(options, "gpuMemoryUtilization", 0.9);
+  const double gpuLayers = wholeField(options, "nGpuLayers", -1);
+  if (!(gpuLayers >= -1 && gpuLayers <= 100000)) {
+    return numberError("nGpuLayers", "The offloaded layer count must be a whole number.");
+  }
+  in.llamaCpp.nGpuLayers = static_cast<std::int64_t>(gpuLayers);
+  const double tp = wholeField(options, "tp", 1);
+  const double pp = wholeField(options, "pp", 1);
+  if (!(tp >= 1 && tp <= 1024) || !(pp >= 1 && pp <= 100000)) {
+    return numberError("tp", "Tensor and pipeline parallel sizes must be whole numbers ≥ 1.");
+  }
+  in.parallel.tensorParallel = static_cast<std::int64_t>(tp);
+  in.parallel.pipelineParallel = static_cast<std::int64_t>(pp);
+  const std::string engineGpu = stringField(options, "gpu", "");
+  if (!engineGpu.empty()) {
+    const auto gpu = findGpu(engineGpu);
+    if (gpu) in.gpuMemoryBytes = static_cast<double>(gpu->memoryBytes);
+  }
   const auto breakdown = estimateInference(*arch, in);
   if (!breakdown) return errorValue(breakdown.error());
   val out = val::object();

@@ -7,13 +7,29 @@
 #include <string>
 
 #include "gpumem/activations.hpp"
+#include "gpumem/engine.hpp"
 #include "gpumem/format.hpp"
 #include "gpumem/kv_cache.hpp"
 #include "gpumem/model_parameters.hpp"
 #include "gpumem/runtime_overhead.hpp"
+#include "gpumem/weight_format.hpp"
 #include "text.hpp"
 
 namespace gpumem {
+
+Result<EngineProfile> parseEngineProfile(std::string_view text) {
+  const std::string name = text::lower(text::trim(text));
+  if (name == "transformers" || name == "hf" || name == "pytorch") {
+    return EngineProfile::kTransformers;
+  }
+  if (name == "vllm") return EngineProfile::kVllm;
+  if (name == "llama.cpp" || name == "llamacpp" || name == "llama-cpp") {
+    return EngineProfile::kLlamaCpp;
+  }
+  return makeError(
+      ErrorCode::kInvalidArgument, "engine",
+      "Unknown engine " + text::quote(text) + "; use transformers, vllm or llama.cpp.");
+}
 
 Result<AttentionImplementation> parseAttentionImplementation(std::string_view text) {
   const std::string name = text::lower(text::trim(text));
@@ -111,14 +127,34 @@ Peak activationPeak(const ModelArchitecture& arch, const InferenceOptions& o, do
 
 }  // namespace
 
+Result<Component> weightComponent(const ModelArchitecture& arch, const InferenceOptions& o) {
+  const double params = countModelParameters(arch).total;
+  if (o.weightFormat.empty()) {
+    return Component{
+        "weights", "Weights", params * o.weightBytesPerParameter,
+        formatCount(params) + " parameters × " + num(o.weightBytesPerParameter) + " B"};
+  }
+  const auto format = parseWeightFormat(o.weightFormat);
+  if (!format) return format.error();
+  const double bytes = weightBytes(arch, *format);
+  return Component{"weights", "Weights", bytes,
+                   formatCount(params) + " parameters in " + format->label + " (" +
+                       num(bytes * 8 / params) + " bits per weight on average)"};
+}
+
 Result<Breakdown> estimateInference(const ModelArchitecture& arch, const InferenceOptions& o) {
   const auto valid = checkOptions(arch, o);
   if (!valid) return valid.error();
   Breakdown out;
-  const double params = countModelParameters(arch).total;
-  out.components.push_back(
-      {"weights", "Weights", params * o.weightBytesPerParameter,
-       formatCount(params) + " parameters × " + num(o.weightBytesPerParameter) + " B"});
+  const auto weights = weightComponent(arch, o);
+  if (!weights) return weights.error();
+  out.components.push_back(*weights);
+  if (o.engine == EngineProfile::kVllm || o.engine == EngineProfile::kLlamaCpp) {
+    auto engine = o.engine == EngineProfile::kVllm ? estimateVllm(arch, o, std::move(out))
+                                                   : estimateLlamaCpp(arch, o, std::move(out));
+    if (!engine) return engine;
+    return splitAcrossGpus(arch, o.parallel, std::move(engine).value());
+  }
 
   const std::int64_t tokens = o.promptTokens + o.generatedTokens;
   const double kv = kvCacheBytes(arch, o.batch, tokens, o.kvBytesPerValue);
@@ -154,7 +190,7 @@ Result<Breakdown> estimateInference(const ModelArchitecture& arch, const Inferen
     reserveFormula += " + one score tensor per dtype (" + formatBytes(peak.scoresReserve) + ")";
   out.components.push_back({"allocator_reserve", "Allocator reserve", reserve, reserveFormula});
   out.totalBytes = sumComponents(out.components);
-  return out;
+  return splitAcrossGpus(arch, o.parallel, std::move(out));
 }
 
 }  // namespace gpumem

@@ -2,6 +2,11 @@
 #include "gpumem/kv_cache.hpp"
 
 #include <algorithm>
+#include <string>
+
+#include "gpumem/ggml_types.hpp"
+#include "gpumem/precision.hpp"
+#include "text.hpp"
 
 namespace gpumem {
 
@@ -12,6 +17,24 @@ double kvValuesPerTokenPerLayer(const ModelArchitecture& arch) {
            heads * static_cast<double>(arch.mla.vHeadDim);
   }
   return 2.0 * static_cast<double>(arch.numKvHeads) * static_cast<double>(arch.headDim);
+}
+
+Result<double> parseKvCacheBytesPerValue(std::string_view text) {
+  const std::string name = text::lower(text::trim(text));
+  constexpr std::string_view kGgmlCacheTypes[] = {"q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "iq4_nl"};
+  for (std::string_view type : kGgmlCacheTypes) {
+    if (name != type) continue;
+    const auto ggml = findGgmlType(type);
+    if (ggml) return ggml->bitsPerWeight() / 8;
+  }
+  const auto precision = parsePrecision(name);
+  if (!precision) {
+    return makeError(ErrorCode::kInvalidArgument, "kv-dtype",
+                     "Unknown KV cache type " + text::quote(text) +
+                         "; use fp16, bf16, fp8, int8, fp32, q8_0, q4_0, q4_1, q5_0, q5_1 or "
+                         "iq4_nl.");
+  }
+  return precision->bytes();
 }
 
 double kvCacheBytes(const ModelArchitecture& arch, std::int64_t batch, std::int64_t tokens,

@@ -105,3 +105,34 @@ TEST(Inference, ParsesAttentionNames) {
 
 }  // namespace
 }  // namespace gpumem
+
+namespace gpumem {
+namespace {
+
+TEST(Inference, WeightFormatSetsTheWeightBytes) {
+  InferenceOptions o;
+  o.weightFormat = "q4_k_m";
+  const auto b = estimateInference(parse(kLlama31_8b), o);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  // llama.cpp's table: Llama-3.1-8B Q4_K_M is 4.58 GiB.
+  EXPECT_NEAR(component(*b, "weights") / 1073741824.0, 4.58, 0.006);
+  o.weightFormat = "int5";
+  EXPECT_FALSE(estimateInference(parse(kLlama31_8b), o).ok());
+}
+
+}  // namespace
+}  // namespace gpumem
+
+namespace gpumem {
+namespace {
+
+TEST(KvCache, CacheTypesAreBlockExact) {
+  EXPECT_DOUBLE_EQ(*parseKvCacheBytesPerValue("q8_0"), 34.0 / 32);  // 32 int8 + fp16 scale
+  EXPECT_DOUBLE_EQ(*parseKvCacheBytesPerValue("q4_0"), 18.0 / 32);  // 16 bytes + fp16 scale
+  EXPECT_DOUBLE_EQ(*parseKvCacheBytesPerValue("fp8"), 1.0);
+  EXPECT_DOUBLE_EQ(*parseKvCacheBytesPerValue("bf16"), 2.0);
+  EXPECT_EQ(parseKvCacheBytesPerValue("q3_k").error().field, "kv-dtype");
+}
+
+}  // namespace
+}  // namespace gpumem

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "gpumem/model_architecture.hpp"
+#include "gpumem/result.hpp"
 
 namespace gpumem {
 
@@ -13,6 +15,11 @@ namespace gpumem {
 /// MLA models in Transformers cache decompressed keys (heads × (nope + rope)) and values
 /// (heads × v_head_dim), not the latent.
 double kvValuesPerTokenPerLayer(const ModelArchitecture& arch);
+
+/// Bytes per cached value for a KV cache type: fp32 4, fp16/bf16 2, fp8/int8 1, and the
+/// llama.cpp cache types q8_0, q4_0, q4_1, q5_0, q5_1, iq4_nl at their block-exact size
+/// (q8_0: 34 bytes per 32 values = 1.0625). Field "kv-dtype".
+Result<double> parseKvCacheBytesPerValue(std::string_view text);
 
 /// Bytes of the cache holding `tokens` tokens for each of `batch` sequences:
 /// Σ over layers of batch × min(tokens, window − 1 on sliding layers) × values × bytes.

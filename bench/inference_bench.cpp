@@ -1,0 +1,53 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// How long one architecture-aware inference estimate takes, and a 1,000-point sweep of
+// context length (the issue's targets: ≤ 5 µs and ≤ 5 ms).
+#include <benchmark/benchmark.h>
+
+#include "gpumem/inference.hpp"
+#include "gpumem/model_config.hpp"
+
+namespace {
+
+gpumem::ModelArchitecture llama31_8b() {
+  auto arch = gpumem::parseModelConfig(
+      R"({"model_type":"llama","hidden_size":4096,"intermediate_size":14336,
+          "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,
+          "vocab_size":128256})");
+  return arch.ok() ? *arch : gpumem::ModelArchitecture{};
+}
+
+void BM_EstimateInference(benchmark::State& state) {
+  const gpumem::ModelArchitecture arch = llama31_8b();
+  gpumem::InferenceOptions options;
+  options.promptTokens = 8192;
+  for (auto _ : state) {
+    auto result = gpumem::estimateInference(arch, options);
+    benchmark::DoNotOptimize(result);
+  }
+}
+BENCHMARK(BM_EstimateInference);
+
+void BM_ContextSweep1000(benchmark::State& state) {
+  const gpumem::ModelArchitecture arch = llama31_8b();
+  gpumem::InferenceOptions options;
+  for (auto _ : state) {
+    double total = 0;
+    for (int i = 1; i <= 1000; ++i) {
+      options.promptTokens = i * 128;
+      const auto result = gpumem::estimateInference(arch, options);
+      if (result.ok()) total += result->totalBytes;
+    }
+    benchmark::DoNotOptimize(total);
+  }
+}
+BENCHMARK(BM_ContextSweep1000)->Unit(benchmark::kMillisecond);
+
+void BM_ParseConfig(benchmark::State& state) {
+  for (auto _ : state) {
+    auto arch = llama31_8b();
+    benchmark::DoNotOptimize(arch);
+  }
+}
+BENCHMARK(BM_ParseConfig);
+
+}  // namespace

@@ -1,0 +1,64 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// Model states of training — weights, master weights, gradients, optimizer states — per GPU,
+// after sharding and offload, plus the CPU RAM that offload needs.
+#pragma once
+
+#include "gpumem/optimizer.hpp"
+#include "gpumem/sharding.hpp"
+
+namespace gpumem {
+
+/// What the model states depend on.
+struct ModelStateInputs {
+  double trainableParams = 0;      ///< parameters that get gradients and optimizer states
+  double frozenParams = 0;         ///< parameters held for the forward pass only
+  double frozenBytesPerParam = 2;  ///< storage of frozen parameters (bf16 2, NF4 ≈ 0.52)
+  PrecisionRecipe recipe = PrecisionRecipe::kMixedBf16;
+  OptimizerKind optimizer = OptimizerKind::kAdamW;
+  double matrixSide = 4096;       ///< typical weight-matrix side (Adafactor's factors)
+  double largestLayerParams = 0;  ///< largest single module, gathered whole by ZeRO-3
+  ShardingOptions sharding;
+};
+
+/// Bytes on one GPU (and, for offload, in the CPU RAM of one node).
+struct ModelStates {
+  double weights = 0;        ///< trainable + frozen parameters in their storage dtype
+  double master = 0;         ///< fp32 master copy (master recipes)
+  double gradients = 0;      ///< one gradient per trainable parameter
+  double optimizer = 0;      ///< optimizer states
+  double temporaries = 0;    ///< optimizer step temporaries (foreach AdamW)
+  double gatheredLayer = 0;  ///< ZeRO-3/FSDP: one layer's gathered 16-bit params and grads
+  double cpu = 0;            ///< CPU RAM of one node holding offloaded states
+  /// Everything resident on the GPU.
+  double gpuTotal() const {
+    return weights + master + gradients + optimizer + temporaries + gatheredLayer;
+  }
+};
+
+/// Model states per GPU. Per trainable parameter the recipe and optimizer give weights w,
+/// master m, gradients g and states s bytes (optimizer.hpp); ZeRO divides (m+s) by N at stage
+/// 1, g too at stage 2 and w too at stage 3 (Rajbhandari et al. 2019, Fig. 1: with w=g=2 and
+/// K=m+s=12, (2+2+K)Ψ, (2+2)Ψ+KΨ/N, 2Ψ+(2+K)Ψ/N, (2+2+K)Ψ/N). Stage 3 gathers one layer at a
+/// time: 4 bytes per parameter of the largest layer (16-bit weights and gradients, as in
+/// DeepSpeed's estimate_zero3_model_states_mem_needs). Optimizer offload moves master,
+/// states and an fp32 gradient copy to CPU RAM (ZeRO-Offload, Ren et al. 2021) and the
+/// GPU's gradients stream out; parameter offload moves the weights too.
+ModelStates estimateModelStates(const ModelStateInputs& inputs);
+
+/// DeepSpeed's own ZeRO-3 model-state estimate, GPU and CPU bytes.
+struct DeepSpeedZero3Estimate {
+  double gpuBytes = 0;
+  double cpuBytes = 0;
+};
+
+/// The formula of deepspeed/runtime/zero/stage3.py estimate_zero3_model_states_mem_needs
+/// (what estimate_zero3_model_states_mem_needs_all_live prints), with zero_init on:
+/// GPU = 4·largest + (18·Ψ/N without offload, 2·Ψ/N with optimizer offload, 0 with both);
+/// CPU = Ψ·(0 | 16 | 18)/nodes · bufferFactor (1.5), or 4·largest·gpusPerNode·bufferFactor
+/// without offload. N = gpusPerNode·nodes.
+DeepSpeedZero3Estimate deepSpeedZero3ModelStates(double totalParams, double largestLayerParams,
+                                                 double gpusPerNode, double nodes,
+                                                 bool offloadOptimizer, bool offloadParameters,
+                                                 double bufferFactor = 1.5);
+
+}  // namespace gpumem

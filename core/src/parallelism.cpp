@@ -1,0 +1,89 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+#include "gpumem/parallelism.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "gpumem/activations.hpp"
+#include "gpumem/format.hpp"
+#include "gpumem/model_parameters.hpp"
+
+namespace gpumem {
+namespace {
+
+std::int64_t ceilDiv(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+double weightShare(const ModelArchitecture& arch, const ParallelLayout& l) {
+  const ModelParameters p = countModelParameters(arch);
+  const double tp = static_cast<double>(l.tensorParallel);
+  const double layerFraction = static_cast<double>(ceilDiv(arch.numLayers, l.pipelineParallel)) /
+                               static_cast<double>(arch.numLayers);
+  const double perLayerSplit = (p.attention + p.mlp + p.experts) / tp;
+  const double perLayerReplicated = p.norms + p.router;
+  const double vocab =
+      l.pipelineParallel == 1 ? p.embedding + p.outputHead : std::max(p.embedding, p.outputHead);
+  const double onGpu = (perLayerSplit + perLayerReplicated) * layerFraction + vocab / tp;
+  return onGpu / p.total;
+}
+
+double kvShare(const ModelArchitecture& arch, const ParallelLayout& l) {
+  const std::int64_t kvHeads = arch.hasMla ? arch.numHeads : arch.numKvHeads;
+  const double heads =
+      static_cast<double>(ceilDiv(kvHeads, l.tensorParallel)) / static_cast<double>(kvHeads);
+  const double layers = static_cast<double>(ceilDiv(arch.numLayers, l.pipelineParallel)) /
+                        static_cast<double>(arch.numLayers);
+  return heads * layers;
+}
+
+double activationShare(const ModelArchitecture& arch, const ParallelLayout& l) {
+  const double perToken = prefillValuesPerToken(arch);
+  const double hidden = 4 * static_cast<double>(arch.hiddenSize);
+  const double split = std::max(0.0, perToken - hidden);
+  return (hidden + split / static_cast<double>(l.tensorParallel)) / perToken;
+}
+
+}  // namespace
+
+Result<ParallelShares> parallelShares(const ModelArchitecture& arch, const ParallelLayout& layout) {
+  if (layout.tensorParallel < 1 || layout.tensorParallel > 1024 ||
+      arch.numHeads % layout.tensorParallel != 0) {
+    return makeError(ErrorCode::kOutOfRange, "tp",
+                     "Tensor parallel size must divide the " + std::to_string(arch.numHeads) +
+                         " attention heads.");
+  }
+  if (layout.pipelineParallel < 1 || layout.pipelineParallel > arch.numLayers) {
+    return makeError(
+        ErrorCode::kOutOfRange, "pp",
+        "Pipeline stages must be between 1 and the " + std::to_string(arch.numLayers) + " layers.");
+  }
+  ParallelShares s;
+  s.weights = weightShare(arch, layout);
+  s.kvCache = kvShare(arch, layout);
+  s.activations = activationShare(arch, layout);
+  return s;
+}
+
+Result<Breakdown> splitAcrossGpus(const ModelArchitecture& arch, const ParallelLayout& layout,
+                                  Breakdown breakdown) {
+  if (layout.gpuCount() == 1) return breakdown;
+  const auto shares = parallelShares(arch, layout);
+  if (!shares) return shares.error();
+  const std::string suffix = "; per GPU with TP=" + std::to_string(layout.tensorParallel) +
+                             ", PP=" + std::to_string(layout.pipelineParallel) + ": × ";
+  double total = 0;
+  for (Component& c : breakdown.components) {
+    double share = 1;
+    if (c.name == "weights") share = shares->weights;
+    if (c.name == "kv_cache" || c.name == "allocator_reserve") share = shares->kvCache;
+    if (c.name == "activations") share = shares->activations;
+    if (share != 1) {
+      c.bytes *= share;
+      c.formula += suffix + formatNumber(share, 4);
+    }
+    total += c.bytes;
+  }
+  breakdown.totalBytes = total;
+  return breakdown;
+}
+
+}  // namespace gpumem

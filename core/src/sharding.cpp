@@ -1,0 +1,66 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+#include "gpumem/sharding.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "text.hpp"
+
+namespace gpumem {
+namespace {
+
+constexpr std::array<std::pair<const char*, ShardingStrategy>, 11> kShardingNames{{
+    {"ddp", ShardingStrategy::kDdp},
+    {"none", ShardingStrategy::kDdp},
+    {"zero0", ShardingStrategy::kDdp},
+    {"zero1", ShardingStrategy::kZero1},
+    {"zero2", ShardingStrategy::kZero2},
+    {"fsdp-grad-op", ShardingStrategy::kZero2},
+    {"zero3", ShardingStrategy::kZero3},
+    {"fsdp", ShardingStrategy::kZero3},
+    {"fsdp-full", ShardingStrategy::kZero3},
+    {"fsdp-hybrid", ShardingStrategy::kFsdpHybrid},
+    {"hybrid", ShardingStrategy::kFsdpHybrid},
+}};
+
+}  // namespace
+
+Result<ShardingStrategy> parseShardingStrategy(std::string_view text) {
+  const std::string key = text::lower(text::trim(text));
+  for (const auto& [name, strategy] : kShardingNames) {
+    if (key == name) return strategy;
+  }
+  return makeError(ErrorCode::kInvalidArgument, "sharding",
+                   "Unknown sharding strategy " + text::quote(text) +
+                       "; use ddp, zero1, zero2, zero3 (fsdp-full), fsdp-grad-op or fsdp-hybrid.");
+}
+
+std::string shardingName(ShardingStrategy strategy) {
+  for (const auto& [name, value] : kShardingNames) {
+    if (value == strategy) return name;
+  }
+  return "?";
+}
+
+ShardDivisors shardDivisors(const ShardingOptions& options) {
+  const double n = static_cast<double>(std::max<std::int64_t>(1, options.dataParallel));
+  switch (options.strategy) {
+    case ShardingStrategy::kDdp:
+      return {1, 1, 1};
+    case ShardingStrategy::kZero1:
+      return {1, 1, n};
+    case ShardingStrategy::kZero2:
+      return {1, n, n};
+    case ShardingStrategy::kZero3:
+      return {n, n, n};
+    case ShardingStrategy::kFsdpHybrid: {
+      const double node = static_cast<double>(
+          std::clamp<std::int64_t>(options.gpusPerNode, 1, options.dataParallel));
+      return {node, node, node};
+    }
+  }
+  return {1, 1, 1};
+}
+
+}  // namespace gpumem
