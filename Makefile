@@ -33,6 +33,7 @@ site: wasm
 	rm -rf $(SITE) && mkdir -p $(SITE)
 	cp -r web/. $(SITE)/
 	cp $(WASM)/wasm/gpumem.mjs $(WASM)/wasm/gpumem.wasm $(SITE)/
+	node tools/build-offline.mjs $(SITE)
 
 ## serve: build the site and serve it at http://127.0.0.1:$(PORT)/
 serve: site

@@ -7,7 +7,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "gpumem/fit.hpp"
@@ -15,6 +17,7 @@
 #include "gpumem/gguf_header.hpp"
 #include "gpumem/gpu_catalog.hpp"
 #include "gpumem/inference.hpp"
+#include "gpumem/inference_limits.hpp"
 #include "gpumem/kv_cache.hpp"
 #include "gpumem/model_catalog.hpp"
 #include "gpumem/model_config.hpp"
@@ -293,15 +296,14 @@ double wholeField(const val& options, const char* name, double fallback) {
   return value == std::floor(value) ? value : NAN;
 }
 
-/// estimateInference({configJson | modelId, dtype, format, kvDtype, engine,
-///                    gpuMemoryUtilization, nGpuLayers, tp, pp, batch, prompt, generate, attn,
-///                    gpu, gpuCount}) → the shape of estimateSimple.
-val estimateInferenceJs(val options) {
-  const auto text = configTextFrom(options);
-  if (!text) return errorValue(text.error());
-  const auto arch = parseModelConfig(*text);
-  if (!arch) return errorValue(arch.error());
-  InferenceOptions in;
+/// The architecture and inference options a page scenario describes.
+struct InferenceRequest {
+  ModelArchitecture arch;
+  InferenceOptions options;
+};
+
+/// Reads the weight dtype or format and the KV-cache dtype of an inference scenario.
+std::optional<val> readInferenceDtypes(const val& options, InferenceOptions& in) {
   const auto weights = parsePrecision(stringField(options, "dtype", "bf16"));
   if (!weights) return errorValue(weights.error());
   in.weightBytesPerParameter = weights->bytes();
@@ -320,14 +322,19 @@ val estimateInferenceJs(val options) {
     if (!kv) return errorValue(kv.error());
     in.kvBytesPerValue = *kv;
   }
+  return std::nullopt;
+}
+
+/// Reads batch, prompt and generated tokens, each a whole number within the core's limits.
+std::optional<val> readInferenceWorkload(const val& options, InferenceOptions& in) {
   const double batch = wholeField(options, "batch", 1);
   const double prompt = wholeField(options, "prompt", 512);
   const double generate = wholeField(options, "generate", 16);
   if (!(batch >= 1 && batch <= static_cast<double>(kMaxBatch))) {
-    return numberError("batch", "The batch must be a whole number from 1 to 1048576.");
+    return numberError("batch", "The batch must be a whole number from 1 to 1,048,576.");
   }
   if (!(prompt >= 1 && prompt <= static_cast<double>(kMaxTokens))) {
-    return numberError("prompt", "The prompt length must be a whole number of tokens.");
+    return numberError("context", "The context length must be a whole number of tokens.");
   }
   if (!(generate >= 0 && generate <= static_cast<double>(kMaxTokens))) {
     return numberError("generate", "Generated tokens must be a whole number.");
@@ -335,13 +342,22 @@ val estimateInferenceJs(val options) {
   in.batch = static_cast<std::int64_t>(batch);
   in.promptTokens = static_cast<std::int64_t>(prompt);
   in.generatedTokens = static_cast<std::int64_t>(generate);
+  return std::nullopt;
+}
+
+/// Reads the attention implementation, the engine and its settings, and the parallel layout.
+std::optional<val> readInferenceRuntime(const val& options, InferenceOptions& in) {
   const auto attention = parseAttentionImplementation(stringField(options, "attn", "sdpa"));
   if (!attention) return errorValue(attention.error());
   in.attention = *attention;
   const auto engine = parseEngineProfile(stringField(options, "engine", "transformers"));
   if (!engine) return errorValue(engine.error());
   in.engine = *engine;
-  in.vllm.gpuMemoryUtilization = numberField(options, "gpuMemoryUtilization", 0.9);
+  const double utilization = numberField(options, "gpuMemoryUtilization", 0.9);
+  if (!(utilization > 0 && utilization <= 1)) {
+    return numberError("gpuMemoryUtilization", "gpu_memory_utilization must be in (0, 1].");
+  }
+  in.vllm.gpuMemoryUtilization = utilization;
   const double gpuLayers = wholeField(options, "nGpuLayers", -1);
   if (!(gpuLayers >= -1 && gpuLayers <= 100000)) {
     return numberError("nGpuLayers", "The offloaded layer count must be a whole number.");
@@ -349,35 +365,139 @@ val estimateInferenceJs(val options) {
   in.llamaCpp.nGpuLayers = static_cast<std::int64_t>(gpuLayers);
   const double tp = wholeField(options, "tp", 1);
   const double pp = wholeField(options, "pp", 1);
-  if (!(tp >= 1 && tp <= 1024) || !(pp >= 1 && pp <= 100000)) {
-    return numberError("tp", "Tensor and pipeline parallel sizes must be whole numbers ≥ 1.");
+  if (!(tp >= 1 && tp <= 1024)) {
+    return numberError("tensorParallel",
+                       "Tensor parallel size must be a whole number from 1 to 1024.");
+  }
+  if (!(pp >= 1 && pp <= 1024)) {
+    return numberError("pipelineParallel",
+                       "Pipeline parallel size must be a whole number from 1 to 1024.");
   }
   in.parallel.tensorParallel = static_cast<std::int64_t>(tp);
   in.parallel.pipelineParallel = static_cast<std::int64_t>(pp);
-  const std::string engineGpu = stringField(options, "gpu", "");
-  if (!engineGpu.empty()) {
-    const auto gpu = findGpu(engineGpu);
-    if (gpu) in.gpuMemoryBytes = static_cast<double>(gpu->memoryBytes);
+  return std::nullopt;
+}
+
+/// The chosen GPU and count, or an error value; gpu is empty when none was chosen.
+struct GpuChoice {
+  std::optional<GpuSpec> gpu;
+  std::uint64_t count = 1;
+};
+
+std::optional<val> readGpuChoice(const val& options, GpuChoice& choice) {
+  const std::string gpuId = stringField(options, "gpu", "");
+  const double count = numberField(options, "gpuCount", 1);
+  if (!(count >= 1 && count <= 100000) || count != std::floor(count)) {
+    return numberError("gpuCount", "The GPU count must be a whole number from 1 to 100,000.");
   }
-  const auto breakdown = estimateInference(*arch, in);
+  choice.count = static_cast<std::uint64_t>(count);
+  if (gpuId.empty()) return std::nullopt;
+  const auto gpu = findGpu(gpuId);
+  if (!gpu) return errorValue(gpu.error());
+  choice.gpu = *gpu;
+  return std::nullopt;
+}
+
+/// Parses a whole inference scenario, or returns the error value naming the field.
+std::variant<InferenceRequest, val> readInferenceRequest(const val& options) {
+  const auto text = configTextFrom(options);
+  if (!text) return errorValue(text.error());
+  const auto arch = parseModelConfig(*text);
+  if (!arch) return errorValue(arch.error());
+  InferenceRequest request{*arch, {}};
+  InferenceOptions& in = request.options;
+  if (auto e = readInferenceDtypes(options, in)) return *e;
+  if (auto e = readInferenceWorkload(options, in)) return *e;
+  if (auto e = readInferenceRuntime(options, in)) return *e;
+  GpuChoice choice;
+  if (auto e = readGpuChoice(options, choice)) return *e;
+  if (choice.gpu) in.gpuMemoryBytes = static_cast<double>(choice.gpu->memoryBytes);
+  return request;
+}
+
+/// estimateInference({configJson | modelId, dtype, format, kvDtype, engine,
+///                    gpuMemoryUtilization, nGpuLayers, tp, pp, batch, prompt, generate, attn,
+///                    gpu, gpuCount}) → {ok, totalBytes (per GPU when tp·pp > 1), components,
+///                    gpusPerReplica, fit}. gpuCount is the GPUs available.
+val estimateInferenceJs(val options) {
+  auto request = readInferenceRequest(options);
+  if (auto* e = std::get_if<val>(&request)) return *e;
+  const auto& [arch, in] = std::get<InferenceRequest>(request);
+  const auto breakdown = estimateInference(arch, in);
   if (!breakdown) return errorValue(breakdown.error());
+  GpuChoice choice;
+  if (auto e = readGpuChoice(options, choice)) return *e;
+  const auto gpusPerReplica =
+      static_cast<std::uint64_t>(in.parallel.tensorParallel * in.parallel.pipelineParallel);
   val out = val::object();
   out.set("ok", true);
   out.set("totalBytes", breakdown->totalBytes);
   out.set("components", componentsValue(*breakdown));
+  out.set("gpusPerReplica", static_cast<double>(gpusPerReplica));
   out.set("fit", val::null());
-  const std::string gpuId = stringField(options, "gpu", "");
-  if (!gpuId.empty()) {
-    const auto gpu = findGpu(gpuId);
-    if (!gpu) return errorValue(gpu.error());
-    const double count = numberField(options, "gpuCount", 1);
-    if (!(count >= 1 && count <= 100000) || count != std::floor(count)) {
-      return numberError("gpuCount", "The GPU count must be a whole number from 1 to 100,000.");
+  if (choice.gpu) {
+    // The estimate is per GPU of the replica; the fit counts the whole replica's memory.
+    const double replicaBytes = breakdown->totalBytes * static_cast<double>(gpusPerReplica);
+    FitVerdict fit = assessFit(replicaBytes, *choice.gpu, choice.count);
+    if (gpusPerReplica > 1) {
+      const double perGpu = static_cast<double>(choice.gpu->memoryBytes);
+      fit.fits = choice.count >= gpusPerReplica && breakdown->totalBytes <= perGpu;
+      fit.gpusNeeded = breakdown->totalBytes <= perGpu ? gpusPerReplica : 0;
     }
-    out.set(
-        "fit",
-        fitValue(assessFit(breakdown->totalBytes, *gpu, static_cast<std::uint64_t>(count)), *gpu));
+    out.set("fit", fitValue(fit, *choice.gpu));
   }
+  return out;
+}
+
+/// inferenceLimits(options of estimateInference) → {ok, maxContext, maxBatch}: the longest
+/// prompt (at the options' batch) and the largest batch (at the options' prompt) whose
+/// per-GPU estimate fits one GPU of the chosen type. Needs options.gpu.
+val inferenceLimitsJs(val options) {
+  auto request = readInferenceRequest(options);
+  if (auto* e = std::get_if<val>(&request)) return *e;
+  const auto& [arch, in] = std::get<InferenceRequest>(request);
+  if (!(in.gpuMemoryBytes > 0)) return numberError("gpu", "Choose a GPU to find what fits.");
+  const auto longest = longestPromptThatFits(arch, in, in.gpuMemoryBytes);
+  if (!longest) return errorValue(longest.error());
+  const auto largest = largestBatchThatFits(arch, in, in.gpuMemoryBytes);
+  if (!largest) return errorValue(largest.error());
+  val out = val::object();
+  out.set("ok", true);
+  out.set("maxContext", static_cast<double>(*longest));
+  out.set("maxBatch", static_cast<double>(*largest));
+  out.set("modelMaxPositions", static_cast<double>(arch.maxPositions));
+  return out;
+}
+
+/// models() → [{id, name, family, hfRepo, params, source}] in menu order.
+val modelsJs() {
+  val list = val::array();
+  const auto catalog = modelCatalog();
+  if (!catalog) return list;
+  for (const CatalogModel& m : *catalog) {
+    val item = val::object();
+    item.set("id", m.id);
+    item.set("name", m.name);
+    item.set("family", m.family);
+    item.set("hfRepo", m.hfRepo);
+    item.set("params", m.officialParams);
+    item.set("source", m.officialParamsSource);
+    list.call<void>("push", item);
+  }
+  return list;
+}
+
+/// weightFormat(name) → {ok, id, label, linearBits, embeddingBits, outputHeadBits} or error.
+val weightFormatJs(std::string name) {
+  const auto format = parseWeightFormat(name);
+  if (!format) return errorValue(format.error());
+  val out = val::object();
+  out.set("ok", true);
+  out.set("id", format->id);
+  out.set("label", format->label);
+  out.set("linearBits", format->linearBits);
+  out.set("embeddingBits", format->embeddingBits);
+  out.set("outputHeadBits", format->outputHeadBits);
   return out;
 }
 
@@ -423,4 +543,7 @@ EMSCRIPTEN_BINDINGS(gpumem) {
   emscripten::function("encodeLink", &encodeLinkJs);
   emscripten::function("estimateInference", &estimateInferenceJs);
   emscripten::function("parseConfig", &parseConfigJs);
+  emscripten::function("inferenceLimits", &inferenceLimitsJs);
+  emscripten::function("models", &modelsJs);
+  emscripten::function("weightFormat", &weightFormatJs);
 }

@@ -1,0 +1,58 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// Shared set-up of the browser tests: the built site served on 127.0.0.1, a headless
+// Chromium with a fresh profile, and a record of every request and console error.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import playwright from 'playwright-core';
+import { serve } from '../../tools/serve.mjs';
+
+export const SITE = new URL('../../build/site/', import.meta.url).pathname;
+
+/** Starts the server and the browser; returns {base, browser, newPage, close}. */
+export async function startBrowser() {
+  const server = await serve(SITE, 0);
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  const profile = mkdtempSync(join(tmpdir(), 'gpumem-chromium-'));
+  const context = await playwright.chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 },
+  });
+  /** A page that records requests, page errors and dialogs (none should happen). */
+  async function newPage() {
+    const page = await context.newPage();
+    page.requests = [];
+    page.problems = [];
+    page.on('request', (r) => page.requests.push(r.url()));
+    page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
+    page.on('dialog', async (d) => { page.problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
+    return page;
+  }
+  async function close() {
+    await context.close();
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+  return { base, context, newPage, close };
+}
+
+/** Waits until the page has painted a result and finished its slower tables. */
+export async function ready(page) {
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+}
+
+/** The page's text of a data-testid. */
+export function text(page, id) {
+  return page.locator(`[data-testid="${id}"]`).first().innerText();
+}
+
+/** Bytes of a displayed "12.34 GB" value. */
+export function gigabytes(display) {
+  const match = /([\d.,]+)\s*GB/.exec(display);
+  if (!match) throw new Error(`no GB value in “${display}”`);
+  return Number(match[1].replaceAll(',', '')) * 1e9;
+}

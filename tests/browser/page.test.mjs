@@ -1,0 +1,207 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// The calculator page in Chromium, used the way people use it.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { gigabytes, ready, startBrowser, text } from './harness.mjs';
+
+let browser;
+before(async () => { browser = await startBrowser(); });
+after(async () => { await browser.close(); });
+
+const GIB = 2 ** 30;
+
+test('the first screen answers: Llama 3.1 8B, bf16, 8k context on an RTX 4090 fits', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  const total = gigabytes(await text(page, 'total'));
+  // 16.06 GB of weights + 8,192 tokens × 128 KiB of KV cache at the least.
+  assert.ok(total > 16.06e9 + 8192 * 131072, `total ${total}`);
+  assert.ok(total < 24e9);
+  assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), 'true');
+  const rows = await page.locator('[data-testid="breakdown"] tbody tr').count();
+  assert.ok(rows >= 5);
+  const marks = await page.evaluate(() => performance.getEntriesByName('gpumem:first-result').length);
+  assert.equal(marks, 1);
+  const origin = new URL(browser.base).origin;
+  assert.deepEqual(page.requests.filter((url) => !url.startsWith(origin)), []);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a breakdown row expands to show its formula with the numbers plugged in', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  const row = page.locator('[data-testid="breakdown"] tr[data-component="kv_cache"]');
+  await row.locator('summary').click();
+  const formula = await row.locator('.formula').innerText();
+  assert.match(formula, /\d/);
+  assert.ok(await row.locator('.formula').isVisible());
+  await page.close();
+});
+
+test('the seeds’ example on the page: 70B at fp16 is 168 GB, two 80 GB A100s hold it', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  await page.fill('[data-testid="params"]', '70B');
+  await page.selectOption('[data-testid="precision"]', 'fp16');
+  await page.selectOption('[data-testid="gpu"]', 'a100-80gb');
+  await page.fill('[data-testid="gpu-count"]', '2');
+  await page.locator('[data-testid="gpu-count"]').dispatchEvent('change');
+  await ready(page);
+  assert.equal(await text(page, 'total'), '84.00 GB');
+  assert.match(await text(page, 'total-other'), /168\.0 GB over 2 GPUs/);
+  assert.match(await text(page, 'gpus-needed'), /2 ×/);
+  assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), 'true');
+  await page.close();
+});
+
+test('every change recomputes: fp32 weights double, a longer context grows the KV cache', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  const weights = async () => gigabytes(await page.locator('tr[data-component="weights"] td').first().innerText());
+  const bf16 = await weights();
+  await page.selectOption('[data-testid="precision"]', 'fp32');
+  assert.ok(Math.abs(await weights() - 2 * bf16) < 0.02e9);
+  const before = gigabytes(await text(page, 'total'));
+  await page.fill('[data-testid="context"]', '32768');
+  assert.ok(gigabytes(await text(page, 'total')) > before + 3e9);
+  await page.close();
+});
+
+test('units toggle between GB and GiB', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  const gb = gigabytes(await text(page, 'total'));
+  await page.check('input[name="unit"][value="gib"]');
+  const gibText = await text(page, 'total');
+  const gib = Number(/([\d.,]+)\s*GiB/.exec(gibText)[1].replaceAll(',', ''));
+  assert.ok(Math.abs(gib * GIB - gb) < 0.01 * GIB);
+  await page.close();
+});
+
+test('what fits: the longest context and largest batch, the charts and the GPU table', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  const maxContext = Number(await page.locator('[data-testid="max-context"]').getAttribute('data-value'));
+  assert.ok(maxContext > 8192 && maxContext < 200000, `max context ${maxContext}`);
+  // Asking for that context must still fit; well past it must not.
+  await page.fill('[data-testid="context"]', String(maxContext));
+  assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), 'true');
+  await page.fill('[data-testid="context"]', String(maxContext + 4096));
+  assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), 'false');
+  assert.ok(await page.locator('[data-testid="context-chart"] path.series').count() === 1);
+  assert.ok(await page.locator('[data-testid="batch-chart"] line.capacity').count() === 1);
+  await page.fill('[data-testid="context"]', '8192');
+  await ready(page);
+  const t4 = await page.locator('[data-testid="gpu-table"] tr[data-gpu="t4"] td[data-count]').getAttribute('data-count');
+  const h100 = await page.locator('[data-testid="gpu-table"] tr[data-gpu="h100-80gb"] td[data-count]').getAttribute('data-count');
+  assert.equal(h100, '1');
+  assert.ok(Number(t4) >= 2, `T4 needs ${t4}`);
+  await page.close();
+});
+
+test('the scenario lives in the link: reload reproduces it and Back undoes an edit', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  await page.fill('[data-testid="model"]', 'qwen2.5-7b');
+  await page.locator('[data-testid="model"]').dispatchEvent('change');
+  await page.selectOption('[data-testid="gpu"]', 'l4');
+  await ready(page);
+  const total = await text(page, 'total');
+  const url = page.url();
+  assert.match(url, /gpu=l4/);
+  const again = await browser.newPage();
+  await again.goto(url);
+  await ready(again);
+  assert.equal(await text(again, 'total'), total);
+  assert.equal(await again.inputValue('[data-testid="gpu"]'), 'l4');
+  await again.close();
+  await page.goBack();
+  await ready(page);
+  assert.notEqual(await page.inputValue('[data-testid="gpu"]'), 'l4');
+  await page.close();
+});
+
+test('a bad number names its field and keeps the last good result, no NaN', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  const total = await text(page, 'total');
+  await page.fill('[data-testid="batch"]', '-3');
+  assert.match(await text(page, 'message'), /batch/i);
+  assert.equal(await text(page, 'total'), total);
+  await page.fill('[data-testid="batch"]', '1');
+  await page.fill('[data-testid="params"]', 'lots');
+  assert.match(await text(page, 'message'), /params/i);
+  const body = await page.locator('body').innerText();
+  assert.doesNotMatch(body, /NaN|undefined|Infinity/);
+  await page.close();
+});
+
+test('training: LoRA shows its options and changes the breakdown', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  const inference = await text(page, 'total');
+  await page.selectOption('[data-testid="mode"]', 'lora');
+  await ready(page);
+  assert.ok(await page.locator('[data-testid="optimizer"]').isVisible());
+  assert.ok(await page.locator('[data-testid="rank"]').isVisible());
+  assert.ok(!(await page.locator('[data-testid="kv-dtype"]').isVisible()));
+  assert.notEqual(await text(page, 'total'), inference);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('compare up to four scenarios side by side', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  await page.click('[data-testid="add-compare"]');
+  await page.selectOption('[data-testid="precision"]', 'q4_k_m');
+  await page.click('[data-testid="add-compare"]');
+  await ready(page);
+  const columns = await page.locator('[data-testid="compare"] thead th').count();
+  assert.equal(columns, 3);
+  const totals = await page.locator('[data-testid="compare"] tr.total-row td').allInnerTexts();
+  assert.ok(gigabytes(totals[0]) > gigabytes(totals[1]) + 5e9, totals.join(' vs '));
+  assert.match(page.url(), /cmp=/);
+  await page.close();
+});
+
+test('export copies Markdown, CSV and the CLI JSON shape', async () => {
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(browser.base).origin });
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  await page.click('[data-testid="export-json"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="copy-status"]').textContent.length > 0);
+  const json = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+  assert.ok(json.totalBytes > 16e9);
+  assert.ok(json.components.some((c) => c.name === 'kv_cache'));
+  await page.click('[data-testid="export-markdown"]');
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), /^\| Component \| GB \| GiB/);
+  await page.click('[data-testid="export-csv"]');
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), /^name,label,bytes,formula/);
+  await page.close();
+});
+
+test('readable at 360 px and in dark mode', async () => {
+  const page = await browser.newPage();
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(browser.base);
+  await ready(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.notEqual(background, 'rgb(251, 251, 253)');
+  await page.close();
+});

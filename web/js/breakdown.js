@@ -1,0 +1,55 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// The breakdown of an estimate: a stacked bar and a table whose rows expand to show
+// each component's formula with the numbers plugged in.
+
+import { h, replaceChildren } from "./dom.js";
+import { formatBytes } from "./format.js";
+
+const PALETTE_SIZE = 12;
+const KNOWN_ORDER = [
+  "weights", "kv_cache", "activations", "logits", "gradients", "optimizer", "master_weights",
+  "autocast_copies", "adapters", "cuda_context", "allocator_reserve",
+];
+
+/** A stable colour slot for a component name, so a component keeps its colour. */
+export function colourSlot(name, index) {
+  const known = KNOWN_ORDER.indexOf(name);
+  return (known >= 0 ? known : index) % PALETTE_SIZE;
+}
+
+/** Draws the stacked bar: one segment per non-zero component, widths by share. */
+export function renderBar(container, components, totalBytes, unit, locale) {
+  const segments = components
+    .map((c, index) => ({ ...c, index }))
+    .filter((c) => c.bytes > 0)
+    .map((c) => {
+      const share = totalBytes > 0 ? (c.bytes / totalBytes) * 100 : 0;
+      const segment = h("span", {
+        class: `segment c${colourSlot(c.name, c.index)}`,
+        title: `${c.label}: ${formatBytes(c.bytes, unit, locale)} (${share.toFixed(1)}%)`,
+      });
+      segment.style.width = `${share}%`;
+      return segment;
+    });
+  replaceChildren(container, ...segments);
+  container.setAttribute("aria-label", components
+    .filter((c) => c.bytes > 0)
+    .map((c) => `${c.label} ${formatBytes(c.bytes, unit, locale)}`)
+    .join(", "));
+}
+
+/** Fills the breakdown table body: label, bytes, share, and the formula under a toggle. */
+export function renderTable(tbody, components, totalBytes, unit, locale) {
+  const rows = components.map((c, index) => {
+    const share = totalBytes > 0 ? (c.bytes / totalBytes) * 100 : 0;
+    const swatch = h("span", { class: `swatch c${colourSlot(c.name, index)}`, "aria-hidden": "true" });
+    const details = h("details", {},
+      h("summary", {}, swatch, c.label),
+      h("p", { class: "formula" }, c.formula || "—"));
+    return h("tr", { "data-component": c.name },
+      h("th", { scope: "row" }, details),
+      h("td", { class: "num" }, formatBytes(c.bytes, unit, locale)),
+      h("td", { class: "num" }, `${share.toLocaleString(locale, { maximumFractionDigits: 1 })}%`));
+  });
+  replaceChildren(tbody, ...rows);
+}

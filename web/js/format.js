@@ -1,0 +1,62 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// Numbers for people: bytes in GB (10^9) or GiB (2^30), counts and token lengths, in the
+// reader's locale.
+
+const GB = 1e9;
+const GIB = 2 ** 30;
+
+/** The byte unit a reader chose: "gb" (10^9) or "gib" (2^30). */
+export function unitInfo(unit) {
+  return unit === "gib" ? { divisor: GIB, label: "GiB" } : { divisor: GB, label: "GB" };
+}
+
+/** Bytes in the chosen unit with 2 decimals below 100 and 1 above, e.g. "16.06 GB". */
+export function formatBytes(bytes, unit, locale) {
+  if (!Number.isFinite(bytes)) return "—";
+  const { divisor, label } = unitInfo(unit);
+  const value = bytes / divisor;
+  const digits = Math.abs(value) >= 100 ? 1 : 2;
+  const text = value.toLocaleString(locale, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+  return `${text} ${label}`;
+}
+
+/** Bytes in both units, e.g. "16.06 GB (14.96 GiB)". */
+export function formatBothUnits(bytes, locale) {
+  return `${formatBytes(bytes, "gb", locale)} (${formatBytes(bytes, "gib", locale)})`;
+}
+
+/** A whole number with the locale's digit grouping, e.g. "131,072". */
+export function formatInteger(value, locale) {
+  if (!Number.isFinite(value)) return "—";
+  return Math.round(value).toLocaleString(locale);
+}
+
+/** A parameter count as people write it: 8.03B, 494M, 1.5T. */
+export function formatParams(count, locale) {
+  if (!Number.isFinite(count) || count <= 0) return "—";
+  const units = [
+    [1e12, "T"],
+    [1e9, "B"],
+    [1e6, "M"],
+    [1e3, "K"],
+  ];
+  for (const [size, suffix] of units) {
+    if (count >= size) {
+      const value = count / size;
+      return `${value.toLocaleString(locale, { maximumFractionDigits: value >= 100 ? 0 : 2 })}${suffix}`;
+    }
+  }
+  return formatInteger(count, locale);
+}
+
+/** A token count in short form for chart axes: 512, 8k, 128k, 1M. */
+export function formatTokens(tokens) {
+  if (tokens >= 1 << 20 && tokens % (1 << 20) === 0) return `${tokens / (1 << 20)}M`;
+  if (tokens >= 1024 && tokens % 1024 === 0) return `${tokens / 1024}k`;
+  if (tokens >= 1e6) return `${(tokens / 1e6).toFixed(1)}M`;
+  if (tokens >= 1e3) return `${(tokens / 1e3).toFixed(1)}k`;
+  return String(Math.round(tokens));
+}
