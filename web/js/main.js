@@ -51,13 +51,13 @@ function scenarioFromLocation() {
   if (fragment.length <= 1) return { ...DEFAULT_SCENARIO };
   const decoded = wasm.decodeLink(fragment);
   if (!decoded.ok) {
-    showMessage(`This link could not be used (${decoded.error.field}: ${decoded.error.message}) — showing the defaults instead.`);
+    showMessage(`This link could not be used (${decoded.error.field}: ${decoded.error.message}) — showing the defaults instead.`, "link");
     return { ...DEFAULT_SCENARIO };
   }
   const scenario = scenarioFromLinkValues(decoded.values);
   const problem = unsupportedChoice(scenario);
   if (problem) {
-    showMessage(`This link could not be used (${problem}) — showing the defaults instead.`);
+    showMessage(`This link could not be used (${problem}) — showing the defaults instead.`, "link");
     return { ...DEFAULT_SCENARIO };
   }
   if (decoded.values.cmp) state.compare = compareFromLink(decoded.values.cmp);
@@ -135,6 +135,7 @@ function wireInputs() {
 
 /** Any input changed: sliders drive their number box; params and model exclude each other. */
 function onInput(target, committed) {
+  clearMessage();
   if (target.id === "context-range" || target.id === "batch-range") {
     byTestId(target.id === "context-range" ? "context" : "batch").value = String(sliderValue(target.id, target.value));
   }
@@ -216,7 +217,7 @@ function update({ committed, replace = true }) {
   }
   const result = estimator.estimate(s, state.fileModel);
   if (!result.ok) return showFieldError(result.error);
-  clearMessage();
+  clearMessage({ keepLinkMessage: true });
   state.lastResult = result;
   const gpu = estimator.gpuById(s.gpu);
   renderHeadline(result, s, gpu, locale);
@@ -313,7 +314,7 @@ async function copyText(text, done) {
 }
 
 function showFieldError({ field, message }) {
-  showMessage(`${field}: ${message}`);
+  showMessage(`${field}: ${message}`, "field");
   document.body.classList.add("stale");
 }
 
@@ -324,8 +325,11 @@ function showMessage(text, kind = "error") {
   banner.hidden = false;
 }
 
-function clearMessage() {
+/** Hides the banner; a message about the link stays until the reader edits something. */
+function clearMessage({ keepLinkMessage = false } = {}) {
   const banner = byTestId("message");
+  document.body.classList.remove("stale");
+  if (keepLinkMessage && banner.dataset.kind === "link") return;
   banner.hidden = true;
   banner.textContent = "";
   document.body.classList.remove("stale");

@@ -27,6 +27,7 @@ export function renderHeadline(result, scenario, gpu, locale) {
   byTestId("total-other").textContent = `= ${formatBytes(v.perGpu, other, locale)}${overall}`;
   renderVerdict(v, scenario, gpu, locale);
   renderGpusNeeded(result, scenario, gpu, v);
+  byTestId("mobile-summary").textContent = `${formatBytes(v.perGpu, scenario.unit, locale)} per GPU · ${v.fits ? "fits" : "does not fit"} on ${scenario.gpus} × ${gpu.name}`;
 }
 
 function renderVerdict(v, scenario, gpu, locale) {
