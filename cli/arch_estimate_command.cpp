@@ -19,7 +19,6 @@
 #include "output.hpp"
 
 namespace gpumem::cli {
-namespace {
 
 Result<std::int64_t> wholeOption(const Args& args, const std::string& name, std::int64_t fallback) {
   const auto text = args.get(name);
@@ -50,6 +49,8 @@ Result<std::string> configText(const Args& args) {
   return makeError(ErrorCode::kInvalidArgument, "config",
                    "Give --config FILE.json (a Hugging Face config.json) or --model ID.");
 }
+
+namespace {
 
 Result<InferenceOptions> inferenceOptionsFrom(const Args& args) {
   InferenceOptions o;
@@ -120,6 +121,9 @@ void printLimits(const ModelArchitecture& arch, const InferenceOptions& options,
 }  // namespace
 
 int runEstimateArch(const Args& args) {
+  if (args.get("task").has_value()) {
+    return runEstimateTraining(args);
+  }
   const bool json = args.hasFlag("json");
   const auto text = configText(args);
   if (!text) return reportError(text.error(), json);

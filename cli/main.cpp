@@ -16,6 +16,10 @@ usage:
   gpumem estimate --method arch --model llama-3.1-8b [--config config.json] [--dtype bf16 | --format q4_k_m] [--kv-dtype fp8]
                   [--batch 1] [--prompt 512] [--generate 16] [--attn sdpa|eager|flash] [--gpu ID --gpus N]
                   [--engine transformers|vllm|llama.cpp] [--gpu-memory-utilization 90] [--ngl N] [--ubatch 512] [--tp 8 --pp 1]
+  gpumem estimate --method arch --task full|lora|qlora --model ID [--recipe mixed|bf16|fp32|fp16-master|bf16-master|fp8]
+                  [--optimizer adamw] [--micro-batch 1] [--seq 2048] [--grad-accum 1] [--ckpt none|full|selective]
+                  [--lora-rank 16] [--lora-targets all-linear] [--sharding ddp|zero1|zero2|zero3|fsdp-hybrid]
+                  [--offload-optimizer] [--offload-params] [--tp 1 --pp 1 --cp 1 --ep 1 --sp] [--gpus 8] [--gpu ID]
   gpumem validate FILE.jsonl --configs DIR   score the estimators on measured cases
   gpumem gpus [--json]          the GPU catalog (memory as the runtime reports it)
   gpumem precisions [--json]    the named precisions
@@ -29,7 +33,9 @@ Parameters accept 70B, 1.5T, 350M, 7,000,000,000. Sizes print in GB (10^9) and G
 int main(int argc, char** argv) {
   using namespace gpumem::cli;
   const std::string command = argc > 1 ? argv[1] : "help";
-  const Args args = parseArgs(argc, argv, 2, {"json", "help", "enforce-eager", "no-flash-attn"});
+  const Args args = parseArgs(argc, argv, 2,
+                              {"json", "help", "enforce-eager", "no-flash-attn", "sp",
+                               "offload-optimizer", "offload-params", "train-embeddings"});
   if (command == "help" || command == "--help" || command == "-h" || args.hasFlag("help")) {
     std::fputs(kUsage, stdout);
     return 0;

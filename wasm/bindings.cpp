@@ -27,6 +27,8 @@
 #include "gpumem/safetensors_header.hpp"
 #include "gpumem/scenario_link.hpp"
 #include "gpumem/simple_method.hpp"
+#include "gpumem/training.hpp"
+#include "gpumem/training_limits.hpp"
 #include "gpumem/weight_format.hpp"
 
 namespace {
@@ -530,6 +532,114 @@ val parseConfigJs(std::string text) {
   return out;
 }
 
+/// estimateTraining(options) → per-GPU training estimate. Fields of `options` (all optional
+/// except the model; strings as the CLI spells them):
+///   configJson | modelId  the model (config.json text, or a catalog id)
+///   task          "full" | "lora" | "qlora"                              (default "full")
+///   recipe        "fp32" | "mixed" | "mixed-fp16" | "bf16" | "fp16-master" | "bf16-master" |
+///                 "fp8"                            (default "mixed"; "bf16" for lora/qlora)
+///   optimizer     "adamw" | "adamw-fused" | "adamw-forloop" | "adam8bit" | "paged-adam8bit" |
+///                 "paged-adamw" | "sgd" | "sgd-momentum" | "adafactor" | "lion" | "none"
+///   microBatch (1), seq (2048), gradAccum (1), ckpt ("none" | "full" | "selective"),
+///   attn ("sdpa" | "eager" | "flash"), loraRank (16), loraTargets ("all-linear" |
+///   "attention" | "mlp" | "q_proj,v_proj"…), trainEmbeddings (false),
+///   sharding ("ddp" | "zero1" | "zero2" | "zero3" | "fsdp-hybrid"), offloadOptimizer
+///   (false), offloadParams (false), tp, pp, cp, ep (1), sp (false),
+///   gpuCount (all GPUs of the job; default tp·pp·cp), gpusPerNode (8),
+///   gpu (a catalog id; enables maxMicroBatch, maxSeq, gpusNeeded, fits).
+/// Returns {ok: true, components: [{name, label, bytes, formula}], totalBytes, perGpu: true,
+/// peakPhase, dataParallel, trainableParams, cpuBytes, maxMicroBatch, maxSeq, gpusNeeded,
+/// fits} (the last four null without a GPU; gpusNeeded 0 when no count up to 65,536 fits) or
+/// {ok: false, error: {code, field, message}}.
+val estimateTrainingJs(val options) {
+  const auto text = configTextFrom(options);
+  if (!text) return errorValue(text.error());
+  const auto arch = parseModelConfig(*text);
+  if (!arch) return errorValue(arch.error());
+  TrainingScenario s;
+  s.arch = *arch;
+  const auto task = parseTrainingTask(stringField(options, "task", "full"));
+  if (!task) return errorValue(task.error());
+  s.task = *task;
+  const auto recipe = parsePrecisionRecipe(
+      stringField(options, "recipe", s.task == TrainingTask::kFull ? "mixed" : "bf16"));
+  if (!recipe) return errorValue(recipe.error());
+  s.recipe = *recipe;
+  const auto optimizer = parseOptimizer(stringField(options, "optimizer", "adamw"));
+  if (!optimizer) return errorValue(optimizer.error());
+  s.optimizer = *optimizer;
+  const auto ckpt = parseCheckpointing(stringField(options, "ckpt", "none"));
+  if (!ckpt) return errorValue(ckpt.error());
+  s.checkpointing = *ckpt;
+  const auto attention = parseAttentionImplementation(stringField(options, "attn", "sdpa"));
+  if (!attention) return errorValue(attention.error());
+  s.attention = *attention;
+  const auto targets = parseLoraTargets(stringField(options, "loraTargets", "all-linear"));
+  if (!targets) return errorValue(targets.error());
+  s.loraTargets = *targets;
+  const auto sharding = parseShardingStrategy(stringField(options, "sharding", "ddp"));
+  if (!sharding) return errorValue(sharding.error());
+  s.sharding = *sharding;
+  const std::pair<const char*, std::int64_t*> whole[] = {{"microBatch", &s.microBatch},
+                                                         {"seq", &s.sequence},
+                                                         {"gradAccum", &s.gradientAccumulation},
+                                                         {"loraRank", &s.loraRank},
+                                                         {"tp", &s.parallel.tensor},
+                                                         {"pp", &s.parallel.pipeline},
+                                                         {"cp", &s.parallel.context},
+                                                         {"ep", &s.parallel.expert},
+                                                         {"gpusPerNode", &s.gpusPerNode}};
+  for (const auto& [name, out] : whole) {
+    const double value = wholeField(options, name, static_cast<double>(*out));
+    if (!(value >= 1 && value <= 67108864)) {
+      return numberError(name, "Expected a whole number from 1 to 67,108,864.");
+    }
+    *out = static_cast<std::int64_t>(value);
+  }
+  const double gpus =
+      wholeField(options, "gpuCount",
+                 static_cast<double>(s.parallel.tensor * s.parallel.pipeline * s.parallel.context));
+  if (!(gpus >= 1 && gpus <= 1048576)) {
+    return numberError("gpuCount", "The GPU count must be a whole number from 1 to 1,048,576.");
+  }
+  s.gpus = static_cast<std::int64_t>(gpus);
+  const auto flag = [&](const char* name) {
+    return options.hasOwnProperty(name) && options[name].isTrue();
+  };
+  s.parallel.sequence = flag("sp");
+  s.offloadOptimizer = flag("offloadOptimizer");
+  s.offloadParameters = flag("offloadParams");
+  s.trainEmbeddings = flag("trainEmbeddings");
+  const auto estimate = estimateTraining(s);
+  if (!estimate) return errorValue(estimate.error());
+  val out = val::object();
+  out.set("ok", true);
+  out.set("components", componentsValue(estimate->perGpu));
+  out.set("totalBytes", estimate->perGpu.totalBytes);
+  out.set("perGpu", true);
+  out.set("peakPhase", estimate->peakPhase);
+  out.set("dataParallel", static_cast<double>(estimate->dataParallel));
+  out.set("trainableParams", estimate->trainableParams);
+  out.set("cpuBytes", estimate->cpuBytes);
+  out.set("maxMicroBatch", val::null());
+  out.set("maxSeq", val::null());
+  out.set("gpusNeeded", val::null());
+  out.set("fits", val::null());
+  const std::string gpuId = stringField(options, "gpu", "");
+  if (gpuId.empty()) return out;
+  const auto gpu = findGpu(gpuId);
+  if (!gpu) return errorValue(gpu.error());
+  const double memory = static_cast<double>(gpu->memoryBytes);
+  const auto batch = largestMicroBatchThatFits(s, memory);
+  const auto sequence = longestSequenceThatFits(s, memory);
+  const auto fewest = fewestGpusThatFit(s, memory);
+  if (batch) out.set("maxMicroBatch", static_cast<double>(*batch));
+  if (sequence) out.set("maxSeq", static_cast<double>(*sequence));
+  if (fewest) out.set("gpusNeeded", static_cast<double>(*fewest));
+  out.set("fits", estimate->perGpu.totalBytes <= memory);
+  return out;
+}
+
 EMSCRIPTEN_BINDINGS(gpumem) {
   emscripten::function("estimateSimple", &estimateSimpleJs);
   emscripten::function("gpus", &gpusJs);
@@ -542,6 +652,7 @@ EMSCRIPTEN_BINDINGS(gpumem) {
   emscripten::function("decodeLink", &decodeLinkJs);
   emscripten::function("encodeLink", &encodeLinkJs);
   emscripten::function("estimateInference", &estimateInferenceJs);
+  emscripten::function("estimateTraining", &estimateTrainingJs);
   emscripten::function("parseConfig", &parseConfigJs);
   emscripten::function("inferenceLimits", &inferenceLimitsJs);
   emscripten::function("models", &modelsJs);

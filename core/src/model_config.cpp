@@ -62,6 +62,15 @@ std::string stringOr(const Json& object, const char* key, const std::string& fal
   return it->get_ref<const std::string&>();
 }
 
+/// A number field in [0, 1e6]; `fallback` when absent, 0 when present but null.
+double numberOr(const Json& object, const char* key, double fallback) {
+  const auto it = object.find(key);
+  if (it == object.end()) return fallback;
+  if (!it->is_number()) return 0;
+  const double value = it->get<double>();
+  return value >= 0 && value <= 1e6 ? value : fallback;
+}
+
 bool isPresentNull(const Json& object, const char* key) {
   const auto it = object.find(key);
   return it != object.end() && it->is_null();
@@ -267,6 +276,7 @@ Result<ModelArchitecture> parseGemma(const Json& config, const std::string& type
     noSlidingWindow(arch);
   } else if (type == "gemma2") {
     arch.normsPerLayer = 4;  // input, post-attention, pre- and post-feedforward
+    arch.finalLogitSoftcap = numberOr(config, "final_logit_softcapping", 30.0);
     setSlidingLayers(config, arch, 4096, [](std::int64_t i) { return i % 2 == 0; });
   } else {
     arch.normsPerLayer = 4;
@@ -290,6 +300,7 @@ Result<ModelArchitecture> parseGpt2(const Json& config) {
   arch.maxPositions = intOr(config, "n_positions", 1024);
   arch.learnedPositions = arch.maxPositions;
   arch.hiddenAct = stringOr(config, "activation_function", "gelu_new");
+  arch.dropout = numberOr(config, "resid_pdrop", 0.1);  // GPT2Config default
   arch.mlpKind = MlpKind::kPlain;
   arch.normKind = NormKind::kLayerNorm;
   arch.normHasBias = true;

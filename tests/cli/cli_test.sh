@@ -28,5 +28,27 @@ check "empty params gives a JSON error" '"field": "params"' "$out"
 out=$("$cli" estimate --params 7B --gpu nope 2>&1)
 check "unknown gpu names the field" "--gpu" "$out"
 
+out=$("$cli" estimate --method arch --task full --model llama-3.1-8b --recipe mixed --optimizer adamw \
+  --micro-batch 4 --seq 2048 --ckpt full --sharding zero3 --gpus 8 --gpu h100-80gb --json)
+check "training zero3 lists optimizer states" '"name": "optimizer_states"' "$out"
+check "training zero3 shards over 8 GPUs" '"dataParallel": 8' "$out"
+check "training zero3 fits on 8 H100s" '"fits": true' "$out"
+check "training answers the largest micro-batch" '"maxMicroBatch":' "$out"
+out=$("$cli" estimate --method arch --task full --model llama-3.1-8b --recipe mixed --seq 1024 \
+  --ckpt full --gpu h100-80gb --json)
+check "8B mixed AdamW does not fit one H100 (measured OOM)" '"fits": false' "$out"
+out=$("$cli" estimate --method arch --task lora --model llama-3.1-8b --lora-rank 16 \
+  --lora-targets q_proj,v_proj --micro-batch 2 --seq 4096 --ckpt full --json)
+check "lora lists the adapter" '"name": "lora_adapter"' "$out"
+out=$("$cli" estimate --method arch --task qlora --model llama-3.1-8b --json)
+check "qlora estimates" '"name": "weights"' "$out"
+out=$("$cli" estimate --method arch --task full --model llama-3.1-8b --sharding zero3 \
+  --offload-optimizer --gpus 8 --json)
+check "optimizer offload reports CPU RAM" '"cpuBytes": 1' "$out"
+out=$("$cli" estimate --method arch --task full --model llama-3.1-8b --ckpt sometimes --json 2>/dev/null)
+check "unknown checkpointing names the field" '"field": "ckpt"' "$out"
+out=$("$cli" estimate --method arch --task full --model llama-3.1-8b --tp 3 --gpus 3 --json 2>/dev/null)
+check "tp that does not divide the heads names the field" '"field": "tp"' "$out"
+
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

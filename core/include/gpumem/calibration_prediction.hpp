@@ -15,8 +15,10 @@ namespace gpumem {
 Result<double> predictInferenceCase(const CalibrationCase& c, const ModelArchitecture& arch,
                                     const CalibrationEnv& env);
 
-/// Predicted device bytes of a training case. The seam for the training estimator: until
-/// it exists this fails with ErrorCode::kUnsupported, and validation reports train as n/a.
+/// Predicted device bytes of a training case: estimateTraining on one GPU with measure.py's
+/// settings (mixed = AMP bf16, bf16 = pure bf16, lora = peft fp32 adapters on a bf16 base,
+/// sgd = momentum 0.9), the case's micro-batch, sequence and checkpointing, and the env's
+/// measured start-up context.
 Result<double> predictTrainingCase(const CalibrationCase& c, const ModelArchitecture& arch,
                                    const CalibrationEnv& env);
 

@@ -80,6 +80,8 @@ struct ModelArchitecture {
   bool attentionSinks = false;        ///< one learned sink logit per head per layer (gpt-oss)
   std::int64_t learnedPositions = 0;  ///< rows of a learned position table (GPT-2); 0 = RoPE
   bool parallelAttention = false;     ///< attention and MLP read the same norm (Falcon, GPT-J)
+  double dropout = 0;            ///< residual dropout probability in training (GPT-2 resid_pdrop)
+  double finalLogitSoftcap = 0;  ///< tanh soft-capping of the logits (Gemma 2); 0 = none
 
   MoeShape moe;
   bool hasMla = false;
