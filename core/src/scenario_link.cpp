@@ -24,6 +24,8 @@ constexpr LinkField kSchema[] = {
     {"gen", "generate", Kind::kInteger, 0, 10'000'000},
     {"batch", "batch", Kind::kInteger, 1, 100'000},
     {"engine", "engine", Kind::kToken, 0, 16},
+    {"util", "gpuMemoryUtilization", Kind::kNumber, 0.05, 1},
+    {"ngl", "nGpuLayers", Kind::kInteger, -1, 100'000},
     {"attn", "attention", Kind::kToken, 0, 16},
     {"gpu", "gpu", Kind::kToken, 0, 40},
     {"gpus", "gpuCount", Kind::kInteger, 1, 100'000},
@@ -34,6 +36,9 @@ constexpr LinkField kSchema[] = {
     {"recipe", "recipe", Kind::kToken, 0, 24},
     {"ckpt", "checkpointing", Kind::kToken, 0, 16},
     {"zero", "sharding", Kind::kToken, 0, 16},
+    {"off", "offload", Kind::kToken, 0, 16},
+    {"ga", "gradAccum", Kind::kInteger, 1, 65'536},
+    {"lt", "loraTargets", Kind::kText, 0, 120},
     {"rank", "loraRank", Kind::kInteger, 1, 4096},
     {"mb", "microBatch", Kind::kInteger, 1, 100'000},
     {"seq", "sequenceLength", Kind::kInteger, 1, 10'000'000},
@@ -117,8 +122,8 @@ Result<std::string> validateValue(const LinkField& f, const std::string& value) 
         return badValue(f, "must be a whole number.");
       }
       if (number < f.min || number > f.max) {
-        return badValue(f, "must be between " + formatNumber(f.min) + " and " +
-                               formatNumber(f.max) + ".");
+        return badValue(
+            f, "must be between " + formatNumber(f.min) + " and " + formatNumber(f.max) + ".");
       }
       return formatNumber(number, 6);
     }

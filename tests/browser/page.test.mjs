@@ -205,3 +205,19 @@ test('readable at 360 px and in dark mode', async () => {
   assert.notEqual(background, 'rgb(251, 251, 253)');
   await page.close();
 });
+
+test('full training on the page matches a measured H100 run within 15%', async () => {
+  const page = await browser.newPage();
+  // Llama 3.2 1B, mixed precision AdamW, micro-batch 4 × 2,048 tokens: nvidia-smi showed
+  // 48,600,252,416 bytes on an H100 (the calibration set's measurement).
+  await page.goto(`${browser.base}#v=1&task=train&model=llama-3.2-1b&ctx=2048&batch=4&gpu=h100-80gb`);
+  await ready(page);
+  const total = gigabytes(await text(page, 'total'));
+  assert.ok(Math.abs(total / 48.600252416e9 - 1) < 0.15, `total ${total}`);
+  assert.ok(await page.locator('tr[data-component="optimizer_states"]').count() === 1);
+  assert.ok(await page.locator('tr[data-component="gradients"]').count() === 1);
+  assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), 'true');
+  const maxSeq = Number(await page.locator('[data-testid="max-context"]').getAttribute('data-value'));
+  assert.ok(maxSeq >= 2048, `max sequence ${maxSeq}`);
+  await page.close();
+});

@@ -1,13 +1,14 @@
 // Decoding shareable links: valid scenarios round-trip; hostile values are refused with
 // the page field named.
-#include <gtest/gtest.h>
-
 #include "gpumem/scenario_link.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace gpumem;
 
 TEST(ScenarioLink, DecodesAValidScenario) {
-  const auto link = decodeScenarioLink("#v=1&model=llama-3.1-8b&ctx=8192&batch=1&gpu=rtx-4090-24gb&params=70B");
+  const auto link =
+      decodeScenarioLink("#v=1&model=llama-3.1-8b&ctx=8192&batch=1&gpu=rtx-4090-24gb&params=70B");
   ASSERT_TRUE(link.ok()) << link.error().message;
   ASSERT_EQ(link->values.size(), 6u);
   EXPECT_EQ(link->values[1].second, "llama-3.1-8b");
@@ -30,6 +31,22 @@ TEST(ScenarioLink, IgnoresUnknownKeysButSaysWhich) {
   EXPECT_EQ(link->ignored[0], "utm_source");
 }
 
+TEST(ScenarioLink, CarriesEngineAndTrainingSettings) {
+  const auto link = decodeScenarioLink("#ngl=-1&util=0.95&lt=q_proj%2Cv_proj&off=optimizer&ga=8");
+  ASSERT_TRUE(link.ok()) << link.error().message;
+  ASSERT_EQ(link->values.size(), 5u);
+  // In the link's own order.
+  EXPECT_EQ(link->values[0], (std::pair<std::string, std::string>{"ngl", "-1"}));
+  EXPECT_EQ(link->values[1], (std::pair<std::string, std::string>{"util", "0.95"}));
+  EXPECT_EQ(link->values[2], (std::pair<std::string, std::string>{"lt", "q_proj,v_proj"}));
+  const auto tooMuch = decodeScenarioLink("#util=1.5");
+  ASSERT_FALSE(tooMuch.ok());
+  EXPECT_EQ(tooMuch.error().field, "gpuMemoryUtilization");
+  const auto belowAll = decodeScenarioLink("#ngl=-2");
+  ASSERT_FALSE(belowAll.ok());
+  EXPECT_EQ(belowAll.error().field, "nGpuLayers");
+}
+
 struct BadLink {
   const char* link;
   const char* field;
@@ -48,13 +65,12 @@ INSTANTIATE_TEST_SUITE_P(
     Hostile, ScenarioLinkRejects,
     ::testing::Values(BadLink{"model=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "model"},
                       BadLink{"params=%3Cscript%3E", "params"},
-                      BadLink{"gpu=javascript:alert(1)", "gpu"},
-                      BadLink{"ctx=1e400", "context"}, BadLink{"ctx=-5", "context"},
-                      BadLink{"ctx=abc", "context"}, BadLink{"ctx=99999999999", "context"},
-                      BadLink{"batch=1.5", "batch"}, BadLink{"ctx=", "context"},
-                      BadLink{"ctx=1&ctx=2", "context"}, BadLink{"embed=yes", "embed"},
-                      BadLink{"ovh=NaN", "overhead"}, BadLink{"model=%ZZ", "link"},
-                      BadLink{"v=2", "version"}));
+                      BadLink{"gpu=javascript:alert(1)", "gpu"}, BadLink{"ctx=1e400", "context"},
+                      BadLink{"ctx=-5", "context"}, BadLink{"ctx=abc", "context"},
+                      BadLink{"ctx=99999999999", "context"}, BadLink{"batch=1.5", "batch"},
+                      BadLink{"ctx=", "context"}, BadLink{"ctx=1&ctx=2", "context"},
+                      BadLink{"embed=yes", "embed"}, BadLink{"ovh=NaN", "overhead"},
+                      BadLink{"model=%ZZ", "link"}, BadLink{"v=2", "version"}));
 
 TEST(ScenarioLink, RefusesVeryLongLinks) {
   const std::string longLink = "params=" + std::string(5000, '7');

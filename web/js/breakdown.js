@@ -6,13 +6,17 @@ import { h, replaceChildren } from "./dom.js";
 import { formatBytes } from "./format.js";
 
 const PALETTE_SIZE = 12;
+/** Components in the order of the palette: neighbours in a breakdown get distinct colours. */
 const KNOWN_ORDER = [
-  "weights", "kv_cache", "activations", "logits", "gradients", "optimizer", "master_weights",
-  "autocast_copies", "adapters", "cuda_context", "allocator_reserve",
+  "weights", "kv_cache", "activations", "logits", "gradients", "optimizer_states",
+  "master_weights", "weight_copies", "lora_adapter", "cuda_context", "allocator_reserve",
+  "optimizer_temporaries",
 ];
+const SHARED_SLOTS = { overhead: 10, safety_margin: 10, cuda_graphs: 7, gathered_parameters: 8 };
 
 /** A stable colour slot for a component name, so a component keeps its colour. */
 export function colourSlot(name, index) {
+  if (name in SHARED_SLOTS) return SHARED_SLOTS[name];
   const known = KNOWN_ORDER.indexOf(name);
   return (known >= 0 ? known : index) % PALETTE_SIZE;
 }

@@ -49,6 +49,8 @@ export class Estimator {
       gpuCount: s.gpus,
       tp: s.tp,
       pp: s.pp,
+      gpuMemoryUtilization: s.util,
+      nGpuLayers: s.ngl,
     };
     if (fileModel?.configJson) options.configJson = fileModel.configJson;
     else options.modelId = s.model;
@@ -91,13 +93,17 @@ export class Estimator {
     }
     const options = {
       task: s.task === "train" ? "full" : s.task,
-      recipe: s.recipe,
+      recipe: s.recipe === "auto" ? undefined : s.recipe,
       optimizer: s.optim,
       microBatch: s.batch,
       seq: s.ctx,
-      checkpointing: s.ckpt,
+      gradAccum: s.ga,
+      ckpt: s.ckpt,
       loraRank: s.rank,
+      loraTargets: s.lt,
       sharding: s.zero,
+      offloadOptimizer: s.zero !== "ddp" && s.off !== "none",
+      offloadParams: s.zero !== "ddp" && s.off === "all",
       tp: s.tp,
       pp: s.pp,
       gpu: s.gpu,
@@ -119,6 +125,13 @@ export class Estimator {
       if (!r.ok) return r;
       return { ok: true, maxContext: r.maxContext > 0 ? r.maxContext + scenario.gen : 0,
                maxBatch: r.maxBatch, modelMaxPositions: r.modelMaxPositions };
+    }
+    if (scenario.task !== "inference" && this.usesArchitecture(scenario, fileModel)) {
+      const r = this.estimate(scenario, fileModel);
+      if (!r.ok) return r;
+      if (r.maxSeq !== undefined && r.maxSeq !== null) {
+        return { ok: true, maxContext: r.maxSeq, maxBatch: r.maxMicroBatch ?? 0 };
+      }
     }
     return this.searchLimits(scenario, fileModel);
   }

@@ -4,7 +4,8 @@
 
 import { byTestId, fillSelect, h } from "./dom.js";
 import {
-  ATTENTIONS, CHECKPOINTING, ENGINES, KV_DTYPES, OPTIMIZERS, PRECISIONS, RECIPES, SHARDING, TASKS,
+  ATTENTIONS, CHECKPOINTING, ENGINES, KV_DTYPES, LORA_TARGETS, OFFLOAD, OPTIMIZERS, PRECISIONS, RECIPES,
+  SHARDING, TASKS,
 } from "./scenario.js";
 
 /** The number inputs: scenario key, test id, field name for messages, range. */
@@ -17,6 +18,9 @@ const NUMBER_FIELDS = [
   { key: "pp", id: "pp", label: "Pipeline parallel", min: 1, max: 1024 },
   { key: "ovh", id: "overhead", label: "Overhead", min: 0, max: 1000, decimal: true },
   { key: "rank", id: "rank", label: "LoRA rank", min: 1, max: 4096 },
+  { key: "ga", id: "grad-accum", label: "Gradient accumulation", min: 1, max: 65536 },
+  { key: "util", id: "gpu-util", label: "gpu_memory_utilization", min: 0.05, max: 1, decimal: true },
+  { key: "ngl", id: "ngl", label: "GPU layers (-1 = all)", min: -1, max: 100000 },
 ];
 
 const SELECT_FIELDS = [
@@ -29,6 +33,8 @@ const SELECT_FIELDS = [
   { key: "optim", id: "optimizer", options: OPTIMIZERS },
   { key: "ckpt", id: "ckpt", options: CHECKPOINTING },
   { key: "zero", id: "sharding", options: SHARDING },
+  { key: "off", id: "offload", options: OFFLOAD },
+  { key: "lt", id: "lora-targets", options: LORA_TARGETS },
 ];
 
 /** Fills every select, the GPU list and the model datalist. */
@@ -96,6 +102,9 @@ export function showRelevantInputs(scenario, usesArchitecture) {
   document.body.classList.toggle("task-train", training);
   document.body.classList.toggle("task-lora", scenario.task === "lora" || scenario.task === "qlora");
   document.body.classList.toggle("method-simple", !usesArchitecture);
+  document.body.classList.toggle("engine-vllm", scenario.engine === "vllm");
+  document.body.classList.toggle("engine-llamacpp", scenario.engine === "llama.cpp");
+  document.body.classList.toggle("sharded", scenario.zero !== "ddp");
 }
 
 /** Slider positions → values: context 2^x (rounded to a power-of-two-ish token count), batch 2^x. */

@@ -20,10 +20,15 @@ export const DEFAULT_SCENARIO = Object.freeze({
   pp: 1,
   ovh: 20,
   optim: "adamw",
-  recipe: "mixed",
+  recipe: "auto",
   ckpt: "none",
   zero: "ddp",
   rank: 16,
+  lt: "all-linear",
+  ga: 1,
+  off: "none",
+  util: 0.9,
+  ngl: -1,
   unit: "gb",
 });
 
@@ -97,6 +102,7 @@ export const OPTIMIZERS = [
 ];
 
 export const RECIPES = [
+  ["auto", "Usual for the task (mixed; bf16 base for LoRA)"],
   ["mixed", "Mixed precision (fp32 master, bf16 autocast)"],
   ["mixed-fp16", "Mixed precision (fp16 autocast)"],
   ["bf16", "Pure bf16"],
@@ -104,6 +110,19 @@ export const RECIPES = [
   ["bf16-master", "bf16 + fp32 master"],
   ["fp8", "FP8 (Transformer Engine, approx.)"],
   ["fp32", "FP32"],
+];
+
+export const LORA_TARGETS = [
+  ["all-linear", "All linear layers"],
+  ["attention", "Attention (q, k, v, o)"],
+  ["q_proj,v_proj", "q_proj and v_proj"],
+  ["mlp", "MLP (gate, up, down)"],
+];
+
+export const OFFLOAD = [
+  ["none", "Nothing"],
+  ["optimizer", "Optimizer states (ZeRO-Offload)"],
+  ["all", "Optimizer and parameters (ZeRO-3)"],
 ];
 
 export const CHECKPOINTING = [
@@ -142,10 +161,15 @@ const LINK_KEYS = {
   ckpt: "ckpt",
   zero: "zero",
   rank: "rank",
+  lt: "lt",
+  ga: "ga",
+  off: "off",
+  util: "util",
+  ngl: "ngl",
   unit: "unit",
 };
 
-const NUMERIC_KEYS = new Set(["ctx", "gen", "batch", "gpus", "tp", "pp", "ovh", "rank"]);
+const NUMERIC_KEYS = new Set(["ctx", "gen", "batch", "gpus", "tp", "pp", "ovh", "rank", "ga", "util", "ngl"]);
 
 /** The values of `scenario` that differ from the defaults, as link key/value strings. */
 export function scenarioToLinkValues(scenario) {

@@ -56,6 +56,7 @@ function renderGpusNeeded(result, scenario, gpu, v) {
   } else {
     el.textContent = `GPUs in use: ${v.replica} × ${gpu.name}` + (v.replica > 1 ? " (tensor × pipeline parallel)" : "") + " — see “Which GPUs can run this” for other counts.";
   }
+  if (result.cpuBytes > 0) el.textContent += ` · CPU RAM for the offloaded states: ${formatBytes(result.cpuBytes, scenario.unit, "en")} per node`;
   el.dataset.count = String(result.method === "simple" ? result.fit?.gpusNeeded ?? 0 : result.gpusNeeded ?? v.replica);
 }
 
@@ -67,7 +68,7 @@ export function renderBreakdown(result, scenario, locale) {
   byTestId("table-total").textContent = formatBytes(total, scenario.unit, locale);
   byTestId("method-note").textContent = result.method === "simple"
     ? "Parameter-count method: weights × (1 + overhead). Pick a catalog model or paste a config.json for an architecture-aware estimate with the KV cache and activations."
-    : "Architecture-aware estimate, calibrated on measured H100 runs; the CUDA context and the allocator's reserve are included, so it compares with nvidia-smi.";
+    : `Architecture-aware estimate, calibrated on measured H100 runs; the CUDA context and the allocator's reserve are included, so it compares with nvidia-smi.${result.peakPhase ? ` The peak is ${result.peakPhase}.` : ""}`;
 }
 
 /** Longest context, largest batch, and the charts against context and batch. */
