@@ -52,6 +52,20 @@ Result<std::string> configText(const Args& args) {
 
 namespace {
 
+/// A decimal option (e.g. 0.9); an Error names the option when it is not a number.
+Result<double> decimalOption(const Args& args, const std::string& name, double fallback) {
+  const auto text = args.get(name);
+  if (!text) return fallback;
+  double value = 0;
+  const char* end = text->data() + text->size();
+  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (ec != std::errc() || ptr != end) {
+    return makeError(ErrorCode::kInvalidArgument, name,
+                     "Expected a number, got \"" + *text + "\".");
+  }
+  return value;
+}
+
 Result<InferenceOptions> inferenceOptionsFrom(const Args& args) {
   InferenceOptions o;
   const auto weights = parsePrecision(args.getOr("dtype", args.getOr("precision", "bf16")));
@@ -91,7 +105,8 @@ Result<InferenceOptions> inferenceOptionsFrom(const Args& args) {
       {"ubatch", &o.llamaCpp.nUbatch},
       {"ngl", &o.llamaCpp.nGpuLayers},
       {"tp", &o.parallel.tensorParallel},
-      {"pp", &o.parallel.pipelineParallel}};
+      {"pp", &o.parallel.pipelineParallel},
+      {"ep", &o.parallel.expertParallel}};
   for (const auto& [name, out] : engineWhole) {
     const auto value = wholeOption(args, name, *out);
     if (!value) return value.error();
@@ -102,6 +117,10 @@ Result<InferenceOptions> inferenceOptionsFrom(const Args& args) {
     if (!percent) return percent.error();
     o.vllm.gpuMemoryUtilization = static_cast<double>(*percent) / 100.0;
   }
+  const auto freeFraction =
+      decimalOption(args, "free-gpu-memory-fraction", o.trtLlm.freeGpuMemoryFraction);
+  if (!freeFraction) return freeFraction.error();
+  o.trtLlm.freeGpuMemoryFraction = *freeFraction;
   o.vllm.cudaGraphs = !args.hasFlag("enforce-eager");
   o.llamaCpp.flashAttention = !args.hasFlag("no-flash-attn");
   return o;

@@ -152,4 +152,59 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
   return out;
 }
 
+Result<Breakdown> estimateTrtLlm(const ModelArchitecture& arch, const InferenceOptions& o,
+                                 Breakdown out) {
+  const TrtLlmSettings& t = o.trtLlm;
+  if (!(t.freeGpuMemoryFraction > 0 && t.freeGpuMemoryFraction <= 1)) {
+    return makeError(ErrorCode::kOutOfRange, "free-gpu-memory-fraction",
+                     "free_gpu_memory_fraction must be in (0, 1].");
+  }
+  if (t.tokensPerBlock < 1 || t.maxNumTokens < 1 || t.maxBatchSize < 1) {
+    return makeError(ErrorCode::kOutOfRange, "engine",
+                     "TensorRT-LLM needs tokens_per_block, max_num_tokens and max_batch_size ≥ 1.");
+  }
+  const double b = o.activationBytesPerValue;
+  const double stepTokens = static_cast<double>(t.maxNumTokens);
+  const double perToken = prefillValuesPerToken(arch);
+  out.components.push_back({"activations", "Activation buffers", stepTokens * perToken * b,
+                            num(stepTokens) + " max_num_tokens × " + formatCount(perToken) +
+                                " values at a layer's peak × " + num(b) + " B"});
+  const std::int64_t rows = std::min(o.batch, t.maxBatchSize);
+  out.components.push_back({"logits", "Logits",
+                            static_cast<double>(rows) * static_cast<double>(arch.vocabSize) * 4,
+                            count(rows) + " sequences (≤ max_batch_size " + count(t.maxBatchSize) +
+                                ") × " + count(arch.vocabSize) + " vocab × 4 B (fp32)"});
+  out.components.push_back({"cuda_context", "CUDA context", o.cudaContextBytes + kLazyKernelBytes,
+                            formatBytes(o.cudaContextBytes) + " + 96 MiB of kernels"});
+
+  const std::int64_t block = t.tokensPerBlock;
+  const std::int64_t tokens = roundUp(o.promptTokens + o.generatedTokens, block);
+  const std::int64_t slidingTokens = roundUp(arch.slidingWindow, block) + block;
+  const double perTokenLayer = vllmValuesPerTokenPerLayer(arch) * o.kvBytesPerValue;
+  const double kv = static_cast<double>(o.batch) * perTokenLayer *
+                    tokenLayers(arch, arch.numLayers, tokens, slidingTokens);
+  std::string formula = count(o.batch) + " × " + count(tokens) + " tokens (blocks of " +
+                        count(block) + ") × " + count(arch.numLayers) + " layers × " +
+                        formatCount(perTokenLayer) + " B";
+  const auto shares = parallelShares(arch, o.parallel);
+  if (o.gpuMemoryBytes > 0 && shares) {
+    // Per GPU: what is loaded before the pool is sized (one shard of weights and activations).
+    const double loaded = sumBytes(out) - (1 - shares->weights) * out.components[0].bytes -
+                          (1 - shares->activations) * out.components[1].bytes;
+    const double pool = t.freeGpuMemoryFraction * std::max(0.0, o.gpuMemoryBytes - loaded);
+    const double perBlock = perTokenLayer * static_cast<double>(arch.numLayers) * shares->kvCache *
+                            static_cast<double>(block);
+    const double blocks = std::floor(pool / perBlock);
+    formula += "; TensorRT-LLM preallocates " + formatBytes(pool) + " (" +
+               num(t.freeGpuMemoryFraction) +
+               " free_gpu_memory_fraction × the memory free after weights, activations and "
+               "runtime buffers), room for " +
+               formatCount(blocks) +
+               " blocks = " + formatCount(blocks * static_cast<double>(block)) + " tokens";
+  }
+  out.components.insert(out.components.begin() + 1, {"kv_cache", "KV cache", kv, formula});
+  out.totalBytes = sumBytes(out);
+  return out;
+}
+
 }  // namespace gpumem

@@ -26,9 +26,12 @@ Result<EngineProfile> parseEngineProfile(std::string_view text) {
   if (name == "llama.cpp" || name == "llamacpp" || name == "llama-cpp") {
     return EngineProfile::kLlamaCpp;
   }
-  return makeError(
-      ErrorCode::kInvalidArgument, "engine",
-      "Unknown engine " + text::quote(text) + "; use transformers, vllm or llama.cpp.");
+  if (name == "tensorrt-llm" || name == "trtllm" || name == "trt-llm") {
+    return EngineProfile::kTensorRtLlm;
+  }
+  return makeError(ErrorCode::kInvalidArgument, "engine",
+                   "Unknown engine " + text::quote(text) +
+                       "; use transformers, vllm, llama.cpp or tensorrt-llm.");
 }
 
 Result<AttentionImplementation> parseAttentionImplementation(std::string_view text) {
@@ -142,18 +145,23 @@ Result<Component> weightComponent(const ModelArchitecture& arch, const Inference
                        num(bytes * 8 / params) + " bits per weight on average)"};
 }
 
-Result<Breakdown> estimateInference(const ModelArchitecture& arch, const InferenceOptions& o) {
-  const auto valid = checkOptions(arch, o);
-  if (!valid) return valid.error();
+namespace {
+
+/// One replica's breakdown, before the split across GPUs.
+Result<Breakdown> estimateOnOneGpu(const ModelArchitecture& arch, const InferenceOptions& o) {
   Breakdown out;
   const auto weights = weightComponent(arch, o);
   if (!weights) return weights.error();
   out.components.push_back(*weights);
-  if (o.engine == EngineProfile::kVllm || o.engine == EngineProfile::kLlamaCpp) {
-    auto engine = o.engine == EngineProfile::kVllm ? estimateVllm(arch, o, std::move(out))
-                                                   : estimateLlamaCpp(arch, o, std::move(out));
-    if (!engine) return engine;
-    return splitAcrossGpus(arch, o.parallel, std::move(engine).value());
+  switch (o.engine) {
+    case EngineProfile::kVllm:
+      return estimateVllm(arch, o, std::move(out));
+    case EngineProfile::kLlamaCpp:
+      return estimateLlamaCpp(arch, o, std::move(out));
+    case EngineProfile::kTensorRtLlm:
+      return estimateTrtLlm(arch, o, std::move(out));
+    case EngineProfile::kTransformers:
+      break;
   }
 
   const std::int64_t tokens = o.promptTokens + o.generatedTokens;
@@ -190,7 +198,36 @@ Result<Breakdown> estimateInference(const ModelArchitecture& arch, const Inferen
     reserveFormula += " + one score tensor per dtype (" + formatBytes(peak.scoresReserve) + ")";
   out.components.push_back({"allocator_reserve", "Allocator reserve", reserve, reserveFormula});
   out.totalBytes = sumComponents(out.components);
-  return splitAcrossGpus(arch, o.parallel, std::move(out));
+  return out;
+}
+
+}  // namespace
+
+Result<Breakdown> estimateInference(const ModelArchitecture& arch, const InferenceOptions& o) {
+  const auto valid = checkOptions(arch, o);
+  if (!valid) return valid.error();
+  // Data-parallel attention replicas (expert parallel wider than tensor parallel) each
+  // serve their own share of the sequences.
+  const std::int64_t replicas = o.parallel.attentionReplicas();
+  if (replicas == 1) {
+    auto one = estimateOnOneGpu(arch, o);
+    if (!one) return one;
+    return splitAcrossGpus(arch, o.parallel, std::move(one).value());
+  }
+  InferenceOptions local = o;
+  local.batch = (o.batch + replicas - 1) / replicas;
+  auto one = estimateOnOneGpu(arch, local);
+  if (!one) return one;
+  auto split = splitAcrossGpus(arch, o.parallel, std::move(one).value());
+  if (!split) return split;
+  Breakdown out = std::move(split).value();
+  for (Component& c : out.components) {
+    if (c.name == "kv_cache") {
+      c.formula += "; ⌈" + count(o.batch) + " sequences / " + count(replicas) +
+                   " attention replicas (EP / TP)⌉ = " + count(local.batch) + " per GPU";
+    }
+  }
+  return out;
 }
 
 }  // namespace gpumem

@@ -78,6 +78,7 @@ double mlpParameters(const ModelArchitecture& arch, double width, bool bias) {
 /// Experts, router and shared expert of one MoE layer, with the active share.
 struct MoeLayerParameters {
   double experts = 0;
+  double routed = 0;
   double router = 0;
   double active = 0;
 };
@@ -91,7 +92,8 @@ MoeLayerParameters moeLayerParameters(const ModelArchitecture& arch) {
       static_cast<double>(m.numSharedExperts) *
       mlpParameters(arch, static_cast<double>(m.sharedExpertIntermediateSize), false);
   MoeLayerParameters out;
-  out.experts = static_cast<double>(m.numExperts) * expert + shared;
+  out.routed = static_cast<double>(m.numExperts) * expert;
+  out.experts = out.routed + shared;
   out.router =
       linear(h, static_cast<double>(m.numExperts), m.routerBias) + (m.sharedExpertGate ? h : 0);
   out.active = static_cast<double>(m.expertsPerToken) * expert + shared;
@@ -118,6 +120,7 @@ ModelParameters countModelParameters(const ModelArchitecture& arch) {
     const MoeLayerParameters moe = moeLayerParameters(arch);
     const double moeLayers = layers - denseLayers;
     p.experts = moeLayers * moe.experts;
+    p.routedExperts = moeLayers * moe.routed;
     p.router = moeLayers * moe.router;
     p.activeExperts = moeLayers * moe.active;
   }

@@ -18,7 +18,11 @@ double weightShare(const ModelArchitecture& arch, const ParallelLayout& l) {
   const double tp = static_cast<double>(l.tensorParallel);
   const double layerFraction = static_cast<double>(ceilDiv(arch.numLayers, l.pipelineParallel)) /
                                static_cast<double>(arch.numLayers);
-  const double perLayerSplit = (p.attention + p.mlp + p.experts) / tp;
+  // Routed experts are spread over max(tp, ep) GPUs (whole experts over ep, each expert's
+  // width over tp / ep when ep < tp); shared experts are split by tp like a dense MLP.
+  const double expertGpus = static_cast<double>(l.stageGpus());
+  const double perLayerSplit =
+      (p.attention + p.mlp + p.experts - p.routedExperts) / tp + p.routedExperts / expertGpus;
   const double perLayerReplicated = p.norms + p.router;
   const double vocab =
       l.pipelineParallel == 1 ? p.embedding + p.outputHead : std::max(p.embedding, p.outputHead);
@@ -56,6 +60,28 @@ Result<ParallelShares> parallelShares(const ModelArchitecture& arch, const Paral
         ErrorCode::kOutOfRange, "pp",
         "Pipeline stages must be between 1 and the " + std::to_string(arch.numLayers) + " layers.");
   }
+  const std::int64_t ep = layout.expertParallel;
+  if (ep != 1) {
+    if (ep < 1 || ep > 1024) {
+      return makeError(ErrorCode::kOutOfRange, "expertParallel",
+                       "Expert parallel size must be a whole number from 1 to 1024.");
+    }
+    if (!arch.isMoe()) {
+      return makeError(ErrorCode::kOutOfRange, "expertParallel",
+                       "Expert parallel needs a mixture-of-experts model; this one is dense.");
+    }
+    if (arch.moe.numExperts % ep != 0) {
+      return makeError(ErrorCode::kOutOfRange, "expertParallel",
+                       "Expert parallel size must divide the " +
+                           std::to_string(arch.moe.numExperts) + " routed experts.");
+    }
+    const std::int64_t tp = layout.tensorParallel;
+    if ((ep > tp ? ep % tp : tp % ep) != 0) {
+      return makeError(ErrorCode::kOutOfRange, "expertParallel",
+                       "Expert parallel size must divide the tensor parallel size " +
+                           std::to_string(tp) + " or be a multiple of it.");
+    }
+  }
   ParallelShares s;
   s.weights = weightShare(arch, layout);
   s.kvCache = kvShare(arch, layout);
@@ -65,11 +91,13 @@ Result<ParallelShares> parallelShares(const ModelArchitecture& arch, const Paral
 
 Result<Breakdown> splitAcrossGpus(const ModelArchitecture& arch, const ParallelLayout& layout,
                                   Breakdown breakdown) {
-  if (layout.gpuCount() == 1) return breakdown;
+  if (layout.gpuCount() == 1 && layout.expertParallel == 1) return breakdown;
   const auto shares = parallelShares(arch, layout);
   if (!shares) return shares.error();
-  const std::string suffix = "; per GPU with TP=" + std::to_string(layout.tensorParallel) +
-                             ", PP=" + std::to_string(layout.pipelineParallel) + ": × ";
+  const std::string suffix =
+      "; per GPU with TP=" + std::to_string(layout.tensorParallel) +
+      ", PP=" + std::to_string(layout.pipelineParallel) +
+      (layout.expertParallel > 1 ? ", EP=" + std::to_string(layout.expertParallel) : "") + ": × ";
   double total = 0;
   for (Component& c : breakdown.components) {
     double share = 1;

@@ -50,5 +50,21 @@ check "unknown checkpointing names the field" '"field": "ckpt"' "$out"
 out=$("$cli" estimate --method arch --task full --model llama-3.1-8b --tp 3 --gpus 3 --json 2>/dev/null)
 check "tp that does not divide the heads names the field" '"field": "tp"' "$out"
 
+out=$("$cli" estimate --method arch --model llama-3.1-8b --engine tensorrt-llm --prompt 1025 --generate 5 --json)
+check "tensorrt-llm pages the cache in 32-token blocks" '"bytes": 138412032' "$out"
+check "tensorrt-llm sizes activations by max_num_tokens" '8192 max_num_tokens' "$out"
+out=$("$cli" estimate --method arch --model llama-3.1-8b --engine trtllm --free-gpu-memory-fraction 0.5 \
+  --gpu h100-80gb --json)
+check "tensorrt-llm names its KV pool" '0.5 free_gpu_memory_fraction' "$out"
+out=$("$cli" estimate --method arch --model llama-3.1-8b --engine trt-llm --free-gpu-memory-fraction 1.5 --json 2>/dev/null)
+check "free memory fraction above 1 names the field" '"field": "free-gpu-memory-fraction"' "$out"
+out=$("$cli" estimate --method arch --model mixtral-8x7b --ep 8 --json)
+check "ep 8 keeps one Mixtral expert per GPU" '"bytes": 14485561344' "$out"
+check "ep 8 says so in the formula" 'EP=8' "$out"
+out=$("$cli" estimate --method arch --model mixtral-8x7b --ep 3 --json 2>/dev/null)
+check "ep that does not divide the experts names the field" '"field": "expertParallel"' "$out"
+out=$("$cli" estimate --method arch --model llama-3.1-8b --ep 2 --json 2>/dev/null)
+check "ep on a dense model names the field" '"field": "expertParallel"' "$out"
+
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

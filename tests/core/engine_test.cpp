@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gpumem/format.hpp"
 #include "gpumem/model_config.hpp"
 
 namespace gpumem {
@@ -25,10 +26,21 @@ double component(const Breakdown& b, const std::string& name) {
   return 0;
 }
 
+std::string formulaOf(const Breakdown& b, const std::string& name) {
+  for (const Component& c : b.components) {
+    if (c.name == name) return c.formula;
+  }
+  ADD_FAILURE() << "no component " << name;
+  return "";
+}
+
 TEST(Engine, ParsesNames) {
   EXPECT_EQ(*parseEngineProfile("vLLM"), EngineProfile::kVllm);
   EXPECT_EQ(*parseEngineProfile("llama.cpp"), EngineProfile::kLlamaCpp);
   EXPECT_EQ(*parseEngineProfile("hf"), EngineProfile::kTransformers);
+  EXPECT_EQ(*parseEngineProfile("tensorrt-llm"), EngineProfile::kTensorRtLlm);
+  EXPECT_EQ(*parseEngineProfile("TRTLLM"), EngineProfile::kTensorRtLlm);
+  EXPECT_EQ(*parseEngineProfile("trt-llm"), EngineProfile::kTensorRtLlm);
   EXPECT_EQ(parseEngineProfile("tgi").error().field, "engine");
 }
 
@@ -70,6 +82,52 @@ TEST(Engine, LlamaCppPartialOffloadKeepsLayersOnTheHost) {
   EXPECT_LT(component(*half, "weights"), component(*all, "weights") / 2);
   // The token embedding stays on the CPU: 128256 × 4096 × 2 B are not on the GPU.
   EXPECT_NEAR(component(*all, "weights"), (8030261248.0 - 128256.0 * 4096) * 2, 1);
+}
+
+TEST(Engine, TrtLlmRoundsTheCacheUpToWholeBlocks) {
+  InferenceOptions o;
+  o.engine = EngineProfile::kTensorRtLlm;
+  o.promptTokens = 1025;
+  o.generatedTokens = 5;  // 1030 tokens
+  // Llama 3.1 8B: 32 layers × 2 (K, V) × 8 KV heads × 128 × 2 B = 131072 B per token.
+  const auto b32 = estimateInference(llama8b(), o);
+  ASSERT_TRUE(b32.ok()) << b32.error().message;
+  EXPECT_DOUBLE_EQ(component(*b32, "kv_cache"), 1056 * 131072.0);  // 33 blocks of 32
+  o.trtLlm.tokensPerBlock = 64;
+  const auto b64 = estimateInference(llama8b(), o);
+  ASSERT_TRUE(b64.ok());
+  EXPECT_DOUBLE_EQ(component(*b64, "kv_cache"), 1088 * 131072.0);  // 17 blocks of 64
+}
+
+TEST(Engine, TrtLlmSizesBuffersAndTheFreeMemoryPool) {
+  InferenceOptions o;
+  o.engine = EngineProfile::kTensorRtLlm;
+  o.gpuMemoryBytes = 80e9;
+  const auto b = estimateInference(llama8b(), o);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  // 8192 max_num_tokens × (4 × 4096 hidden + 3 × 14336 gated MLP) values × 2 B.
+  EXPECT_DOUBLE_EQ(component(*b, "activations"), 8192.0 * 59392 * 2);
+  EXPECT_DOUBLE_EQ(component(*b, "logits"), 128256.0 * 4);  // 1 sequence, fp32
+  EXPECT_DOUBLE_EQ(component(*b, "cuda_context"), kDefaultCudaContextBytes + 96 * 1048576.0);
+  // Loaded before the pool: 16060522496 weights + 973078528 + 513024 + 751632384 =
+  // 17785746432 B; the pool is 0.9 × (80e9 − that) = 55992828211 B, which holds
+  // 13349 blocks of 32 tokens × 131072 B.
+  const std::string kv = formulaOf(*b, "kv_cache");
+  EXPECT_NE(kv.find("preallocates " + formatBytes(0.9 * (80e9 - 17785746432.0))), std::string::npos)
+      << kv;
+  EXPECT_NE(kv.find("room for " + formatCount(13349) + " blocks"), std::string::npos) << kv;
+  // The workload's own need is what the total counts.
+  EXPECT_DOUBLE_EQ(b->totalBytes, 17785746432.0 + component(*b, "kv_cache"));
+}
+
+TEST(Engine, TrtLlmRejectsSettingsOutOfRange) {
+  InferenceOptions o;
+  o.engine = EngineProfile::kTensorRtLlm;
+  o.trtLlm.freeGpuMemoryFraction = 0;
+  EXPECT_EQ(estimateInference(llama8b(), o).error().field, "free-gpu-memory-fraction");
+  o.trtLlm.freeGpuMemoryFraction = 0.9;
+  o.trtLlm.tokensPerBlock = 0;
+  EXPECT_EQ(estimateInference(llama8b(), o).error().field, "engine");
 }
 
 }  // namespace

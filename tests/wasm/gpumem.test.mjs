@@ -160,3 +160,29 @@ test('model file headers: garbage is refused with a message, never a crash', () 
   assert.equal(span.ok, false);
   assert.ok(span.error.message.length > 10);
 });
+
+test('training: a measured H100 run within 15%, and LoRA trains exactly the adapter parameters', () => {
+  // Llama 3.2 1B, mixed precision, AdamW, micro-batch 4 × 2,048: 48,600,252,416 bytes measured.
+  const full = wasm.estimateTraining({ modelId: 'llama-3.2-1b', task: 'full', recipe: 'mixed', microBatch: 4, seq: 2048 });
+  assert.equal(full.ok, true);
+  assert.ok(Math.abs(full.totalBytes / 48600252416 - 1) < 0.15);
+  // Rank 16 on all linear layers of Llama 3.2 1B: 16 × Σ(in + out) over 16 layers = 11,272,192.
+  const lora = wasm.estimateTraining({ modelId: 'llama-3.2-1b', task: 'lora', microBatch: 8, seq: 2048, ckpt: 'full' });
+  assert.equal(lora.trainableParams, 11272192);
+  assert.ok(lora.totalBytes < full.totalBytes);
+});
+
+test('training: ZeRO-3 over more GPUs needs less per GPU; bad values name their field', () => {
+  const options = { modelId: 'llama-3.1-8b', task: 'full', microBatch: 1, seq: 2048, ckpt: 'full', sharding: 'zero3' };
+  const eight = wasm.estimateTraining({ ...options, gpuCount: 8 });
+  const sixtyFour = wasm.estimateTraining({ ...options, gpuCount: 64 });
+  assert.ok(sixtyFour.totalBytes < eight.totalBytes);
+  const withGpu = wasm.estimateTraining({ ...options, gpuCount: 8, gpu: 'h100-80gb' });
+  assert.ok(withGpu.gpusNeeded >= 1);
+  assert.ok(withGpu.maxMicroBatch >= 1);
+  for (const [bad, field] of [[{ microBatch: 0 }, 'microBatch'], [{ optimizer: 'adamx' }, 'optimizer'], [{ sharding: 'zero9' }, 'sharding']]) {
+    const r = wasm.estimateTraining({ ...options, ...bad });
+    assert.equal(r.ok, false);
+    assert.equal(r.error.field, field);
+  }
+});

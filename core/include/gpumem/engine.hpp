@@ -1,7 +1,7 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
-// Engine profiles other than Hugging Face Transformers: how vLLM and llama.cpp size their
-// buffers. Not calibrated on measurements (the calibration set is Transformers only): each
-// component follows the engine's documented allocation rule.
+// Engine profiles other than Hugging Face Transformers: how vLLM, llama.cpp and TensorRT-LLM
+// size their buffers. Not calibrated on measurements (the calibration set is Transformers only):
+// each component follows the engine's documented allocation rule.
 #pragma once
 
 #include "gpumem/breakdown.hpp"
@@ -38,5 +38,21 @@ Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOpt
 /// attention), and the CUDA context. Host memory is named in the weights formula.
 Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const InferenceOptions& o,
                                    Breakdown out);
+
+/// TensorRT-LLM: weights (the engine's weight format); the KV cache the workload needs in
+/// paged blocks of tokens_per_block tokens (the MLA latent once per token, else K and V of
+/// each KV head; sliding layers hold the window in whole blocks plus one); the activation
+/// buffers, which TensorRT sizes at build time for max_num_tokens tokens — "activation size
+/// will be close to max number of input tokens × some constant factor" (TensorRT-LLM
+/// docs/source/reference/memory.md) — with the factor taken as the values live per token at
+/// a layer's MLP peak, prefillValuesPerToken(), at the activation dtype; fp32 logits of
+/// min(batch, max_batch_size) sequences; the CUDA context (+ 96 MiB of kernels). When
+/// options.gpuMemoryBytes is known, the KV formula also says what TensorRT-LLM preallocates:
+/// free_gpu_memory_fraction × (memory − weights − activations − logits − context), the free
+/// memory once the engine is loaded, and how many tokens that holds. `out` holds the weights
+/// component already. Fails with field "free-gpu-memory-fraction" outside (0, 1], or "engine"
+/// when a size setting is below 1.
+Result<Breakdown> estimateTrtLlm(const ModelArchitecture& arch, const InferenceOptions& o,
+                                 Breakdown out);
 
 }  // namespace gpumem

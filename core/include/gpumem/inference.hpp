@@ -29,9 +29,11 @@ enum class EngineProfile {
   kTransformers,  ///< PyTorch + Hugging Face Transformers generate(), DynamicCache
   kVllm,          ///< vLLM: paged KV blocks, profile run, CUDA graphs, memory fraction
   kLlamaCpp,      ///< llama.cpp: GGUF buffers, n_ctx KV cache, compute buffer, offload
+  kTensorRtLlm,   ///< TensorRT-LLM: paged KV blocks, free-memory fraction for the KV pool
 };
 
-/// Parses "transformers" (or "hf"), "vllm", "llama.cpp" (or "llamacpp"). Field "engine".
+/// Parses "transformers" (or "hf"), "vllm", "llama.cpp" (or "llamacpp"), "tensorrt-llm"
+/// (or "trtllm", "trt-llm"). Field "engine".
 Result<EngineProfile> parseEngineProfile(std::string_view text);
 
 /// vLLM settings that size its memory (vllm/config: CacheConfig, SchedulerConfig).
@@ -48,6 +50,20 @@ struct LlamaCppSettings {
   std::int64_t nUbatch = 512;    ///< physical batch: the compute buffer's token count
   std::int64_t nGpuLayers = -1;  ///< layers offloaded; -1 = all (+ the output layer)
   bool flashAttention = true;    ///< no n_ubatch × n_ctx score matrix
+};
+
+/// TensorRT-LLM settings that size its memory. Defaults as TensorRT-LLM documents them:
+/// KvCacheConfig.free_gpu_memory_fraction = 0.9 ("TensorRT LLM will try to allocate 90% of
+/// free GPU memory for KV cache", examples/kvcacheconfig; trtllm-serve's
+/// --kv_cache_free_gpu_memory_fraction: "after allocating model weights and buffers") and
+/// KvCacheConfig.tokens_per_block = 32 (tensorrt_llm/llmapi/llm_args.py; engines built with
+/// older trtllm-build releases used 64); max_num_tokens = 8192 and max_batch_size = 2048
+/// (BaseLlmArgs in the same file).
+struct TrtLlmSettings {
+  double freeGpuMemoryFraction = 0.9;  ///< share of the memory left after loading for KV
+  std::int64_t tokensPerBlock = 32;    ///< tokens per paged KV block
+  std::int64_t maxNumTokens = 8192;    ///< tokens per engine step: sizes the activations
+  std::int64_t maxBatchSize = 2048;    ///< sequences per step: bounds the logits rows
 };
 
 /// The CUDA context PyTorch 2.11 creates on an H100 (CUDA 13): bytes in use after
@@ -69,7 +85,8 @@ struct InferenceOptions {
   double gpuMemoryBytes = 0;  ///< memory of one GPU, when known (vLLM's pool is a fraction)
   VllmSettings vllm;
   LlamaCppSettings llamaCpp;
-  ParallelLayout parallel;  ///< tensor/pipeline split; the breakdown is then per GPU
+  TrtLlmSettings trtLlm;
+  ParallelLayout parallel;  ///< tensor/pipeline/expert split; the breakdown is then per GPU
 };
 
 /// Largest batch and token counts accepted.
@@ -80,7 +97,11 @@ inline constexpr std::int64_t kMaxTokens = 1LL << 26;
 /// `promptTokens`, for `batch` sequences, the way nvidia-smi reports it: the CUDA context
 /// plus everything PyTorch's caching allocator reserved at the peak. Components:
 /// weights, kv_cache, activations (prefill peak above the cache), logits, cuda_context,
-/// allocator_reserve. Fails naming the field when an input is out of range.
+/// allocator_reserve. Other engines: see engine.hpp. With several GPUs (options.parallel)
+/// the breakdown is the most loaded GPU's (parallelism.hpp); with data-parallel attention
+/// replicas (expertParallel > tensorParallel) each replica holds ⌈batch / replicas⌉ of the
+/// sequences, and the KV formula says so. Fails naming the field when an input is out of
+/// range.
 Result<Breakdown> estimateInference(const ModelArchitecture& arch, const InferenceOptions& options);
 
 }  // namespace gpumem

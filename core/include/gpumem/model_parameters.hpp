@@ -14,6 +14,7 @@ struct ModelParameters {
   double attention = 0;      ///< q, k, v, o projections (+ biases, q/k norms, MLA latents, sinks)
   double mlp = 0;            ///< dense MLP layers
   double experts = 0;        ///< routed + shared experts of MoE layers (all held in memory)
+  double routedExperts = 0;  ///< the routed part of `experts` (what expert parallel splits)
   double router = 0;         ///< MoE routers and shared-expert gates
   double norms = 0;          ///< layer norms and the final norm
   double activeExperts = 0;  ///< expert parameters one token passes through (for FLOPs)
