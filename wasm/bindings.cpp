@@ -377,6 +377,17 @@ std::optional<val> readInferenceRuntime(const val& options, InferenceOptions& in
   }
   in.parallel.tensorParallel = static_cast<std::int64_t>(tp);
   in.parallel.pipelineParallel = static_cast<std::int64_t>(pp);
+  const double ep = wholeField(options, "ep", 1);
+  if (!(ep >= 1 && ep <= 1024)) {
+    return numberError("expertParallel",
+                       "Expert parallel size must be a whole number from 1 to 1024.");
+  }
+  in.parallel.expertParallel = static_cast<std::int64_t>(ep);
+  const double freeFraction = numberField(options, "freeGpuMemoryFraction", 0.9);
+  if (!(freeFraction > 0 && freeFraction <= 1)) {
+    return numberError("freeGpuMemoryFraction", "free_gpu_memory_fraction must be in (0, 1].");
+  }
+  in.trtLlm.freeGpuMemoryFraction = freeFraction;
   return std::nullopt;
 }
 
@@ -429,8 +440,7 @@ val estimateInferenceJs(val options) {
   if (!breakdown) return errorValue(breakdown.error());
   GpuChoice choice;
   if (auto e = readGpuChoice(options, choice)) return *e;
-  const auto gpusPerReplica =
-      static_cast<std::uint64_t>(in.parallel.tensorParallel * in.parallel.pipelineParallel);
+  const auto gpusPerReplica = static_cast<std::uint64_t>(in.parallel.gpuCount());
   val out = val::object();
   out.set("ok", true);
   out.set("totalBytes", breakdown->totalBytes);

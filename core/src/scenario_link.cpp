@@ -31,6 +31,7 @@ constexpr LinkField kSchema[] = {
     {"gpus", "gpuCount", Kind::kInteger, 1, 100'000},
     {"tp", "tensorParallel", Kind::kInteger, 1, 1024},
     {"pp", "pipelineParallel", Kind::kInteger, 1, 1024},
+    {"ep", "expertParallel", Kind::kInteger, 1, 1024},
     {"ovh", "overhead", Kind::kNumber, 0, 1000},
     {"optim", "optimizer", Kind::kToken, 0, 24},
     {"recipe", "recipe", Kind::kToken, 0, 24},

@@ -47,9 +47,12 @@ export class Estimator {
       attn: s.attn,
       gpu: s.gpu,
       gpuCount: s.gpus,
+      ep: s.ep,
       tp: s.tp,
       pp: s.pp,
+      ep: s.ep,
       gpuMemoryUtilization: s.util,
+      freeGpuMemoryFraction: s.util,
       nGpuLayers: s.ngl,
     };
     if (fileModel?.configJson) options.configJson = fileModel.configJson;

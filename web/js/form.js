@@ -16,10 +16,11 @@ const NUMBER_FIELDS = [
   { key: "gpus", id: "gpu-count", label: "Number of GPUs", min: 1, max: 100_000 },
   { key: "tp", id: "tp", label: "Tensor parallel", min: 1, max: 1024 },
   { key: "pp", id: "pp", label: "Pipeline parallel", min: 1, max: 1024 },
+  { key: "ep", id: "ep", label: "Expert parallel", min: 1, max: 1024 },
   { key: "ovh", id: "overhead", label: "Overhead", min: 0, max: 1000, decimal: true },
   { key: "rank", id: "rank", label: "LoRA rank", min: 1, max: 4096 },
   { key: "ga", id: "grad-accum", label: "Gradient accumulation", min: 1, max: 65536 },
-  { key: "util", id: "gpu-util", label: "gpu_memory_utilization", min: 0.05, max: 1, decimal: true },
+  { key: "util", id: "gpu-util", label: "The memory fraction", min: 0.05, max: 1, decimal: true },
   { key: "ngl", id: "ngl", label: "GPU layers (-1 = all)", min: -1, max: 100000 },
 ];
 
@@ -103,6 +104,7 @@ export function showRelevantInputs(scenario, usesArchitecture) {
   document.body.classList.toggle("task-lora", scenario.task === "lora" || scenario.task === "qlora");
   document.body.classList.toggle("method-simple", !usesArchitecture);
   document.body.classList.toggle("engine-vllm", scenario.engine === "vllm");
+  document.body.classList.toggle("engine-trtllm", scenario.engine === "tensorrt-llm");
   document.body.classList.toggle("engine-llamacpp", scenario.engine === "llama.cpp");
   document.body.classList.toggle("sharded", scenario.zero !== "ddp");
 }

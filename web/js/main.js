@@ -209,6 +209,7 @@ function forgetFile() {
 
 /** Recomputes and redraws; the headline at once, the sweeps and tables just after. */
 function update({ committed, replace = true }) {
+  document.body.dataset.ready = "false"; // until the tables and charts are redrawn too
   const s = state.scenario;
   const usesArchitecture = estimator.usesArchitecture(s, state.fileModel);
   showRelevantInputs(s, usesArchitecture);
@@ -316,6 +317,8 @@ async function copyText(text, done) {
 function showFieldError({ field, message }) {
   showMessage(`${field}: ${message}`, "field");
   document.body.classList.add("stale");
+  slowWork += 1; // drop pending redraws of the previous scenario
+  document.body.dataset.ready = "true";
 }
 
 function showMessage(text, kind = "error") {

@@ -18,6 +18,7 @@ export const DEFAULT_SCENARIO = Object.freeze({
   gpus: 1,
   tp: 1,
   pp: 1,
+  ep: 1,
   ovh: 20,
   optim: "adamw",
   recipe: "auto",
@@ -81,6 +82,7 @@ export const ENGINES = [
   ["transformers", "PyTorch / Transformers"],
   ["vllm", "vLLM"],
   ["llama.cpp", "llama.cpp"],
+  ["tensorrt-llm", "TensorRT-LLM"],
 ];
 
 export const ATTENTIONS = [
@@ -155,6 +157,7 @@ const LINK_KEYS = {
   gpus: "gpus",
   tp: "tp",
   pp: "pp",
+  ep: "ep",
   ovh: "ovh",
   optim: "optim",
   recipe: "recipe",
@@ -169,7 +172,7 @@ const LINK_KEYS = {
   unit: "unit",
 };
 
-const NUMERIC_KEYS = new Set(["ctx", "gen", "batch", "gpus", "tp", "pp", "ovh", "rank", "ga", "util", "ngl"]);
+const NUMERIC_KEYS = new Set(["ctx", "gen", "batch", "gpus", "tp", "pp", "ep", "ovh", "rank", "ga", "util", "ngl"]);
 
 /** The values of `scenario` that differ from the defaults, as link key/value strings. */
 export function scenarioToLinkValues(scenario) {

@@ -54,7 +54,7 @@ function renderGpusNeeded(result, scenario, gpu, v) {
   } else if (result.gpusNeeded !== undefined) {
     el.textContent = result.gpusNeeded > 0 ? `GPUs needed: ${result.gpusNeeded} × ${gpu.name}` : `Does not fit on any number of ${gpu.name} with this setup.`;
   } else {
-    el.textContent = `GPUs in use: ${v.replica} × ${gpu.name}` + (v.replica > 1 ? " (tensor × pipeline parallel)" : "") + " — see “Which GPUs can run this” for other counts.";
+    el.textContent = `GPUs in use: ${v.replica} × ${gpu.name}` + (v.replica > 1 ? " (the parallel layout)" : "") + " — see “Which GPUs can run this” for other counts.";
   }
   if (result.cpuBytes > 0) el.textContent += ` · CPU RAM for the offloaded states: ${formatBytes(result.cpuBytes, scenario.unit, "en")} per node`;
   el.dataset.count = String(result.method === "simple" ? result.fit?.gpusNeeded ?? 0 : result.gpusNeeded ?? v.replica);
@@ -68,7 +68,9 @@ export function renderBreakdown(result, scenario, locale) {
   byTestId("table-total").textContent = formatBytes(total, scenario.unit, locale);
   byTestId("method-note").textContent = result.method === "simple"
     ? "Parameter-count method: weights × (1 + overhead). Pick a catalog model or paste a config.json for an architecture-aware estimate with the KV cache and activations."
-    : `Architecture-aware estimate, calibrated on measured H100 runs; the CUDA context and the allocator's reserve are included, so it compares with nvidia-smi.${result.peakPhase ? ` The peak is ${result.peakPhase}.` : ""}`;
+    : scenario.task === "inference" && scenario.engine !== "transformers"
+      ? "Architecture-aware estimate with this engine's documented defaults (see each formula); the PyTorch/Transformers profile is the one calibrated on measured H100 runs."
+      : `Architecture-aware estimate, calibrated on measured H100 runs; the CUDA context and the allocator's reserve are included, so it compares with nvidia-smi.${result.peakPhase ? ` The peak is ${result.peakPhase}.` : ""}`;
 }
 
 /** Longest context, largest batch, and the charts against context and batch. */
