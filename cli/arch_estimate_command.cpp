@@ -172,9 +172,9 @@ int runEstimateArch(const Args& args) {
     }
     gpu = *found;
     limitCapacity = 0;
-    // A split breakdown is per GPU: the job is that times the GPUs it is split over.
-    fit = assessFit(breakdown->totalBytes * static_cast<double>(splitGpus), *gpu,
-                    static_cast<std::uint64_t>(*count));
+    // A split breakdown is per GPU of the split.
+    fit = assessSplitFit(breakdown->totalBytes, static_cast<std::uint64_t>(splitGpus), *gpu,
+                         static_cast<std::uint64_t>(*count));
     if (splitGpus > 1) limitCapacity = static_cast<double>(gpu->memoryBytes);
   }
   if (json) {

@@ -50,6 +50,8 @@ html = html
   .replace('<link rel="stylesheet" href="style.css">', () => `<style>${css}</style>`)
   .replace(/<link rel="manifest"[^>]*>\s*/, '')
   .replace(/<link rel="icon"[^>]*>\s*/, '')
+  .replace(/\s*<!-- Fetch the whole module graph[^>]*-->/, '')
+  .replace(/<link rel="(modulepreload|preload)"[^>]*>\s*/g, '')
   .replace('<script type="module" src="js/main.js"></script>', () => `<script type="module">${loader}</script>`)
   .replace(/\s*<a href="offline.html"[^>]*>[^<]*<\/a>\./, ' This is the single-file offline copy.');
 writeFileSync(join(site, 'offline.html'), html);

@@ -448,14 +448,8 @@ val estimateInferenceJs(val options) {
   out.set("gpusPerReplica", static_cast<double>(gpusPerReplica));
   out.set("fit", val::null());
   if (choice.gpu) {
-    // The estimate is per GPU of the replica; the fit counts the whole replica's memory.
-    const double replicaBytes = breakdown->totalBytes * static_cast<double>(gpusPerReplica);
-    FitVerdict fit = assessFit(replicaBytes, *choice.gpu, choice.count);
-    if (gpusPerReplica > 1) {
-      const double perGpu = static_cast<double>(choice.gpu->memoryBytes);
-      fit.fits = choice.count >= gpusPerReplica && breakdown->totalBytes <= perGpu;
-      fit.gpusNeeded = breakdown->totalBytes <= perGpu ? gpusPerReplica : 0;
-    }
+    const FitVerdict fit =
+        assessSplitFit(breakdown->totalBytes, gpusPerReplica, *choice.gpu, choice.count);
     out.set("fit", fitValue(fit, *choice.gpu));
   }
   return out;

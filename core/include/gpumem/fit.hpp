@@ -21,4 +21,12 @@ struct FitVerdict {
 /// marketing figure.
 FitVerdict assessFit(double totalBytes, const GpuSpec& gpu, std::uint64_t gpuCount);
 
+/// Checks a model split over `splitGpus` GPUs (tensor × pipeline × expert parallel), whose
+/// estimate `perGpuBytes` is what each of those GPUs holds. It fits when `gpuCount` ≥
+/// `splitGpus` and each GPU holds its share; the split is fixed, so gpusNeeded is
+/// `splitGpus` when the share fits one GPU and 0 when no count of this GPU can hold it.
+/// Capacity and headroom are those of the `splitGpus` GPUs the model occupies.
+FitVerdict assessSplitFit(double perGpuBytes, std::uint64_t splitGpus, const GpuSpec& gpu,
+                          std::uint64_t gpuCount);
+
 }  // namespace gpumem
