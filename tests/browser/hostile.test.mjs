@@ -114,3 +114,16 @@ test('a pasted config.json is sized from its architecture; a broken one names th
   assert.equal(await page.locator('b').count(), 0);
   await page.close();
 });
+
+test('a dropped config.json file is read like a pasted one', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  await page.locator('[data-testid="config-details"] summary').click();
+  const config = { model_type: 'gpt2', n_embd: 768, n_layer: 12, n_head: 12, n_positions: 1024, vocab_size: 50257 };
+  await page.setInputFiles('[data-testid="model-file"]', { name: 'config.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(config)) });
+  await page.waitForFunction(() => /config\.json/.test(document.querySelector('[data-testid="model-facts"]').textContent));
+  assert.match(await text(page, 'model-facts'), /124/); // GPT-2: 124,439,808 parameters
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

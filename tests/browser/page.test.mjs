@@ -2,7 +2,10 @@
 // The calculator page in Chromium, used the way people use it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { mkdirSync } from 'node:fs';
 import { gigabytes, ready, startBrowser, text } from './harness.mjs';
+
+mkdirSync(new URL('../../build/test-artifacts/', import.meta.url), { recursive: true });
 
 let browser;
 before(async () => { browser = await startBrowser(); });
@@ -203,6 +206,7 @@ test('readable at 360 px and in dark mode', async () => {
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.notEqual(background, 'rgb(251, 251, 253)');
+  await page.screenshot({ path: new URL('../../build/test-artifacts/page-360-dark.png', import.meta.url).pathname, fullPage: true });
   await page.close();
 });
 
@@ -219,5 +223,38 @@ test('full training on the page matches a measured H100 run within 15%', async (
   assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), 'true');
   const maxSeq = Number(await page.locator('[data-testid="max-context"]').getAttribute('data-value'));
   assert.ok(maxSeq >= 2048, `max sequence ${maxSeq}`);
+  await page.close();
+});
+
+test('picking another model from the catalog changes the total', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  const small = gigabytes(await text(page, 'total'));
+  await page.fill('[data-testid="model"]', 'Llama 3.1 70B');
+  await page.locator('[data-testid="model"]').dispatchEvent('change');
+  await ready(page);
+  const large = gigabytes(await text(page, 'total'));
+  // 70.6B parameters in bf16 are at least 141 GB of weights.
+  assert.ok(large > 141e9 && large > small * 5, `${small} → ${large}`);
+  assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), 'false');
+  assert.match(await text(page, 'model-facts'), /70/);
+  await page.close();
+});
+
+test('sharding: ZeRO-3 over 8 GPUs needs less per GPU than DDP, and offload shows the CPU RAM', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${browser.base}#v=1&task=train&model=llama-3.1-8b&ctx=2048&ckpt=full&gpu=h100-80gb&gpus=8`);
+  await ready(page);
+  const ddp = gigabytes(await text(page, 'total'));
+  await page.selectOption('[data-testid="sharding"]', 'zero3');
+  await ready(page);
+  const zero3 = gigabytes(await text(page, 'total'));
+  assert.ok(zero3 < ddp / 2, `${ddp} → ${zero3}`);
+  await page.selectOption('[data-testid="offload"]', 'optimizer');
+  await ready(page);
+  assert.match(await text(page, 'gpus-needed'), /CPU RAM/);
+  assert.match(page.url(), /zero=zero3/);
+  assert.match(page.url(), /off=optimizer/);
   await page.close();
 });

@@ -42,6 +42,12 @@ TEST(ScenarioLink, CarriesEngineAndTrainingSettings) {
   const auto tooMuch = decodeScenarioLink("#util=1.5");
   ASSERT_FALSE(tooMuch.ok());
   EXPECT_EQ(tooMuch.error().field, "gpuMemoryUtilization");
+  const auto parallel = decodeScenarioLink("#cp=4&sp=1&te=1");
+  ASSERT_TRUE(parallel.ok()) << parallel.error().message;
+  EXPECT_EQ(parallel->values.size(), 3u);
+  const auto notAFlag = decodeScenarioLink("#sp=yes");
+  ASSERT_FALSE(notAFlag.ok());
+  EXPECT_EQ(notAFlag.error().field, "sequenceParallel");
   const auto belowAll = decodeScenarioLink("#ngl=-2");
   ASSERT_FALSE(belowAll.ok());
   EXPECT_EQ(belowAll.error().field, "nGpuLayers");

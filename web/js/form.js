@@ -22,6 +22,13 @@ const NUMBER_FIELDS = [
   { key: "ga", id: "grad-accum", label: "Gradient accumulation", min: 1, max: 65536 },
   { key: "util", id: "gpu-util", label: "The memory fraction", min: 0.05, max: 1, decimal: true },
   { key: "ngl", id: "ngl", label: "GPU layers (-1 = all)", min: -1, max: 100000 },
+  { key: "cp", id: "cp", label: "Context parallel", min: 1, max: 1024 },
+];
+
+/** Checkboxes: scenario key (0 or 1) and test id. */
+const CHECKBOX_FIELDS = [
+  { key: "te", id: "train-embeddings" },
+  { key: "sp", id: "sequence-parallel" },
 ];
 
 const SELECT_FIELDS = [
@@ -51,6 +58,7 @@ export function fillChoices(estimator) {
 export function writeForm(scenario, modelName) {
   for (const field of SELECT_FIELDS) byTestId(field.id).value = scenario[field.key];
   for (const field of NUMBER_FIELDS) byTestId(field.id).value = String(scenario[field.key]);
+  for (const field of CHECKBOX_FIELDS) byTestId(field.id).checked = scenario[field.key] === 1;
   byTestId("gpu").value = scenario.gpu;
   byTestId("model").value = modelName;
   byTestId("params").value = scenario.params;
@@ -77,6 +85,7 @@ export function readForm(current, estimator) {
     }
     scenario[field.key] = value;
   }
+  for (const field of CHECKBOX_FIELDS) scenario[field.key] = byTestId(field.id).checked ? 1 : 0;
   scenario.unit = document.querySelector('input[name="unit"]:checked')?.value ?? "gb";
   const modelText = byTestId("model").value.trim();
   scenario.params = byTestId("params").value.trim();

@@ -26,6 +26,9 @@ export const DEFAULT_SCENARIO = Object.freeze({
   zero: "ddp",
   rank: 16,
   lt: "all-linear",
+  te: 0,
+  cp: 1,
+  sp: 0,
   ga: 1,
   off: "none",
   util: 0.9,
@@ -101,6 +104,8 @@ export const OPTIMIZERS = [
   ["lion", "Lion"],
   ["sgd-momentum", "SGD + momentum"],
   ["sgd", "SGD"],
+  ["adamw-forloop", "AdamW (torch, for-loop)"],
+  ["none", "None (frozen, forward and backward only)"],
 ];
 
 export const RECIPES = [
@@ -165,6 +170,9 @@ const LINK_KEYS = {
   zero: "zero",
   rank: "rank",
   lt: "lt",
+  te: "te",
+  cp: "cp",
+  sp: "sp",
   ga: "ga",
   off: "off",
   util: "util",
@@ -172,7 +180,7 @@ const LINK_KEYS = {
   unit: "unit",
 };
 
-const NUMERIC_KEYS = new Set(["ctx", "gen", "batch", "gpus", "tp", "pp", "ep", "ovh", "rank", "ga", "util", "ngl"]);
+const NUMERIC_KEYS = new Set(["ctx", "gen", "batch", "gpus", "tp", "pp", "ep", "ovh", "rank", "ga", "util", "ngl", "te", "cp", "sp"]);
 
 /** The values of `scenario` that differ from the defaults, as link key/value strings. */
 export function scenarioToLinkValues(scenario) {

@@ -56,7 +56,7 @@ function renderGpusNeeded(result, scenario, gpu, v) {
   } else {
     el.textContent = `GPUs in use: ${v.replica} × ${gpu.name}` + (v.replica > 1 ? " (the parallel layout)" : "") + " — see “Which GPUs can run this” for other counts.";
   }
-  if (result.cpuBytes > 0) el.textContent += ` · CPU RAM for the offloaded states: ${formatBytes(result.cpuBytes, scenario.unit, "en")} per node`;
+  if (result.cpuBytes > 0) el.textContent += ` · CPU RAM for the offloaded states: ${formatBytes(result.cpuBytes, scenario.unit, navigator.language)} per node`;
   el.dataset.count = String(result.method === "simple" ? result.fit?.gpusNeeded ?? 0 : result.gpusNeeded ?? v.replica);
 }
 
