@@ -493,6 +493,17 @@ val modelsJs() {
   return list;
 }
 
+/// modelConfig(id) → {ok, configJson}: a catalog model's architecture as config.json text,
+/// for callers that estimate it often (each lookup by id parses the catalog).
+val modelConfigJs(std::string id) {
+  const auto model = findCatalogModel(id);
+  if (!model) return errorValue(model.error());
+  val out = val::object();
+  out.set("ok", true);
+  out.set("configJson", model->configJson);
+  return out;
+}
+
 /// weightFormat(name) → {ok, id, label, linearBits, embeddingBits, outputHeadBits} or error.
 val weightFormatJs(std::string name) {
   const auto format = parseWeightFormat(name);
@@ -660,5 +671,6 @@ EMSCRIPTEN_BINDINGS(gpumem) {
   emscripten::function("parseConfig", &parseConfigJs);
   emscripten::function("inferenceLimits", &inferenceLimitsJs);
   emscripten::function("models", &modelsJs);
+  emscripten::function("modelConfig", &modelConfigJs);
   emscripten::function("weightFormat", &weightFormatJs);
 }

@@ -14,6 +14,21 @@ export class Estimator {
     this.wasm = wasm;
     this.gpuList = wasm.gpus();
     this.modelList = wasm.models();
+    this.configCache = new Map();
+  }
+
+  /**
+   * Sets options.configJson (a dropped file or pasted config) or the catalog model's
+   * config.json, kept per id: looking a model up by id parses the whole catalog.
+   */
+  withModel(options, s, fileModel) {
+    if (fileModel?.configJson) return { ...options, configJson: fileModel.configJson };
+    if (!this.configCache.has(s.model)) {
+      const found = this.wasm.modelConfig(s.model);
+      if (!found.ok) return { ...options, modelId: s.model }; // the core names the problem
+      this.configCache.set(s.model, found.configJson);
+    }
+    return { ...options, configJson: this.configCache.get(s.model) };
   }
 
   gpuById(id) {
@@ -58,12 +73,10 @@ export class Estimator {
       freeGpuMemoryFraction: s.util,
       nGpuLayers: s.ngl,
     };
-    if (fileModel?.configJson) options.configJson = fileModel.configJson;
-    else options.modelId = s.model;
     if (!precision || precision.kind === "dtype") options.dtype = s.prec;
     else options.format = s.prec;
     if (s.kv && s.kv !== "auto") options.kvDtype = s.kv;
-    return options;
+    return this.withModel(options, s, fileModel);
   }
 
   estimateInference(s, fileModel) {
@@ -112,13 +125,11 @@ export class Estimator {
       offloadParams: s.zero !== "ddp" && s.off === "all",
       tp: s.tp,
       pp: s.pp,
-      gpu: s.gpu,
+      gpu: s.noLimits ? "" : s.gpu, // with a GPU the core also searches the limits
       gpuCount: s.gpus,
       attn: s.attn,
     };
-    if (fileModel?.configJson) options.configJson = fileModel.configJson;
-    else options.modelId = s.model;
-    const result = this.wasm.estimateTraining(options);
+    const result = this.wasm.estimateTraining(this.withModel(options, s, fileModel));
     if (!result.ok) return result;
     return { ...result, method: "architecture" };
   }
@@ -147,7 +158,7 @@ export class Estimator {
     const capacity = this.gpuById(scenario.gpu)?.memoryBytes;
     if (!capacity) return null;
     const fits = (overrides) => {
-      const r = this.estimate(scenario, fileModel, overrides);
+      const r = this.estimate(scenario, fileModel, { ...overrides, noLimits: true });
       return r.ok && r.totalBytes <= capacity;
     };
     const largest = (key, hi, lo = 1) => {
@@ -179,7 +190,7 @@ export class Estimator {
   gpuTable(scenario, fileModel) {
     return this.gpuList.map((gpu) => {
       for (const count of [1, 2, 4, 8, 16, 32, 64]) {
-        const overrides = { gpu: gpu.id, gpus: count };
+        const overrides = { gpu: gpu.id, gpus: count, noLimits: true };
         if (scenario.task === "inference" && this.usesArchitecture(scenario, fileModel)) {
           overrides.tp = count;
           overrides.pp = 1;
@@ -197,7 +208,7 @@ export class Estimator {
   sweep(scenario, fileModel, key, points) {
     const series = [];
     for (const x of points) {
-      const overrides = { [key]: x };
+      const overrides = { [key]: x, noLimits: true };
       if (key === "ctx" && x <= scenario.gen) overrides.gen = Math.max(0, x - 1);
       const r = this.estimate(scenario, fileModel, overrides);
       if (r.ok) series.push({ x, bytes: perGpuBytes(r) });
