@@ -10,7 +10,7 @@ WASM := build/wasm
 SITE := build/site
 export NODE_PATH := /usr/share/nodejs
 
-.PHONY: all native wasm site serve test test-native test-sanitize fuzz-smoke test-wasm test-js test-browser clean format
+.PHONY: all native wasm site serve test test-native test-sanitize fuzz-smoke test-wasm test-js test-browser bench clean format
 
 all: native site
 
@@ -73,6 +73,15 @@ test-js: site
 test-browser: site
 	@tools/ensure-deps.sh browser
 	node --test --test-concurrency=1 tests/browser/
+
+## bench: timings and sizes for the notes (not part of make test): the core under Google
+## Benchmark, then the page's transfer size, time to first result and input-to-frame time
+bench: site
+	@tools/ensure-deps.sh native browser
+	cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DGPUMEM_BENCHMARKS=ON -DGPUMEM_TESTS=OFF >/dev/null
+	cmake --build build/bench -j$(JOBS) --target gpumem_bench
+	build/bench/bench/gpumem_bench
+	node tools/bench-page.mjs $(SITE)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
