@@ -50,8 +50,6 @@ Result<std::string> configText(const Args& args) {
                    "Give --config FILE.json (a Hugging Face config.json) or --model ID.");
 }
 
-namespace {
-
 /// A decimal option (e.g. 0.9); an Error names the option when it is not a number.
 Result<double> decimalOption(const Args& args, const std::string& name, double fallback) {
   const auto text = args.get(name);
@@ -65,6 +63,8 @@ Result<double> decimalOption(const Args& args, const std::string& name, double f
   }
   return value;
 }
+
+namespace {
 
 Result<InferenceOptions> inferenceOptionsFrom(const Args& args) {
   InferenceOptions o;

@@ -25,6 +25,9 @@ int runEstimateTraining(const Args& args);
 Result<std::int64_t> wholeOption(const Args& args, const std::string& name, std::int64_t fallback);
 /// The config.json text of --config FILE or --model ID.
 Result<std::string> configText(const Args& args);
+
+/// A decimal option (e.g. 0.9); an Error names the option when it is not a number.
+Result<double> decimalOption(const Args& args, const std::string& name, double fallback);
 /// `gpumem gpus [--json]`: the GPU catalog with the bytes each exposes.
 int runGpus(const Args& args);
 /// `gpumem precisions [--json]`: the named precisions.

@@ -12,20 +12,6 @@
 namespace gpumem::cli {
 namespace {
 
-/// Reads a plain decimal option; an Error names the option when it is not a number.
-Result<double> numberOption(const Args& args, const std::string& name, double fallback) {
-  const auto text = args.get(name);
-  if (!text) return fallback;
-  double value = 0;
-  const char* end = text->data() + text->size();
-  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
-  if (ec != std::errc() || ptr != end) {
-    return makeError(ErrorCode::kInvalidArgument, name,
-                     "Expected a number, got \"" + *text + "\".");
-  }
-  return value;
-}
-
 Result<SimpleInput> simpleInputFrom(const Args& args) {
   SimpleInput in;
   const auto params = parseParameterCount(args.getOr("params", ""));
@@ -40,13 +26,13 @@ Result<SimpleInput> simpleInputFrom(const Args& args) {
   const auto optimizer = parseSimpleOptimizer(args.getOr("optimizer", "adamw"));
   if (!optimizer) return optimizer.error();
   in.optimizer = *optimizer;
-  const auto overhead = numberOption(args, "overhead", 20);
+  const auto overhead = decimalOption(args, "overhead", 20);
   if (!overhead) return overhead.error();
   in.overheadFraction = *overhead / 100.0;
-  const auto batch = numberOption(args, "batch", 1);
+  const auto batch = decimalOption(args, "batch", 1);
   if (!batch) return batch.error();
   in.batchSize = *batch;
-  const auto perSample = numberOption(args, "activation-mb", 50);
+  const auto perSample = decimalOption(args, "activation-mb", 50);
   if (!perSample) return perSample.error();
   in.activationBytesPerSample = *perSample * 1e6;
   return in;
@@ -73,7 +59,7 @@ int runEstimate(const Args& args) {
   if (const auto gpuId = args.get("gpu")) {
     const auto found = findGpu(*gpuId);
     if (!found) return reportError(found.error(), json);
-    const auto count = numberOption(args, "gpus", 1);
+    const auto count = decimalOption(args, "gpus", 1);
     if (!count) return reportError(count.error(), json);
     if (*count < 1 || *count > 100000 || *count != static_cast<double>(static_cast<long>(*count))) {
       return reportError(makeError(ErrorCode::kOutOfRange, "gpus",

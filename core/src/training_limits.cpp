@@ -1,6 +1,8 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
 #include "gpumem/training_limits.hpp"
 
+#include "gpumem/monotone_search.hpp"
+
 namespace gpumem {
 namespace {
 
@@ -8,24 +10,6 @@ Result<bool> fits(const TrainingScenario& scenario, double capacityBytes) {
   const auto estimate = estimateTraining(scenario);
   if (!estimate) return estimate.error();
   return estimate->perGpu.totalBytes <= capacityBytes;
-}
-
-/// Largest value in [1, upper] for which `ok(value)` holds, given it is monotone (true, then
-/// false); 0 when ok(1) is false.
-template <class Ok>
-Result<std::int64_t> largestFitting(std::int64_t upper, Ok ok) {
-  const Result<bool> first = ok(1);
-  if (!first) return first.error();
-  if (!*first) return std::int64_t{0};
-  std::int64_t good = 1;
-  std::int64_t bad = upper + 1;
-  while (bad - good > 1) {
-    const std::int64_t middle = good + (bad - good) / 2;
-    const Result<bool> result = ok(middle);
-    if (!result) return result.error();
-    (*result ? good : bad) = middle;
-  }
-  return good;
 }
 
 }  // namespace

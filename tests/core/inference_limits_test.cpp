@@ -4,18 +4,12 @@
 #include <gtest/gtest.h>
 
 #include "gpumem/model_config.hpp"
+#include "test_models.hpp"
 
 namespace gpumem {
 namespace {
 
-ModelArchitecture llama8b() {
-  const auto arch = parseModelConfig(
-      R"({"model_type":"llama","hidden_size":4096,"intermediate_size":14336,
-          "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,
-          "vocab_size":128256})");
-  EXPECT_TRUE(arch.ok());
-  return *arch;
-}
+ModelArchitecture llama8b() { return test::llama8b(); }
 
 double total(const ModelArchitecture& arch, const InferenceOptions& o) {
   const auto b = estimateInference(arch, o);

@@ -6,18 +6,12 @@
 #include "gpumem/inference.hpp"
 #include "gpumem/kv_cache.hpp"
 #include "gpumem/model_config.hpp"
+#include "test_models.hpp"
 
 namespace gpumem {
 namespace {
 
-ModelArchitecture llama70b() {
-  const auto arch = parseModelConfig(
-      R"({"model_type":"llama","hidden_size":8192,"intermediate_size":28672,
-          "num_hidden_layers":80,"num_attention_heads":64,"num_key_value_heads":8,
-          "vocab_size":128256})");
-  EXPECT_TRUE(arch.ok());
-  return *arch;
-}
+ModelArchitecture llama70b() { return test::llama70b(); }
 
 ModelArchitecture mixtral(int experts = 8) {
   const auto arch = parseModelConfig(
