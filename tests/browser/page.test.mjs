@@ -239,6 +239,10 @@ test('picking another model from the catalog changes the total', async () => {
   assert.ok(large > 141e9 && large > small * 5, `${small} → ${large}`);
   assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), 'false');
   assert.match(await text(page, 'model-facts'), /70/);
+  // Over 141 GB of weights need at least eight 24 GB cards.
+  const suggestion = await text(page, 'suggestion');
+  const cards = Number(/fit on (\d+) ×/.exec(suggestion)?.[1]);
+  assert.ok(cards >= 8, suggestion);
   await page.close();
 });
 

@@ -105,13 +105,27 @@ export function renderFits(estimator, scenario, fileModel, gpu, locale) {
 
 /** The "which GPUs can run this" table. */
 export function renderGpuTable(estimator, scenario, fileModel, locale) {
-  const rows = estimator.gpuTable(scenario, fileModel).map(({ gpu, count, perGpuBytes: perGpu }) =>
+  const table = estimator.gpuTable(scenario, fileModel);
+  suggestSplit(table.find((row) => row.gpu.id === scenario.gpu), scenario);
+  const rows = table.map(({ gpu, count, perGpuBytes: perGpu }) =>
     h("tr", { "data-gpu": gpu.id, class: gpu.id === scenario.gpu ? "current" : undefined },
       h("th", { scope: "row" }, gpu.name),
       h("td", { class: "num" }, formatBytes(gpu.memoryBytes, scenario.unit, locale)),
       h("td", { class: "num", "data-count": String(count) }, count > 0 ? formatInteger(count, locale) : "> 64"),
       h("td", { class: "num" }, count > 0 ? formatBytes(perGpu, scenario.unit, locale) : "—")));
   replaceChildren(byTestId("gpu-table").tBodies[0], ...rows);
+}
+
+/** When the scenario does not fit, says how many of the chosen GPU would run it. */
+function suggestSplit(row, scenario) {
+  const verdict = byTestId("verdict");
+  const el = byTestId("suggestion");
+  el.textContent = "";
+  if (!row || verdict.dataset.fits !== "false") return;
+  const how = scenario.task === "inference" ? "with tensor parallel" : "with this sharding";
+  el.textContent = row.count > 0
+    ? `It would fit on ${row.count} × ${row.gpu.name} ${how}.`
+    : `Not even 64 × ${row.gpu.name} ${how} hold it; try a smaller precision, context or batch.`;
 }
 
 /** Up to four scenarios side by side: one column each, rows by component. */
