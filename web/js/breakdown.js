@@ -3,7 +3,7 @@
 // each component's formula with the numbers plugged in.
 
 import { h, replaceChildren } from "./dom.js";
-import { formatBytes } from "./format.js";
+import { formatBytes, formatShare } from "./format.js";
 
 const PALETTE_SIZE = 12;
 /** Components in the order of the palette: neighbours in a breakdown get distinct colours. */
@@ -53,7 +53,7 @@ export function renderTable(tbody, components, totalBytes, unit, locale) {
     return h("tr", { "data-component": c.name },
       h("th", { scope: "row" }, details),
       h("td", { class: "num" }, formatBytes(c.bytes, unit, locale)),
-      h("td", { class: "num" }, `${share.toLocaleString(locale, { maximumFractionDigits: 1 })}%`));
+      h("td", { class: "num" }, formatShare(share, locale)));
   });
   replaceChildren(tbody, ...rows);
 }

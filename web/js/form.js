@@ -50,6 +50,10 @@ export function fillChoices(estimator) {
   for (const field of SELECT_FIELDS) fillSelect(byTestId(field.id), field.options);
   const gpuOptions = estimator.gpuList.map((g) => [g.id, `${g.name} (${g.marketing})`]);
   fillSelect(byTestId("gpu"), gpuOptions);
+}
+
+/** Fills the model search's suggestions (after the first result: 77 options). */
+export function fillModelList(estimator) {
   const list = document.getElementById("model-list");
   list.replaceChildren(...estimator.modelList.map((m) => h("option", { value: m.name }, m.id)));
 }

@@ -10,17 +10,27 @@ export function unitInfo(unit) {
   return unit === "gib" ? { divisor: GIB, label: "GiB" } : { divisor: GB, label: "GB" };
 }
 
+const formatters = new Map();
+
+/** A cached Intl.NumberFormat with a fixed number of decimals (creating one is slow). */
+function fixedDigits(locale, digits) {
+  const key = `${locale}|${digits}`;
+  if (!formatters.has(key)) {
+    formatters.set(key, new Intl.NumberFormat(locale, {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }));
+  }
+  return formatters.get(key);
+}
+
 /** Bytes in the chosen unit with 2 decimals below 100 and 1 above, e.g. "16.06 GB". */
 export function formatBytes(bytes, unit, locale) {
   if (!Number.isFinite(bytes)) return "—";
   const { divisor, label } = unitInfo(unit);
   const value = bytes / divisor;
   const digits = Math.abs(value) >= 100 ? 1 : 2;
-  const text = value.toLocaleString(locale, {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
-  return `${text} ${label}`;
+  return `${fixedDigits(locale, digits).format(value)} ${label}`;
 }
 
 /** Bytes in both units, e.g. "16.06 GB (14.96 GiB)". */
@@ -31,7 +41,7 @@ export function formatBothUnits(bytes, locale) {
 /** A whole number with the locale's digit grouping, e.g. "131,072". */
 export function formatInteger(value, locale) {
   if (!Number.isFinite(value)) return "—";
-  return Math.round(value).toLocaleString(locale);
+  return fixedDigits(locale, 0).format(Math.round(value));
 }
 
 /** A parameter count as people write it: 8.03B, 494M, 1.5T. */
@@ -59,4 +69,10 @@ export function formatTokens(tokens) {
   if (tokens >= 1e6) return `${(tokens / 1e6).toFixed(1)}M`;
   if (tokens >= 1e3) return `${(tokens / 1e3).toFixed(1)}k`;
   return String(Math.round(tokens));
+}
+
+/** A percentage with at most one decimal, e.g. "83%" or "5.5%". */
+export function formatShare(percent, locale) {
+  const rounded = Math.round(percent * 10) / 10;
+  return `${fixedDigits(locale, Number.isInteger(rounded) ? 0 : 1).format(rounded)}%`;
 }

@@ -6,7 +6,8 @@ import createGpumem from "../gpumem.mjs";
 import { byTestId } from "./dom.js";
 import { Estimator } from "./estimator.js";
 import { toCsv, toJson, toMarkdown } from "./export.js";
-import { fillChoices, readForm, showRelevantInputs, sliderValue, writeForm } from "./form.js";
+import { formatParams } from "./format.js";
+import { fillChoices, fillModelList, readForm, showRelevantInputs, sliderValue, writeForm } from "./form.js";
 import { readConfigText, readModelFile } from "./model-file.js";
 import {
   DEFAULT_SCENARIO, PRECISIONS, offers, scenarioFromLinkValues, scenarioTitle, scenarioToLinkValues,
@@ -36,6 +37,7 @@ async function main() {
   wireInputs();
   if (embed) setUpEmbed(() => linkFor(state.scenario));
   update({ committed: false });
+  setTimeout(() => fillModelList(estimator), 0);
   registerServiceWorker();
 }
 
@@ -245,7 +247,7 @@ function renderModelFacts() {
 }
 
 function formatCount(count) {
-  return count >= 1e9 ? `${(count / 1e9).toLocaleString(locale, { maximumFractionDigits: 2 })}B` : `${(count / 1e6).toLocaleString(locale, { maximumFractionDigits: 1 })}M`;
+  return formatParams(count, locale);
 }
 
 /** The limits, charts, GPU table and comparison, after the headline has painted. */
