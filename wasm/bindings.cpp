@@ -475,7 +475,7 @@ val inferenceLimitsJs(val options) {
   return out;
 }
 
-/// models() → [{id, name, family, hfRepo, params, source}] in menu order.
+/// models() → [{id, name, family, hfRepo, params, source, configJson}] in menu order.
 val modelsJs() {
   val list = val::array();
   const auto catalog = modelCatalog();
@@ -488,6 +488,7 @@ val modelsJs() {
     item.set("hfRepo", m.hfRepo);
     item.set("params", m.officialParams);
     item.set("source", m.officialParamsSource);
+    item.set("configJson", m.configJson);
     list.call<void>("push", item);
   }
   return list;

@@ -14,7 +14,8 @@ export class Estimator {
     this.wasm = wasm;
     this.gpuList = wasm.gpus();
     this.modelList = wasm.models();
-    this.configCache = new Map();
+    // The catalog comes with each model's config.json: one parse of the catalog in all.
+    this.configCache = new Map(this.modelList.map((m) => [m.id, m.configJson]));
   }
 
   /**
