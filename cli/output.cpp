@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <string_view>
+#include <utility>
 
 #include "gpumem/units.hpp"
 
@@ -51,6 +53,34 @@ void printTable(const Breakdown& breakdown, const std::optional<GpuSpec>& gpu,
   }
 }
 
+namespace {
+
+/// The command-line option that sets a core field (the core names fields as the page does).
+std::string optionFor(const std::string& field) {
+  static constexpr std::pair<std::string_view, std::string_view> kRenamed[] = {
+      {"expertParallel", "ep"},
+      {"tensorParallel", "tp"},
+      {"pipelineParallel", "pp"},
+      {"contextParallel", "cp"},
+      {"activationPerSample", "activation-mb"},
+      {"microBatch", "micro-batch"},
+      {"gpuCount", "gpus"},
+      {"freeGpuMemoryFraction", "free-gpu-memory-fraction"},
+      {"gpuMemoryUtilization", "gpu-memory-utilization"},
+      {"nGpuLayers", "ngl"},
+  };
+  for (const auto& [name, option] : kRenamed) {
+    if (field == name) return std::string(option);
+  }
+  std::string option = field;
+  for (char& c : option) {
+    if (c == '_') c = '-';
+  }
+  return option;
+}
+
+}  // namespace
+
 int reportError(const Error& error, bool json) {
   if (json) {
     std::cout << nlohmann::json{{"error",
@@ -60,8 +90,8 @@ int reportError(const Error& error, bool json) {
                      .dump(2)
               << "\n";
   }
-  std::cerr << "gpumem: " << (error.field.empty() ? "" : "--" + error.field + ": ") << error.message
-            << "\n";
+  std::cerr << "gpumem: " << (error.field.empty() ? "" : "--" + optionFor(error.field) + ": ")
+            << error.message << "\n";
   return 2;
 }
 

@@ -65,6 +65,10 @@ out=$("$cli" estimate --method arch --model mixtral-8x7b --ep 3 --json 2>/dev/nu
 check "ep that does not divide the experts names the field" '"field": "expertParallel"' "$out"
 out=$("$cli" estimate --method arch --model llama-3.1-8b --ep 2 --json 2>/dev/null)
 check "ep on a dense model names the field" '"field": "expertParallel"' "$out"
+out=$("$cli" estimate --method arch --model llama-3.1-8b --ep 2 2>&1)
+check "an EP error names the --ep option" "--ep:" "$out"
+out=$("$cli" estimate --method arch --task lora --model llama-3.1-8b --micro-batch 0 2>&1)
+check "a micro-batch error names the --micro-batch option" "--micro-batch:" "$out"
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
