@@ -262,3 +262,20 @@ test('sharding: ZeRO-3 over 8 GPUs needs less per GPU than DDP, and offload show
   assert.match(page.url(), /off=optimizer/);
   await page.close();
 });
+
+test('the model search takes a few words; an ambiguous one says so only when committed', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  await page.fill('[data-testid="model"]', '70b'); // five catalog models match
+  assert.ok(!(await page.locator('[data-testid="message"]').isVisible()), 'no complaint while typing');
+  await page.locator('[data-testid="model"]').dispatchEvent('change');
+  assert.match(await text(page, 'message'), /model/);
+  await page.fill('[data-testid="model"]', 'llama 3.3 70');
+  await page.locator('[data-testid="model"]').dispatchEvent('change');
+  await ready(page);
+  assert.equal(await page.inputValue('[data-testid="model"]'), 'Llama 3.3 70B Instruct');
+  assert.match(page.url(), /model=llama-3\.3-70b/);
+  assert.ok(!(await page.locator('[data-testid="message"]').isVisible()));
+  await page.close();
+});

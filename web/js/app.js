@@ -158,8 +158,11 @@ function onInput(target, committed) {
   if (target.id === "config") return onConfigText(target.value, committed);
   if (target.id === "model-file") return;
   const read = readForm(state.scenario, estimator);
+  // While a model name is being typed, wait for a match instead of complaining.
+  if (read.error?.field === "model" && target.id === "model" && !committed) return;
   if (read.error) return showFieldError(read.error);
   state.scenario = read.scenario;
+  if (target.id === "model" && committed) byTestId("model").value = modelName(state.scenario.model);
   if (target.id === "model" || target.id === "params") forgetFileModel();
   if (target.id === "context") byTestId("context-range").value = String(Math.log2(state.scenario.ctx));
   if (target.id === "batch") byTestId("batch-range").value = String(Math.log2(state.scenario.batch));

@@ -106,8 +106,16 @@ export function readForm(current, estimator) {
 
 /** A catalog model by id or by name, ignoring case. */
 export function findModel(estimator, text) {
-  const wanted = text.toLowerCase();
-  return estimator.modelList.find((m) => m.id === wanted || m.name.toLowerCase() === wanted);
+  const wanted = text.toLowerCase().trim();
+  const exact = estimator.modelList.find((m) => m.id === wanted || m.name.toLowerCase() === wanted);
+  if (exact) return exact;
+  // "llama 3.1 8b instruct" or "qwen 7b": the one model whose name and id hold every word.
+  const words = wanted.split(/[\s,]+/).filter(Boolean);
+  const matches = estimator.modelList.filter((m) => {
+    const haystack = `${m.name} ${m.id} ${m.family}`.toLowerCase();
+    return words.every((word) => haystack.includes(word));
+  });
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 /** Which sections apply: training inputs for training tasks, LoRA rank for LoRA/QLoRA. */
