@@ -299,9 +299,30 @@ double wholeField(const val& options, const char* name, double fallback) {
 }
 
 /// The architecture and inference options a page scenario describes.
+/// The chosen GPU and count, or an error value; gpu is empty when none was chosen.
+struct GpuChoice {
+  std::optional<GpuSpec> gpu;
+  std::uint64_t count = 1;
+};
+
+std::optional<val> readGpuChoice(const val& options, GpuChoice& choice) {
+  const std::string gpuId = stringField(options, "gpu", "");
+  const double count = numberField(options, "gpuCount", 1);
+  if (!(count >= 1 && count <= 100000) || count != std::floor(count)) {
+    return numberError("gpuCount", "The GPU count must be a whole number from 1 to 100,000.");
+  }
+  choice.count = static_cast<std::uint64_t>(count);
+  if (gpuId.empty()) return std::nullopt;
+  const auto gpu = findGpu(gpuId);
+  if (!gpu) return errorValue(gpu.error());
+  choice.gpu = *gpu;
+  return std::nullopt;
+}
+
 struct InferenceRequest {
   ModelArchitecture arch;
   InferenceOptions options;
+  GpuChoice gpu;
 };
 
 /// Reads the weight dtype or format and the KV-cache dtype of an inference scenario.
@@ -391,40 +412,19 @@ std::optional<val> readInferenceRuntime(const val& options, InferenceOptions& in
   return std::nullopt;
 }
 
-/// The chosen GPU and count, or an error value; gpu is empty when none was chosen.
-struct GpuChoice {
-  std::optional<GpuSpec> gpu;
-  std::uint64_t count = 1;
-};
-
-std::optional<val> readGpuChoice(const val& options, GpuChoice& choice) {
-  const std::string gpuId = stringField(options, "gpu", "");
-  const double count = numberField(options, "gpuCount", 1);
-  if (!(count >= 1 && count <= 100000) || count != std::floor(count)) {
-    return numberError("gpuCount", "The GPU count must be a whole number from 1 to 100,000.");
-  }
-  choice.count = static_cast<std::uint64_t>(count);
-  if (gpuId.empty()) return std::nullopt;
-  const auto gpu = findGpu(gpuId);
-  if (!gpu) return errorValue(gpu.error());
-  choice.gpu = *gpu;
-  return std::nullopt;
-}
-
 /// Parses a whole inference scenario, or returns the error value naming the field.
 std::variant<InferenceRequest, val> readInferenceRequest(const val& options) {
   const auto text = configTextFrom(options);
   if (!text) return errorValue(text.error());
   const auto arch = parseModelConfig(*text);
   if (!arch) return errorValue(arch.error());
-  InferenceRequest request{*arch, {}};
+  InferenceRequest request{*arch, {}, {}};
   InferenceOptions& in = request.options;
   if (auto e = readInferenceDtypes(options, in)) return *e;
   if (auto e = readInferenceWorkload(options, in)) return *e;
   if (auto e = readInferenceRuntime(options, in)) return *e;
-  GpuChoice choice;
-  if (auto e = readGpuChoice(options, choice)) return *e;
-  if (choice.gpu) in.gpuMemoryBytes = static_cast<double>(choice.gpu->memoryBytes);
+  if (auto e = readGpuChoice(options, request.gpu)) return *e;
+  if (request.gpu.gpu) in.gpuMemoryBytes = static_cast<double>(request.gpu.gpu->memoryBytes);
   return request;
 }
 
@@ -435,11 +435,9 @@ std::variant<InferenceRequest, val> readInferenceRequest(const val& options) {
 val estimateInferenceJs(val options) {
   auto request = readInferenceRequest(options);
   if (auto* e = std::get_if<val>(&request)) return *e;
-  const auto& [arch, in] = std::get<InferenceRequest>(request);
+  const auto& [arch, in, choice] = std::get<InferenceRequest>(request);
   const auto breakdown = estimateInference(arch, in);
   if (!breakdown) return errorValue(breakdown.error());
-  GpuChoice choice;
-  if (auto e = readGpuChoice(options, choice)) return *e;
   const auto gpusPerReplica = static_cast<std::uint64_t>(in.parallel.gpuCount());
   val out = val::object();
   out.set("ok", true);
@@ -461,8 +459,8 @@ val estimateInferenceJs(val options) {
 val inferenceLimitsJs(val options) {
   auto request = readInferenceRequest(options);
   if (auto* e = std::get_if<val>(&request)) return *e;
-  const auto& [arch, in] = std::get<InferenceRequest>(request);
-  if (!(in.gpuMemoryBytes > 0)) return numberError("gpu", "Choose a GPU to find what fits.");
+  const auto& [arch, in, choice] = std::get<InferenceRequest>(request);
+  if (!choice.gpu) return numberError("gpu", "Choose a GPU to find what fits.");
   const auto longest = longestPromptThatFits(arch, in, in.gpuMemoryBytes);
   if (!longest) return errorValue(longest.error());
   const auto largest = largestBatchThatFits(arch, in, in.gpuMemoryBytes);
@@ -492,17 +490,6 @@ val modelsJs() {
     list.call<void>("push", item);
   }
   return list;
-}
-
-/// modelConfig(id) → {ok, configJson}: a catalog model's architecture as config.json text,
-/// for callers that estimate it often (each lookup by id parses the catalog).
-val modelConfigJs(std::string id) {
-  const auto model = findCatalogModel(id);
-  if (!model) return errorValue(model.error());
-  val out = val::object();
-  out.set("ok", true);
-  out.set("configJson", model->configJson);
-  return out;
 }
 
 /// weightFormat(name) → {ok, id, label, linearBits, embeddingBits, outputHeadBits} or error.
@@ -672,6 +659,5 @@ EMSCRIPTEN_BINDINGS(gpumem) {
   emscripten::function("parseConfig", &parseConfigJs);
   emscripten::function("inferenceLimits", &inferenceLimitsJs);
   emscripten::function("models", &modelsJs);
-  emscripten::function("modelConfig", &modelConfigJs);
   emscripten::function("weightFormat", &weightFormatJs);
 }

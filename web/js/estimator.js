@@ -19,17 +19,14 @@ export class Estimator {
   }
 
   /**
-   * Sets options.configJson (a dropped file or pasted config) or the catalog model's
-   * config.json, kept per id: looking a model up by id parses the whole catalog.
+   * Sets options.configJson: a dropped file's or pasted config, or the catalog model's
+   * (kept from models(), since a lookup by id parses the whole catalog). An id the catalog
+   * lacks goes to the core as modelId, which names the problem.
    */
   withModel(options, s, fileModel) {
     if (fileModel?.configJson) return { ...options, configJson: fileModel.configJson };
-    if (!this.configCache.has(s.model)) {
-      const found = this.wasm.modelConfig(s.model);
-      if (!found.ok) return { ...options, modelId: s.model }; // the core names the problem
-      this.configCache.set(s.model, found.configJson);
-    }
-    return { ...options, configJson: this.configCache.get(s.model) };
+    const configJson = this.configCache.get(s.model);
+    return configJson ? { ...options, configJson } : { ...options, modelId: s.model };
   }
 
   gpuById(id) {
@@ -109,7 +106,7 @@ export class Estimator {
 
   estimateTraining(s, fileModel) {
     if (typeof this.wasm.estimateTraining !== "function" || !this.usesArchitecture(s, fileModel)) {
-      return { ...this.estimateSimple(s, fileModel) };
+      return this.estimateSimple(s, fileModel);
     }
     const options = {
       task: s.task === "train" ? "full" : s.task,
@@ -221,7 +218,7 @@ export class Estimator {
 /** Bytes on each GPU: the core's per-GPU total, or the simple method's total split evenly. */
 export function perGpuBytes(result) {
   if (result.method === "simple") return result.totalBytes / Math.max(1, result.fit?.gpuCount ?? 1);
-  return result.perGpuBytes ?? result.totalBytes;
+  return result.totalBytes; // the core's estimates are per GPU already
 }
 
 /** Maps the page optimizers to the simple method's names. */

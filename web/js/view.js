@@ -8,13 +8,16 @@ import { byTestId, h, replaceChildren } from "./dom.js";
 import { perGpuBytes } from "./estimator.js";
 import { formatBytes, formatInteger, formatTokens } from "./format.js";
 
-/** The verdict of a per-GPU estimate on the chosen GPUs: {fits, headroom, capacity}. */
+/**
+ * The core's verdict on the chosen GPUs (fit of the simple and inference estimates, fits
+ * of training), with the per-GPU bytes and headroom the page shows next to it.
+ */
 export function verdictOf(result, scenario, gpu) {
   const perGpu = perGpuBytes(result);
   const replica = result.gpusPerReplica ?? 1;
   const capacity = gpu.memoryBytes;
-  const enoughGpus = scenario.gpus >= replica;
-  return { perGpu, capacity, headroom: capacity - perGpu, fits: enoughGpus && perGpu <= capacity, replica, enoughGpus };
+  const fits = Boolean(result.fit ? result.fit.fits : result.fits);
+  return { perGpu, capacity, headroom: capacity - perGpu, fits, replica, enoughGpus: scenario.gpus >= replica };
 }
 
 /** The headline: per-GPU total in the chosen unit and the other, and the overall total. */
