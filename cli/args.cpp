@@ -3,11 +3,28 @@
 
 #include <algorithm>
 
-namespace gpumem::cli {
+#include "gpumem/scenario.hpp"
 
-bool Args::hasFlag(const std::string& name) const {
-  return std::find(flags.begin(), flags.end(), name) != flags.end();
+namespace gpumem::cli {
+namespace {
+
+bool contains(const std::vector<std::string>& list, const std::string& name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
 }
+
+Error unknownOption(const std::string& key, const OptionSpec& spec) {
+  std::vector<std::string> known = spec.valued;
+  known.insert(known.end(), spec.switches.begin(), spec.switches.end());
+  const std::string near = nearestName(key, known);
+  return makeError(ErrorCode::kInvalidArgument, "--" + key,
+                   "not an option of this command" +
+                       (near.empty() ? std::string() : "; did you mean --" + near + "?") +
+                       " (gpumem help lists the options)");
+}
+
+}  // namespace
+
+bool Args::hasFlag(const std::string& name) const { return contains(flags, name); }
 
 std::optional<std::string> Args::get(const std::string& name) const {
   const auto it = options.find(name);
@@ -19,7 +36,7 @@ std::string Args::getOr(const std::string& name, const std::string& fallback) co
   return get(name).value_or(fallback);
 }
 
-Args parseArgs(int argc, char** argv, int first, const std::vector<std::string>& flagNames) {
+Result<Args> parseArgs(int argc, char** argv, int first, const OptionSpec& spec) {
   Args args;
   for (int i = first; i < argc; ++i) {
     const std::string word = argv[i];
@@ -28,14 +45,31 @@ Args parseArgs(int argc, char** argv, int first, const std::vector<std::string>&
       continue;
     }
     std::string key = word.substr(2);
+    std::optional<std::string> value;
     if (const auto eq = key.find('='); eq != std::string::npos) {
-      args.options[key.substr(0, eq)] = key.substr(eq + 1);
-    } else if (std::find(flagNames.begin(), flagNames.end(), key) != flagNames.end() ||
-               i + 1 >= argc) {
-      args.flags.push_back(key);
-    } else {
-      args.options[key] = argv[++i];
+      value = key.substr(eq + 1);
+      key = key.substr(0, eq);
     }
+    const bool isSwitch = contains(spec.switches, key);
+    if (!isSwitch && !contains(spec.valued, key)) return unknownOption(key, spec);
+    if (args.options.count(key) || args.hasFlag(key)) {
+      return makeError(ErrorCode::kInvalidArgument, "--" + key, "--" + key + " is given twice.");
+    }
+    if (isSwitch) {
+      if (value) {
+        args.options[key] = *value;
+      } else {
+        args.flags.push_back(key);
+      }
+      continue;
+    }
+    if (!value) {
+      if (i + 1 >= argc) {
+        return makeError(ErrorCode::kInvalidArgument, "--" + key, "--" + key + " needs a value.");
+      }
+      value = argv[++i];
+    }
+    args.options[key] = *value;
   }
   return args;
 }

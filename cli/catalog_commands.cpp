@@ -1,25 +1,57 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// `gpumem schema`, `gpumem gpus`, `gpumem models`: what the core knows, as text or JSON.
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "args.hpp"
 #include "commands.hpp"
+#include "gpumem/answer.hpp"
 #include "gpumem/gpu_catalog.hpp"
-#include "gpumem/precision.hpp"
+#include "gpumem/model_catalog.hpp"
 #include "gpumem/units.hpp"
+#include "output.hpp"
 
 namespace gpumem::cli {
+namespace {
 
-int runGpus(const Args& args) {
-  if (args.hasFlag("json")) {
-    nlohmann::json out = nlohmann::json::array();
+/// The --json switch of a listing command, or an error for anything else.
+Result<bool> jsonSwitch(int argc, char** argv) {
+  const auto args = parseArgs(argc, argv, 2, OptionSpec{{}, {"json"}});
+  if (!args) return args.error();
+  if (!args->positional.empty()) {
+    return makeError(ErrorCode::kInvalidArgument, "", "unexpected \"" + args->positional.front() + "\"");
+  }
+  return args->hasFlag("json");
+}
+
+}  // namespace
+
+int runSchema(int argc, char** argv) {
+  const auto json = jsonSwitch(argc, argv);
+  if (!json) return reportError(json.error(), false);
+  if (*json) {
+    std::cout << schemaToJson() << "\n";
+    return 0;
+  }
+  for (const FieldSpec& f : scenarioSchema()) {
+    const std::string flag = f.flag.empty() ? "(page only)" : "--" + std::string(f.flag);
+    std::printf("%-28s %-24s default %-14s %s\n", flag.c_str(), std::string(f.name).c_str(),
+                f.defaultValue.empty() ? "none" : std::string(f.defaultValue).c_str(),
+                std::string(f.help).c_str());
+  }
+  return 0;
+}
+
+int runGpus(int argc, char** argv) {
+  const auto json = jsonSwitch(argc, argv);
+  if (!json) return reportError(json.error(), false);
+  if (*json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const GpuSpec& g : gpuCatalog()) {
-      out.push_back({{"id", g.id},
-                     {"name", g.name},
-                     {"vendor", g.vendor},
-                     {"memoryBytes", g.memoryBytes},
-                     {"marketing", g.marketing},
+      out.push_back({{"id", g.id}, {"name", g.name}, {"vendor", g.vendor},
+                     {"memoryBytes", g.memoryBytes}, {"marketing", g.marketing},
                      {"source", g.source}});
     }
     std::cout << out.dump(2) << "\n";
@@ -35,19 +67,23 @@ int runGpus(const Args& args) {
   return 0;
 }
 
-int runPrecisions(const Args& args) {
-  if (args.hasFlag("json")) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const Precision& p : namedPrecisions()) {
-      out.push_back({{"id", p.id}, {"label", p.label}, {"bits", p.bits}});
+int runModels(int argc, char** argv) {
+  const auto json = jsonSwitch(argc, argv);
+  if (!json) return reportError(json.error(), false);
+  const auto catalog = modelCatalog();
+  if (!catalog) return reportError(catalog.error(), *json);
+  if (*json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const CatalogModel& m : *catalog) {
+      out.push_back({{"id", m.id}, {"name", m.name}, {"family", m.family}, {"hfRepo", m.hfRepo},
+                     {"parameters", m.officialParams}, {"source", m.officialParamsSource}});
     }
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  for (const Precision& p : namedPrecisions()) {
-    std::printf("%-10s %5.1f bits  %s\n", p.id.c_str(), p.bits, p.label.c_str());
+  for (const CatalogModel& m : *catalog) {
+    std::printf("%-28s %-36s %s\n", m.id.c_str(), m.name.c_str(), m.hfRepo.c_str());
   }
-  std::printf("%-10s %5s bits  %s\n", "bitsN", "N", "any width from 1 to 32, e.g. 5bit");
   return 0;
 }
 

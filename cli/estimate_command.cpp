@@ -1,78 +1,88 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
-#include <charconv>
+// `gpumem estimate`: every option is a field of the scenario schema, under its own flag.
 #include <iostream>
+#include <map>
 #include <string>
 
+#include "args.hpp"
 #include "commands.hpp"
-#include "gpumem/fit.hpp"
-#include "gpumem/parameter_count.hpp"
-#include "gpumem/simple_method.hpp"
+#include "files.hpp"
+#include "gpumem/answer.hpp"
+#include "gpumem/scenario.hpp"
+#include "gpumem/scenario_link.hpp"
 #include "output.hpp"
 
 namespace gpumem::cli {
 namespace {
 
-Result<SimpleInput> simpleInputFrom(const Args& args) {
-  SimpleInput in;
-  const auto params = parseParameterCount(args.getOr("params", ""));
-  if (!params) return params.error();
-  in.parameters = *params;
-  const auto precision = parsePrecision(args.getOr("precision", "bf16"));
-  if (!precision) return precision.error();
-  in.precision = *precision;
-  const auto task = parseTask(args.getOr("mode", "inference"));
-  if (!task) return task.error();
-  in.task = *task;
-  const auto optimizer = parseSimpleOptimizer(args.getOr("optimizer", "adamw"));
-  if (!optimizer) return optimizer.error();
-  in.optimizer = *optimizer;
-  const auto overhead = decimalOption(args, "overhead", 20);
-  if (!overhead) return overhead.error();
-  in.overheadFraction = *overhead / 100.0;
-  const auto batch = decimalOption(args, "batch", 1);
-  if (!batch) return batch.error();
-  in.batchSize = *batch;
-  const auto perSample = decimalOption(args, "activation-mb", 50);
-  if (!perSample) return perSample.error();
-  in.activationBytesPerSample = *perSample * 1e6;
-  return in;
+using Values = std::map<std::string, std::string, std::less<>>;
+
+OptionSpec estimateOptions() {
+  OptionSpec spec{{"link"}, {"json", "help"}};
+  for (const FieldSpec& f : scenarioSchema()) {
+    if (f.flag.empty()) continue;
+    (f.type == FieldType::kBoolean ? spec.switches : spec.valued).emplace_back(f.flag);
+  }
+  return spec;
+}
+
+/// The value a flag gives its field: file contents for --config and --file.
+Result<std::string> fieldValue(const FieldSpec& f, const std::string& text) {
+  if (f.name == "config") return readSmallFile(text, kMaxConfigBytes, "config");
+  if (f.name == "file") {
+    const auto model = readModelFileHeader(text);
+    if (!model) return model.error();
+    return modelFileToJson(*model);
+  }
+  return text;
+}
+
+Result<Values> valuesFrom(const Args& args) {
+  Values values;
+  if (const auto link = args.get("link")) {
+    const auto decoded = decodeScenarioLink(*link);
+    if (!decoded) return decoded.error();
+    values = decoded->values;
+  }
+  for (const auto& [flag, text] : args.options) {
+    const FieldSpec* f = findFieldByFlag(flag);
+    if (!f) continue;  // --link
+    const auto value = fieldValue(*f, text);
+    if (!value) return value.error();
+    values.insert_or_assign(std::string(f->name), *value);
+  }
+  for (const std::string& flag : args.flags) {
+    if (const FieldSpec* f = findFieldByFlag(flag)) values.insert_or_assign(std::string(f->name), "true");
+  }
+  return values;
 }
 
 }  // namespace
 
-int runEstimate(const Args& args) {
-  const bool json = args.hasFlag("json");
-  const std::string method = args.getOr("method", "simple");
-  if (method == "arch") return runEstimateArch(args);
-  if (method != "simple") {
-    return reportError(makeError(ErrorCode::kInvalidArgument, "method",
-                                 "Unknown method \"" + method + "\"; use simple or arch."),
+int runEstimate(int argc, char** argv) {
+  const auto args = parseArgs(argc, argv, 2, estimateOptions());
+  if (!args) return reportError(args.error(), false);
+  const bool json = args->hasFlag("json");
+  if (args->hasFlag("help")) {
+    printUsage();
+    return 0;
+  }
+  if (!args->positional.empty()) {
+    return reportError(makeError(ErrorCode::kInvalidArgument, "",
+                                 "estimate takes options only; \"" + args->positional.front() +
+                                     "\" is not one (options start with --)."),
                        json);
   }
-  const auto input = simpleInputFrom(args);
-  if (!input) return reportError(input.error(), json);
-  const auto breakdown = estimateSimple(*input);
-  if (!breakdown) return reportError(breakdown.error(), json);
-
-  std::optional<GpuSpec> gpu;
-  std::optional<FitVerdict> fit;
-  if (const auto gpuId = args.get("gpu")) {
-    const auto found = findGpu(*gpuId);
-    if (!found) return reportError(found.error(), json);
-    const auto count = decimalOption(args, "gpus", 1);
-    if (!count) return reportError(count.error(), json);
-    if (*count < 1 || *count > 100000 || *count != static_cast<double>(static_cast<long>(*count))) {
-      return reportError(makeError(ErrorCode::kOutOfRange, "gpus",
-                                   "The GPU count must be a whole number from 1 to 100,000."),
-                         json);
-    }
-    gpu = *found;
-    fit = assessFit(breakdown->totalBytes, *gpu, static_cast<std::uint64_t>(*count));
-  }
+  const auto values = valuesFrom(*args);
+  if (!values) return reportError(values.error(), json);
+  const auto scenario = parseScenario(*values, Strictness::kStrict);
+  if (!scenario) return reportError(scenario.error(), json);
+  const auto answer = evaluate(*scenario);
+  if (!answer) return reportError(answer.error(), json);
   if (json) {
-    std::cout << estimateJson(*breakdown, gpu, fit).dump(2) << "\n";
+    std::cout << answerToJson(*answer) << "\n";
   } else {
-    printTable(*breakdown, gpu, fit);
+    printAnswer(*answer);
   }
   return 0;
 }

@@ -3,52 +3,61 @@
 #include <cstdio>
 #include <string>
 
-#include "args.hpp"
 #include "commands.hpp"
+#include "gpumem/scenario.hpp"
+#include "gpumem/version.hpp"
 
-namespace {
+namespace gpumem::cli {
 
-constexpr const char* kUsage = R"(gpumem — how much GPU memory a model needs
+void printUsage() {
+  std::printf(R"(gpumem %s — how much GPU memory a model needs, and whether it fits
 
 usage:
-  gpumem estimate --params 70B --precision fp16 [--overhead 20] [--gpu h100-80gb --gpus 2] [--json]
-  gpumem estimate --params 7B --precision bf16 --mode training --optimizer adamw [--batch 8] [--activation-mb 50]
-  gpumem estimate --method arch --model llama-3.1-8b [--config config.json] [--dtype bf16 | --format q4_k_m] [--kv-dtype fp8]
-                  [--batch 1] [--prompt 512] [--generate 16] [--attn sdpa|eager|flash] [--gpu ID --gpus N]
-                  [--engine transformers|vllm|llama.cpp|tensorrt-llm] [--gpu-memory-utilization 90] [--ngl N] [--ubatch 512]
-                  [--free-gpu-memory-fraction 0.9] [--tp 8 --pp 1 --ep 1]
-  gpumem estimate --method arch --task full|lora|qlora --model ID [--recipe mixed|bf16|fp32|fp16-master|bf16-master|fp8]
-                  [--optimizer adamw] [--micro-batch 1] [--seq 2048] [--grad-accum 1] [--ckpt none|full|selective]
-                  [--lora-rank 16] [--lora-targets all-linear] [--sharding ddp|zero1|zero2|zero3|fsdp-hybrid]
-                  [--offload-optimizer] [--offload-params] [--tp 1 --pp 1 --cp 1 --ep 1 --sp] [--gpus 8] [--gpu ID]
-  gpumem validate FILE.jsonl --configs DIR   score the estimators on measured cases
-  gpumem gpus [--json]          the GPU catalog (memory as the runtime reports it)
-  gpumem precisions [--json]    the named precisions
+  gpumem estimate [options] [--json]   one scenario: breakdown, verdict, fewest GPUs, limits
+  gpumem estimate --link '#v=1&...'    the scenario of a page link (options override it)
+  gpumem schema [--json]               every option with its default, range and where it applies
+  gpumem models [--json]               the model catalog
+  gpumem gpus [--json]                 the GPU catalog (memory as the runtime reports it)
+  gpumem validate FILE.jsonl [--configs DIR]   score the estimator on measured runs
   gpumem version
 
-Parameters accept 70B, 1.5T, 350M, 7,000,000,000. Sizes print in GB (10^9) and GiB (2^30).
-)";
+examples:
+  gpumem estimate --model llama-3.1-8b --context 32768 --gpu h100-80gb
+  gpumem estimate --params 70B --precision fp16 --gpu a100-80gb --gpus 2
+  gpumem estimate --model llama-3.1-70b --engine vllm --tp 4 --gpus 4 --gpu h100-80gb
+  gpumem estimate --task qlora --model llama-3.1-8b --ckpt full --context 4096 --batch 4
+  gpumem estimate --file model.gguf --engine llama.cpp --context 16384
 
-}  // namespace
+estimate options:
+)",
+              std::string(version()).c_str());
+  for (const FieldSpec& f : scenarioSchema()) {
+    if (f.flag.empty()) continue;
+    const std::string flag = "--" + std::string(f.flag);
+    std::printf("  %-26s %s", flag.c_str(), std::string(f.help).c_str());
+    if (!f.defaultValue.empty()) std::printf(" [%s]", std::string(f.defaultValue).c_str());
+    std::printf("\n");
+  }
+}
+
+}  // namespace gpumem::cli
 
 int main(int argc, char** argv) {
   using namespace gpumem::cli;
   const std::string command = argc > 1 ? argv[1] : "help";
-  const Args args = parseArgs(argc, argv, 2,
-                              {"json", "help", "enforce-eager", "no-flash-attn", "sp",
-                               "offload-optimizer", "offload-params", "train-embeddings"});
-  if (command == "help" || command == "--help" || command == "-h" || args.hasFlag("help")) {
-    std::fputs(kUsage, stdout);
+  if (command == "help" || command == "--help" || command == "-h") {
+    printUsage();
     return 0;
   }
   if (command == "version" || command == "--version") {
-    std::puts("gpumem 0.1.0");
+    std::printf("gpumem %s\n", std::string(gpumem::version()).c_str());
     return 0;
   }
-  if (command == "estimate") return runEstimate(args);
-  if (command == "validate") return runValidate(args);
-  if (command == "gpus") return runGpus(args);
-  if (command == "precisions") return runPrecisions(args);
-  std::fprintf(stderr, "gpumem: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
+  if (command == "estimate") return runEstimate(argc, argv);
+  if (command == "schema") return runSchema(argc, argv);
+  if (command == "validate") return runValidate(argc, argv);
+  if (command == "gpus") return runGpus(argc, argv);
+  if (command == "models") return runModels(argc, argv);
+  std::fprintf(stderr, "gpumem: unknown command \"%s\"; gpumem help lists them.\n", command.c_str());
   return 2;
 }

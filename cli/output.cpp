@@ -1,97 +1,88 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
 #include "output.hpp"
 
-#include <cmath>
 #include <cstdio>
 #include <iostream>
-#include <string_view>
-#include <utility>
+#include <string>
 
+#include "gpumem/format.hpp"
+#include "gpumem/scenario.hpp"
 #include "gpumem/units.hpp"
 
 namespace gpumem::cli {
-
-nlohmann::ordered_json estimateJson(const Breakdown& breakdown, const std::optional<GpuSpec>& gpu,
-                                    const std::optional<FitVerdict>& fit) {
-  nlohmann::ordered_json components = nlohmann::ordered_json::array();
-  for (const Component& c : breakdown.components) {
-    components.push_back({{"name", c.name},
-                          {"label", c.label},
-                          {"bytes", std::llround(c.bytes)},
-                          {"formula", c.formula}});
-  }
-  nlohmann::ordered_json out = {{"totalBytes", std::llround(breakdown.totalBytes)},
-                                {"totalGB", toGB(breakdown.totalBytes)},
-                                {"totalGiB", toGiB(breakdown.totalBytes)},
-                                {"components", components}};
-  if (gpu && fit) {
-    out["gpu"] = {{"id", gpu->id}, {"name", gpu->name}, {"memoryBytes", gpu->memoryBytes}};
-    out["gpuCount"] = fit->gpuCount;
-    out["gpusNeeded"] = fit->gpusNeeded;
-    out["fits"] = fit->fits;
-    out["headroomBytes"] = std::llround(fit->headroomBytes);
-  }
-  return out;
-}
-
-void printTable(const Breakdown& breakdown, const std::optional<GpuSpec>& gpu,
-                const std::optional<FitVerdict>& fit) {
-  std::printf("%-26s %12s %12s  %s\n", "component", "GB (10^9)", "GiB (2^30)", "formula");
-  for (const Component& c : breakdown.components) {
-    std::printf("%-26s %12.3f %12.3f  %s\n", c.label.c_str(), toGB(c.bytes), toGiB(c.bytes),
-                c.formula.c_str());
-  }
-  std::printf("%-26s %12.3f %12.3f\n", "Total", toGB(breakdown.totalBytes),
-              toGiB(breakdown.totalBytes));
-  if (gpu && fit) {
-    std::printf(
-        "\nGPU: %.*s, %.2f GiB usable each. GPUs needed: %llu. %s on %llu (headroom %.2f GiB).\n",
-        static_cast<int>(gpu->name.size()), gpu->name.data(),
-        toGiB(static_cast<double>(gpu->memoryBytes)),
-        static_cast<unsigned long long>(fit->gpusNeeded), fit->fits ? "Fits" : "Does not fit",
-        static_cast<unsigned long long>(fit->gpuCount), toGiB(fit->headroomBytes));
-  }
-}
-
 namespace {
 
-/// The command-line option that sets a core field (the core names fields as the page does).
+std::string gb(double bytes) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.2f GB (%.2f GiB)", toGB(bytes), toGiB(bytes));
+  return text;
+}
+
+/// The option a user types for a field: "--context" for contextLength.
 std::string optionFor(const std::string& field) {
-  static constexpr std::pair<std::string_view, std::string_view> kRenamed[] = {
-      {"expertParallel", "ep"},
-      {"tensorParallel", "tp"},
-      {"pipelineParallel", "pp"},
-      {"contextParallel", "cp"},
-      {"activationPerSample", "activation-mb"},
-      {"microBatch", "micro-batch"},
-      {"gpuCount", "gpus"},
-      {"freeGpuMemoryFraction", "free-gpu-memory-fraction"},
-      {"gpuMemoryUtilization", "gpu-memory-utilization"},
-      {"nGpuLayers", "ngl"},
-  };
-  for (const auto& [name, option] : kRenamed) {
-    if (field == name) return std::string(option);
+  if (field.starts_with("--")) return field;
+  const FieldSpec* spec = findField(field);
+  if (spec && !spec->flag.empty()) return "--" + std::string(spec->flag);
+  return field;
+}
+
+void printVerdict(const Answer& a) {
+  std::printf("\nGPU: %s, %s each as the runtime reports it; may use %s (%s).\n",
+              a.gpuName.c_str(), gb(a.gpuMemoryBytes).c_str(), gb(a.capacityBytes).c_str(),
+              a.capacityFormula.c_str());
+  if (a.fits) {
+    std::printf("Fits on %lld × %s: %s headroom per GPU.\n", static_cast<long long>(a.gpusInUse),
+                a.gpuName.c_str(), gb(a.headroomBytes).c_str());
+  } else {
+    std::printf("Does not fit on %lld × %s: short by %s per GPU.\n",
+                static_cast<long long>(a.gpusInUse), a.gpuName.c_str(),
+                gb(-a.headroomBytes).c_str());
   }
-  std::string option = field;
-  for (char& c : option) {
-    if (c == '_') c = '-';
+  std::printf("GPUs in use: %lld of %lld (%s).", static_cast<long long>(a.gpusInUse),
+              static_cast<long long>(a.gpuCount), a.layout.c_str());
+  if (a.gpusNeeded > 0) {
+    std::printf(" Fewest that run it: %lld × %s.", static_cast<long long>(a.gpusNeeded),
+                a.gpuName.c_str());
+  } else if (a.gpusNeeded == 0) {
+    std::printf(" No number of %s runs it this way.", a.gpuName.c_str());
   }
-  return option;
+  std::printf("\n");
+}
+
+void printLimits(const Answer& a) {
+  if (a.maxContext >= 0) {
+    std::printf("Longest context that fits: %lld tokens.", static_cast<long long>(a.maxContext));
+  }
+  if (a.maxBatch >= 0) std::printf(" Largest batch that fits: %lld.", static_cast<long long>(a.maxBatch));
+  if (a.maxContext >= 0 || a.maxBatch >= 0) std::printf("\n");
 }
 
 }  // namespace
 
-int reportError(const Error& error, bool json) {
-  if (json) {
-    std::cout << nlohmann::json{{"error",
-                                 {{"code", errorCodeName(error.code)},
-                                  {"field", error.field},
-                                  {"message", error.message}}}}
-                     .dump(2)
-              << "\n";
+void printAnswer(const Answer& a) {
+  std::printf("%s · %s estimate, per GPU\n\n", a.modelLabel.c_str(), a.method.c_str());
+  std::printf("%-26s %12s %12s  %s\n", "component", "GB (10^9)", "GiB (2^30)", "formula");
+  for (const Component& c : a.perGpu.components) {
+    std::printf("%-26s %12.3f %12.3f  %s\n", c.label.c_str(), toGB(c.bytes), toGiB(c.bytes),
+                c.formula.c_str());
   }
-  std::cerr << "gpumem: " << (error.field.empty() ? "" : "--" + optionFor(error.field) + ": ")
-            << error.message << "\n";
+  std::printf("%-26s %12.3f %12.3f\n", "Total per GPU", toGB(a.perGpu.totalBytes),
+              toGiB(a.perGpu.totalBytes));
+  printVerdict(a);
+  printLimits(a);
+  if (!a.peakPhase.empty()) {
+    std::printf("Peak at the %s; data parallel %lld.", a.peakPhase.c_str(),
+                static_cast<long long>(a.dataParallel));
+    if (a.cpuBytes > 0) std::printf(" CPU RAM per node: %s.", gb(a.cpuBytes).c_str());
+    std::printf("\n");
+  }
+  for (const std::string& note : a.notes) std::printf("Note: %s.\n", note.c_str());
+}
+
+int reportError(const Error& error, bool json) {
+  if (json) std::cout << errorToJson(error) << "\n";
+  const std::string option = error.field.empty() ? "" : optionFor(error.field) + ": ";
+  std::cerr << "gpumem: " << option << error.message << "\n";
   return 2;
 }
 

@@ -1,27 +1,17 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
-// How the CLI prints estimates and errors: a table for people, JSON for programs.
+// What the CLI prints: an answer as a table with its verdict, and errors naming the option.
 #pragma once
 
-#include <nlohmann/json.hpp>
-#include <optional>
-
-#include "gpumem/breakdown.hpp"
-#include "gpumem/fit.hpp"
+#include "gpumem/answer.hpp"
 #include "gpumem/result.hpp"
 
 namespace gpumem::cli {
 
-/// The CLI's JSON shape (also what the page exports): totalBytes, totalGB, totalGiB,
-/// components [{name, label, bytes, formula}], and with a GPU: gpu, gpuCount,
-/// gpusNeeded, fits, headroomBytes.
-nlohmann::ordered_json estimateJson(const Breakdown& breakdown, const std::optional<GpuSpec>& gpu,
-                                    const std::optional<FitVerdict>& fit);
+/// The breakdown table, the verdict, the GPUs in use and needed, the limits and the notes.
+void printAnswer(const Answer& answer);
 
-/// Prints the breakdown as an aligned table with GB and GiB columns.
-void printTable(const Breakdown& breakdown, const std::optional<GpuSpec>& gpu,
-                const std::optional<FitVerdict>& fit);
-
-/// Reports an error on stderr (and as {"error": …} on stdout when `json`); returns 2.
+/// Prints `error` naming the command-line option of its field (JSON on stdout with --json,
+/// a line on stderr always) and returns the exit code 2.
 int reportError(const Error& error, bool json);
 
 }  // namespace gpumem::cli

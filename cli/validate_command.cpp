@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "args.hpp"
 #include "commands.hpp"
 #include "gpumem/calibration_case.hpp"
 #include "gpumem/validation.hpp"
@@ -52,7 +53,10 @@ void printCase(const CaseScore& s) {
 
 }  // namespace
 
-int runValidate(const Args& args) {
+int runValidate(int argc, char** argv) {
+  const auto parsed = parseArgs(argc, argv, 2, OptionSpec{{"configs"}, {"json"}});
+  if (!parsed) return reportError(parsed.error(), false);
+  const Args& args = *parsed;
   const bool json = args.hasFlag("json");
   if (args.positional.empty()) {
     return reportError(makeError(ErrorCode::kInvalidArgument, "file",

@@ -113,7 +113,8 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
   const ModelParameters p = countModelParameters(arch);
   const double total = out.components.front().bytes;
   const double bytesPerParam = total / p.total;
-  const double embedding = p.embedding * bytesPerParam;
+  const double embedding =
+      o.fileTokenEmbeddingBytes > 0 ? o.fileTokenEmbeddingBytes : p.embedding * bytesPerParam;
   const double head = (arch.tieWordEmbeddings ? p.embedding : p.outputHead) * bytesPerParam;
   const double layerWeights = total - embedding - (arch.tieWordEmbeddings ? 0 : head);
   const double onGpuLayers = static_cast<double>(std::min(gpuLayers, layers));
@@ -156,7 +157,7 @@ Result<Breakdown> estimateTrtLlm(const ModelArchitecture& arch, const InferenceO
                                  Breakdown out) {
   const TrtLlmSettings& t = o.trtLlm;
   if (!(t.freeGpuMemoryFraction > 0 && t.freeGpuMemoryFraction <= 1)) {
-    return makeError(ErrorCode::kOutOfRange, "free-gpu-memory-fraction",
+    return makeError(ErrorCode::kOutOfRange, "freeGpuMemoryFraction",
                      "free_gpu_memory_fraction must be in (0, 1].");
   }
   if (t.tokensPerBlock < 1 || t.maxNumTokens < 1 || t.maxBatchSize < 1) {

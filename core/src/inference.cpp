@@ -59,16 +59,16 @@ Result<bool> checkOptions(const ModelArchitecture& arch, const InferenceOptions&
     return makeError(ErrorCode::kOutOfRange, "batch", "Batch must be between 1 and 1048576.");
   }
   if (o.promptTokens < 1 || o.promptTokens > kMaxTokens) {
-    return makeError(ErrorCode::kOutOfRange, "prompt",
+    return makeError(ErrorCode::kOutOfRange, "contextLength",
                      "Prompt tokens must be between 1 and 67108864.");
   }
   if (o.generatedTokens < 0 || o.generatedTokens > kMaxTokens) {
-    return makeError(ErrorCode::kOutOfRange, "generate",
+    return makeError(ErrorCode::kOutOfRange, "generatedTokens",
                      "Generated tokens must be between 0 and 67108864.");
   }
   if (!(o.weightBytesPerParameter > 0) || !(o.kvBytesPerValue > 0) ||
       !(o.activationBytesPerValue > 0)) {
-    return makeError(ErrorCode::kOutOfRange, "dtype", "Bytes per value must be positive.");
+    return makeError(ErrorCode::kOutOfRange, "precision", "Bytes per value must be positive.");
   }
   if (!(o.cudaContextBytes >= 0)) {
     return makeError(ErrorCode::kOutOfRange, "context", "The CUDA context cannot be negative.");
@@ -132,6 +132,10 @@ Peak activationPeak(const ModelArchitecture& arch, const InferenceOptions& o, do
 
 Result<Component> weightComponent(const ModelArchitecture& arch, const InferenceOptions& o) {
   const double params = countModelParameters(arch).total;
+  if (o.fileWeightBytes > 0) {
+    return Component{"weights", "Weights", o.fileWeightBytes,
+                     "exact tensor bytes of " + o.fileDescription + ", read from its header"};
+  }
   if (o.weightFormat.empty()) {
     return Component{
         "weights", "Weights", params * o.weightBytesPerParameter,

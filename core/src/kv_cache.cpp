@@ -29,7 +29,7 @@ Result<double> parseKvCacheBytesPerValue(std::string_view text) {
   }
   const auto precision = parsePrecision(name);
   if (!precision) {
-    return makeError(ErrorCode::kInvalidArgument, "kv-dtype",
+    return makeError(ErrorCode::kInvalidArgument, "kvDtype",
                      "Unknown KV cache type " + text::quote(text) +
                          "; use fp16, bf16, fp8, int8, fp32, q8_0, q4_0, q4_1, q5_0, q5_1 or "
                          "iq4_nl.");

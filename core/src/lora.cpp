@@ -74,7 +74,7 @@ Result<LoraTargets> parseLoraTargets(std::string_view text) {
     const auto comma = rest.find(',');
     const std::string_view name = text::trim(rest.substr(0, comma));
     if (!addRoles(name, none)) {
-      return makeError(ErrorCode::kInvalidArgument, "lora_targets",
+      return makeError(ErrorCode::kInvalidArgument, "loraTargets",
                        "Unknown LoRA target module " + text::quote(name) +
                            "; use all-linear, attention, mlp or names like q_proj,v_proj.");
     }

@@ -51,13 +51,13 @@ double activationShare(const ModelArchitecture& arch, const ParallelLayout& l) {
 Result<ParallelShares> parallelShares(const ModelArchitecture& arch, const ParallelLayout& layout) {
   if (layout.tensorParallel < 1 || layout.tensorParallel > 1024 ||
       arch.numHeads % layout.tensorParallel != 0) {
-    return makeError(ErrorCode::kOutOfRange, "tp",
+    return makeError(ErrorCode::kOutOfRange, "tensorParallel",
                      "Tensor parallel size must divide the " + std::to_string(arch.numHeads) +
                          " attention heads.");
   }
   if (layout.pipelineParallel < 1 || layout.pipelineParallel > arch.numLayers) {
     return makeError(
-        ErrorCode::kOutOfRange, "pp",
+        ErrorCode::kOutOfRange, "pipelineParallel",
         "Pipeline stages must be between 1 and the " + std::to_string(arch.numLayers) + " layers.");
   }
   const std::int64_t ep = layout.expertParallel;

@@ -113,7 +113,7 @@ Result<Task> parseTask(std::string_view input) {
   const std::string s = text::lower(text::trim(input));
   if (s == "inference" || s == "infer" || s == "serve") return Task::kInference;
   if (s == "training" || s == "train") return Task::kTraining;
-  return makeError(ErrorCode::kInvalidArgument, "mode",
+  return makeError(ErrorCode::kInvalidArgument, "task",
                    "Unknown mode " + text::quote(input) + "; use inference or training.");
 }
 

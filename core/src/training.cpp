@@ -33,7 +33,7 @@ Result<Checkpointing> parseCheckpointing(std::string_view text) {
   }
   if (key == "full" || key == "on" || key == "true" || key == "yes") return Checkpointing::kFull;
   if (key == "selective") return Checkpointing::kSelective;
-  return makeError(ErrorCode::kInvalidArgument, "ckpt",
+  return makeError(ErrorCode::kInvalidArgument, "checkpointing",
                    "Unknown checkpointing " + text::quote(text) + "; use none, full or selective.");
 }
 
@@ -50,17 +50,17 @@ Result<bool> checkScenario(const TrainingScenario& s) {
   if (a.numLayers <= 0 || a.hiddenSize <= 0 || a.vocabSize <= 0) {
     return makeError(ErrorCode::kInvalidArgument, "config", "The model has no layers.");
   }
-  const std::pair<const char*, std::int64_t> ranges[] = {{"micro_batch", s.microBatch},
-                                                         {"seq", s.sequence},
-                                                         {"grad_accum", s.gradientAccumulation},
-                                                         {"gpus", s.gpus},
-                                                         {"gpus_per_node", s.gpusPerNode},
-                                                         {"tp", s.parallel.tensor},
-                                                         {"pp", s.parallel.pipeline},
-                                                         {"cp", s.parallel.context},
-                                                         {"ep", s.parallel.expert}};
+  const std::pair<const char*, std::int64_t> ranges[] = {{"batch", s.microBatch},
+                                                         {"contextLength", s.sequence},
+                                                         {"gradientAccumulation", s.gradientAccumulation},
+                                                         {"gpuCount", s.gpus},
+                                                         {"gpusPerNode", s.gpusPerNode},
+                                                         {"tensorParallel", s.parallel.tensor},
+                                                         {"pipelineParallel", s.parallel.pipeline},
+                                                         {"contextParallel", s.parallel.context},
+                                                         {"expertParallel", s.parallel.expert}};
   for (const auto& [field, value] : ranges) {
-    const std::int64_t upper = std::string(field) == "seq" ? kMaxTokens : kMaxDegree;
+    const std::int64_t upper = std::string(field) == "contextLength" ? kMaxTokens : kMaxDegree;
     if (value < 1 || value > upper) {
       return makeError(
           ErrorCode::kOutOfRange, field,
@@ -68,16 +68,16 @@ Result<bool> checkScenario(const TrainingScenario& s) {
     }
   }
   if (s.task != TrainingTask::kFull && (s.loraRank < 1 || s.loraRank > 65536)) {
-    return makeError(ErrorCode::kOutOfRange, "lora_rank", "LoRA rank must be from 1 to 65536.");
+    return makeError(ErrorCode::kOutOfRange, "loraRank", "LoRA rank must be from 1 to 65536.");
   }
   const std::int64_t modelParallel = s.parallel.tensor * s.parallel.pipeline * s.parallel.context;
   if (s.gpus % modelParallel != 0) {
     return makeError(
-        ErrorCode::kOutOfRange, "gpus",
+        ErrorCode::kOutOfRange, "gpuCount",
         "The GPU count must be a multiple of tp × pp × cp = " + whole(modelParallel) + ".");
   }
   if (s.parallel.sequence && s.parallel.tensor == 1) {
-    return makeError(ErrorCode::kInvalidArgument, "sp",
+    return makeError(ErrorCode::kInvalidArgument, "sequenceParallel",
                      "Sequence parallel needs tensor parallel (tp > 1).");
   }
   if (!(s.cudaContextBytes >= 0)) {

@@ -50,7 +50,7 @@ Result<WeightFormat> parseGroupQuant(const std::string& name, const std::string&
     ++index;
   }
   if (bits < 2 || bits > 8 || group < 1 || group > 1 << 20) {
-    return makeError(ErrorCode::kOutOfRange, "format",
+    return makeError(ErrorCode::kOutOfRange, "precision",
                      "GPTQ/AWQ take 2–8 bits and a positive group size.");
   }
   const double bpw = bits + (kFp16Bits + bits) / group;
@@ -131,7 +131,7 @@ Result<WeightFormat> parseWeightFormat(std::string_view text) {
   if (name == "nvfp4") return linearOnly("nvfp4", "NVFP4 (fp8 scale per 16)", 4 + 8.0 / 16);
   if (auto mix = ggufMix(name)) return *mix;
   if (auto single = ggufSingleType(name)) return *single;
-  return makeError(ErrorCode::kInvalidArgument, "format",
+  return makeError(ErrorCode::kInvalidArgument, "precision",
                    "Unknown weight format " + text::quote(text) +
                        "; use fp32, fp16, bf16, fp8, int8, nf4, nf4-dq, fp4, gptq-4bit-g128, "
                        "awq-4bit-g128, mxfp4, nvfp4, a GGUF type (q4_0, q8_0, q4_k, …) or "

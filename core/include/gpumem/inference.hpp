@@ -87,6 +87,11 @@ struct InferenceOptions {
   LlamaCppSettings llamaCpp;
   TrtLlmSettings trtLlm;
   ParallelLayout parallel;  ///< tensor/pipeline/expert split; the breakdown is then per GPU
+  /// Exact bytes of all weights, read from a model file's header (0: computed from the
+  /// architecture and the format).
+  double fileWeightBytes = 0;
+  double fileTokenEmbeddingBytes = 0;  ///< of which the token embedding (GGUF token_embd)
+  std::string fileDescription;  ///< e.g. "model.gguf (291 tensors)", for the formula
 };
 
 /// Largest batch and token counts accepted.

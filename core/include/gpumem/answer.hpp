@@ -1,0 +1,108 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// One answer per scenario: the per-GPU breakdown, the GPUs in use, the verdict and its
+// headroom, the fewest GPUs that run it and the largest context and batch that fit — every
+// number the CLI prints and the page shows, computed once here.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gpumem/breakdown.hpp"
+#include "gpumem/result.hpp"
+#include "gpumem/scenario.hpp"
+
+namespace gpumem {
+
+/// Everything gpumem says about one scenario.
+struct Answer {
+  std::string method;      ///< "architecture" or "parameter-count"
+  std::string modelLabel;  ///< the catalog name, the file's name, "config.json" or "70B parameters"
+  std::string modelId;     ///< the catalog id, or ""
+  std::string modelType;   ///< config.json model_type, or ""
+  double parameters = 0;   ///< of the whole model
+  std::int64_t maxPositions = 0;  ///< the context the model was trained for (0: unknown)
+  bool mixtureOfExperts = false;
+
+  Breakdown perGpu;  ///< the most loaded GPU's components and total
+
+  std::string gpuId;
+  std::string gpuName;
+  double gpuMemoryBytes = 0;     ///< what the runtime reports for one GPU
+  double capacityBytes = 0;      ///< what the scenario may use of one GPU: the memory, or the
+                                 ///< engine's budget (vLLM: utilization × memory)
+  std::string capacityFormula;   ///< how capacityBytes follows from the GPU
+  std::int64_t gpuCount = 1;     ///< the GPUs chosen
+  std::int64_t gpusInUse = 1;    ///< the GPUs holding the model (every replica)
+  std::int64_t gpusPerReplica = 1;  ///< the split of one copy of the model
+  std::int64_t replicas = 1;        ///< data-parallel copies
+  std::string layout;               ///< how the model is split, in words
+  bool fits = false;                ///< perGpu.totalBytes ≤ capacityBytes
+  double headroomBytes = 0;         ///< capacityBytes − perGpu.totalBytes (negative: short)
+
+  /// The fewest GPUs of this type that run the scenario, split the engine's own way (layers
+  /// for Transformers and llama.cpp, tensor parallel for vLLM and TensorRT-LLM, sharding for
+  /// training, an even split for the parameter-count method); 0 when none up to
+  /// kMaxGpusSearched does. -1 when not computed.
+  std::int64_t gpusNeeded = -1;
+  std::int64_t maxContext = -1;  ///< longest contextLength that fits; -1: not computed/applicable
+  std::int64_t maxBatch = -1;    ///< largest batch that fits; -1: not computed/applicable
+
+  double cpuBytes = 0;          ///< host memory: offloaded states or layers, per node
+  std::string peakPhase;        ///< training: "forward", "backward" or "optimizer step"
+  std::int64_t dataParallel = 1;
+  double trainableParameters = 0;
+  std::vector<std::string> notes;  ///< what the estimate assumed, in words
+};
+
+/// The most GPUs the fewest-GPUs search tries.
+inline constexpr std::int64_t kMaxGpusSearched = 65536;
+
+/// What to compute besides the breakdown and verdict (the searches cost many estimates).
+struct AnswerDepth {
+  bool gpusNeeded = true;
+  bool limits = true;
+};
+
+/// Answers a scenario. Fails with an Error naming the field at fault (the schema's names).
+Result<Answer> evaluate(const Scenario& scenario, AnswerDepth depth = {});
+
+/// One point of a sweep: the value of the swept field and the per-GPU total there.
+struct SweepPoint {
+  std::int64_t x = 0;
+  double bytes = 0;
+  bool fits = false;
+};
+
+/// Per-GPU totals with `field` (contextLength or batch) set to each of `points`; points the
+/// scenario rejects (e.g. a context not above the generated tokens) are left out.
+Result<std::vector<SweepPoint>> sweep(const Scenario& scenario, std::string_view field,
+                                      std::span<const std::int64_t> points);
+
+/// One row of "which GPUs can run this".
+struct GpuFit {
+  std::string gpuId;
+  std::string gpuName;
+  double memoryBytes = 0;
+  std::int64_t gpusNeeded = 0;  ///< 0: not within kMaxGpusSearched
+  double perGpuBytes = 0;       ///< at that count
+  double headroomBytes = 0;     ///< at that count
+};
+
+/// For every GPU of the catalog, the fewest that run the scenario: fitting GPUs first (by
+/// count, then headroom), then the rest.
+Result<std::vector<GpuFit>> gpuTable(const Scenario& scenario);
+
+/// The answer as JSON: what `gpumem estimate --json` prints and the page's "Copy JSON".
+std::string answerToJson(const Answer& answer);
+
+/// An error as JSON: {"error": {"code", "field", "message"}}.
+std::string errorToJson(const Error& error);
+
+/// The schema as JSON: {"version", "fields": [{"name", "type", "default", "min", "max",
+/// "unit", "appliesTo", "link", "flag", "help", "choices"}]}.
+std::string schemaToJson();
+
+}  // namespace gpumem

@@ -1,0 +1,491 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// Turns a validated scenario into the estimators' inputs, runs them, and derives the verdict,
+// the fewest GPUs and the limits from the same per-GPU estimate.
+#include "gpumem/answer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "answer_model.hpp"
+#include "gpumem/format.hpp"
+#include "gpumem/gpu_catalog.hpp"
+#include "gpumem/inference.hpp"
+#include "gpumem/kv_cache.hpp"
+#include "gpumem/lora.hpp"
+#include "gpumem/model_parameters.hpp"
+#include "gpumem/parallelism.hpp"
+#include "gpumem/parameter_count.hpp"
+#include "gpumem/precision.hpp"
+#include "gpumem/simple_method.hpp"
+#include "gpumem/training.hpp"
+#include "gpumem/training_limits.hpp"
+#include "gpumem/weight_format.hpp"
+
+namespace gpumem {
+namespace {
+
+std::string whole(std::int64_t value) { return std::to_string(value); }
+
+/// The per-GPU estimate of one scenario with the model resolved, and how it is laid out.
+struct Placement {
+  Breakdown perGpu;
+  double capacityBytes = 0;
+  std::string capacityFormula;
+  std::int64_t gpusInUse = 1;
+  std::int64_t gpusPerReplica = 1;
+  std::int64_t replicas = 1;
+  std::string layout;
+  double cpuBytes = 0;
+  std::string peakPhase;
+  std::int64_t dataParallel = 1;
+  double trainableParameters = 0;
+  std::vector<std::string> notes;
+};
+
+Error fieldError(const char* field, std::string message) {
+  return makeError(ErrorCode::kOutOfRange, field, std::move(message));
+}
+
+// ---- the parameter-count method -------------------------------------------------------
+
+Result<Precision> simplePrecision(const Scenario& s, const ResolvedModel& m) {
+  if (m.file) {
+    // The file's exact bytes: bits per parameter as stored.
+    return Precision{"file", m.file->label, m.file->weightBytes * 8 / m.file->parameters};
+  }
+  const std::string& name = s.text("precision");
+  if (const auto precision = parsePrecision(name)) return *precision;
+  const auto format = parseWeightFormat(name);
+  if (!format) return format.error();
+  return Precision{format->id, format->label, format->linearBits};
+}
+
+SimpleOptimizer simpleOptimizer(const std::string& optimizer) {
+  if (optimizer.find("8bit") != std::string::npos) return SimpleOptimizer::kAdam8bit;
+  if (optimizer == "sgd-momentum") return SimpleOptimizer::kSgdMomentum;
+  if (optimizer == "sgd") return SimpleOptimizer::kSgd;
+  return SimpleOptimizer::kAdamW;
+}
+
+Result<Placement> placeParameterCount(const Scenario& s, const ResolvedModel& m, double memory) {
+  const std::string& task = s.text("task");
+  if (task == "lora" || task == "qlora") {
+    return makeError(ErrorCode::kUnsupported, "task",
+                     "LoRA and QLoRA need the model's architecture (which layers get adapters): "
+                     "choose a model, paste its config.json or open a model file.");
+  }
+  SimpleInput in;
+  in.parameters = m.parameters;
+  const auto precision = simplePrecision(s, m);
+  if (!precision) return precision.error();
+  in.precision = *precision;
+  in.task = task == "inference" ? Task::kInference : Task::kTraining;
+  in.optimizer = simpleOptimizer(s.text("optimizer"));
+  in.overheadFraction = s.number("overhead") / 100.0;
+  in.batchSize = static_cast<double>(s.integer("batch"));
+  in.activationBytesPerSample = s.number("activationPerSample") * 1e6;
+  auto simple = estimateSimple(in);
+  if (!simple) return simple.error();
+  Placement p;
+  const std::int64_t gpus = s.integer("gpuCount");
+  p.gpusInUse = p.gpusPerReplica = gpus;
+  p.perGpu = std::move(simple).value();
+  if (gpus > 1) {
+    for (Component& c : p.perGpu.components) {
+      c.bytes /= static_cast<double>(gpus);
+      c.formula = "(" + c.formula + ") ÷ " + whole(gpus) + " GPUs";
+    }
+    p.perGpu.totalBytes /= static_cast<double>(gpus);
+    p.layout = "split evenly over " + whole(gpus) + " GPUs";
+  } else {
+    p.layout = "one GPU";
+  }
+  p.capacityBytes = memory;
+  p.capacityFormula = "the GPU's memory as the runtime reports it";
+  return p;
+}
+
+// ---- inference from an architecture ---------------------------------------------------
+
+Result<bool> readDtypes(const Scenario& s, InferenceOptions& o) {
+  const std::string& name = s.text("precision");
+  if (const auto precision = parsePrecision(name); precision && parseWeightFormat(name).ok() &&
+                                                   precision->bits >= 16) {
+    o.weightBytesPerParameter = precision->bytes();
+    o.activationBytesPerValue = o.kvBytesPerValue = precision->bytes() >= 2 ? precision->bytes() : 2;
+  } else {
+    const auto format = parseWeightFormat(name);
+    if (!format) return format.error();
+    o.weightFormat = format->id;
+    o.activationBytesPerValue = o.kvBytesPerValue = format->computeBytes;
+  }
+  if (s.text("kvDtype") != "auto") {
+    const auto kv = parseKvCacheBytesPerValue(s.text("kvDtype"));
+    if (!kv) return kv.error();
+    o.kvBytesPerValue = *kv;
+  }
+  return true;
+}
+
+EngineProfile engineOf(const std::string& engine) {
+  if (engine == "vllm") return EngineProfile::kVllm;
+  if (engine == "llama.cpp") return EngineProfile::kLlamaCpp;
+  if (engine == "tensorrt-llm") return EngineProfile::kTensorRtLlm;
+  return EngineProfile::kTransformers;
+}
+
+/// Engines that split a model over GPUs by layers when no parallel layout is asked for:
+/// Transformers' device_map="auto" and llama.cpp's --split-mode layer.
+bool splitsLayers(EngineProfile engine) {
+  return engine == EngineProfile::kTransformers || engine == EngineProfile::kLlamaCpp;
+}
+
+Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel& m,
+                                          double memory) {
+  InferenceOptions o;
+  if (const auto ok = readDtypes(s, o); !ok) return ok.error();
+  o.batch = s.integer("batch");
+  o.generatedTokens = s.integer("generatedTokens");
+  o.promptTokens = s.integer("contextLength") - o.generatedTokens;
+  o.attention = s.text("attention") == "eager" ? AttentionImplementation::kEager
+                                                : AttentionImplementation::kSdpa;
+  o.engine = engineOf(s.text("engine"));
+  o.gpuMemoryBytes = memory;
+  o.vllm.gpuMemoryUtilization = s.number("gpuMemoryUtilization");
+  o.vllm.maxNumSeqs = s.integer("maxNumSeqs");
+  o.vllm.maxNumBatchedTokens = s.integer("maxNumBatchedTokens");
+  o.vllm.blockSize = s.integer("blockSize");
+  o.vllm.cudaGraphs = !s.flag("enforceEager");
+  o.llamaCpp.nGpuLayers = s.integer("nGpuLayers");
+  o.llamaCpp.nUbatch = s.integer("ubatchSize");
+  o.llamaCpp.flashAttention = s.flag("flashAttention");
+  o.trtLlm.freeGpuMemoryFraction = s.number("freeGpuMemoryFraction");
+  if (o.engine != EngineProfile::kLlamaCpp) {
+    o.parallel.tensorParallel = s.integer("tensorParallel");
+    o.parallel.pipelineParallel = s.integer("pipelineParallel");
+    o.parallel.expertParallel = s.integer("expertParallel");
+  }
+  if (m.file && m.architecture) {
+    o.fileWeightBytes = m.file->weightBytes;
+    o.fileTokenEmbeddingBytes = m.file->tokenEmbeddingBytes;
+    o.fileDescription = m.file->label + " (" + whole(m.file->tensorCount) + " tensors)";
+  }
+  return o;
+}
+
+/// What an engine may use of one GPU, and the formula saying so.
+std::pair<double, std::string> engineCapacity(const InferenceOptions& o, const Breakdown& b,
+                                              double memory) {
+  if (o.engine == EngineProfile::kVllm) {
+    return {o.vllm.gpuMemoryUtilization * memory,
+            formatNumber(o.vllm.gpuMemoryUtilization) + " gpu_memory_utilization × " +
+                formatBytes(memory)};
+  }
+  if (o.engine == EngineProfile::kTensorRtLlm) {
+    double kv = 0;
+    for (const Component& c : b.components) {
+      if (c.name == "kv_cache") kv = c.bytes;
+    }
+    const double others = b.totalBytes - kv;
+    const double f = o.trtLlm.freeGpuMemoryFraction;
+    return {others + f * std::max(0.0, memory - others),
+            "the engine's buffers + " + formatNumber(f) +
+                " free_gpu_memory_fraction × the memory left after them"};
+  }
+  return {memory, "the GPU's memory as the runtime reports it"};
+}
+
+Result<Placement> placeInference(const Scenario& s, const ResolvedModel& m, double memory) {
+  auto options = inferenceOptions(s, m, memory);
+  if (!options) return options.error();
+  InferenceOptions& o = options.value();
+  const std::int64_t gpus = s.integer("gpuCount");
+  Placement p;
+  const bool automatic = o.parallel.gpuCount() == 1;
+  if (splitsLayers(o.engine) && automatic && gpus > 1) {
+    // Layers spread over every GPU (device_map="auto", llama.cpp -sm layer).
+    o.parallel.pipelineParallel = std::min<std::int64_t>(gpus, m.arch.numLayers);
+    p.layout = "layers split over " + whole(o.parallel.pipelineParallel) + " GPUs";
+    if (o.engine == EngineProfile::kLlamaCpp) o.parallel.tensorParallel = 1;
+  }
+  p.gpusPerReplica = o.parallel.gpuCount();
+  if (gpus < p.gpusPerReplica) {
+    return fieldError("gpuCount", "The split (tensor × pipeline × expert parallel) uses " +
+                                      whole(p.gpusPerReplica) + " GPUs, but gpuCount is " +
+                                      whole(gpus) + ".");
+  }
+  p.replicas = gpus / p.gpusPerReplica;
+  if (p.replicas > 1) {
+    o.batch = (o.batch + p.replicas - 1) / p.replicas;
+    p.notes.push_back(whole(p.replicas) + " data-parallel replicas of " +
+                      whole(p.gpusPerReplica) + " GPU(s), each serving " + whole(o.batch) +
+                      " of the " + s.text("batch") + " sequences");
+  }
+  if (p.layout.empty()) {
+    p.layout = p.gpusPerReplica == 1
+                   ? "one GPU per copy of the model"
+                   : "tensor " + whole(o.parallel.tensorParallel) + " × pipeline " +
+                         whole(o.parallel.pipelineParallel) +
+                         (o.parallel.expertParallel > 1
+                              ? " × expert " + whole(o.parallel.expertParallel)
+                              : std::string());
+  }
+  p.gpusInUse = p.replicas * p.gpusPerReplica;
+  if (p.gpusInUse < gpus) {
+    p.notes.push_back(whole(gpus - p.gpusInUse) + " of the " + whole(gpus) +
+                      " GPUs stay idle: the split needs multiples of " + whole(p.gpusPerReplica));
+  }
+  auto breakdown = estimateInference(m.arch, o);
+  if (!breakdown) return breakdown.error();
+  p.perGpu = std::move(breakdown).value();
+  std::tie(p.capacityBytes, p.capacityFormula) = engineCapacity(o, p.perGpu, memory);
+  return p;
+}
+
+// ---- training from an architecture ------------------------------------------------------
+
+Result<TrainingScenario> trainingScenario(const Scenario& s, const ResolvedModel& m) {
+  TrainingScenario t;
+  t.arch = m.arch;
+  const auto task = parseTrainingTask(s.text("task"));
+  if (!task) return task.error();
+  t.task = *task;
+  const std::string& recipeName = s.text("recipe");
+  const auto recipe = parsePrecisionRecipe(
+      recipeName != "auto" ? recipeName : t.task == TrainingTask::kFull ? "mixed" : "bf16");
+  if (!recipe) return recipe.error();
+  t.recipe = *recipe;
+  const auto optimizer = parseOptimizer(s.text("optimizer"));
+  if (!optimizer) return optimizer.error();
+  t.optimizer = *optimizer;
+  const auto ckpt = parseCheckpointing(s.text("checkpointing"));
+  if (!ckpt) return ckpt.error();
+  t.checkpointing = *ckpt;
+  t.attention = s.text("attention") == "eager" ? AttentionImplementation::kEager
+                                                : AttentionImplementation::kSdpa;
+  const auto targets = parseLoraTargets(s.text("loraTargets"));
+  if (!targets) return targets.error();
+  t.loraTargets = *targets;
+  const auto sharding = parseShardingStrategy(s.text("sharding"));
+  if (!sharding) return sharding.error();
+  t.sharding = *sharding;
+  t.loraRank = s.integer("loraRank");
+  t.trainEmbeddings = s.flag("trainEmbeddings");
+  t.microBatch = s.integer("batch");
+  t.sequence = s.integer("contextLength");
+  t.gradientAccumulation = s.integer("gradientAccumulation");
+  t.parallel.tensor = s.integer("tensorParallel");
+  t.parallel.pipeline = s.integer("pipelineParallel");
+  t.parallel.context = s.integer("contextParallel");
+  t.parallel.expert = s.integer("expertParallel");
+  t.parallel.sequence = s.flag("sequenceParallel") && t.parallel.tensor > 1;
+  const bool sharded = t.sharding != ShardingStrategy::kDdp;
+  t.offloadOptimizer = sharded && s.text("offload") != "none";
+  t.offloadParameters = sharded && s.text("offload") == "all";
+  t.gpus = s.integer("gpuCount");
+  t.gpusPerNode = s.integer("gpusPerNode");
+  return t;
+}
+
+Result<Placement> placeTraining(const Scenario& s, const ResolvedModel& m, double memory) {
+  const auto t = trainingScenario(s, m);
+  if (!t) return t.error();
+  const auto estimate = estimateTraining(*t);
+  if (!estimate) return estimate.error();
+  Placement p;
+  p.perGpu = estimate->perGpu;
+  p.gpusInUse = t->gpus;
+  p.gpusPerReplica = t->parallel.tensor * t->parallel.pipeline * t->parallel.context;
+  p.replicas = estimate->dataParallel;
+  p.dataParallel = estimate->dataParallel;
+  p.cpuBytes = estimate->cpuBytes;
+  p.peakPhase = estimate->peakPhase;
+  p.trainableParameters = estimate->trainableParams;
+  p.layout = whole(estimate->dataParallel) + " data parallel × " + whole(p.gpusPerReplica) +
+             " model-parallel GPU(s), " + s.text("sharding");
+  p.capacityBytes = memory;
+  p.capacityFormula = "the GPU's memory as the runtime reports it";
+  return p;
+}
+
+// ---- one verdict ---------------------------------------------------------------------
+
+Result<Placement> place(const Scenario& s, const ResolvedModel& m, double memory) {
+  if (!m.architecture) return placeParameterCount(s, m, memory);
+  if (s.text("task") == "inference") return placeInference(s, m, memory);
+  return placeTraining(s, m, memory);
+}
+
+bool fitsIn(const Placement& p) {
+  return std::llround(p.perGpu.totalBytes) <= std::llround(p.capacityBytes);
+}
+
+/// Whether `s` fits; errors (an invalid point of a search) count as not fitting.
+bool scenarioFits(const Scenario& s, const ResolvedModel& m, double memory) {
+  const auto p = place(s, m, memory);
+  return p && fitsIn(*p);
+}
+
+/// The largest value of `field` in [low, high] for which the scenario fits (monotone), or
+/// 0 when `low` does not fit.
+std::int64_t largestFitting(const Scenario& s, const ResolvedModel& m, double memory,
+                            std::string_view field, std::int64_t low, std::int64_t high) {
+  const auto at = [&](std::int64_t v) {
+    return scenarioFits(s.with(field, std::to_string(v)), m, memory);
+  };
+  if (low > high || !at(low)) return 0;
+  if (at(high)) return high;
+  std::int64_t good = low;
+  std::int64_t bad = high;
+  while (bad - good > 1) {
+    const std::int64_t middle = good + (bad - good) / 2;
+    (at(middle) ? good : bad) = middle;
+  }
+  return good;
+}
+
+/// The scenario on `n` GPUs, split the engine's own way.
+Scenario onGpus(const Scenario& s, std::int64_t n) {
+  Scenario out = s.with("gpuCount", std::to_string(n));
+  if (s.text("task") == "inference" && !splitsLayers(engineOf(s.text("engine")))) {
+    out = out.with("tensorParallel", std::to_string(n)).with("pipelineParallel", "1");
+  } else if (s.text("task") == "inference") {
+    out = out.with("tensorParallel", "1").with("pipelineParallel", "1").with("expertParallel", "1");
+  }
+  return out;
+}
+
+/// The fewest GPUs of `memory` that run `s`, or 0.
+std::int64_t fewestGpus(const Scenario& s, const ResolvedModel& m, double memory,
+                        const Placement& current) {
+  if (!m.architecture) {
+    const std::int64_t perGpuTotal = s.integer("gpuCount");
+    const double total = current.perGpu.totalBytes * static_cast<double>(perGpuTotal);
+    const double n = std::ceil(total / memory);
+    return n <= static_cast<double>(kMaxGpusSearched) ? std::max<std::int64_t>(1, std::int64_t(n)) : 0;
+  }
+  if (s.text("task") != "inference") {
+    const auto t = trainingScenario(s, m);
+    if (!t) return 0;
+    const auto n = fewestGpusThatFit(*t, memory, kMaxGpusSearched);
+    return n ? *n : 0;
+  }
+  // Inference: try 1, 2, 3 … GPUs (layer split) or the tensor-parallel sizes that divide the
+  // heads; the per-GPU total falls as GPUs are added.
+  const std::int64_t limit = std::min<std::int64_t>(1024, kMaxGpusSearched);
+  for (std::int64_t n = 1; n <= limit; n = n < 8 ? n + 1 : n * 2) {
+    if (scenarioFits(onGpus(s, n), m, memory)) return n;
+  }
+  return 0;
+}
+
+double gpuMemoryOf(const Scenario& s, std::string& id, std::string& name) {
+  const auto gpu = findGpu(s.text("gpu"));
+  if (!gpu) return 0;
+  id = std::string(gpu->id);
+  name = std::string(gpu->name);
+  return static_cast<double>(gpu->memoryBytes);
+}
+
+void fillLimits(Answer& a, const Scenario& s, const ResolvedModel& m, double memory) {
+  const std::string& task = s.text("task");
+  if (m.architecture) {
+    const std::int64_t low = task == "inference" ? s.integer("generatedTokens") + 1 : 1;
+    const auto* context = findField("contextLength");
+    a.maxContext = largestFitting(s, m, memory, "contextLength", low,
+                                  static_cast<std::int64_t>(context->max));
+  }
+  if (m.architecture || task != "inference") {
+    const auto* batch = findField("batch");
+    a.maxBatch = largestFitting(s, m, memory, "batch", 1, static_cast<std::int64_t>(batch->max));
+  }
+}
+
+}  // namespace
+
+Result<Answer> evaluate(const Scenario& s, AnswerDepth depth) {
+  const auto model = resolveModel(s);
+  if (!model) return model.error();
+  Answer a;
+  const double memory = gpuMemoryOf(s, a.gpuId, a.gpuName);
+  if (!(memory > 0)) return makeError(ErrorCode::kInvalidArgument, "gpu", "Choose a GPU.");
+  auto placement = place(s, *model, memory);
+  if (!placement) return placement.error();
+  Placement& p = placement.value();
+  a.method = model->architecture ? "architecture" : "parameter-count";
+  a.modelLabel = model->label;
+  a.modelId = model->catalogId;
+  a.modelType = model->architecture ? model->arch.modelType : "";
+  a.parameters = model->parameters;
+  a.maxPositions = model->architecture ? model->arch.maxPositions : 0;
+  a.mixtureOfExperts = model->architecture && model->arch.isMoe();
+  a.gpuMemoryBytes = memory;
+  a.capacityBytes = p.capacityBytes;
+  a.capacityFormula = p.capacityFormula;
+  a.gpuCount = s.integer("gpuCount");
+  a.gpusInUse = p.gpusInUse;
+  a.gpusPerReplica = p.gpusPerReplica;
+  a.replicas = p.replicas;
+  a.layout = p.layout;
+  a.fits = fitsIn(p);
+  a.headroomBytes = p.capacityBytes - p.perGpu.totalBytes;
+  a.cpuBytes = p.cpuBytes;
+  a.peakPhase = p.peakPhase;
+  a.dataParallel = p.dataParallel;
+  a.trainableParameters = p.trainableParameters;
+  a.notes = std::move(p.notes);
+  if (!model->note.empty()) a.notes.insert(a.notes.begin(), model->note);
+  if (depth.gpusNeeded) a.gpusNeeded = fewestGpus(s, *model, memory, p);
+  a.perGpu = std::move(p.perGpu);
+  if (depth.limits) fillLimits(a, s, *model, memory);
+  return a;
+}
+
+Result<std::vector<SweepPoint>> sweep(const Scenario& s, std::string_view field,
+                                      std::span<const std::int64_t> points) {
+  if (field != "contextLength" && field != "batch") {
+    return makeError(ErrorCode::kInvalidArgument, std::string(field),
+                     "Only contextLength and batch can be swept.");
+  }
+  const auto model = resolveModel(s);
+  if (!model) return model.error();
+  std::string id, name;
+  const double memory = gpuMemoryOf(s, id, name);
+  std::vector<SweepPoint> out;
+  for (const std::int64_t x : points) {
+    const auto p = place(s.with(field, std::to_string(x)), *model, memory);
+    if (p) out.push_back({x, p->perGpu.totalBytes, fitsIn(*p)});
+  }
+  return out;
+}
+
+Result<std::vector<GpuFit>> gpuTable(const Scenario& s) {
+  const auto model = resolveModel(s);
+  if (!model) return model.error();
+  std::vector<GpuFit> rows;
+  for (const GpuSpec& gpu : gpuCatalog()) {
+    const Scenario here = s.with("gpu", std::string(gpu.id));
+    const double memory = static_cast<double>(gpu.memoryBytes);
+    GpuFit row{std::string(gpu.id), std::string(gpu.name), memory, 0, 0, 0};
+    const auto current = place(here, *model, memory);
+    if (current) row.gpusNeeded = fewestGpus(here, *model, memory, *current);
+    if (row.gpusNeeded > 0) {
+      const Scenario needed = model->architecture ? onGpus(here, row.gpusNeeded)
+                                                  : here.with("gpuCount", std::to_string(row.gpusNeeded));
+      if (const auto p = place(needed, *model, memory)) {
+        row.perGpuBytes = p->perGpu.totalBytes;
+        row.headroomBytes = p->capacityBytes - p->perGpu.totalBytes;
+      }
+    }
+    rows.push_back(row);
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const GpuFit& a, const GpuFit& b) {
+    if ((a.gpusNeeded > 0) != (b.gpusNeeded > 0)) return a.gpusNeeded > 0;
+    if (a.gpusNeeded != b.gpusNeeded) return a.gpusNeeded < b.gpusNeeded;
+    return a.headroomBytes > b.headroomBytes;
+  });
+  return rows;
+}
+
+}  // namespace gpumem

@@ -1,0 +1,142 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// The one output shape: the CLI's --json, the page's "Copy JSON" and what the page draws.
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "gpumem/answer.hpp"
+#include "gpumem/gpu_catalog.hpp"
+#include "gpumem/units.hpp"
+#include "gpumem/version.hpp"
+
+namespace gpumem {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+/// Bytes as a whole number (the JSON of every surface rounds the same way).
+std::int64_t bytes(double value) { return std::llround(value); }
+
+Json optionalCount(std::int64_t value) { return value < 0 ? Json(nullptr) : Json(value); }
+
+Json appliesToJson(const FieldScope& scope) {
+  Json tasks = Json::array();
+  const std::pair<unsigned, const char*> taskNames[] = {{applies::kInference, "inference"},
+                                                        {applies::kFull, "full"},
+                                                        {applies::kLora, "lora"},
+                                                        {applies::kQlora, "qlora"}};
+  for (const auto& [bit, name] : taskNames) {
+    if (scope.tasks & bit) tasks.push_back(name);
+  }
+  Json methods = Json::array();
+  if (scope.methods & applies::kArchitecture) methods.push_back("architecture");
+  if (scope.methods & applies::kParameterCount) methods.push_back("parameter-count");
+  Json engines = Json::array();
+  const std::pair<unsigned, const char*> engineNames[] = {
+      {applies::kTransformers, "transformers"},
+      {applies::kVllm, "vllm"},
+      {applies::kLlamaCpp, "llama.cpp"},
+      {applies::kTensorRtLlm, "tensorrt-llm"}};
+  for (const auto& [bit, name] : engineNames) {
+    if (scope.engines & bit) engines.push_back(name);
+  }
+  Json out = {{"tasks", tasks}, {"methods", methods}, {"engines", engines}};
+  switch (scope.condition) {
+    case FieldCondition::kSharded: out["when"] = "sharding is not ddp"; break;
+    case FieldCondition::kTensorParallel: out["when"] = "tensorParallel > 1"; break;
+    case FieldCondition::kMixtureOfExperts: out["when"] = "the model is a mixture of experts"; break;
+    case FieldCondition::kNotTrainingArchitecture:
+      out["when"] = "not training from an architecture";
+      break;
+    case FieldCondition::kNotParameterCountInference:
+      out["when"] = "not inference by the parameter-count method";
+      break;
+    case FieldCondition::kNone: break;
+  }
+  return out;
+}
+
+Json numberOrNull(const FieldSpec& f, double value) {
+  const bool numeric = f.type == FieldType::kInteger || f.type == FieldType::kDecimal;
+  return numeric ? Json(value) : Json(nullptr);
+}
+
+Json choicesJson(const FieldSpec& f) {
+  Json out = Json::array();
+  if (f.name == "gpu") {
+    for (const GpuSpec& g : gpuCatalog()) {
+      out.push_back({{"id", g.id}, {"label", std::string(g.name) + " (" + std::string(g.marketing) + ")"}});
+    }
+    return out;
+  }
+  for (const FieldChoice& c : f.choices) out.push_back({{"id", c.id}, {"label", c.label}});
+  return out;
+}
+
+}  // namespace
+
+std::string answerToJson(const Answer& a) {
+  Json components = Json::array();
+  for (const Component& c : a.perGpu.components) {
+    components.push_back(
+        {{"name", c.name}, {"label", c.label}, {"bytes", bytes(c.bytes)}, {"formula", c.formula}});
+  }
+  Json out = {
+      {"version", version()},
+      {"method", a.method},
+      {"model", {{"label", a.modelLabel}, {"id", a.modelId}, {"modelType", a.modelType},
+                 {"parameters", a.parameters}, {"maxPositions", a.maxPositions},
+                 {"mixtureOfExperts", a.mixtureOfExperts}}},
+      {"totalBytes", bytes(a.perGpu.totalBytes)},
+      {"totalGB", toGB(a.perGpu.totalBytes)},
+      {"totalGiB", toGiB(a.perGpu.totalBytes)},
+      {"perGpu", true},
+      {"components", components},
+      {"gpu", {{"id", a.gpuId}, {"name", a.gpuName}, {"memoryBytes", bytes(a.gpuMemoryBytes)}}},
+      {"capacityBytes", bytes(a.capacityBytes)},
+      {"capacityFormula", a.capacityFormula},
+      {"gpuCount", a.gpuCount},
+      {"gpusInUse", a.gpusInUse},
+      {"gpusPerReplica", a.gpusPerReplica},
+      {"replicas", a.replicas},
+      {"layout", a.layout},
+      {"fits", a.fits},
+      {"headroomBytes", bytes(a.capacityBytes) - bytes(a.perGpu.totalBytes)},
+      {"gpusNeeded", optionalCount(a.gpusNeeded)},
+      {"maxContext", optionalCount(a.maxContext)},
+      {"maxBatch", optionalCount(a.maxBatch)},
+      {"cpuBytes", bytes(a.cpuBytes)},
+      {"peakPhase", a.peakPhase},
+      {"dataParallel", a.dataParallel},
+      {"trainableParameters", a.trainableParameters},
+      {"notes", a.notes},
+  };
+  return out.dump(2);
+}
+
+std::string errorToJson(const Error& error) {
+  return Json{{"error",
+               {{"code", errorCodeName(error.code)},
+                {"field", error.field},
+                {"message", error.message}}}}
+      .dump(2);
+}
+
+std::string schemaToJson() {
+  Json fields = Json::array();
+  for (const FieldSpec& f : scenarioSchema()) {
+    fields.push_back({{"name", f.name},
+                      {"type", fieldTypeName(f.type)},
+                      {"default", f.defaultValue},
+                      {"min", numberOrNull(f, f.min)},
+                      {"max", numberOrNull(f, f.max)},
+                      {"unit", f.unit},
+                      {"appliesTo", appliesToJson(f.scope)},
+                      {"link", f.link},
+                      {"flag", f.flag.empty() ? Json(nullptr) : Json("--" + std::string(f.flag))},
+                      {"help", f.help},
+                      {"choices", choicesJson(f)}});
+  }
+  return Json{{"version", version()}, {"fields", fields}}.dump(2);
+}
+
+}  // namespace gpumem

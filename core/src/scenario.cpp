@@ -1,0 +1,273 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// Validating a scenario's values against the schema, and where each field applies.
+#include "gpumem/scenario.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include "gpumem/format.hpp"
+#include "gpumem/gpu_catalog.hpp"
+#include "gpumem/kv_cache.hpp"
+#include "gpumem/lora.hpp"
+#include "gpumem/parameter_count.hpp"
+#include "gpumem/precision.hpp"
+#include "gpumem/weight_format.hpp"
+#include "text.hpp"
+
+namespace gpumem {
+namespace {
+
+Error invalid(const FieldSpec& f, const std::string& why) {
+  return makeError(ErrorCode::kInvalidArgument, std::string(f.name), std::string(f.name) + " " + why);
+}
+
+std::string rangeText(const FieldSpec& f) {
+  return formatCount(f.min) + " to " + formatCount(f.max);
+}
+
+Result<std::string> canonicalNumber(const FieldSpec& f, std::string_view value) {
+  const auto parsed = text::parseDecimal(text::trim(value));
+  const bool whole = f.type == FieldType::kInteger;
+  const std::string kind = whole ? "a whole number" : "a number";
+  if (!parsed || !std::isfinite(*parsed)) {
+    return invalid(f, "must be " + kind + " from " + rangeText(f) + "; got " + text::quote(value) + ".");
+  }
+  if (whole && *parsed != std::floor(*parsed)) {
+    return invalid(f, "must be a whole number; got " + text::quote(value) + ".");
+  }
+  if (*parsed < f.min || *parsed > f.max) {
+    return makeError(ErrorCode::kOutOfRange, std::string(f.name),
+                     std::string(f.name) + " must be from " + rangeText(f) + "; got " +
+                         text::quote(value) + ".");
+  }
+  return formatNumber(*parsed, 6);
+}
+
+Result<std::string> canonicalBoolean(const FieldSpec& f, std::string_view value) {
+  const std::string v = text::lower(text::trim(value));
+  if (v == "true" || v == "1" || v == "on" || v == "yes" || v.empty()) return std::string("true");
+  if (v == "false" || v == "0" || v == "off" || v == "no") return std::string("false");
+  return invalid(f, "must be true or false; got " + text::quote(value) + ".");
+}
+
+std::string choiceList(const FieldSpec& f) {
+  std::string out;
+  for (const FieldChoice& c : f.choices) {
+    if (!out.empty()) out += ", ";
+    out += c.id;
+  }
+  return out;
+}
+
+/// Names a choice field accepts beyond its menu, checked by the parser of that kind.
+bool acceptedByParser(const FieldSpec& f, const std::string& v) {
+  if (f.name == "precision") return parsePrecision(v).ok() || parseWeightFormat(v).ok();
+  if (f.name == "kvDtype") return parseKvCacheBytesPerValue(v).ok();
+  if (f.name == "gpu") return findGpu(v).ok();
+  return false;
+}
+
+Result<std::string> canonicalChoice(const FieldSpec& f, std::string_view value) {
+  const std::string v = text::lower(text::trim(value));
+  for (const FieldChoice& c : f.choices) {
+    if (c.id == v) return v;
+  }
+  if (acceptedByParser(f, v)) return v;
+  if (f.name == "gpu") {
+    return invalid(f, "has no GPU " + text::quote(value) + "; gpumem gpus lists them.");
+  }
+  std::vector<std::string> ids;
+  for (const FieldChoice& c : f.choices) ids.emplace_back(c.id);
+  const std::string near = nearestName(v, ids);
+  return invalid(f, "has no choice " + text::quote(value) + "; use " + choiceList(f) +
+                        (near.empty() ? "." : " (did you mean " + near + "?)."));
+}
+
+bool isPrintable(std::string_view value) {
+  for (const char c : value) {
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\r' && c != '\t') return false;
+  }
+  return true;
+}
+
+Result<std::string> canonicalText(const FieldSpec& f, std::string_view value) {
+  const std::string v(f.type == FieldType::kFile ? value : text::trim(value));
+  if (v.size() > static_cast<std::size_t>(f.max)) {
+    return makeError(ErrorCode::kOutOfRange, std::string(f.name),
+                     std::string(f.name) + " is too long (" + formatCount(double(v.size())) +
+                         " characters; at most " + formatCount(f.max) + ").");
+  }
+  if (!isPrintable(v)) return invalid(f, "has control characters.");
+  if (f.name == "params" && !v.empty()) {
+    const auto count = parseParameterCount(v);
+    if (!count) return count.error();
+  }
+  if (f.name == "loraTargets") {
+    const auto targets = parseLoraTargets(v);
+    if (!targets) return targets.error();
+  }
+  return v;
+}
+
+Result<std::string> canonicalValue(const FieldSpec& f, std::string_view value) {
+  switch (f.type) {
+    case FieldType::kInteger:
+    case FieldType::kDecimal: return canonicalNumber(f, value);
+    case FieldType::kBoolean: return canonicalBoolean(f, value);
+    case FieldType::kChoice: return canonicalChoice(f, value);
+    case FieldType::kText:
+    case FieldType::kFile: return canonicalText(f, value);
+  }
+  return std::string(value);
+}
+
+unsigned taskBit(const std::string& task) {
+  if (task == "full") return applies::kFull;
+  if (task == "lora") return applies::kLora;
+  if (task == "qlora") return applies::kQlora;
+  return applies::kInference;
+}
+
+unsigned engineBit(const std::string& engine) {
+  if (engine == "vllm") return applies::kVllm;
+  if (engine == "llama.cpp") return applies::kLlamaCpp;
+  if (engine == "tensorrt-llm") return applies::kTensorRtLlm;
+  return applies::kTransformers;
+}
+
+std::string tasksText(unsigned tasks) {
+  if (tasks == applies::kInference) return "inference";
+  if (tasks == applies::kTraining) return "training";
+  if (tasks == applies::kAdapters) return "LoRA and QLoRA";
+  if (tasks == (applies::kInference | applies::kFull)) return "inference and full training";
+  return "other tasks";
+}
+
+std::string enginesText(unsigned engines) {
+  std::string out;
+  const std::pair<unsigned, const char*> names[] = {{applies::kTransformers, "Transformers"},
+                                                    {applies::kVllm, "vLLM"},
+                                                    {applies::kLlamaCpp, "llama.cpp"},
+                                                    {applies::kTensorRtLlm, "TensorRT-LLM"}};
+  for (const auto& [bit, name] : names) {
+    if (!(engines & bit)) continue;
+    if (!out.empty()) out += ", ";
+    out += name;
+  }
+  return out;
+}
+
+std::string conditionReason(FieldCondition condition, const Scenario& s, bool moe,
+                            bool architecture) {
+  const std::string& task = s.text("task");
+  switch (condition) {
+    case FieldCondition::kNone: return "";
+    case FieldCondition::kSharded:
+      return s.text("sharding") == "ddp" ? "needs ZeRO or FSDP sharding (DDP keeps everything)" : "";
+    case FieldCondition::kTensorParallel:
+      return s.integer("tensorParallel") > 1 ? "" : "needs tensor parallel above 1";
+    case FieldCondition::kMixtureOfExperts:
+      return moe ? "" : "needs a mixture-of-experts model";
+    case FieldCondition::kNotTrainingArchitecture:
+      return task != "inference" && architecture
+                 ? "is set by the precision recipe when training from an architecture"
+                 : "";
+    case FieldCondition::kNotParameterCountInference:
+      return task == "inference" && !architecture
+                 ? "is not used by the parameter-count method for inference; choose a model"
+                 : "";
+  }
+  return "";
+}
+
+}  // namespace
+
+const std::string& Scenario::text(std::string_view name) const {
+  if (const auto it = given_.find(name); it != given_.end()) return it->second;
+  if (const auto it = defaults_.find(name); it != defaults_.end()) return it->second;
+  return empty_;
+}
+
+bool Scenario::given(std::string_view name) const { return given_.find(name) != given_.end(); }
+
+double Scenario::number(std::string_view name) const {
+  return text::parseDecimal(text(name)).value_or(0);
+}
+
+std::int64_t Scenario::integer(std::string_view name) const {
+  return static_cast<std::int64_t>(std::llround(number(name)));
+}
+
+bool Scenario::flag(std::string_view name) const { return text(name) == "true"; }
+
+Scenario Scenario::with(std::string_view name, std::string value) const {
+  Scenario copy = *this;
+  copy.given_.insert_or_assign(std::string(name), std::move(value));
+  return copy;
+}
+
+Scenario defaultScenario() { return *parseScenario({}, Strictness::kLenient); }
+
+bool usesArchitecture(const Scenario& s) {
+  if (!s.text("file").empty() || !s.text("config").empty()) return true;
+  if (s.given("model")) return !s.text("model").empty();
+  return s.text("params").empty() && !s.text("model").empty();
+}
+
+std::string inapplicableReason(const FieldSpec& f, const Scenario& s, bool moe) {
+  const bool architecture = usesArchitecture(s);
+  const unsigned task = taskBit(s.text("task"));
+  if (!(f.scope.tasks & task)) return "applies to " + tasksText(f.scope.tasks) + " only";
+  const unsigned method = architecture ? applies::kArchitecture : applies::kParameterCount;
+  if (!(f.scope.methods & method)) {
+    return architecture
+               ? "applies to the parameter-count method only (a model is sized from its architecture)"
+               : "needs a model's architecture; the parameter-count method does not use it";
+  }
+  if (task == applies::kInference && !(f.scope.engines & engineBit(s.text("engine")))) {
+    return "applies to " + enginesText(f.scope.engines) + " only";
+  }
+  return conditionReason(f.scope.condition, s, moe, architecture);
+}
+
+Result<Scenario> parseScenario(const std::map<std::string, std::string, std::less<>>& values,
+                               Strictness strictness) {
+  Scenario s;
+  for (const FieldSpec& f : scenarioSchema()) s.defaults_.emplace(f.name, f.defaultValue);
+  for (const auto& [name, value] : values) {
+    const FieldSpec* f = findField(name);
+    if (!f) {
+      std::vector<std::string> names;
+      for (const FieldSpec& field : scenarioSchema()) names.emplace_back(field.name);
+      const std::string near = nearestName(name, names);
+      return makeError(ErrorCode::kInvalidArgument, name,
+                       "There is no input called " + text::quote(name) +
+                           (near.empty() ? "." : "; did you mean " + near + "?"));
+    }
+    auto canonical = canonicalValue(*f, value);
+    if (!canonical) return canonical.error();
+    s.given_.insert_or_assign(name, std::move(canonical).value());
+  }
+  if (strictness == Strictness::kStrict) {
+    if (s.given("model") && s.given("params")) {
+      return makeError(ErrorCode::kInvalidArgument, "params",
+                       "Give either a model or a parameter count, not both.");
+    }
+    for (const auto& [name, value] : s.given_) {
+      const std::string why = inapplicableReason(*findField(name), s, true);
+      if (!why.empty()) {
+        return makeError(ErrorCode::kInvalidArgument, name,
+                         name + " does not apply here: it " + why + ".");
+      }
+    }
+  }
+  if (usesArchitecture(s) && s.text("task") == "inference" &&
+      s.integer("generatedTokens") >= s.integer("contextLength")) {
+    return makeError(ErrorCode::kOutOfRange, "generatedTokens",
+                     "generatedTokens must be less than contextLength (" +
+                         s.text("contextLength") + "): the prompt needs at least one token.");
+  }
+  return s;
+}
+
+}  // namespace gpumem

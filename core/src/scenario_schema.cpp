@@ -1,0 +1,319 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// The table of every scenario input. Ranges are the ones the estimators accept; help lines
+// are what the CLI's --help and the page's hints say.
+#include <algorithm>
+#include <string>
+
+#include "gpumem/scenario.hpp"
+
+namespace gpumem {
+namespace {
+
+using namespace applies;
+using Type = FieldType;
+
+constexpr FieldChoice kTasks[] = {
+    {"inference", "Inference (serve)"},
+    {"full", "Full training / fine-tuning"},
+    {"lora", "LoRA fine-tuning"},
+    {"qlora", "QLoRA fine-tuning (4-bit base)"},
+};
+
+constexpr FieldChoice kPrecisions[] = {
+    {"bf16", "BF16"},
+    {"fp16", "FP16"},
+    {"fp32", "FP32"},
+    {"fp8", "FP8 (e4m3, block scales)"},
+    {"int8", "INT8 (bitsandbytes LLM.int8)"},
+    {"nf4", "NF4 (bitsandbytes)"},
+    {"nf4-dq", "NF4 + double quant (QLoRA)"},
+    {"gptq-4bit-g128", "GPTQ 4-bit, group 128"},
+    {"awq-4bit-g128", "AWQ 4-bit, group 128"},
+    {"gptq-8bit-g128", "GPTQ 8-bit, group 128"},
+    {"mxfp4", "MXFP4"},
+    {"nvfp4", "NVFP4"},
+    {"q8_0", "GGUF Q8_0"},
+    {"q6_k", "GGUF Q6_K"},
+    {"q5_k_m", "GGUF Q5_K_M"},
+    {"q4_k_m", "GGUF Q4_K_M"},
+    {"q4_0", "GGUF Q4_0"},
+    {"q3_k_m", "GGUF Q3_K_M"},
+    {"q2_k", "GGUF Q2_K"},
+};
+
+constexpr FieldChoice kKvDtypes[] = {
+    {"auto", "Same as compute (bf16/fp16)"},
+    {"fp16", "FP16"},
+    {"bf16", "BF16"},
+    {"fp8", "FP8"},
+    {"int8", "INT8"},
+    {"q8_0", "llama.cpp q8_0"},
+    {"q4_0", "llama.cpp q4_0"},
+    {"fp32", "FP32"},
+};
+
+constexpr FieldChoice kRecipes[] = {
+    {"auto", "Usual for the task (mixed; bf16 base for LoRA)"},
+    {"mixed", "Mixed precision (fp32 master, bf16 autocast)"},
+    {"mixed-fp16", "Mixed precision (fp16 autocast)"},
+    {"bf16", "Pure bf16"},
+    {"fp16-master", "fp16 + fp32 master (DeepSpeed)"},
+    {"bf16-master", "bf16 + fp32 master"},
+    {"fp8", "FP8 (Transformer Engine, approx.)"},
+    {"fp32", "FP32"},
+};
+
+constexpr FieldChoice kEngines[] = {
+    {"transformers", "PyTorch / Transformers"},
+    {"vllm", "vLLM"},
+    {"llama.cpp", "llama.cpp"},
+    {"tensorrt-llm", "TensorRT-LLM"},
+};
+
+constexpr FieldChoice kAttentions[] = {
+    {"sdpa", "SDPA / FlashAttention (scores never stored)"},
+    {"eager", "Eager (stores the scores)"},
+};
+
+constexpr FieldChoice kOptimizers[] = {
+    {"adamw", "AdamW (torch, foreach)"},
+    {"adamw-fused", "AdamW (fused)"},
+    {"adamw-forloop", "AdamW (torch, for-loop)"},
+    {"adam8bit", "8-bit Adam (bitsandbytes)"},
+    {"paged-adam8bit", "Paged 8-bit Adam"},
+    {"paged-adamw", "Paged AdamW"},
+    {"adafactor", "Adafactor"},
+    {"lion", "Lion"},
+    {"sgd-momentum", "SGD + momentum"},
+    {"sgd", "SGD"},
+    {"none", "None (frozen, forward and backward only)"},
+};
+
+constexpr FieldChoice kCheckpointing[] = {
+    {"none", "None"},
+    {"full", "Full (every layer)"},
+    {"selective", "Selective (attention)"},
+};
+
+constexpr FieldChoice kSharding[] = {
+    {"ddp", "DDP (replicated)"},
+    {"zero1", "ZeRO-1"},
+    {"zero2", "ZeRO-2 / FSDP grad-op"},
+    {"zero3", "ZeRO-3 / FSDP full shard"},
+    {"fsdp-hybrid", "FSDP hybrid shard"},
+};
+
+constexpr FieldChoice kOffload[] = {
+    {"none", "Nothing"},
+    {"optimizer", "Optimizer states (ZeRO-Offload)"},
+    {"all", "Optimizer and parameters (ZeRO-3)"},
+};
+
+constexpr FieldChoice kLoraTargets[] = {
+    {"all-linear", "All linear layers"},
+    {"attention", "Attention (q, k, v, o)"},
+    {"q_proj,v_proj", "q_proj and v_proj"},
+    {"mlp", "MLP (gate, up, down)"},
+};
+
+constexpr FieldChoice kUnits[] = {
+    {"gb", "GB (10^9 bytes)"},
+    {"gib", "GiB (2^30 bytes)"},
+};
+
+constexpr FieldScope kAlways{};
+constexpr FieldScope kArchitectureOnly{kAllTasks, kArchitecture, kAllEngines};
+constexpr FieldScope kInferenceArchitecture{kInference, kArchitecture, kAllEngines};
+constexpr FieldScope kTrainingArchitecture{kTraining, kArchitecture, kAllEngines};
+
+constexpr FieldScope engineOnly(unsigned engines) {
+  return FieldScope{kInference, kArchitecture, engines};
+}
+
+constexpr std::int64_t kMaxContext = 10'000'000;
+constexpr std::int64_t kMaxBatchSize = 1'048'576;
+constexpr std::int64_t kMaxGpus = 100'000;
+constexpr std::int64_t kMaxDegree = 1024;
+
+// clang-format off
+constexpr FieldSpec kFields[] = {
+    // The model: one of a catalog id, a config.json, a model file or a parameter count.
+    {"model", Type::kText, "llama-3.1-8b", 0, 120, "", kAlways, "model", "model",
+     "A model of the catalog, by id or name (gpumem models lists them)."},
+    {"params", Type::kText, "", 0, 32, "parameters", kAlways, "params", "params",
+     "A bare parameter count such as 70B, 350M or 1.5T (the parameter-count method)."},
+    {"config", Type::kFile, "", 0, 4 << 20, "", kAlways, "", "config",
+     "A Hugging Face config.json (the CLI reads the path; the page takes a paste or drop)."},
+    {"file", Type::kFile, "", 0, 4 << 20, "", kAlways, "", "file",
+     "A .gguf, .safetensors or .safetensors.index.json: only its header is read."},
+    {"task", Type::kChoice, "inference", 0, 0, "", kAlways, "task", "task",
+     "Serve the model, train it fully, or fine-tune it with LoRA or QLoRA.", kTasks},
+    {"precision", Type::kChoice, "bf16", 0, 0, "",
+     {kInference | kFull, kAllMethods, kAllEngines, FieldCondition::kNotTrainingArchitecture},
+     "prec", "precision", "How the weights are stored: a dtype or a quantization format.",
+     kPrecisions},
+    {"kvDtype", Type::kChoice, "auto", 0, 0, "", kInferenceArchitecture, "kv", "kv-dtype",
+     "The KV cache's element type; auto = the compute dtype.", kKvDtypes},
+    {"recipe", Type::kChoice, "auto", 0, 0, "", kTrainingArchitecture, "recipe", "recipe",
+     "The training precision recipe: which dtypes the weights, gradients and states use.",
+     kRecipes},
+    // The workload.
+    {"contextLength", Type::kInteger, "8192", 1, kMaxContext, "tokens", kArchitectureOnly, "ctx",
+     "context", "Tokens per sequence: prompt plus generated tokens (training: the sequence length)."},
+    {"generatedTokens", Type::kInteger, "256", 0, kMaxContext - 1, "tokens",
+     kInferenceArchitecture, "gen", "generate",
+     "Of the context, how many tokens are generated (the rest is the prompt)."},
+    {"batch", Type::kInteger, "1", 1, kMaxBatchSize, "sequences",
+     {kAllTasks, kAllMethods, kAllEngines, FieldCondition::kNotParameterCountInference},
+     "batch", "batch",
+     "Sequences processed together: concurrent requests, or the training micro-batch."},
+    {"engine", Type::kChoice, "transformers", 0, 0, "", kInferenceArchitecture, "engine",
+     "engine", "The inference engine whose memory behaviour is modelled.", kEngines},
+    {"attention", Type::kChoice, "sdpa", 0, 0, "",
+     {kAllTasks, kArchitecture, kTransformers}, "attn", "attn",
+     "How attention is computed: fused kernels, or eager with the scores stored.", kAttentions},
+    {"gpuMemoryUtilization", Type::kDecimal, "0.9", 0.05, 1, "fraction", engineOnly(kVllm),
+     "util", "gpu-memory-utilization", "vLLM's share of each GPU's memory (0.9 = 90%)."},
+    {"maxNumSeqs", Type::kInteger, "256", 1, 65536, "sequences", engineOnly(kVllm), "mns",
+     "max-num-seqs", "vLLM's sequences per step (sizes the sampler's warm-up)."},
+    {"maxNumBatchedTokens", Type::kInteger, "8192", 1, 1 << 20, "tokens", engineOnly(kVllm),
+     "mnbt", "max-num-batched-tokens", "vLLM's tokens per step (sizes the profiled activations)."},
+    {"blockSize", Type::kInteger, "16", 1, 1024, "tokens", engineOnly(kVllm), "bs",
+     "block-size", "Tokens per paged KV block."},
+    {"enforceEager", Type::kBoolean, "false", 0, 0, "", engineOnly(kVllm), "eager",
+     "enforce-eager", "vLLM without CUDA graphs (saves their memory)."},
+    {"nGpuLayers", Type::kInteger, "-1", -1, 100000, "layers", engineOnly(kLlamaCpp), "ngl",
+     "n-gpu-layers", "llama.cpp's layers on the GPU (-ngl); -1 = all, the output layer too."},
+    {"ubatchSize", Type::kInteger, "512", 1, 65536, "tokens", engineOnly(kLlamaCpp), "ub",
+     "ubatch-size", "llama.cpp's physical batch (-ub): the compute buffer's tokens."},
+    {"flashAttention", Type::kBoolean, "true", 0, 0, "", engineOnly(kLlamaCpp), "fa",
+     "flash-attn", "llama.cpp's flash attention (-fa): no score matrix in the compute buffer."},
+    {"freeGpuMemoryFraction", Type::kDecimal, "0.9", 0.05, 1, "fraction",
+     engineOnly(kTensorRtLlm), "kvfrac", "free-gpu-memory-fraction",
+     "TensorRT-LLM's share of the memory free after loading that goes to the KV cache."},
+    // Training.
+    {"optimizer", Type::kChoice, "adamw", 0, 0, "", {kTraining, kAllMethods, kAllEngines},
+     "optim", "optimizer", "The optimizer, which decides the states kept per parameter.",
+     kOptimizers},
+    {"checkpointing", Type::kChoice, "none", 0, 0, "", kTrainingArchitecture, "ckpt", "ckpt",
+     "Activation checkpointing: keep every layer's saved tensors, or recompute them.",
+     kCheckpointing},
+    {"gradientAccumulation", Type::kInteger, "1", 1, 65536, "steps", kTrainingArchitecture,
+     "ga", "grad-accum", "Micro-batches per optimizer step (gradients persist between them)."},
+    {"sharding", Type::kChoice, "ddp", 0, 0, "", kTrainingArchitecture, "zero", "sharding",
+     "How data-parallel GPUs share the model states: DDP, ZeRO or FSDP.", kSharding},
+    {"offload", Type::kChoice, "none", 0, 0, "",
+     {kTraining, kArchitecture, kAllEngines, FieldCondition::kSharded}, "off", "offload",
+     "What ZeRO/FSDP keeps in CPU RAM instead of on the GPU.", kOffload},
+    {"loraRank", Type::kInteger, "16", 1, 4096, "", {kAdapters, kArchitecture, kAllEngines},
+     "rank", "lora-rank", "The rank of the LoRA adapters."},
+    {"loraTargets", Type::kText, "all-linear", 0, 120, "", {kAdapters, kArchitecture, kAllEngines},
+     "lt", "lora-targets",
+     "The modules that get adapters: all-linear, attention, mlp or names like q_proj,v_proj.",
+     kLoraTargets},
+    {"trainEmbeddings", Type::kBoolean, "false", 0, 0, "",
+     {kAdapters, kArchitecture, kAllEngines}, "te", "train-embeddings",
+     "Also train the embedding and the output head (modules_to_save)."},
+    {"contextParallel", Type::kInteger, "1", 1, kMaxDegree, "GPUs", kTrainingArchitecture, "cp",
+     "cp", "GPUs each sequence is split over (context parallel)."},
+    {"sequenceParallel", Type::kBoolean, "false", 0, 0, "",
+     {kTraining, kArchitecture, kAllEngines, FieldCondition::kTensorParallel}, "sp", "sp",
+     "Megatron sequence parallel on top of tensor parallel."},
+    {"gpusPerNode", Type::kInteger, "8", 1, 1024, "GPUs",
+     {kTraining, kArchitecture, kAllEngines, FieldCondition::kSharded}, "gpn", "gpus-per-node",
+     "GPUs per node: the hybrid shard's group and the CPU RAM offload needs per node."},
+    // The parameter-count method.
+    {"overhead", Type::kDecimal, "20", 0, 1000, "%", {kAllTasks, kParameterCount, kAllEngines},
+     "ovh", "overhead",
+     "The parameter-count method's allowance on top of the weights (or the training states)."},
+    {"activationPerSample", Type::kDecimal, "50", 0, 1e7, "MB",
+     {kTraining, kParameterCount, kAllEngines}, "act", "activation-mb",
+     "The parameter-count method's activation memory per training sample."},
+    // The hardware and how the model is split over it.
+    {"gpu", Type::kChoice, "rtx-4090", 0, 0, "", kAlways, "gpu", "gpu",
+     "The GPU (gpumem gpus lists them; memory as the runtime reports it)."},
+    {"gpuCount", Type::kInteger, "1", 1, kMaxGpus, "GPUs", kAlways, "gpus", "gpus",
+     "GPUs available: the split's GPUs, with any more as data-parallel replicas."},
+    {"tensorParallel", Type::kInteger, "1", 1, kMaxDegree, "GPUs",
+     {kAllTasks, kArchitecture, kTransformers | kVllm | kTensorRtLlm}, "tp", "tp",
+     "GPUs each layer is split over (tensor parallel)."},
+    {"pipelineParallel", Type::kInteger, "1", 1, kMaxDegree, "stages",
+     {kAllTasks, kArchitecture, kTransformers | kVllm | kTensorRtLlm}, "pp", "pp",
+     "Stages of consecutive layers (pipeline parallel)."},
+    {"expertParallel", Type::kInteger, "1", 1, kMaxDegree, "GPUs",
+     {kAllTasks, kArchitecture, kTransformers | kVllm | kTensorRtLlm,
+      FieldCondition::kMixtureOfExperts},
+     "ep", "ep", "GPUs a mixture-of-experts layer's experts are spread over."},
+    // How the page shows it.
+    {"unit", Type::kChoice, "gb", 0, 0, "", kAlways, "unit", "",
+     "Units of the page: GB (10^9 bytes) or GiB (2^30 bytes).", kUnits},
+};
+// clang-format on
+
+std::size_t editDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string_view fieldTypeName(FieldType type) {
+  switch (type) {
+    case Type::kInteger: return "integer";
+    case Type::kDecimal: return "decimal";
+    case Type::kChoice: return "choice";
+    case Type::kBoolean: return "boolean";
+    case Type::kText: return "text";
+    case Type::kFile: return "file";
+  }
+  return "text";
+}
+
+std::span<const FieldSpec> scenarioSchema() { return kFields; }
+
+const FieldSpec* findField(std::string_view name) {
+  for (const FieldSpec& f : kFields) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+const FieldSpec* findFieldByFlag(std::string_view flag) {
+  for (const FieldSpec& f : kFields) {
+    if (!f.flag.empty() && f.flag == flag) return &f;
+  }
+  return nullptr;
+}
+
+const FieldSpec* findFieldByLink(std::string_view key) {
+  for (const FieldSpec& f : kFields) {
+    if (!f.link.empty() && f.link == key) return &f;
+  }
+  return nullptr;
+}
+
+std::string nearestName(std::string_view typed, std::span<const std::string> candidates) {
+  std::string best;
+  std::size_t bestDistance = typed.size() / 2 + 2;
+  for (const std::string& candidate : candidates) {
+    const std::size_t d = editDistance(typed, candidate);
+    const bool prefix = candidate.starts_with(typed) && typed.size() >= 2;
+    if (d < bestDistance || (prefix && best.empty())) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+}  // namespace gpumem
