@@ -70,17 +70,12 @@ int runGpus(int argc, char** argv) {
 int runModels(int argc, char** argv) {
   const auto json = jsonSwitch(argc, argv);
   if (!json) return reportError(json.error(), false);
-  const auto catalog = modelCatalog();
-  if (!catalog) return reportError(catalog.error(), *json);
   if (*json) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const CatalogModel& m : *catalog) {
-      out.push_back({{"id", m.id}, {"name", m.name}, {"family", m.family}, {"hfRepo", m.hfRepo},
-                     {"parameters", m.officialParams}, {"source", m.officialParamsSource}});
-    }
-    std::cout << out.dump(2) << "\n";
+    std::cout << modelsToJson() << "\n";
     return 0;
   }
+  const auto catalog = modelCatalog();
+  if (!catalog) return reportError(catalog.error(), false);
   for (const CatalogModel& m : *catalog) {
     std::printf("%-28s %-36s %s\n", m.id.c_str(), m.name.c_str(), m.hfRepo.c_str());
   }

@@ -4,7 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "gpumem/answer.hpp"
+#include "answer_model.hpp"
 #include "gpumem/gpu_catalog.hpp"
+#include "gpumem/model_catalog.hpp"
+#include "gpumem/format.hpp"
 #include "gpumem/units.hpp"
 #include "gpumem/version.hpp"
 
@@ -137,6 +140,67 @@ std::string schemaToJson() {
                       {"choices", choicesJson(f)}});
   }
   return Json{{"version", version()}, {"fields", fields}}.dump(2);
+}
+
+std::string sweepToJson(const std::vector<SweepPoint>& points) {
+  Json out = Json::array();
+  for (const SweepPoint& p : points) out.push_back({{"x", p.x}, {"bytes", bytes(p.bytes)}, {"fits", p.fits}});
+  return out.dump();
+}
+
+std::string gpuTableToJson(const std::vector<GpuFit>& rows) {
+  Json out = Json::array();
+  for (const GpuFit& r : rows) {
+    out.push_back({{"gpuId", r.gpuId},
+                   {"gpuName", r.gpuName},
+                   {"memoryBytes", bytes(r.memoryBytes)},
+                   {"gpusNeeded", r.gpusNeeded},
+                   {"perGpuBytes", bytes(r.perGpuBytes)},
+                   {"headroomBytes", bytes(r.headroomBytes)}});
+  }
+  return out.dump();
+}
+
+std::string disabledFieldsJson(const Scenario& s) {
+  const auto model = resolveModel(s);
+  const bool moe = model && model->architecture && model->arch.isMoe();
+  Json out = Json::object();
+  for (const FieldSpec& f : scenarioSchema()) {
+    const std::string why = inapplicableReason(f, s, moe);
+    if (!why.empty()) out[std::string(f.name)] = why;
+  }
+  return out.dump();
+}
+
+Result<Scenario> scenarioFromJson(std::string_view json, Strictness strictness) {
+  const auto doc = nlohmann::json::parse(json, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return makeError(ErrorCode::kParseError, "", "A scenario is a JSON object of field values.");
+  }
+  std::map<std::string, std::string, std::less<>> values;
+  for (const auto& [name, value] : doc.items()) {
+    if (value.is_string()) {
+      values.emplace(name, value.get<std::string>());
+    } else if (value.is_boolean()) {
+      values.emplace(name, value.get<bool>() ? "true" : "false");
+    } else if (value.is_number()) {
+      values.emplace(name, formatNumber(value.get<double>(), 6));
+    } else if (!value.is_null()) {
+      return makeError(ErrorCode::kInvalidArgument, name, name + " must be text, a number or true/false.");
+    }
+  }
+  return parseScenario(values, strictness);
+}
+
+std::string modelsToJson() {
+  Json out = Json::array();
+  const auto catalog = modelCatalog();
+  if (!catalog) return out.dump();
+  for (const CatalogModel& m : *catalog) {
+    out.push_back({{"id", m.id}, {"name", m.name}, {"family", m.family}, {"hfRepo", m.hfRepo},
+                   {"parameters", m.officialParams}, {"source", m.officialParamsSource}});
+  }
+  return out.dump(2);
 }
 
 }  // namespace gpumem

@@ -1,7 +1,9 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
 #include "gpumem/model_catalog.hpp"
 
+#include <algorithm>
 #include <cstddef>
+#include <vector>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -89,6 +91,53 @@ Result<std::vector<CatalogModel>> modelCatalog() {
   return models;
 }
 
+namespace {
+
+/// Lower case, with spaces and underscores as dashes.
+std::string normalized(std::string_view text) {
+  std::string out = text::lower(text::trim(text));
+  for (char& c : out) {
+    if (c == ' ' || c == '_') c = '-';
+  }
+  return out;
+}
+
+/// A Hub id or name without its organisation and its variant suffix: the base model.
+std::string baseName(std::string_view text) {
+  std::string out = normalized(text);
+  if (const auto slash = out.rfind('/'); slash != std::string::npos) out = out.substr(slash + 1);
+  for (const std::string_view suffix : {"-instruct", "-it", "-chat", "-base", "-hf"}) {
+    if (out.size() > suffix.size() && out.ends_with(suffix)) out.resize(out.size() - suffix.size());
+  }
+  return out;
+}
+
+/// The words of a text: split at spaces, dashes, slashes and underscores.
+std::vector<std::string> words(std::string_view text) {
+  std::vector<std::string> out;
+  std::string word;
+  for (const char c : text::lower(text)) {
+    if (c == ' ' || c == '-' || c == '/' || c == '_' || c == ',') {
+      if (!word.empty()) out.push_back(word);
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) out.push_back(word);
+  return out;
+}
+
+bool matchesWords(const CatalogModel& m, const std::vector<std::string>& wanted) {
+  const std::vector<std::string> have = words(m.id + " " + m.name + " " + m.family + " " + m.hfRepo);
+  for (const std::string& w : wanted) {
+    if (std::find(have.begin(), have.end(), w) == have.end()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<CatalogModel> findCatalogModel(std::string_view id) {
   Result<std::vector<CatalogModel>> catalog = modelCatalog();
   if (!catalog) return catalog.error();
@@ -97,11 +146,33 @@ Result<CatalogModel> findCatalogModel(std::string_view id) {
     return makeError(ErrorCode::kInvalidArgument, "model",
                      "Give a model id from the catalog, e.g. \"llama-3.1-8b\".");
   }
+  const std::string base = baseName(wanted);
   for (CatalogModel& model : catalog.value()) {
-    if (model.id == wanted) return std::move(model);
+    if (model.id == wanted || normalized(model.name) == normalized(wanted)) return std::move(model);
+  }
+  for (CatalogModel& model : catalog.value()) {
+    const bool sameRepo = !model.hfRepo.empty() && baseName(model.hfRepo) == base;
+    if (sameRepo || baseName(model.id) == base || baseName(model.name) == base) {
+      return std::move(model);
+    }
+  }
+  std::vector<const CatalogModel*> matches;
+  const std::vector<std::string> wantedWords = words(base);
+  for (const CatalogModel& model : *catalog) {
+    if (!wantedWords.empty() && matchesWords(model, wantedWords)) matches.push_back(&model);
+  }
+  if (matches.size() == 1) return *matches.front();
+  std::string message;
+  if (matches.size() > 1) {
+    message = "Several models match " + text::quote(id) + ": ";
+    for (std::size_t i = 0; i < matches.size() && i < kMaxSuggestions * 2; ++i) {
+      message += (i == 0 ? "" : ", ") + matches[i]->id;
+    }
+    message += matches.size() > kMaxSuggestions * 2 ? ", …; say which." : "; say which.";
+    return makeError(ErrorCode::kInvalidArgument, "model", std::move(message));
   }
   const std::string suggestions = suggestionsFor(*catalog, wanted);
-  std::string message = "Unknown model " + text::quote(id) + ".";
+  message = "Unknown model " + text::quote(id) + ".";
   if (!suggestions.empty()) message += " Did you mean: " + suggestions + "?";
   message += " The model catalog lists every id; or give the model's config.json instead.";
   return makeError(ErrorCode::kInvalidArgument, "model", std::move(message));

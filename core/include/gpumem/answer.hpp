@@ -101,6 +101,23 @@ std::string answerToJson(const Answer& answer);
 /// An error as JSON: {"error": {"code", "field", "message"}}.
 std::string errorToJson(const Error& error);
 
+/// Sweep points as JSON: [{"x", "bytes", "fits"}].
+std::string sweepToJson(const std::vector<SweepPoint>& points);
+
+/// The GPU table as JSON: [{"gpuId", "gpuName", "memoryBytes", "gpusNeeded", "perGpuBytes",
+/// "headroomBytes"}].
+std::string gpuTableToJson(const std::vector<GpuFit>& rows);
+
+/// The inputs that do not matter in `scenario`, with the reason each is disabled:
+/// {"field": "reason"} (the model is resolved to know whether it routes to experts).
+std::string disabledFieldsJson(const Scenario& scenario);
+
+/// A scenario from a JSON object of field → value (strings, numbers or booleans).
+Result<Scenario> scenarioFromJson(std::string_view json, Strictness strictness);
+
+/// The model catalog as JSON: [{"id", "name", "family", "hfRepo", "parameters", "source"}].
+std::string modelsToJson();
+
 /// The schema as JSON: {"version", "fields": [{"name", "type", "default", "min", "max",
 /// "unit", "appliesTo", "link", "flag", "help", "choices"}]}.
 std::string schemaToJson();
