@@ -436,6 +436,9 @@ Result<Answer> evaluate(const Scenario& s, AnswerDepth depth) {
   a.trainableParameters = p.trainableParameters;
   a.notes = std::move(p.notes);
   if (!model->note.empty()) a.notes.insert(a.notes.begin(), model->note);
+  if (!model->architecture) {
+    a.jobBytes = p.perGpu.totalBytes * static_cast<double>(p.gpusInUse);
+  }
   if (depth.gpusNeeded) a.gpusNeeded = fewestGpus(s, *model, memory, p);
   a.perGpu = std::move(p.perGpu);
   if (depth.limits) fillLimits(a, s, *model, memory);

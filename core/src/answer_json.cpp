@@ -107,6 +107,7 @@ std::string answerToJson(const Answer& a) {
       {"gpusNeeded", optionalCount(a.gpusNeeded)},
       {"maxContext", optionalCount(a.maxContext)},
       {"maxBatch", optionalCount(a.maxBatch)},
+      {"jobBytes", a.jobBytes < 0 ? Json(nullptr) : Json(bytes(a.jobBytes))},
       {"cpuBytes", bytes(a.cpuBytes)},
       {"peakPhase", a.peakPhase},
       {"dataParallel", a.dataParallel},

@@ -84,6 +84,19 @@ std::string dominantDtype(const TensorInventory& inventory) {
   return best;
 }
 
+/// The precision choice a file's dominant dtype stands for (safetensors and GGUF names).
+std::string precisionOf(const std::string& dtype) {
+  constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"bf16", "bf16"}, {"f16", "fp16"},   {"f32", "fp32"},     {"f8_e4m3", "fp8"},
+      {"q8_0", "q8_0"}, {"q6_k", "q6_k"},  {"q5_k", "q5_k_m"},  {"q4_k", "q4_k_m"},
+      {"q4_0", "q4_0"}, {"q3_k", "q3_k_m"}, {"q2_k", "q2_k"},   {"i8", "int8"},
+  };
+  for (const auto& [name, precision] : kNames) {
+    if (dtype == name) return std::string(precision);
+  }
+  return "";
+}
+
 bool endsWith(const std::string& name, std::string_view suffix) {
   return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
@@ -98,6 +111,7 @@ ModelFile describeModelFile(const TensorInventory& inventory, std::string_view l
   file.parameters = inventory.totalElements;
   file.tensorCount = static_cast<std::int64_t>(inventory.tensors.size());
   file.dominantDtype = dominantDtype(inventory);
+  file.precision = precisionOf(file.dominantDtype);
   if (inventory.format == "gguf") {
     if (const TensorInfo* embedding = findTensor(inventory, "token_embd.weight")) {
       file.tokenEmbeddingBytes = embedding->bytes;
@@ -143,7 +157,8 @@ std::string modelFileToJson(const ModelFile& f) {
                                 {"parameters", f.parameters},
                                 {"tensorCount", f.tensorCount},
                                 {"dominantDtype", f.dominantDtype},
-                                {"configJson", f.configJson}}
+                                {"configJson", f.configJson},
+                                {"precision", f.precision}}
       .dump();
 }
 
@@ -169,6 +184,7 @@ Result<ModelFile> modelFileFromJson(std::string_view json) {
   f.tensorCount = static_cast<std::int64_t>(number("tensorCount"));
   f.dominantDtype = string("dominantDtype");
   f.configJson = string("configJson");
+  f.precision = string("precision");
   const bool sane = f.weightBytes > 0 && f.weightBytes < 1e16 && f.parameters > 0 &&
                     f.parameters < 1e16 && f.tokenEmbeddingBytes >= 0 &&
                     f.tokenEmbeddingBytes <= f.weightBytes && f.tensorCount >= 0;

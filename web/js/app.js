@@ -1,55 +1,61 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
-// The page: starts the wasm core, keeps the scenario in the URL, and recomputes on every
-// change. All numbers come from the core (estimator.js); this file only wires things up.
+// The page: starts the wasm core, keeps the scenario in the URL, and asks the core again on
+// every change. The core owns every number, verdict and rule; this file wires DOM and state.
 
 import createGpumem from "../gpumem.mjs";
+import { Core } from "./core.js";
 import { byTestId } from "./dom.js";
-import { Estimator } from "./estimator.js";
-import { toCsv, toJson, toMarkdown } from "./export.js";
-import { formatParams } from "./format.js";
-import { fillChoices, fillModelList, readForm, showRelevantInputs, sliderValue, writeForm } from "./form.js";
-import { readConfigText, readModelFile } from "./model-file.js";
-import {
-  DEFAULT_SCENARIO, PRECISIONS, offers, scenarioFromLinkValues, scenarioTitle, scenarioToLinkValues,
-} from "./scenario.js";
-import { renderBreakdown, renderCompare, renderFits, renderGpuTable, renderHeadline } from "./view.js";
 import { setUpEmbed } from "./embed.js";
+import { toCsv, toMarkdown } from "./export.js";
+import { fillFromSchema, fillModelList, markInvalid, readForm, setSlider, showApplicability, sliderValue, writeForm } from "./form.js";
+import { readModelFile } from "./model-file.js";
+import { renderBreakdown, renderCompare, renderFits, renderGpuTable, renderHeadline, renderModelFacts, renderNoAnswer } from "./view.js";
 
 const MAX_COMPARE = 4;
 const locale = navigator.language || "en-US";
-const state = { scenario: { ...DEFAULT_SCENARIO }, fileModel: null, compare: [], lastResult: null, firstPainted: false, editOpen: false };
-let estimator;
-let wasm;
+
+/**
+ * @typedef {Record<string, string>} Values
+ * @type {{values: Values, modelId: string, config: string, file: string, fileLabel: string,
+ *   compare: string[], answer: any, deepText: string, firstPainted: boolean, editOpen: boolean, embed: boolean}}
+ */
+const state = {
+  values: {}, modelId: "", config: "", file: "", fileLabel: "", compare: [], answer: null, deepText: "",
+  firstPainted: false, editOpen: false, embed: false,
+};
+/** @type {Core} */
+let core;
 let slowWork = 0;
 
 /**
  * Starts the page with the wasm module `compiled` (a promise, compiling since main.js
  * began). Shows a message instead of a blank page when anything fails.
+ * @param {Promise<WebAssembly.Module>} compiled
  */
 export function start(compiled) {
   run(compiled).catch((error) => showMessage(`gpumem could not start: ${error.message}`));
 }
 
+/** @param {Promise<WebAssembly.Module>} compiled */
 async function run(compiled) {
-  wasm = await createGpumem({
-    locateFile: (name) => name,
-    instantiateWasm(imports, receiveInstance) {
+  const wasm = await createGpumem({
+    locateFile: (/** @type {string} */ name) => name,
+    instantiateWasm(/** @type {any} */ imports, /** @type {any} */ receiveInstance) {
       compiled
         .then((module) => WebAssembly.instantiate(module, imports).then((instance) => receiveInstance(instance, module)))
         .catch((error) => showMessage(`gpumem could not start its WebAssembly core: ${error.message}`));
       return {};
     },
   });
-  estimator = new Estimator(wasm);
-  fillChoices(estimator);
-  byTestId("version").textContent = wasm.version();
-  const embed = isEmbed();
-  state.scenario = scenarioFromLocation();
-  writeForm(state.scenario, modelName(state.scenario.model));
+  core = new Core(wasm);
+  fillFromSchema(core);
+  byTestId("version").textContent = core.schema.version;
+  state.embed = isEmbed();
+  applyValues(valuesFromLocation());
   wireInputs();
-  if (embed) setUpEmbed(() => linkFor(state.scenario));
+  if (state.embed) setUpEmbed(() => linkFor(false));
   update({ committed: false });
-  setTimeout(() => fillModelList(estimator), 0);
+  setTimeout(() => fillModelList(core), 0);
   registerServiceWorker();
 }
 
@@ -59,72 +65,53 @@ function isEmbed() {
   return query.get("embed") === "1" || /(^|[#&])embed=1(&|$)/.test(location.hash);
 }
 
-/** The scenario of the link, validated by the core; defaults (and a message) when invalid. */
-function scenarioFromLocation() {
+/** The values of the link (validated by the core); the defaults, and a message, when invalid. */
+function valuesFromLocation() {
   const fragment = location.hash.length > 1 ? location.hash : location.search;
-  if (fragment.length <= 1) return { ...DEFAULT_SCENARIO };
-  const decoded = wasm.decodeLink(fragment);
-  if (!decoded.ok) {
+  if (fragment.length <= 1) return core.defaults();
+  const decoded = core.decodeLink(fragment);
+  if (decoded.error) {
     showMessage(`This link could not be used (${decoded.error.field}: ${decoded.error.message}) — showing the defaults instead.`, "link");
-    return { ...DEFAULT_SCENARIO };
+    return core.defaults();
   }
-  const scenario = scenarioFromLinkValues(decoded.values);
-  const problem = unsupportedChoice(scenario);
-  if (problem) {
-    showMessage(`This link could not be used (${problem}) — showing the defaults instead.`, "link");
-    return { ...DEFAULT_SCENARIO };
-  }
-  if (decoded.values.cmp) state.compare = compareFromLink(decoded.values.cmp);
-  return scenario;
+  state.compare = decoded.compare;
+  return valuesWithModelChoice(decoded.values);
 }
 
-/** A message naming the first choice of a link the page does not offer, or "". */
-function unsupportedChoice(s) {
-  if (s.model && !estimator.modelById(s.model)) return `model: no catalog model “${s.model}”`;
-  if (!estimator.gpuById(s.gpu)) return `gpu: no GPU “${s.gpu}” in the catalog`;
-  if (!PRECISIONS.some((p) => p.id === s.prec)) return `precision: “${s.prec}” is not offered`;
-  const selects = { task: "mode", kv: "kv-dtype", engine: "engine", attn: "attn", recipe: "recipe", optim: "optimizer", ckpt: "ckpt", zero: "sharding" };
-  for (const [key, id] of Object.entries(selects)) {
-    const options = [...byTestId(id).options].map((o) => [o.value]);
-    if (!offers(options, s[key])) return `${id}: “${s[key]}” is not offered`;
-  }
-  if (!["gb", "gib"].includes(s.unit)) return "units: use gb or gib";
-  return "";
+/** Link values over the defaults; a link that names a parameter count and no model means it. @param {Values} values */
+function valuesWithModelChoice(values) {
+  const merged = { ...core.defaults(), ...values };
+  if (values.params && !("model" in values)) merged.model = "";
+  return merged;
 }
 
-function compareFromLink(text) {
-  const entries = [];
-  for (const piece of text.split("|").slice(0, MAX_COMPARE)) {
-    const decoded = wasm.decodeLink(piece);
-    if (!decoded.ok) continue;
-    const scenario = scenarioFromLinkValues(decoded.values);
-    if (!unsupportedChoice(scenario)) entries.push({ scenario });
-  }
-  return entries;
+/** Shows `values` in the inputs. @param {Values} values */
+function applyValues(values) {
+  state.values = values;
+  state.modelId = values.model ?? "";
+  writeForm(core, values);
 }
 
-function modelName(id) {
-  return id ? estimator.modelById(id)?.name ?? id : "";
+/** Every value the core needs: the inputs, and a pasted config or a file's description. */
+function scenarioValues() {
+  return { ...state.values, config: state.config, file: state.file };
 }
 
-/** The link fragment of a scenario, with the comparison when there is one. */
-function linkFor(scenario, withCompare = true) {
-  const values = scenarioToLinkValues(scenario);
-  if (withCompare && state.compare.length) {
-    values.cmp = state.compare.map((e) => wasm.encodeLink(scenarioToLinkValues(e.scenario))).join("|");
-  }
-  return wasm.encodeLink(values);
+/** The link fragment of the scenario, with the comparison when asked. @param {boolean} withCompare */
+function linkFor(withCompare = true) {
+  return core.encodeLink(state.values, withCompare ? state.compare : []);
 }
 
 function wireInputs() {
-  const form = byTestId("inputs");
+  const form = /** @type {HTMLFormElement} */ (byTestId("inputs"));
   form.addEventListener("submit", (event) => event.preventDefault());
-  form.addEventListener("input", (event) => onInput(event.target, false));
-  form.addEventListener("change", (event) => onInput(event.target, true));
-  for (const radio of document.querySelectorAll('input[name="unit"]')) radio.addEventListener("change", () => onInput(radio, true));
-  byTestId("model-file").addEventListener("change", onFileChosen);
+  form.addEventListener("input", (event) => onInput(/** @type {HTMLInputElement} */ (event.target), false));
+  form.addEventListener("change", (event) => onInput(/** @type {HTMLInputElement} */ (event.target), true));
+  for (const radio of document.querySelectorAll('input[name="unit"]')) {
+    radio.addEventListener("change", () => onInput(/** @type {HTMLInputElement} */ (radio), true));
+  }
   byTestId("clear-file").addEventListener("click", forgetFile);
-  const dropzone = byTestId("dropzone");
+  const dropzone = /** @type {HTMLElement} */ (byTestId("dropzone"));
   dropzone.addEventListener("dragover", (event) => { event.preventDefault(); dropzone.classList.add("over"); });
   dropzone.addEventListener("dragleave", () => dropzone.classList.remove("over"));
   dropzone.addEventListener("drop", (event) => {
@@ -133,181 +120,212 @@ function wireInputs() {
     const file = event.dataTransfer?.files?.[0];
     if (file) loadFile(file);
   });
-  byTestId("share").addEventListener("click", () => copyText(location.href, "Link copied"));
+  byTestId("share").addEventListener("click", copyLink);
   byTestId("add-compare").addEventListener("click", addToCompare);
-  byTestId("export-markdown").addEventListener("click", () => state.lastResult && copyText(toMarkdown(state.lastResult), "Markdown copied"));
-  byTestId("export-csv").addEventListener("click", () => state.lastResult && copyText(toCsv(state.lastResult), "CSV copied"));
-  byTestId("export-json").addEventListener("click", () => state.lastResult && copyText(toJson(state.lastResult), "JSON copied"));
-  byTestId("copy-embed").addEventListener("click", () => copyText(byTestId("embed-snippet").value, "Snippet copied"));
+  byTestId("export-markdown").addEventListener("click", () => state.answer && copyText(toMarkdown(state.answer), "Markdown copied"));
+  byTestId("export-csv").addEventListener("click", () => state.answer && copyText(toCsv(state.answer), "CSV copied"));
+  byTestId("export-json").addEventListener("click", () => state.answer && copyText(deepText(), "JSON copied"));
+  byTestId("copy-embed").addEventListener("click", () => copyText(/** @type {HTMLTextAreaElement} */ (byTestId("embed-snippet")).value, "Snippet copied"));
   window.addEventListener("popstate", () => {
     clearMessage();
-    state.scenario = scenarioFromLocation();
-    writeForm(state.scenario, modelName(state.scenario.model));
+    applyValues(valuesFromLocation());
     update({ committed: false, replace: false });
   });
 }
 
-/** Any input changed: sliders drive their number box; params and model exclude each other. */
+/** Any input changed. @param {HTMLInputElement} target @param {boolean} committed */
 function onInput(target, committed) {
-  clearMessage();
-  if (target.id === "context-range" || target.id === "batch-range") {
-    byTestId(target.id === "context-range" ? "context" : "batch").value = String(sliderValue(target.id, target.value));
-  }
-  if (target.id === "params" && target.value.trim()) byTestId("model").value = "";
-  if (target.id === "model" && target.value.trim()) byTestId("params").value = "";
-  if (target.id === "config") return onConfigText(target.value, committed);
-  if (target.id === "model-file") return;
-  const read = readForm(state.scenario, estimator);
-  // While a model name is being typed, wait for a match instead of complaining.
-  if (read.error?.field === "model" && target.id === "model" && !committed) return;
-  if (read.error) return showFieldError(read.error);
-  state.scenario = read.scenario;
-  if (target.id === "model" && committed) byTestId("model").value = modelName(state.scenario.model);
-  if (target.id === "model" || target.id === "params") forgetFileModel();
-  if (target.id === "context") byTestId("context-range").value = String(Math.log2(state.scenario.ctx));
-  if (target.id === "batch") byTestId("batch-range").value = String(Math.log2(state.scenario.batch));
-  update({ committed: committed });
-}
-
-function onConfigText(text, committed) {
-  if (!text.trim()) {
-    forgetFile();
+  if (target.id === "model-file") {
+    if (committed && target.files?.[0]) loadFile(target.files[0]);
     return;
   }
-  const read = readConfigText(wasm, text);
-  if (!read.ok) return showFieldError(read.error);
-  setFileModel(read.model);
-  update({ committed: committed });
+  if (target.id === "config") return onConfigText(target.value, committed);
+  const slider = target.dataset.sliderFor;
+  if (slider) {
+    /** @type {HTMLInputElement} */ (document.querySelector(`[data-field="${slider}"]`)).value = sliderValue(target.value);
+  }
+  if (target.id === "model" && !onModelText(target.value, committed)) return;
+  if (target.id === "params" && target.value.trim()) {
+    state.modelId = "";
+    /** @type {HTMLInputElement} */ (byTestId("model")).value = "";
+  }
+  if (target.id === "model" || target.id === "params") forgetFileModel();
+  state.values = readForm(core, state.modelId);
+  if (target.dataset.field === "contextLength" || target.dataset.field === "batch") setSlider(target.dataset.field, target.value);
+  update({ committed });
 }
 
-async function onFileChosen(event) {
-  const file = event.target.files?.[0];
-  if (file) await loadFile(file);
+/**
+ * The model box: a name, id or Hub id the core recognises becomes the model; while typing,
+ * an unknown text waits for more, and a committed one is an error naming the field.
+ * @param {string} text @param {boolean} committed @returns {boolean} whether to recompute
+ */
+function onModelText(text, committed) {
+  if (!text.trim()) {
+    state.modelId = "";
+    return true;
+  }
+  const found = core.findModel(text);
+  if (found.error) {
+    if (committed) showFieldError(found.error);
+    return false;
+  }
+  state.modelId = found.id;
+  /** @type {HTMLInputElement} */ (byTestId("params")).value = "";
+  if (committed) /** @type {HTMLInputElement} */ (byTestId("model")).value = found.name;
+  return true;
 }
 
+/** @param {string} text @param {boolean} committed */
+function onConfigText(text, committed) {
+  if (!text.trim()) return forgetFile();
+  state.config = text;
+  state.file = "";
+  state.fileLabel = "config.json";
+  /** @type {HTMLElement} */ (byTestId("clear-file")).hidden = false;
+  update({ committed });
+}
+
+/** @param {File} file */
 async function loadFile(file) {
   showMessage(`Reading the header of ${file.name}…`, "info");
-  const read = await readModelFile(wasm, file);
-  if (!read.ok) return showFieldError(read.error);
+  const read = await readModelFile(core, file);
+  if ("error" in read) return showFieldError(read.error);
   clearMessage();
-  setFileModel(read.model);
+  if (read.field === "config") {
+    state.config = read.text;
+    state.file = "";
+  } else {
+    state.file = read.text;
+    const precision = JSON.parse(read.text).precision;
+    if (precision) /** @type {HTMLSelectElement} */ (byTestId("precision")).value = precision;
+  }
+  state.fileLabel = read.label;
+  /** @type {HTMLElement} */ (byTestId("clear-file")).hidden = false;
+  state.values = readForm(core, state.modelId);
   update({ committed: true });
 }
 
-/** Uses a model read from a file or a pasted config instead of the catalog. */
-function setFileModel(model) {
-  state.fileModel = model;
-  byTestId("model").value = "";
-  state.scenario.model = "";
-  if (!model.configJson) state.scenario.params = String(model.params);
-  byTestId("params").value = model.configJson ? "" : String(model.params);
-  if (model.dominantDtype && offers(PRECISIONS, model.dominantDtype)) {
-    state.scenario.prec = model.dominantDtype;
-    byTestId("precision").value = model.dominantDtype;
-  }
-  byTestId("clear-file").hidden = false;
-}
-
 function forgetFileModel() {
-  state.fileModel = null;
-  byTestId("clear-file").hidden = true;
+  state.file = state.config = state.fileLabel = "";
+  /** @type {HTMLElement} */ (byTestId("clear-file")).hidden = true;
 }
 
 function forgetFile() {
   forgetFileModel();
-  byTestId("model-file").value = "";
-  byTestId("config").value = "";
-  if (!state.scenario.model && !state.scenario.params) {
-    state.scenario.model = DEFAULT_SCENARIO.model;
-    byTestId("model").value = modelName(state.scenario.model);
+  /** @type {HTMLInputElement} */ (byTestId("model-file")).value = "";
+  /** @type {HTMLTextAreaElement} */ (byTestId("config")).value = "";
+  if (!state.modelId && !state.values.params) {
+    state.modelId = core.defaults().model;
+    /** @type {HTMLInputElement} */ (byTestId("model")).value = core.modelName(state.modelId);
   }
+  state.values = readForm(core, state.modelId);
   update({ committed: true });
 }
 
-/** Recomputes and redraws; the headline at once, the sweeps and tables just after. */
+/**
+ * Asks the core and redraws: the headline at once, the searches, charts and tables just
+ * after. An error blanks every number until it is fixed.
+ * @param {{committed: boolean, replace?: boolean}} options
+ */
 function update({ committed, replace = true }) {
-  document.body.dataset.ready = "false"; // until the tables and charts are redrawn too
-  const s = state.scenario;
-  const usesArchitecture = estimator.usesArchitecture(s, state.fileModel);
-  showRelevantInputs(s, usesArchitecture);
-  if (!usesArchitecture && !s.params) {
-    return showFieldError({ field: "model", message: "Choose a model, or give a parameter count such as 70B." });
-  }
-  const result = estimator.estimate(s, state.fileModel);
-  if (!result.ok) return showFieldError(result.error);
+  document.body.dataset.ready = "false";
+  const values = scenarioValues();
+  showApplicability(core.disabledFields(values));
+  const { answer, text } = core.evaluate(values, false);
+  if (answer.error) return showFieldError(answer.error);
   clearMessage({ keepLinkMessage: true });
-  state.lastResult = result;
-  const gpu = estimator.gpuById(s.gpu);
-  renderHeadline(result, s, gpu, locale);
-  renderBreakdown(result, s, locale);
-  renderModelFacts(result);
+  markInvalid("");
+  state.answer = answer;
+  state.deepText = "";
+  document.body.classList.toggle("task-train", values.task !== "inference");
+  renderHeadline(answer, values.unit, locale);
+  renderBreakdown(answer, values.unit, locale);
+  renderModelFacts(answer, locale);
+  byTestId("answer-json").textContent = text;
   if (replace) saveToUrl(committed);
   if (!state.firstPainted) {
     state.firstPainted = true;
     performance.mark("gpumem:first-result");
   }
-  byTestId("embed-snippet").value = embedSnippet();
-  scheduleSlowWork(gpu);
+  /** @type {HTMLTextAreaElement} */ (byTestId("embed-snippet")).value = embedSnippet();
+  scheduleSlowWork(values);
 }
 
-function renderModelFacts() {
-  const facts = byTestId("model-facts");
-  const file = state.fileModel;
-  if (file) {
-    facts.textContent = `${file.label}: ${formatCount(file.params)} parameters${file.modelType ? ` (${file.modelType})` : ""}${file.weightBytes ? `, ${file.tensorCount} tensors` : ""}`;
-    return;
-  }
-  const model = estimator.modelById(state.scenario.model);
-  facts.textContent = model ? `${formatCount(model.params)} parameters · ${model.family}${model.hfRepo ? ` · ${model.hfRepo}` : ""}` : "";
+/** The full answer (fewest GPUs and limits included): the text "Copy JSON" copies. */
+function deepText() {
+  if (!state.deepText) state.deepText = core.evaluate(scenarioValues(), true).text;
+  return state.deepText;
 }
 
-function formatCount(count) {
-  return formatParams(count, locale);
-}
-
-/** The limits, charts, GPU table and comparison, after the headline has painted. */
-function scheduleSlowWork(gpu) {
+/** The limits, charts, GPU table and comparison, after the headline has painted. @param {Values} values */
+function scheduleSlowWork(values) {
   const ticket = ++slowWork;
   setTimeout(() => {
     if (ticket !== slowWork) return;
-    const s = state.scenario;
-    if (!document.body.classList.contains("embed")) {
-      renderFits(estimator, s, state.fileModel, gpu, locale);
-      renderGpuTable(estimator, s, state.fileModel, locale);
-      renderCompareTable();
+    const deep = JSON.parse(deepText());
+    if (!deep.error) {
+      state.answer = deep;
+      renderHeadline(deep, values.unit, locale);
+      byTestId("answer-json").textContent = state.deepText;
+      if (!state.embed) {
+        renderFits(core, values, deep, values.unit, locale);
+        renderGpuTable(core.gpuTable(values), values.gpu, values.unit, locale);
+        renderCompareTable();
+      }
     }
     document.body.dataset.ready = "true";
   }, 30);
 }
 
 function renderCompareTable() {
-  const entries = state.compare.map((e) => ({
-    title: scenarioTitle(e.scenario, modelName(e.scenario.model)),
-    result: estimator.estimate(e.scenario, null),
-  })).filter((e) => e.result.ok);
-  renderCompare(entries, state.scenario.unit, locale, (index) => {
+  const entries = [];
+  for (const fragment of state.compare) {
+    const decoded = core.decodeLink(fragment);
+    if (decoded.error) continue;
+    const values = valuesWithModelChoice(decoded.values);
+    const { answer } = core.evaluate(values, false);
+    if (!answer.error) entries.push({ title: scenarioTitle(values, answer), answer });
+  }
+  renderCompare(entries, state.values.unit, locale, (index) => {
     state.compare.splice(index, 1);
     update({ committed: true });
   });
 }
 
+/** A short title of a compared scenario. @param {Values} values @param {any} answer */
+function scenarioTitle(values, answer) {
+  return `${answer.model.label} · ${values.task} · ${values.precision} · ${values.contextLength} tok × ${values.batch}`;
+}
+
 function addToCompare() {
-  if (state.fileModel) return showMessage("A scenario from a local file cannot be kept in a comparison link; pick a catalog model.");
+  if (state.file || state.config) return showMessage("A scenario with a local file or a pasted config.json cannot be kept in a comparison link; pick a catalog model.");
   if (state.compare.length >= MAX_COMPARE) state.compare.shift();
-  state.compare.push({ scenario: { ...state.scenario } });
+  state.compare.push(linkFor(false));
   update({ committed: true });
+}
+
+function copyLink() {
+  if (state.file || state.config) {
+    /** @type {HTMLElement} */ (byTestId("copy-status")).textContent =
+      "A link cannot carry a pasted config.json or a local file, so no link was copied; choose a catalog model or a parameter count to share.";
+    return;
+  }
+  copyText(location.href, "Link copied");
 }
 
 /**
  * Keeps the URL in step with the scenario. The first edit after a committed change opens a
  * new history entry, later keystrokes update it, and a change event closes it: so Back
- * steps through edits, not through keystrokes. The page's first paint replaces.
+ * steps through edits, not through keystrokes. The first paint, and the embedded widget
+ * (whose history belongs to the host page), replace.
+ * @param {boolean} committed
  */
 function saveToUrl(committed) {
-  const hash = `#${linkFor(state.scenario)}`;
+  const hash = `#${linkFor()}`;
   const url = `${location.pathname}${location.search}${hash}`;
   if (hash !== location.hash) {
-    if (state.firstPainted && !state.editOpen) history.pushState(null, "", url);
+    if (state.firstPainted && !state.editOpen && !state.embed) history.pushState(null, "", url);
     else history.replaceState(null, "", url);
     state.editOpen = state.firstPainted;
   }
@@ -316,13 +334,14 @@ function saveToUrl(committed) {
 
 function embedSnippet() {
   const base = `${location.origin === "null" ? "" : location.origin}${location.pathname}`;
-  const src = `${base}?embed=1#${linkFor(state.scenario, false)}`;
+  const src = `${base}?embed=1#${linkFor(false)}`;
   return `<iframe src="${src}" title="GPU memory calculator (gpumem)" width="100%" height="380" style="border:0;max-width:720px" loading="lazy"></iframe>\n`
     + `<script>addEventListener("message",e=>{if(e.data&&e.data.type==="gpumem:height")for(const f of document.querySelectorAll("iframe"))if(f.contentWindow===e.source)f.style.height=e.data.height+"px"})</script>`;
 }
 
+/** @param {string} text @param {string} done */
 async function copyText(text, done) {
-  const status = byTestId("copy-status");
+  const status = /** @type {HTMLElement} */ (byTestId("copy-status"));
   try {
     await navigator.clipboard.writeText(text);
     status.textContent = done;
@@ -331,15 +350,20 @@ async function copyText(text, done) {
   }
 }
 
+/** An error of the core or the page: named field, message, and no numbers until fixed. @param {{field: string, message: string}} error */
 function showFieldError({ field, message }) {
   showMessage(`${field}: ${message}`, "field");
+  markInvalid(field);
+  renderNoAnswer();
+  state.answer = null;
   document.body.classList.add("stale");
   slowWork += 1; // drop pending redraws of the previous scenario
   document.body.dataset.ready = "true";
 }
 
+/** @param {string} text @param {string} kind */
 function showMessage(text, kind = "error") {
-  const banner = byTestId("message");
+  const banner = /** @type {HTMLElement} */ (byTestId("message"));
   banner.textContent = text;
   banner.dataset.kind = kind;
   banner.hidden = false;
@@ -347,12 +371,11 @@ function showMessage(text, kind = "error") {
 
 /** Hides the banner; a message about the link stays until the reader edits something. */
 function clearMessage({ keepLinkMessage = false } = {}) {
-  const banner = byTestId("message");
+  const banner = /** @type {HTMLElement} */ (byTestId("message"));
   document.body.classList.remove("stale");
   if (keepLinkMessage && banner.dataset.kind === "link") return;
   banner.hidden = true;
   banner.textContent = "";
-  document.body.classList.remove("stale");
 }
 
 function registerServiceWorker() {

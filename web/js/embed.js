@@ -5,7 +5,7 @@
 import { byTestId } from "./dom.js";
 
 /** The inputs the widget keeps; everything else is hidden in embed mode. */
-const EMBED_INPUTS = new Set(["model", "precision", "context", "context-range", "batch", "batch-range", "gpu"]);
+const EMBED_INPUTS = new Set(["model", "precision", "context", "context-range", "batch", "batch-range", "engine", "gpu"]);
 
 /** Turns the page into the widget. `currentLink` gives the scenario's link fragment. */
 export function setUpEmbed(currentLink) {

@@ -1,137 +1,102 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
-// The inputs: filling the choices, writing a scenario into them, and reading one back with
-// every value checked. A bad value gives a message naming its field, never a NaN.
+// The inputs, driven by the core's schema: each element carries data-field="<name>"; its
+// choices, range and help come from the schema, its value travels as text, and an input
+// that does not apply is disabled with the core's reason beside it.
 
-import { byTestId, fillSelect, h } from "./dom.js";
-import {
-  ATTENTIONS, CHECKPOINTING, ENGINES, KV_DTYPES, LORA_TARGETS, OFFLOAD, OPTIMIZERS, PRECISIONS, RECIPES,
-  SHARDING, TASKS,
-} from "./scenario.js";
+import { fillSelect, h } from "./dom.js";
 
-/** The number inputs: scenario key, test id, field name for messages, range. */
-const NUMBER_FIELDS = [
-  { key: "ctx", id: "context", label: "Context length", min: 1, max: 10_000_000 },
-  { key: "batch", id: "batch", label: "Batch", min: 1, max: 100_000 },
-  { key: "gen", id: "generate", label: "Generated tokens", min: 0, max: 10_000_000 },
-  { key: "gpus", id: "gpu-count", label: "Number of GPUs", min: 1, max: 100_000 },
-  { key: "tp", id: "tp", label: "Tensor parallel", min: 1, max: 1024 },
-  { key: "pp", id: "pp", label: "Pipeline parallel", min: 1, max: 1024 },
-  { key: "ep", id: "ep", label: "Expert parallel", min: 1, max: 1024 },
-  { key: "ovh", id: "overhead", label: "Overhead", min: 0, max: 1000, decimal: true },
-  { key: "rank", id: "rank", label: "LoRA rank", min: 1, max: 4096 },
-  { key: "ga", id: "grad-accum", label: "Gradient accumulation", min: 1, max: 65536 },
-  { key: "util", id: "gpu-util", label: "The memory fraction", min: 0.05, max: 1, decimal: true },
-  { key: "ngl", id: "ngl", label: "GPU layers (-1 = all)", min: -1, max: 100000 },
-  { key: "cp", id: "cp", label: "Context parallel", min: 1, max: 1024 },
-];
-
-/** Checkboxes: scenario key (0 or 1) and test id. */
-const CHECKBOX_FIELDS = [
-  { key: "te", id: "train-embeddings" },
-  { key: "sp", id: "sequence-parallel" },
-];
-
-const SELECT_FIELDS = [
-  { key: "task", id: "mode", options: TASKS },
-  { key: "prec", id: "precision", options: PRECISIONS.map((p) => [p.id, p.label]) },
-  { key: "kv", id: "kv-dtype", options: KV_DTYPES },
-  { key: "engine", id: "engine", options: ENGINES },
-  { key: "attn", id: "attn", options: ATTENTIONS },
-  { key: "recipe", id: "recipe", options: RECIPES },
-  { key: "optim", id: "optimizer", options: OPTIMIZERS },
-  { key: "ckpt", id: "ckpt", options: CHECKPOINTING },
-  { key: "zero", id: "sharding", options: SHARDING },
-  { key: "off", id: "offload", options: OFFLOAD },
-  { key: "lt", id: "lora-targets", options: LORA_TARGETS },
-];
-
-/** Fills every select, the GPU list and the model datalist. */
-export function fillChoices(estimator) {
-  for (const field of SELECT_FIELDS) fillSelect(byTestId(field.id), field.options);
-  const gpuOptions = estimator.gpuList.map((g) => [g.id, `${g.name} (${g.marketing})`]);
-  fillSelect(byTestId("gpu"), gpuOptions);
+/** Every element of a field (radio groups have several). @param {string} name */
+export function fieldElements(name) {
+  return /** @type {HTMLInputElement[]} */ ([...document.querySelectorAll(`[data-field="${name}"]`)]);
 }
 
-/** Fills the model search's suggestions (after the first result: 77 options). */
-export function fillModelList(estimator) {
-  const list = document.getElementById("model-list");
-  list.replaceChildren(...estimator.modelList.map((m) => h("option", { value: m.name }, m.id)));
+/** Fills choices, ranges and help from the schema. @param {import("./core.js").Core} core */
+export function fillFromSchema(core) {
+  for (const field of core.schema.fields) {
+    for (const element of fieldElements(field.name)) {
+      element.title = field.help;
+      if (element instanceof HTMLSelectElement) fillSelect(element, field.choices.map((c) => [c.id, c.label]));
+      if (element.type === "number") {
+        element.min = String(field.min);
+        element.max = String(field.max);
+        element.step = field.type === "integer" ? "1" : "any";
+      }
+      if (element.type !== "radio" && !element.nextElementSibling?.classList.contains("why")) {
+        element.after(h("small", { class: "why", "data-why": field.name, hidden: true }));
+      }
+    }
+  }
 }
 
-/** Writes a scenario into the inputs. */
-export function writeForm(scenario, modelName) {
-  for (const field of SELECT_FIELDS) byTestId(field.id).value = scenario[field.key];
-  for (const field of NUMBER_FIELDS) byTestId(field.id).value = String(scenario[field.key]);
-  for (const field of CHECKBOX_FIELDS) byTestId(field.id).checked = scenario[field.key] === 1;
-  byTestId("gpu").value = scenario.gpu;
-  byTestId("model").value = modelName;
-  byTestId("params").value = scenario.params;
-  byTestId("context-range").value = String(Math.log2(Math.max(1, scenario.ctx)));
-  byTestId("batch-range").value = String(Math.log2(Math.max(1, scenario.batch)));
-  for (const radio of document.querySelectorAll('input[name="unit"]')) radio.checked = radio.value === scenario.unit;
+/** The model search's suggestions. @param {import("./core.js").Core} core */
+export function fillModelList(core) {
+  const list = /** @type {HTMLElement} */ (document.getElementById("model-list"));
+  list.replaceChildren(...core.models.map((m) => h("option", { value: m.name }, m.id)));
 }
 
 /**
- * Reads the inputs into a scenario based on `current`. Returns {scenario} or
- * {error: {field, message}} for the first value that is not acceptable.
+ * Reads the inputs as field values (text). The model box shows a name; `modelId` is the id
+ * it stands for. File inputs are left out: the page keeps the file's description itself.
+ * @param {import("./core.js").Core} core @param {string} modelId
+ * @returns {Record<string, string>}
  */
-export function readForm(current, estimator) {
-  const scenario = { ...current };
-  for (const field of SELECT_FIELDS) scenario[field.key] = byTestId(field.id).value;
-  scenario.gpu = byTestId("gpu").value;
-  for (const field of NUMBER_FIELDS) {
-    const text = byTestId(field.id).value.trim();
-    const value = Number(text);
-    const whole = field.decimal || Number.isInteger(value);
-    if (text === "" || !Number.isFinite(value) || !whole || value < field.min || value > field.max) {
-      const kind = field.decimal ? "a number" : "a whole number";
-      return { error: { field: field.id, message: `${field.label} must be ${kind} from ${field.min.toLocaleString()} to ${field.max.toLocaleString()}.` } };
+export function readForm(core, modelId) {
+  /** @type {Record<string, string>} */
+  const values = {};
+  for (const field of core.schema.fields) {
+    const elements = fieldElements(field.name);
+    if (elements.length === 0 || field.type === "file") continue;
+    const element = elements[0];
+    if (element.type === "radio") values[field.name] = elements.find((e) => e.checked)?.value ?? field.default;
+    else if (element.type === "checkbox") values[field.name] = element.checked ? "true" : "false";
+    else values[field.name] = element.value.trim();
+  }
+  values.model = modelId;
+  return values;
+}
+
+/** Writes field values into the inputs. @param {import("./core.js").Core} core @param {Record<string, string>} values */
+export function writeForm(core, values) {
+  for (const field of core.schema.fields) {
+    if (field.type === "file") continue;
+    const value = values[field.name] ?? field.default;
+    for (const element of fieldElements(field.name)) {
+      if (element.type === "radio") element.checked = element.value === value;
+      else if (element.type === "checkbox") element.checked = value === "true";
+      else element.value = field.name === "model" ? (value ? core.modelName(value) : "") : value;
     }
-    scenario[field.key] = value;
   }
-  for (const field of CHECKBOX_FIELDS) scenario[field.key] = byTestId(field.id).checked ? 1 : 0;
-  scenario.unit = document.querySelector('input[name="unit"]:checked')?.value ?? "gb";
-  const modelText = byTestId("model").value.trim();
-  scenario.params = byTestId("params").value.trim();
-  if (modelText) {
-    const model = findModel(estimator, modelText);
-    if (!model) return { error: { field: "model", message: `No model called “${modelText}” in the catalog. Pick one from the list, or give a parameter count.` } };
-    scenario.model = model.id;
-  } else {
-    scenario.model = "";
+  setSlider("contextLength", values.contextLength);
+  setSlider("batch", values.batch);
+}
+
+/** Moves a slider to the log2 position of its number box's value. @param {string} field @param {string} value */
+export function setSlider(field, value) {
+  const slider = /** @type {HTMLInputElement | null} */ (document.querySelector(`[data-slider-for="${field}"]`));
+  if (slider) slider.value = String(Math.log2(Math.max(1, Number(value) || 1)));
+}
+
+/** The number a slider position stands for: 2^position, whole. @param {string} position */
+export function sliderValue(position) {
+  return String(Math.max(1, Math.round(2 ** Number(position))));
+}
+
+/**
+ * Disables each input the core says does not apply, with its reason beside it; enables
+ * the rest. @param {Record<string, string>} reasons
+ */
+export function showApplicability(reasons) {
+  for (const why of document.querySelectorAll("small.why[data-why]")) {
+    const name = /** @type {HTMLElement} */ (why).dataset.why ?? "";
+    const reason = reasons[name] ?? "";
+    for (const element of fieldElements(name)) element.disabled = reason !== "";
+    /** @type {HTMLElement} */ (why).hidden = reason === "";
+    why.textContent = reason ? `Not used: ${reason}.` : "";
   }
-  if (!scenario.model && !scenario.params) scenario.params = "";
-  return { scenario };
 }
 
-/** A catalog model by id or by name, ignoring case. */
-export function findModel(estimator, text) {
-  const wanted = text.toLowerCase().trim();
-  const exact = estimator.modelList.find((m) => m.id === wanted || m.name.toLowerCase() === wanted);
-  if (exact) return exact;
-  // "llama 3.1 8b instruct" or "qwen 7b": the one model whose name and id hold every word.
-  const words = wanted.split(/[\s,]+/).filter(Boolean);
-  const matches = estimator.modelList.filter((m) => {
-    const haystack = `${m.name} ${m.id} ${m.family}`.toLowerCase();
-    return words.every((word) => haystack.includes(word));
-  });
-  return matches.length === 1 ? matches[0] : undefined;
-}
-
-/** Which sections apply: training inputs for training tasks, LoRA rank for LoRA/QLoRA. */
-export function showRelevantInputs(scenario, usesArchitecture) {
-  const training = scenario.task !== "inference";
-  document.body.classList.toggle("task-train", training);
-  document.body.classList.toggle("task-lora", scenario.task === "lora" || scenario.task === "qlora");
-  document.body.classList.toggle("method-simple", !usesArchitecture);
-  document.body.classList.toggle("engine-vllm", scenario.engine === "vllm");
-  document.body.classList.toggle("engine-trtllm", scenario.engine === "tensorrt-llm");
-  document.body.classList.toggle("engine-llamacpp", scenario.engine === "llama.cpp");
-  document.body.classList.toggle("sharded", scenario.zero !== "ddp");
-}
-
-/** Slider positions → values: context 2^x (rounded to a power-of-two-ish token count), batch 2^x. */
-export function sliderValue(id, position) {
-  const value = Math.round(2 ** Number(position));
-  return id === "context-range" ? value : Math.max(1, value);
+/** Marks the input of `field` as the one at fault (or clears every mark). @param {string} field */
+export function markInvalid(field) {
+  for (const element of document.querySelectorAll("[aria-invalid]")) element.removeAttribute("aria-invalid");
+  for (const element of fieldElements(field)) element.setAttribute("aria-invalid", "true");
 }

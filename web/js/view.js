@@ -1,154 +1,159 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
-// Shows an estimate: the headline total, the verdict against the chosen GPUs, the
-// breakdown, what fits, the charts, the GPU table and the comparison.
+// Shows an answer of the core: the headline total, the verdict, the breakdown, what fits,
+// the charts, the GPU table and the comparison. Every number is the core's; this file only
+// formats and draws.
 
 import { renderBar, renderTable } from "./breakdown.js";
 import { logPoints, renderChart } from "./chart.js";
 import { byTestId, h, replaceChildren } from "./dom.js";
-import { perGpuBytes } from "./estimator.js";
-import { formatBytes, formatInteger, formatTokens } from "./format.js";
+import { formatBytes, formatInteger, formatParams, formatTokens } from "./format.js";
+
+/** @typedef {import("./core.js").Answer} Answer */
+
+/** @param {string} id */
+function el(id) {
+  return /** @type {HTMLElement} */ (byTestId(id));
+}
+
+/** The headline: total per GPU, the verdict, the GPUs in use and needed. @param {Answer} a @param {string} unit @param {string} locale */
+export function renderHeadline(a, unit, locale) {
+  const other = unit === "gb" ? "gib" : "gb";
+  const gpuName = a.gpu.name;
+  el("total").textContent = formatBytes(a.totalBytes, unit, locale);
+  const job = a.jobBytes !== null && a.gpusInUse > 1 ? ` · ${formatBytes(a.jobBytes, unit, locale)} over ${a.gpusInUse} GPUs` : "";
+  el("total-other").textContent = `= ${formatBytes(a.totalBytes, other, locale)}${job}`;
+  const verdict = el("verdict");
+  verdict.classList.toggle("fits", a.fits);
+  verdict.classList.toggle("no-fit", !a.fits);
+  verdict.dataset.fits = String(a.fits);
+  const where = `${a.gpusInUse} × ${gpuName}`;
+  const amount = formatBytes(Math.abs(a.headroomBytes), unit, locale);
+  const detail = a.fits ? `on ${where}: ${amount} headroom per GPU` : `on ${where}: short by ${amount} per GPU`;
+  replaceChildren(verdict, h("strong", {}, a.fits ? "Fits" : "Does not fit"), " ", h("span", {}, detail),
+    h("span", { class: "capacity" }, ` (each may use ${formatBytes(a.capacityBytes, unit, locale)}: ${a.capacityFormula})`));
+  renderGpus(a, unit, locale);
+  el("mobile-summary").textContent = `${formatBytes(a.totalBytes, unit, locale)} per GPU · ${a.fits ? "fits" : "does not fit"} on ${where}`;
+}
+
+/** @param {Answer} a @param {string} unit @param {string} locale */
+function renderGpus(a, unit, locale) {
+  const gpus = el("gpus-needed");
+  let text = `GPUs in use: ${a.gpusInUse} of ${a.gpuCount} (${a.layout}).`;
+  if (a.gpusNeeded > 0) text += ` GPUs needed: ${a.gpusNeeded} × ${a.gpu.name}.`;
+  else if (a.gpusNeeded === 0) text += ` No number of ${a.gpu.name} runs it this way.`;
+  if (a.cpuBytes > 0) text += ` CPU RAM: ${formatBytes(a.cpuBytes, unit, locale)} per node.`;
+  gpus.textContent = text;
+  gpus.dataset.count = String(a.gpusNeeded ?? "");
+  const suggestion = el("suggestion");
+  suggestion.textContent = "";
+  if (a.fits || a.gpusNeeded < 0) return;
+  suggestion.textContent = a.gpusNeeded > 0
+    ? `It would fit on ${a.gpusNeeded} × ${a.gpu.name} (${howItSplits(a)}).`
+    : `No number of ${a.gpu.name} holds it ${howItSplits(a)}; try a smaller precision, context or batch.`;
+}
+
+/** How the fewest-GPUs search splits the model, in words. @param {Answer} a */
+function howItSplits(a) {
+  if (a.method === "parameter-count") return "split evenly";
+  if (a.peakPhase) return "with this sharding";
+  return a.layout.startsWith("layers") || a.gpusPerReplica === 1 ? "layers split over the GPUs, or tensor parallel" : "tensor parallel";
+}
+
+/** The bar, the table and the notes. @param {Answer} a @param {string} unit @param {string} locale */
+export function renderBreakdown(a, unit, locale) {
+  renderBar(el("bar"), a.components, a.totalBytes, unit, locale);
+  renderTable(/** @type {HTMLTableElement} */ (el("breakdown")).tBodies[0], a.components, a.totalBytes, unit, locale);
+  el("table-total").textContent = formatBytes(a.totalBytes, unit, locale);
+  const method = a.method === "parameter-count"
+    ? "Parameter-count method: weights × (1 + overhead). Pick a catalog model or paste a config.json for an architecture-aware estimate with the KV cache and activations."
+    : `Architecture-aware estimate of what nvidia-smi shows (CUDA context and allocator reserve included)${a.peakPhase ? `; the peak is at the ${a.peakPhase}` : ""}.`;
+  el("method-note").textContent = [method, ...a.notes.map((n) => `${n[0].toUpperCase()}${n.slice(1)}.`)].join(" ");
+}
+
+/** The model line under the model box. @param {Answer} a @param {string} locale */
+export function renderModelFacts(a, locale) {
+  const parts = [`${a.model.label}: ${formatParams(a.model.parameters, locale)} parameters`];
+  if (a.model.modelType) parts.push(a.model.modelType);
+  if (a.model.maxPositions > 0) parts.push(`trained for ${formatInteger(a.model.maxPositions, locale)} tokens`);
+  el("model-facts").textContent = parts.join(" · ");
+}
 
 /**
- * The core's verdict on the chosen GPUs (fit of the simple and inference estimates, fits
- * of training), with the per-GPU bytes and headroom the page shows next to it.
+ * Longest context, largest batch and the charts. @param {import("./core.js").Core} core
+ * @param {Record<string, string>} values @param {Answer} a @param {string} unit @param {string} locale
  */
-export function verdictOf(result, scenario, gpu) {
-  const perGpu = perGpuBytes(result);
-  const replica = result.gpusPerReplica ?? 1;
-  const capacity = gpu.memoryBytes;
-  const fits = Boolean(result.fit ? result.fit.fits : result.fits);
-  return { perGpu, capacity, headroom: capacity - perGpu, fits, replica, enoughGpus: scenario.gpus >= replica };
-}
-
-/** The headline: per-GPU total in the chosen unit and the other, and the overall total. */
-export function renderHeadline(result, scenario, gpu, locale) {
-  const v = verdictOf(result, scenario, gpu);
-  const other = scenario.unit === "gb" ? "gib" : "gb";
-  byTestId("total").textContent = formatBytes(v.perGpu, scenario.unit, locale);
-  const gpusUsed = result.method === "simple" ? scenario.gpus : v.replica;
-  const overall = gpusUsed > 1 ? ` · ${formatBytes(v.perGpu * gpusUsed, scenario.unit, locale)} over ${gpusUsed} GPUs` : "";
-  byTestId("total-other").textContent = `= ${formatBytes(v.perGpu, other, locale)}${overall}`;
-  renderVerdict(v, scenario, gpu, locale);
-  renderGpusNeeded(result, scenario, gpu, v);
-  byTestId("mobile-summary").textContent = `${formatBytes(v.perGpu, scenario.unit, locale)} per GPU · ${v.fits ? "fits" : "does not fit"} on ${scenario.gpus} × ${gpu.name}`;
-}
-
-function renderVerdict(v, scenario, gpu, locale) {
-  const el = byTestId("verdict");
-  el.classList.toggle("fits", v.fits);
-  el.classList.toggle("no-fit", !v.fits);
-  const where = `${scenario.gpus} × ${gpu.name}`;
-  if (!v.enoughGpus) {
-    replaceChildren(el, h("strong", {}, "Does not fit"), " ", h("span", {}, `the parallel layout needs ${v.replica} GPUs; ${where} chosen`));
-    el.dataset.fits = "false";
-    return;
+export function renderFits(core, values, a, unit, locale) {
+  const maxContext = el("max-context");
+  const maxBatch = el("max-batch");
+  maxContext.textContent = a.maxContext === null ? "does not depend on context (parameter-count method)"
+    : a.maxContext > 0 ? `${formatInteger(a.maxContext, locale)} tokens` : "none: even the shortest context does not fit";
+  if (a.maxContext > a.model.maxPositions && a.model.maxPositions > 0) {
+    maxContext.textContent += ` (the model is trained for ${formatInteger(a.model.maxPositions, locale)})`;
   }
-  const amount = formatBytes(Math.abs(v.headroom), scenario.unit, locale);
-  const detail = v.fits ? `on ${where}, ${amount} headroom per GPU` : `on ${where}: ${amount} more per GPU needed`;
-  replaceChildren(el, h("strong", {}, v.fits ? "Fits" : "Does not fit"), " ", h("span", {}, detail));
-  el.dataset.fits = String(v.fits);
-}
-
-function renderGpusNeeded(result, scenario, gpu, v) {
-  const el = byTestId("gpus-needed");
-  if (result.method === "simple") {
-    const needed = result.fit?.gpusNeeded ?? 0;
-    el.textContent = needed > 0 ? `GPUs needed: ${needed} × ${gpu.name} (the model split evenly)` : `More than 100,000 × ${gpu.name} would be needed.`;
-  } else if (result.gpusNeeded !== undefined) {
-    el.textContent = result.gpusNeeded > 0 ? `GPUs needed: ${result.gpusNeeded} × ${gpu.name}` : `Does not fit on any number of ${gpu.name} with this setup.`;
-  } else {
-    el.textContent = `GPUs in use: ${v.replica} × ${gpu.name}` + (v.replica > 1 ? " (the parallel layout)" : "") + " — see “Which GPUs can run this” for other counts.";
-  }
-  if (result.cpuBytes > 0) el.textContent += ` · CPU RAM for the offloaded states: ${formatBytes(result.cpuBytes, scenario.unit, navigator.language)} per node`;
-  el.dataset.count = String(result.method === "simple" ? result.fit?.gpusNeeded ?? 0 : result.gpusNeeded ?? v.replica);
-}
-
-/** The bar and the table. */
-export function renderBreakdown(result, scenario, locale) {
-  const total = result.components.reduce((sum, c) => sum + c.bytes, 0);
-  renderBar(byTestId("bar"), result.components, total, scenario.unit, locale);
-  renderTable(byTestId("breakdown").tBodies[0], result.components, total, scenario.unit, locale);
-  byTestId("table-total").textContent = formatBytes(total, scenario.unit, locale);
-  byTestId("method-note").textContent = result.method === "simple"
-    ? "Parameter-count method: weights × (1 + overhead). Pick a catalog model or paste a config.json for an architecture-aware estimate with the KV cache and activations."
-    : scenario.task === "inference" && scenario.engine !== "transformers"
-      ? "Architecture-aware estimate with this engine's documented defaults (see each formula); the PyTorch/Transformers profile is the one calibrated on measured H100 runs."
-      : `Architecture-aware estimate, calibrated on measured H100 runs; the CUDA context and the allocator's reserve are included, so it compares with nvidia-smi.${result.peakPhase ? ` The peak is ${result.peakPhase}.` : ""}`;
-}
-
-/** Longest context, largest batch, and the charts against context and batch. */
-export function renderFits(estimator, scenario, fileModel, gpu, locale) {
-  const limits = estimator.limits(scenario, fileModel);
-  const maxContext = byTestId("max-context");
-  const maxBatch = byTestId("max-batch");
-  if (!limits || !limits.ok) {
-    maxContext.textContent = maxBatch.textContent = "—";
-  } else {
-    maxContext.textContent = limits.maxContext === null ? "does not depend on context (parameter-count method)"
-      : limits.maxContext > 0 ? `${formatInteger(limits.maxContext, locale)} tokens` : "none: even one token does not fit";
-    if (limits.modelMaxPositions && limits.maxContext > limits.modelMaxPositions) {
-      maxContext.textContent += ` (the model is trained for ${formatInteger(limits.modelMaxPositions, locale)})`;
-    }
-    maxBatch.textContent = limits.maxBatch > 0 ? `${formatInteger(limits.maxBatch, locale)} × ${formatInteger(scenario.ctx, locale)} tokens` : "none: one sequence does not fit";
-    maxContext.dataset.value = String(limits.maxContext ?? "");
-    maxBatch.dataset.value = String(limits.maxBatch);
-  }
-  const ctxHigh = Math.max(scenario.ctx, Math.min(1 << 20, Math.max(32768, (limits?.maxContext ?? 0) * 2)));
-  const ctxPoints = logPoints(512, 2 ** Math.ceil(Math.log2(ctxHigh))).filter((x) => x > scenario.gen);
-  renderChart(byTestId("context-chart"), {
-    series: estimator.sweep(scenario, fileModel, "ctx", ctxPoints),
-    capacityBytes: gpu.memoryBytes, currentX: scenario.ctx, unit: scenario.unit, formatX: formatTokens, xLabel: "context length (tokens)",
+  maxBatch.textContent = a.maxBatch === null ? "does not depend on the batch (parameter-count method)"
+    : a.maxBatch > 0 ? `${formatInteger(a.maxBatch, locale)} × ${formatInteger(Number(values.contextLength), locale)} tokens` : "none: one sequence does not fit";
+  maxContext.dataset.value = String(a.maxContext ?? "");
+  maxBatch.dataset.value = String(a.maxBatch ?? "");
+  const context = Number(values.contextLength);
+  const ctxHigh = Math.max(context, Math.min(1 << 20, Math.max(32768, (a.maxContext ?? 0) * 2)));
+  const ctxPoints = logPoints(512, 2 ** Math.ceil(Math.log2(ctxHigh)));
+  renderChart(el("context-chart"), {
+    series: a.maxContext === null ? [] : core.sweep(values, "contextLength", ctxPoints),
+    capacityBytes: a.capacityBytes, currentX: context, unit, formatX: formatTokens, xLabel: "context length (tokens)",
   });
-  const batchHigh = 2 ** Math.ceil(Math.log2(Math.max(64, scenario.batch, Math.min(4096, (limits?.maxBatch ?? 0) * 2))));
-  renderChart(byTestId("batch-chart"), {
-    series: estimator.sweep(scenario, fileModel, "batch", logPoints(1, batchHigh)),
-    capacityBytes: gpu.memoryBytes, currentX: scenario.batch, unit: scenario.unit, formatX: (x) => String(x), xLabel: "batch (sequences)",
+  const batch = Number(values.batch);
+  const batchHigh = 2 ** Math.ceil(Math.log2(Math.max(64, batch, Math.min(4096, (a.maxBatch ?? 0) * 2))));
+  renderChart(el("batch-chart"), {
+    series: a.maxBatch === null ? [] : core.sweep(values, "batch", logPoints(1, batchHigh)),
+    capacityBytes: a.capacityBytes, currentX: batch, unit, formatX: (/** @type {number} */ x) => String(x), xLabel: "batch (sequences)",
   });
 }
 
-/** The "which GPUs can run this" table. */
-export function renderGpuTable(estimator, scenario, fileModel, locale) {
-  const table = estimator.gpuTable(scenario, fileModel);
-  suggestSplit(table.find((row) => row.gpu.id === scenario.gpu), scenario);
-  const rows = table.map(({ gpu, count, perGpuBytes: perGpu }) =>
-    h("tr", { "data-gpu": gpu.id, class: gpu.id === scenario.gpu ? "current" : undefined },
-      h("th", { scope: "row" }, gpu.name),
-      h("td", { class: "num" }, formatBytes(gpu.memoryBytes, scenario.unit, locale)),
-      h("td", { class: "num", "data-count": String(count) }, count > 0 ? formatInteger(count, locale) : "> 64"),
-      h("td", { class: "num" }, count > 0 ? formatBytes(perGpu, scenario.unit, locale) : "—")));
-  replaceChildren(byTestId("gpu-table").tBodies[0], ...rows);
+/** "Which GPUs can run this", fitting GPUs first. @param {any[]} rows @param {string} current @param {string} unit @param {string} locale */
+export function renderGpuTable(rows, current, unit, locale) {
+  const body = rows.map((row) => h("tr", { "data-gpu": row.gpuId, "data-fits": String(row.gpusNeeded > 0), class: row.gpuId === current ? "current" : undefined },
+    h("th", { scope: "row" }, row.gpuName),
+    h("td", { class: "num" }, formatBytes(row.memoryBytes, unit, locale)),
+    h("td", { class: "num", "data-count": String(row.gpusNeeded) }, row.gpusNeeded > 0 ? `✓ ${formatInteger(row.gpusNeeded, locale)}` : "✗ none"),
+    h("td", { class: "num" }, row.gpusNeeded > 0 ? formatBytes(row.perGpuBytes, unit, locale) : "—")));
+  replaceChildren(/** @type {HTMLTableElement} */ (el("gpu-table")).tBodies[0], ...body);
 }
 
-/** When the scenario does not fit, says how many of the chosen GPU would run it. */
-function suggestSplit(row, scenario) {
-  const verdict = byTestId("verdict");
-  const el = byTestId("suggestion");
-  el.textContent = "";
-  if (!row || verdict.dataset.fits !== "false") return;
-  const how = scenario.task === "inference" ? "with tensor parallel" : "with this sharding";
-  el.textContent = row.count > 0
-    ? `It would fit on ${row.count} × ${row.gpu.name} ${how}.`
-    : `Not even 64 × ${row.gpu.name} ${how} hold it; try a smaller precision, context or batch.`;
-}
-
-/** Up to four scenarios side by side: one column each, rows by component. */
+/**
+ * Up to four scenarios side by side. @param {{title: string, answer: Answer}[]} entries
+ * @param {string} unit @param {string} locale @param {(index: number) => void} onRemove
+ */
 export function renderCompare(entries, unit, locale, onRemove) {
-  const table = byTestId("compare");
-  byTestId("compare-empty").hidden = entries.length > 0;
+  const table = /** @type {HTMLTableElement} */ (el("compare"));
+  el("compare-empty").hidden = entries.length > 0;
   table.hidden = entries.length === 0;
+  /** @type {import("./core.js").Component[]} */
   const names = [];
-  for (const e of entries) for (const c of e.result.components) if (!names.some((n) => n.name === c.name)) names.push(c);
+  for (const e of entries) for (const c of e.answer.components) if (!names.some((n) => n.name === c.name)) names.push(c);
   const head = h("tr", {}, h("th", { scope: "col" }, "Component"), ...entries.map((e, i) => {
     const remove = h("button", { type: "button", class: "link-button", "aria-label": `Remove ${e.title}` }, "remove");
     remove.addEventListener("click", () => onRemove(i));
     return h("th", { scope: "col" }, h("span", {}, e.title), " ", remove);
   }));
   const rows = names.map((c) => h("tr", {}, h("th", { scope: "row" }, c.label), ...entries.map((e) => {
-    const match = e.result.components.find((x) => x.name === c.name);
+    const match = e.answer.components.find((/** @type {any} */ x) => x.name === c.name);
     return h("td", { class: "num" }, match ? formatBytes(match.bytes, unit, locale) : "—");
   })));
   rows.push(h("tr", { class: "total-row" }, h("th", { scope: "row" }, "Total per GPU"),
-    ...entries.map((e) => h("td", { class: "num" }, formatBytes(perGpuBytes(e.result), unit, locale)))));
-  replaceChildren(table.tHead, head);
+    ...entries.map((e) => h("td", { class: "num" }, formatBytes(e.answer.totalBytes, unit, locale)))));
+  replaceChildren(/** @type {HTMLElement} */ (table.tHead), head);
   replaceChildren(table.tBodies[0], ...rows);
+}
+
+/** Blanks every number while the inputs hold an error, so none belongs to another scenario. */
+export function renderNoAnswer() {
+  el("total").textContent = "—";
+  el("total-other").textContent = "";
+  const verdict = el("verdict");
+  verdict.classList.remove("fits", "no-fit");
+  verdict.dataset.fits = "";
+  replaceChildren(verdict, h("strong", {}, "No answer"), " ", h("span", {}, "until the highlighted input is fixed"));
+  for (const id of ["gpus-needed", "suggestion", "method-note", "mobile-summary", "table-total"]) el(id).textContent = "";
+  replaceChildren(el("bar"));
+  replaceChildren(/** @type {HTMLTableElement} */ (el("breakdown")).tBodies[0]);
 }

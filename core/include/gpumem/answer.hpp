@@ -50,6 +50,7 @@ struct Answer {
   std::int64_t maxContext = -1;  ///< longest contextLength that fits; -1: not computed/applicable
   std::int64_t maxBatch = -1;    ///< largest batch that fits; -1: not computed/applicable
 
+  double jobBytes = -1;  ///< the parameter-count method: all GPUs together; -1 otherwise
   double cpuBytes = 0;          ///< host memory: offloaded states or layers, per node
   std::string peakPhase;        ///< training: "forward", "backward" or "optimizer step"
   std::int64_t dataParallel = 1;

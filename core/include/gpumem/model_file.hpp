@@ -24,6 +24,7 @@ struct ModelFile {
   std::int64_t tensorCount = 0;
   std::string dominantDtype;  ///< the dtype holding the most bytes, lower case ("bf16", "q4_k")
   std::string configJson;     ///< GGUF: a config.json built from its metadata; else ""
+  std::string precision;      ///< the schema's precision choice the dtype stands for, or ""
 };
 
 /// The model of a tensor inventory. GGUF metadata (<arch>.block_count, .embedding_length,
