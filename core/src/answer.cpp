@@ -189,7 +189,8 @@ std::pair<double, std::string> engineCapacity(const InferenceOptions& o, const B
     }
     const double others = b.totalBytes - kv;
     const double f = o.trtLlm.freeGpuMemoryFraction;
-    return {others + f * std::max(0.0, memory - others),
+    // The engine's own buffers must fit first; the KV pool then takes its share of the rest.
+    return {others <= memory ? others + f * (memory - others) : memory,
             "the engine's buffers + " + formatNumber(f) +
                 " free_gpu_memory_fraction × the memory left after them"};
   }
@@ -317,8 +318,10 @@ Result<Placement> place(const Scenario& s, const ResolvedModel& m, double memory
   return placeTraining(s, m, memory);
 }
 
+/// Whether the total fits, compared in whole bytes as the answer shows them (std::round, not
+/// llround: absurd totals beyond 2^63 bytes must not wrap around).
 bool fitsIn(const Placement& p) {
-  return std::llround(p.perGpu.totalBytes) <= std::llround(p.capacityBytes);
+  return std::round(p.perGpu.totalBytes) <= std::round(p.capacityBytes);
 }
 
 /// Whether `s` fits; errors (an invalid point of a search) count as not fitting.

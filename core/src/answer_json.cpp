@@ -16,8 +16,13 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-/// Bytes as a whole number (the JSON of every surface rounds the same way).
-std::int64_t bytes(double value) { return std::llround(value); }
+/// Bytes as a whole number (the JSON of every surface rounds the same way); beyond what an
+/// int64 holds, a rounded double.
+Json bytes(double value) {
+  const double rounded = std::round(value);
+  if (std::fabs(rounded) < 9.0e18) return Json(static_cast<std::int64_t>(rounded));
+  return Json(rounded);
+}
 
 Json optionalCount(std::int64_t value) { return value < 0 ? Json(nullptr) : Json(value); }
 
@@ -103,7 +108,7 @@ std::string answerToJson(const Answer& a) {
       {"replicas", a.replicas},
       {"layout", a.layout},
       {"fits", a.fits},
-      {"headroomBytes", bytes(a.capacityBytes) - bytes(a.perGpu.totalBytes)},
+      {"headroomBytes", bytes(std::round(a.capacityBytes) - std::round(a.perGpu.totalBytes))},
       {"gpusNeeded", optionalCount(a.gpusNeeded)},
       {"maxContext", optionalCount(a.maxContext)},
       {"maxBatch", optionalCount(a.maxBatch)},

@@ -39,7 +39,7 @@ CalibrationCase readCase(const Json& record) {
   out.newTokens = static_cast<std::int64_t>(numberOr(c, "new", 16));
   out.attn = stringOr(c, "attn", "sdpa");
   out.mode = stringOr(c, "mode", "");
-  out.gradientCheckpointing = boolOr(c, "checkpointing", false);
+  out.gradientCheckpointing = boolOr(c, "ckpt", false);
   out.optimizer = stringOr(c, "optim", "adamw");
   out.loraRank = static_cast<std::int64_t>(numberOr(c, "rank", 16));
   const auto targets = c.find("targets");

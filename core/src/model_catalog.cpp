@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <vector>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -136,9 +137,26 @@ bool matchesWords(const CatalogModel& m, const std::vector<std::string>& wanted)
   return true;
 }
 
+/// The entry whose id is exactly `id`, read from its own line of the catalog (one entry per
+/// line) without parsing the others: the estimate looks its model up on every call.
+std::optional<CatalogModel> entryById(const std::string& id) {
+  const std::string key = "\n{\"id\":\"" + id + "\",";
+  const std::size_t start = kCatalogJson.find(key);
+  if (start == std::string_view::npos) return std::nullopt;
+  std::string_view line = kCatalogJson.substr(start + 1);
+  line = line.substr(0, line.find('\n'));
+  while (!line.empty() && (line.back() == ',' || line.back() == '\r')) line.remove_suffix(1);
+  const Json entry = Json::parse(line, nullptr, false);
+  if (entry.is_discarded()) return std::nullopt;
+  auto model = parseEntry(entry, 0);
+  if (!model) return std::nullopt;
+  return std::move(model).value();
+}
+
 }  // namespace
 
 Result<CatalogModel> findCatalogModel(std::string_view id) {
+  if (auto exact = entryById(text::lower(text::trim(id)))) return std::move(*exact);
   Result<std::vector<CatalogModel>> catalog = modelCatalog();
   if (!catalog) return catalog.error();
   const std::string wanted = text::lower(text::trim(id));

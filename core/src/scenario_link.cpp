@@ -59,10 +59,15 @@ bool safeText(std::string_view value) {
 /// Handles the keys that are not scenario fields: the version, the comparison, the widget.
 Result<bool> readSpecialKey(const std::string& key, const std::string& value, ScenarioLink& link) {
   if (key == "v") {
-    if (value != "1") return makeError(ErrorCode::kInvalidArgument, "link", "Only version 1 links exist.");
+    if (value != "1") {
+      return makeError(ErrorCode::kInvalidArgument, "version", "Only version 1 links exist.");
+    }
     return true;
   }
   if (key == "embed") {
+    if (value != "0" && value != "1") {
+      return makeError(ErrorCode::kInvalidArgument, "embed", "embed in the link must be 0 or 1.");
+    }
     link.embed = value == "1";
     return true;
   }

@@ -310,7 +310,10 @@ Component reserveComponent(const TrainingScenario& s, const ModelStates& st,
   const bool ckpt = s.checkpointing == Checkpointing::kFull;
   const double freed = (ckpt ? m.savedBackward + m.oneLayer : m.savedBackward) + copies.all;
   const bool inBackward = std::string(peak.name) != "optimizer step";
-  const double displaced = inBackward ? std::max(0.0, st.optimizer - freed) : 0.0;
+  // Room the states took is needed again only by the transients live at this peak: more
+  // activations cannot shrink what the peak reserves.
+  const double reused = std::min(freed, peak.activations + peak.logits + peak.weightCopies);
+  const double displaced = inBackward ? std::max(0.0, st.optimizer - reused) : 0.0;
   const double transient = peak.live - st.weights - st.master - st.optimizer - st.gatheredLayer;
   const double fragments = kTrainingFragmentationShare * transient;
   return {"allocator_reserve", "Allocator reserve", idleLogits + displaced + fragments,

@@ -118,7 +118,7 @@ TEST(Engine, TrtLlmRejectsSettingsOutOfRange) {
   InferenceOptions o;
   o.engine = EngineProfile::kTensorRtLlm;
   o.trtLlm.freeGpuMemoryFraction = 0;
-  EXPECT_EQ(estimateInference(llama8b(), o).error().field, "free-gpu-memory-fraction");
+  EXPECT_EQ(estimateInference(llama8b(), o).error().field, "freeGpuMemoryFraction");
   o.trtLlm.freeGpuMemoryFraction = 0.9;
   o.trtLlm.tokensPerBlock = 0;
   EXPECT_EQ(estimateInference(llama8b(), o).error().field, "engine");

@@ -94,7 +94,7 @@ TEST(Inference, RejectsOutOfRangeInputsNamingTheField) {
   o.promptTokens = 0;
   b = estimateInference(parse(kLlama31_8b), o);
   ASSERT_FALSE(b.ok());
-  EXPECT_EQ(b.error().field, "prompt");
+  EXPECT_EQ(b.error().field, "contextLength");
 }
 
 TEST(Inference, ParsesAttentionNames) {
@@ -131,7 +131,7 @@ TEST(KvCache, CacheTypesAreBlockExact) {
   EXPECT_DOUBLE_EQ(*parseKvCacheBytesPerValue("q4_0"), 18.0 / 32);  // 16 bytes + fp16 scale
   EXPECT_DOUBLE_EQ(*parseKvCacheBytesPerValue("fp8"), 1.0);
   EXPECT_DOUBLE_EQ(*parseKvCacheBytesPerValue("bf16"), 2.0);
-  EXPECT_EQ(parseKvCacheBytesPerValue("q3_k").error().field, "kv-dtype");
+  EXPECT_EQ(parseKvCacheBytesPerValue("q3_k").error().field, "kvDtype");
 }
 
 }  // namespace

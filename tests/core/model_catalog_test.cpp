@@ -90,7 +90,7 @@ TEST(ModelCatalog, NestedTextConfigSurvivesReserialisation) {
 }
 
 TEST(ModelCatalog, UnknownIdNamesTheModelFieldAndSuggestsIds) {
-  const auto missing = findCatalogModel("qwen3-30b");
+  const auto missing = findCatalogModel("qwen3-3");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().field, "model");
   EXPECT_EQ(missing.error().code, ErrorCode::kInvalidArgument);
@@ -145,4 +145,22 @@ TEST(ModelCatalog, CountsEqualTheParametersMeasuredOnRealCheckpoints) {
     ++compared;
   }
   EXPECT_GE(compared, 12);
+}
+
+TEST(ModelCatalog, FindsModelsTheWayPeopleWriteThem) {
+  // Names, Hub ids, instruct variants and a few words find the one model they mean.
+  for (const char* typed : {"Llama 3.1 8B", "meta-llama/Llama-3.1-8B", "Llama-3.1-8B-Instruct",
+                            "meta-llama/Llama-3.1-8B-Instruct", "llama 3.1 8b", "LLAMA-3.1-8B"}) {
+    const auto model = findCatalogModel(typed);
+    ASSERT_TRUE(model.ok()) << typed << ": " << model.error().message;
+    EXPECT_EQ(model->id, "llama-3.1-8b") << typed;
+  }
+}
+
+TEST(ModelCatalog, AmbiguousWordsListTheMatches) {
+  const auto several = findCatalogModel("gemma 27b");
+  ASSERT_FALSE(several.ok());
+  EXPECT_EQ(several.error().field, "model");
+  EXPECT_NE(several.error().message.find("gemma-2-27b"), std::string::npos);
+  EXPECT_NE(several.error().message.find("gemma-3-27b"), std::string::npos);
 }

@@ -50,8 +50,8 @@ TEST(Parallelism, PipelineStagesHoldTheirLayers) {
 }
 
 TEST(Parallelism, RejectsSplitsTheModelCannotTake) {
-  EXPECT_EQ(parallelShares(llama70b(), {3, 1}).error().field, "tp");
-  EXPECT_EQ(parallelShares(llama70b(), {1, 81}).error().field, "pp");
+  EXPECT_EQ(parallelShares(llama70b(), {3, 1}).error().field, "tensorParallel");
+  EXPECT_EQ(parallelShares(llama70b(), {1, 81}).error().field, "pipelineParallel");
 }
 
 TEST(Parallelism, ExpertParallelSpreadsTheRoutedExperts) {

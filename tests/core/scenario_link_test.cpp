@@ -1,27 +1,72 @@
-// Decoding shareable links: valid scenarios round-trip; hostile values are refused with
-// the page field named.
+// Shareable links: a scenario round-trips through its link; hostile values are refused with
+// the field named; keys are the schema's.
 #include "gpumem/scenario_link.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace gpumem;
 
-TEST(ScenarioLink, DecodesAValidScenario) {
-  const auto link =
-      decodeScenarioLink("#v=1&model=llama-3.1-8b&ctx=8192&batch=1&gpu=rtx-4090-24gb&params=70B");
+namespace {
+
+Scenario scenarioOf(std::map<std::string, std::string, std::less<>> values) {
+  const auto s = parseScenario(values, Strictness::kLenient);
+  EXPECT_TRUE(s.ok()) << s.error().message;
+  return *s;
+}
+
+}  // namespace
+
+TEST(ScenarioLink, DecodesAValidScenarioByFieldName) {
+  const auto link = decodeScenarioLink("#v=1&model=llama-3.1-8b&ctx=8192&batch=1&gpu=h100-80gb");
   ASSERT_TRUE(link.ok()) << link.error().message;
-  ASSERT_EQ(link->values.size(), 6u);
-  EXPECT_EQ(link->values[1].second, "llama-3.1-8b");
-  EXPECT_EQ(link->values[2].second, "8192");
+  ASSERT_EQ(link->values.size(), 4u);
+  EXPECT_EQ(link->values.at("model"), "llama-3.1-8b");
+  EXPECT_EQ(link->values.at("contextLength"), "8192");
+  EXPECT_EQ(link->values.at("gpu"), "h100-80gb");
   EXPECT_TRUE(link->ignored.empty());
 }
 
-TEST(ScenarioLink, RoundTripsThroughEncode) {
-  const std::vector<std::pair<std::string, std::string>> values = {
-      {"params", "7,000,000,000"}, {"ovh", "12.5"}, {"model", "qwen2.5-7b"}};
-  const auto link = decodeScenarioLink(encodeScenarioLink(values));
+TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
+  // A value other than the default for every field with a link key.
+  std::map<std::string, std::string, std::less<>> values = {
+      {"task", "qlora"},          {"model", "qwen2.5-7b"},    {"precision", "fp32"},
+      {"kvDtype", "fp8"},         {"recipe", "bf16"},         {"contextLength", "1000"},
+      {"generatedTokens", "10"},  {"batch", "3"},             {"engine", "vllm"},
+      {"attention", "eager"},     {"gpuMemoryUtilization", "0.8"}, {"maxNumSeqs", "64"},
+      {"maxNumBatchedTokens", "4096"}, {"blockSize", "32"},  {"enforceEager", "true"},
+      {"nGpuLayers", "10"},       {"ubatchSize", "256"},      {"flashAttention", "false"},
+      {"freeGpuMemoryFraction", "0.5"}, {"optimizer", "lion"}, {"checkpointing", "full"},
+      {"gradientAccumulation", "4"}, {"sharding", "zero3"},  {"offload", "all"},
+      {"loraRank", "64"},         {"loraTargets", "q_proj,v_proj"}, {"trainEmbeddings", "true"},
+      {"contextParallel", "2"},   {"sequenceParallel", "true"}, {"gpusPerNode", "4"},
+      {"overhead", "12.5"},       {"activationPerSample", "75"}, {"gpu", "a100-80gb"},
+      {"gpuCount", "16"},         {"tensorParallel", "2"},    {"pipelineParallel", "2"},
+      {"expertParallel", "2"},    {"unit", "gib"},            {"params", ""}};
+  std::size_t linked = 0;
+  for (const FieldSpec& f : scenarioSchema()) {
+    if (f.link.empty()) continue;
+    ++linked;
+    EXPECT_TRUE(values.count(std::string(f.name))) << f.name << " has a link key but no test value";
+    EXPECT_EQ(findFieldByLink(f.link), &f);
+  }
+  EXPECT_EQ(linked, values.size());
+  const Scenario s = scenarioOf(values);
+  const auto link = decodeScenarioLink(encodeScenarioLink(s, {"v=1&batch=2"}));
   ASSERT_TRUE(link.ok()) << link.error().message;
-  EXPECT_EQ(link->values, values);
+  for (const auto& [name, value] : values) {
+    if (value == findField(name)->defaultValue) continue;
+    ASSERT_TRUE(link->values.count(name)) << name;
+    EXPECT_EQ(link->values.at(name), value) << name;
+  }
+  ASSERT_EQ(link->compare.size(), 1u);
+  EXPECT_EQ(link->compare[0], "v=1&batch=2");
+}
+
+TEST(ScenarioLink, LeavesOutDefaultsAndWhatALinkCannotCarry) {
+  const Scenario s = scenarioOf({{"contextLength", "8192"}, {"batch", "4"}, {"config", "{}"}});
+  EXPECT_EQ(encodeScenarioLink(s), "v=1&batch=4");
+  EXPECT_TRUE(linkLosesInput(s));
+  EXPECT_FALSE(linkLosesInput(scenarioOf({{"batch", "4"}})));
 }
 
 TEST(ScenarioLink, IgnoresUnknownKeysButSaysWhich) {
@@ -31,26 +76,13 @@ TEST(ScenarioLink, IgnoresUnknownKeysButSaysWhich) {
   EXPECT_EQ(link->ignored[0], "utm_source");
 }
 
-TEST(ScenarioLink, CarriesEngineAndTrainingSettings) {
-  const auto link = decodeScenarioLink("#ngl=-1&util=0.95&lt=q_proj%2Cv_proj&off=optimizer&ga=8");
+TEST(ScenarioLink, CanonicalisesValues) {
+  const auto link = decodeScenarioLink("#util=0.950&lt=q_proj%2Cv_proj&sp=1&prec=BF16");
   ASSERT_TRUE(link.ok()) << link.error().message;
-  ASSERT_EQ(link->values.size(), 5u);
-  // In the link's own order.
-  EXPECT_EQ(link->values[0], (std::pair<std::string, std::string>{"ngl", "-1"}));
-  EXPECT_EQ(link->values[1], (std::pair<std::string, std::string>{"util", "0.95"}));
-  EXPECT_EQ(link->values[2], (std::pair<std::string, std::string>{"lt", "q_proj,v_proj"}));
-  const auto tooMuch = decodeScenarioLink("#util=1.5");
-  ASSERT_FALSE(tooMuch.ok());
-  EXPECT_EQ(tooMuch.error().field, "gpuMemoryUtilization");
-  const auto parallel = decodeScenarioLink("#cp=4&sp=1&te=1");
-  ASSERT_TRUE(parallel.ok()) << parallel.error().message;
-  EXPECT_EQ(parallel->values.size(), 3u);
-  const auto notAFlag = decodeScenarioLink("#sp=yes");
-  ASSERT_FALSE(notAFlag.ok());
-  EXPECT_EQ(notAFlag.error().field, "sequenceParallel");
-  const auto belowAll = decodeScenarioLink("#ngl=-2");
-  ASSERT_FALSE(belowAll.ok());
-  EXPECT_EQ(belowAll.error().field, "nGpuLayers");
+  EXPECT_EQ(link->values.at("gpuMemoryUtilization"), "0.95");
+  EXPECT_EQ(link->values.at("loraTargets"), "q_proj,v_proj");
+  EXPECT_EQ(link->values.at("sequenceParallel"), "true");
+  EXPECT_EQ(link->values.at("precision"), "bf16");
 }
 
 struct BadLink {
@@ -71,12 +103,17 @@ INSTANTIATE_TEST_SUITE_P(
     Hostile, ScenarioLinkRejects,
     ::testing::Values(BadLink{"model=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "model"},
                       BadLink{"params=%3Cscript%3E", "params"},
-                      BadLink{"gpu=javascript:alert(1)", "gpu"}, BadLink{"ctx=1e400", "context"},
-                      BadLink{"ctx=-5", "context"}, BadLink{"ctx=abc", "context"},
-                      BadLink{"ctx=99999999999", "context"}, BadLink{"batch=1.5", "batch"},
-                      BadLink{"ctx=", "context"}, BadLink{"ctx=1&ctx=2", "context"},
+                      BadLink{"gpu=javascript:alert(1)", "gpu"},
+                      BadLink{"ctx=1e400", "contextLength"}, BadLink{"ctx=-5", "contextLength"},
+                      BadLink{"ctx=abc", "contextLength"},
+                      BadLink{"ctx=99999999999", "contextLength"}, BadLink{"batch=1.5", "batch"},
+                      BadLink{"ctx=", "contextLength"}, BadLink{"ctx=1&ctx=2", "contextLength"},
                       BadLink{"embed=yes", "embed"}, BadLink{"ovh=NaN", "overhead"},
-                      BadLink{"model=%ZZ", "link"}, BadLink{"v=2", "version"}));
+                      BadLink{"util=1.5", "gpuMemoryUtilization"},
+                      BadLink{"sp=maybe", "sequenceParallel"}, BadLink{"ngl=-2", "nGpuLayers"},
+                      BadLink{"ctx=100&gen=100", "generatedTokens"},
+                      BadLink{"engine=ollama2", "engine"}, BadLink{"model=%ZZ", "link"},
+                      BadLink{"v=2", "version"}));
 
 TEST(ScenarioLink, RefusesVeryLongLinks) {
   const std::string longLink = "params=" + std::string(5000, '7');

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "gpumem/fit.hpp"
+#include "gpumem/answer.hpp"
 #include "gpumem/gpu_catalog.hpp"
 #include "gpumem/units.hpp"
 
@@ -22,33 +22,40 @@ Breakdown serve(double params, const char* precision, double overhead = 0.2) {
   return *result;
 }
 
-GpuSpec gpu(const char* id) {
-  const auto g = findGpu(id);
-  EXPECT_TRUE(g.ok()) << id;
-  return *g;
-}
 
 TEST(SimpleMethod, Llama70BAt16BitNeeds168GB) {
   // Seed: M = (P × 4 B / (32 / Q)) × 1.2 = 70e9 × 2 B × 1.2 = 168 GB.
   EXPECT_NEAR(serve(70e9, "fp16").totalBytes, 168e9, 1);
 }
 
+/// The answer for a bare parameter count on `gpus` GPUs of `gpuId`.
+Answer answerFor(const char* params, const char* precision, const char* gpuId, const char* gpus) {
+  const auto s = parseScenario({{"params", params}, {"precision", precision}, {"gpu", gpuId},
+                                {"gpuCount", gpus}},
+                               Strictness::kStrict);
+  EXPECT_TRUE(s.ok()) << s.error().message;
+  const auto a = evaluate(*s);
+  EXPECT_TRUE(a.ok()) << a.error().message;
+  return *a;
+}
+
 TEST(SimpleMethod, TwoEightyGBA100sHold168GBOnlyBecauseTheyHoldGiB) {
   // 168 GB > 2 × 80 GB = 160 GB, yet two "80 GB" A100s fit it: each exposes about
   // 80 GiB (85.9 GB) to programs. Counting in real bytes gives the seed's answer.
-  const double total = serve(70e9, "fp16").totalBytes;
-  EXPECT_GT(total, 2 * 80e9);
-  const FitVerdict v = assessFit(total, gpu("a100-80gb"), 2);
-  EXPECT_EQ(v.gpusNeeded, 2u);
-  EXPECT_TRUE(v.fits);
+  const Answer a = answerFor("70B", "fp16", "a100-80gb", "2");
+  EXPECT_NEAR(a.jobBytes, 168e9, 1);
+  EXPECT_NEAR(a.perGpu.totalBytes, 84e9, 1);
+  EXPECT_EQ(a.gpusNeeded, 2);
+  EXPECT_TRUE(a.fits);
 }
 
 TEST(SimpleMethod, Llama70BAt32BitNeedsFourEightyGBGpus) {
   // 336 GB; the seed's "at least two H100 80 GB" is wrong: 2 × 79.2 GiB is 170 GB.
-  const double total = serve(70e9, "fp32").totalBytes;
-  EXPECT_NEAR(total, 336e9, 1);
-  EXPECT_EQ(assessFit(total, gpu("h100-80gb"), 2).gpusNeeded, 4u);
-  EXPECT_FALSE(assessFit(total, gpu("h100-80gb"), 2).fits);
+  const Answer a = answerFor("70B", "fp32", "h100-80gb", "2");
+  EXPECT_NEAR(a.jobBytes, 336e9, 1);
+  EXPECT_EQ(a.gpusNeeded, 4);
+  EXPECT_FALSE(a.fits);
+  EXPECT_LT(a.headroomBytes, 0);
 }
 
 TEST(SimpleMethod, OneBillionParametersAtEachPrecisionWithoutOverhead) {

@@ -159,17 +159,17 @@ TEST(Training, TensorParallelSplitsWeightsAndLogits) {
 TEST(Training, InvalidInputsNameTheirField) {
   TrainingScenario s = scenario();
   s.microBatch = 0;
-  EXPECT_EQ(estimateTraining(s).error().field, "micro_batch");
+  EXPECT_EQ(estimateTraining(s).error().field, "batch");
   s = scenario();
   s.parallel.tensor = 3;
   s.gpus = 3;
-  EXPECT_EQ(estimateTraining(s).error().field, "tp");
+  EXPECT_EQ(estimateTraining(s).error().field, "tensorParallel");
   s = scenario();
   s.parallel.tensor = 2;
   s.gpus = 3;
-  EXPECT_EQ(estimateTraining(s).error().field, "gpus");
+  EXPECT_EQ(estimateTraining(s).error().field, "gpuCount");
   EXPECT_EQ(parseTrainingTask("dpo").error().field, "task");
-  EXPECT_EQ(parseCheckpointing("sometimes").error().field, "ckpt");
+  EXPECT_EQ(parseCheckpointing("sometimes").error().field, "checkpointing");
   EXPECT_EQ(*parseCheckpointing("selective"), Checkpointing::kSelective);
 }
 

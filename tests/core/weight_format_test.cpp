@@ -49,7 +49,7 @@ TEST(WeightFormat, BitsAndBytesKeepsEmbeddingsAndHeadIn16Bits) {
 TEST(WeightFormat, UnknownFormatNamesTheField) {
   const auto f = parseWeightFormat("int3");
   ASSERT_FALSE(f.ok());
-  EXPECT_EQ(f.error().field, "format");
+  EXPECT_EQ(f.error().field, "precision");
 }
 
 }  // namespace

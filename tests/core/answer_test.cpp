@@ -1,0 +1,271 @@
+// One answer that never contradicts itself: the verdict, headroom, GPU counts and limits
+// agree with the per-GPU total — on the cases people reported and over random scenarios.
+#include "gpumem/answer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "gpumem/gpu_catalog.hpp"
+#include "gpumem/model_catalog.hpp"
+#include "gpumem/model_file.hpp"
+
+using namespace gpumem;
+
+namespace {
+
+using Values = std::map<std::string, std::string, std::less<>>;
+
+Answer answerOf(Values values, AnswerDepth depth = {}) {
+  const auto s = parseScenario(values, Strictness::kLenient);
+  EXPECT_TRUE(s.ok()) << s.error().message;
+  const auto a = evaluate(*s, depth);
+  EXPECT_TRUE(a.ok()) << a.error().message;
+  return a.ok() ? *a : Answer{};
+}
+
+const Component* component(const Answer& a, const std::string& name) {
+  for (const Component& c : a.perGpu.components) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+/// The scenario's values, for failure messages.
+std::string describe(const Scenario& s) {
+  std::string out;
+  for (const auto& [name, value] : s.givenValues()) out += name + "=" + value + " ";
+  return out;
+}
+
+/// What must hold of every answer, whatever the scenario.
+void expectConsistent(const Answer& a, const std::string& what) {
+  double sum = 0;
+  for (const Component& c : a.perGpu.components) {
+    ASSERT_TRUE(std::isfinite(c.bytes) && c.bytes >= 0) << what << " " << c.name;
+    EXPECT_FALSE(c.formula.empty()) << what << " " << c.name;
+    sum += c.bytes;
+  }
+  EXPECT_NEAR(sum, a.perGpu.totalBytes, 1e-6 * a.perGpu.totalBytes + 1) << what;
+  EXPECT_EQ(a.fits, std::round(a.perGpu.totalBytes) <= std::round(a.capacityBytes)) << what;
+  EXPECT_DOUBLE_EQ(a.headroomBytes, a.capacityBytes - a.perGpu.totalBytes) << what;
+  EXPECT_GE(a.gpusInUse, 1) << what;
+  EXPECT_LE(a.gpusInUse, a.gpuCount) << what;
+  EXPECT_EQ(a.gpusInUse, a.replicas * a.gpusPerReplica) << what;
+  EXPECT_LE(a.capacityBytes, a.gpuMemoryBytes + 0.5) << what;
+  EXPECT_GT(a.capacityBytes, 0) << what;
+  EXPECT_FALSE(a.layout.empty()) << what;
+}
+
+std::string pick(std::mt19937_64& rng, const std::vector<std::string>& options) {
+  return options[std::uniform_int_distribution<std::size_t>(0, options.size() - 1)(rng)];
+}
+
+std::vector<std::string> choicesOf(const char* field) {
+  std::vector<std::string> out;
+  for (const FieldChoice& c : findField(field)->choices) out.emplace_back(c.id);
+  return out;
+}
+
+std::int64_t logUniform(std::mt19937_64& rng, double low, double high) {
+  const double x = std::uniform_real_distribution<double>(std::log(low), std::log(high))(rng);
+  return static_cast<std::int64_t>(std::llround(std::exp(x)));
+}
+
+/// A random scenario of valid field values (combinations may still be refused).
+Values randomValues(std::mt19937_64& rng, const std::vector<std::string>& models,
+                    const std::vector<std::string>& gpus) {
+  Values v;
+  v["task"] = pick(rng, {"inference", "inference", "full", "lora", "qlora"});
+  if (std::uniform_int_distribution<int>(0, 4)(rng) == 0) {
+    v["model"] = "";
+    v["params"] = std::to_string(logUniform(rng, 1, 400)) + "B";
+  } else {
+    v["model"] = pick(rng, models);
+  }
+  for (const char* choice : {"precision", "kvDtype", "recipe", "engine", "attention", "optimizer",
+                             "checkpointing", "sharding", "offload", "loraTargets"}) {
+    v[choice] = pick(rng, choicesOf(choice));
+  }
+  const std::int64_t context = logUniform(rng, 16, 262144);
+  v["contextLength"] = std::to_string(context);
+  v["generatedTokens"] = std::to_string(
+      std::uniform_int_distribution<std::int64_t>(0, std::min<std::int64_t>(context - 1, 2048))(rng));
+  v["batch"] = std::to_string(logUniform(rng, 1, 256));
+  v["gpuMemoryUtilization"] = pick(rng, {"0.5", "0.8", "0.9", "0.95"});
+  v["freeGpuMemoryFraction"] = pick(rng, {"0.5", "0.9"});
+  v["nGpuLayers"] = pick(rng, {"-1", "0", "10", "40"});
+  v["loraRank"] = pick(rng, {"4", "16", "64"});
+  v["gpu"] = pick(rng, gpus);
+  v["gpuCount"] = pick(rng, {"1", "1", "2", "4", "8", "16"});
+  v["tensorParallel"] = pick(rng, {"1", "1", "2", "4"});
+  v["pipelineParallel"] = pick(rng, {"1", "1", "1", "2"});
+  v["expertParallel"] = pick(rng, {"1", "1", "2", "8"});
+  v["contextParallel"] = pick(rng, {"1", "1", "2"});
+  v["sequenceParallel"] = pick(rng, {"true", "false"});
+  v["gradientAccumulation"] = pick(rng, {"1", "4"});
+  return v;
+}
+
+struct Catalogs {
+  std::vector<std::string> models;
+  std::vector<std::string> gpus;
+};
+
+Catalogs catalogs() {
+  Catalogs c;
+  const auto models = modelCatalog();
+  for (const CatalogModel& m : *models) c.models.push_back(m.id);
+  for (const GpuSpec& g : gpuCatalog()) c.gpus.emplace_back(g.id);
+  return c;
+}
+
+#ifdef __EMSCRIPTEN__
+constexpr int kRandomScenarios = 1000;  // the same checks, fewer draws under node
+constexpr int kDeepScenarios = 40;
+#else
+constexpr int kRandomScenarios = 10000;
+constexpr int kDeepScenarios = 300;
+#endif
+
+}  // namespace
+
+TEST(Answer, TheFirstScreenFits) {
+  const Answer a = answerOf({});
+  expectConsistent(a, "defaults");
+  EXPECT_TRUE(a.fits);
+  EXPECT_EQ(a.gpusNeeded, 1);
+  EXPECT_GE(a.maxContext, 8192);
+  EXPECT_GE(a.maxBatch, 1);
+}
+
+TEST(Answer, TwoGpusWithoutTensorParallelSplitTheLayersInTransformers) {
+  // Reported: "147.7 GB per GPU … Fits on 2 × H100 … GPUs in use: 1". Transformers'
+  // device_map="auto" spreads the layers over both GPUs.
+  const Answer a = answerOf({{"model", "llama-3.1-70b"}, {"gpu", "h100-80gb"}, {"gpuCount", "2"}});
+  expectConsistent(a, "70B on 2 × H100");
+  EXPECT_EQ(a.gpusInUse, 2);
+  const Answer one = answerOf({{"model", "llama-3.1-70b"}, {"gpu", "h100-80gb"}});
+  EXPECT_LT(a.perGpu.totalBytes, 0.6 * one.perGpu.totalBytes);
+  EXPECT_FALSE(one.fits);
+  EXPECT_LT(one.headroomBytes, 0);
+  EXPECT_EQ(one.maxContext, 0);
+}
+
+TEST(Answer, VllmFitsOnlyWithinItsUtilizationBudget) {
+  // Reported: gpu_memory_utilization never changed the verdict.
+  const Values base = {{"engine", "vllm"}, {"model", "llama-3.1-8b"}, {"gpu", "rtx-4090"},
+                       {"contextLength", "32768"}};
+  Values low = base;
+  low["gpuMemoryUtilization"] = "0.7";
+  const Answer a = answerOf(low);
+  expectConsistent(a, "vLLM 0.7");
+  EXPECT_NEAR(a.capacityBytes, 0.7 * a.gpuMemoryBytes, 1);
+  Values high = base;
+  high["gpuMemoryUtilization"] = "0.95";
+  const Answer b = answerOf(high);
+  EXPECT_GT(b.capacityBytes, a.capacityBytes);
+  EXPECT_GE(b.maxContext, a.maxContext);
+}
+
+TEST(Answer, LlamaCppSplitsLayersOverFourCards) {
+  const Answer a = answerOf({{"model", "llama-3.1-70b"}, {"engine", "llama.cpp"},
+                             {"precision", "q4_k_m"}, {"gpu", "rtx-4090"}, {"gpuCount", "4"}});
+  expectConsistent(a, "70B Q4_K_M on 4 × 4090");
+  EXPECT_EQ(a.gpusInUse, 4);
+  EXPECT_NE(a.layout.find("layers"), std::string::npos);
+}
+
+TEST(Answer, TheFewestGpusAreTheOnesTheSuggestionNames) {
+  const Answer a = answerOf({{"model", "llama-3.1-70b"}, {"gpu", "rtx-4090"}});
+  EXPECT_FALSE(a.fits);
+  ASSERT_GT(a.gpusNeeded, 1);
+  const Answer there = answerOf({{"model", "llama-3.1-70b"}, {"gpu", "rtx-4090"},
+                                 {"gpuCount", std::to_string(a.gpusNeeded)}});
+  EXPECT_TRUE(there.fits);
+  const Answer fewer = answerOf({{"model", "llama-3.1-70b"}, {"gpu", "rtx-4090"},
+                                 {"gpuCount", std::to_string(a.gpusNeeded - 1)}});
+  EXPECT_FALSE(fewer.fits);
+}
+
+TEST(Answer, TooFewGpusForTheSplitNamesTheGpuCount) {
+  const auto s = parseScenario({{"tensorParallel", "2"}}, Strictness::kStrict);
+  ASSERT_TRUE(s.ok());
+  const auto a = evaluate(*s);
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().field, "gpuCount");
+}
+
+TEST(Answer, AModelFileGivesItsExactWeights) {
+  ModelFile file;
+  file.label = "model.gguf";
+  file.format = "gguf";
+  file.weightBytes = 4.92e9;
+  file.parameters = 8.03e9;
+  file.tensorCount = 291;
+  file.configJson = findCatalogModel("llama-3.1-8b")->configJson;
+  const Answer a = answerOf({{"file", modelFileToJson(file)}, {"precision", "q4_k_m"}});
+  ASSERT_NE(component(a, "weights"), nullptr);
+  EXPECT_DOUBLE_EQ(component(a, "weights")->bytes, 4.92e9);
+  expectConsistent(a, "file");
+}
+
+TEST(Answer, InvariantsHoldOverRandomScenarios) {
+  std::mt19937_64 rng(20261129);
+  const Catalogs c = catalogs();
+  int answered = 0;
+  for (int i = 0; i < kRandomScenarios; ++i) {
+    const Values values = randomValues(rng, c.models, c.gpus);
+    const auto s = parseScenario(values, Strictness::kLenient);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    const auto a = evaluate(*s, AnswerDepth{false, false});
+    if (!a) {
+      EXPECT_NE(findField(a.error().field), nullptr)
+          << "error names no input: " << a.error().field << ": " << a.error().message;
+      continue;
+    }
+    ++answered;
+    const std::string what = "scenario " + std::to_string(i) + ": " + describe(*s);
+    expectConsistent(*a, what);
+    // More context or more sequences never need less.
+    const std::int64_t context = s->integer("contextLength");
+    const auto longer = evaluate(s->with("contextLength", std::to_string(context * 2)), {false, false});
+    if (longer) {
+      EXPECT_GE(longer->perGpu.totalBytes, a->perGpu.totalBytes - 1) << what;
+    }
+    const auto wider = evaluate(s->with("batch", std::to_string(s->integer("batch") + 1)), {false, false});
+    if (wider) {
+      EXPECT_GE(wider->perGpu.totalBytes, a->perGpu.totalBytes - 1) << what;
+    }
+  }
+  EXPECT_GT(answered, kRandomScenarios / 3) << "too few random scenarios were valid";
+}
+
+TEST(Answer, LimitsAndFewestGpusAgreeWithTheVerdict) {
+  std::mt19937_64 rng(7);
+  const Catalogs c = catalogs();
+  int checked = 0;
+  while (checked < kDeepScenarios) {
+    const auto s = parseScenario(randomValues(rng, c.models, c.gpus), Strictness::kLenient);
+    const auto a = evaluate(*s);
+    if (!a) continue;
+    ++checked;
+    const std::string what = "deep scenario " + std::to_string(checked) + ": " + describe(*s);
+    if (a->maxContext >= 0) {
+      // Fits exactly when the longest context that fits is at least the one asked for.
+      EXPECT_EQ(a->fits, a->maxContext >= s->integer("contextLength")) << what;
+      if (a->maxContext > 0) {
+        const auto at = evaluate(s->with("contextLength", std::to_string(a->maxContext)), {false, false});
+        ASSERT_TRUE(at.ok()) << what;
+        EXPECT_TRUE(at->fits) << what;
+      }
+    }
+    if (a->maxBatch >= 0) {
+      EXPECT_EQ(a->fits, a->maxBatch >= s->integer("batch")) << what;
+    }
+    if (!usesArchitecture(*s)) {
+      EXPECT_EQ(a->fits, a->gpusNeeded <= a->gpuCount && a->gpusNeeded > 0) << what;
+    }
+  }
+}
