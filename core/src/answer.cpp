@@ -47,6 +47,11 @@ Error fieldError(const char* field, std::string message) {
   return makeError(ErrorCode::kOutOfRange, field, std::move(message));
 }
 
+/// Whether a precision is a plain floating-point dtype (else a quantization format).
+bool isPlainDtype(const std::string& name) {
+  return name == "bf16" || name == "fp16" || name == "fp32";
+}
+
 // ---- the parameter-count method -------------------------------------------------------
 
 Result<Precision> simplePrecision(const Scenario& s, const ResolvedModel& m) {
@@ -55,10 +60,12 @@ Result<Precision> simplePrecision(const Scenario& s, const ResolvedModel& m) {
     return Precision{"file", m.file->label, m.file->weightBytes * 8 / m.file->parameters};
   }
   const std::string& name = s.text("precision");
-  if (const auto precision = parsePrecision(name)) return *precision;
-  const auto format = parseWeightFormat(name);
-  if (!format) return format.error();
-  return Precision{format->id, format->label, format->linearBits};
+  if (isPlainDtype(name)) return parsePrecision(name);
+  // A quantization format: its bits per weight, scales included (NF4 is 4.5, not 4 or 5).
+  if (const auto format = parseWeightFormat(name)) {
+    return Precision{format->id, format->label, format->linearBits};
+  }
+  return parsePrecision(name);
 }
 
 SimpleOptimizer simpleOptimizer(const std::string& optimizer) {
@@ -110,10 +117,11 @@ Result<Placement> placeParameterCount(const Scenario& s, const ResolvedModel& m,
 
 Result<bool> readDtypes(const Scenario& s, InferenceOptions& o) {
   const std::string& name = s.text("precision");
-  if (const auto precision = parsePrecision(name); precision && parseWeightFormat(name).ok() &&
-                                                   precision->bits >= 16) {
+  if (isPlainDtype(name)) {
+    const auto precision = parsePrecision(name);
+    if (!precision) return precision.error();
     o.weightBytesPerParameter = precision->bytes();
-    o.activationBytesPerValue = o.kvBytesPerValue = precision->bytes() >= 2 ? precision->bytes() : 2;
+    o.activationBytesPerValue = o.kvBytesPerValue = precision->bytes();
   } else {
     const auto format = parseWeightFormat(name);
     if (!format) return format.error();

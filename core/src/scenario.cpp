@@ -249,7 +249,7 @@ Result<Scenario> parseScenario(const std::map<std::string, std::string, std::les
     s.given_.insert_or_assign(name, std::move(canonical).value());
   }
   if (strictness == Strictness::kStrict) {
-    if (s.given("model") && s.given("params")) {
+    if (!s.text("model").empty() && s.given("model") && !s.text("params").empty()) {
       return makeError(ErrorCode::kInvalidArgument, "params",
                        "Give either a model or a parameter count, not both.");
     }

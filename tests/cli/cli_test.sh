@@ -8,67 +8,76 @@ passes=0
 check() {  # check NAME EXPECTED_SUBSTRING ACTUAL
   if [[ "$3" == *"$2"* ]]; then echo "ok   $1"; passes=$((passes + 1)); else echo "FAIL $1: wanted '$2' in: $3"; failures=$((failures + 1)); fi
 }
+refuse() {  # refuse NAME EXPECTED_SUBSTRING ARGS... : exits 2 and says EXPECTED on stderr
+  local name="$1" want="$2"; shift 2
+  local err rc
+  err=$("$cli" "$@" 2>&1 >/dev/null); rc=$?
+  check "$name (exit 2)" "2" "$rc"
+  check "$name" "$want" "$err"
+}
+json() { "$cli" estimate "$@" --json 2>/dev/null; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
-out=$("$cli" estimate --method simple --params 70B --precision fp16 --json)
-check "70B fp16 is 168 GB" '"totalBytes": 168000000000' "$out"
-out=$("$cli" estimate --method simple --params 70B --precision fp8 --json)
-check "70B fp8 is 84 GB" '"totalBytes": 84000000000' "$out"
-out=$("$cli" estimate --params 70B --precision fp32 --gpu h100-80gb --json)
-check "70B fp32 needs four H100s" '"gpusNeeded": 4' "$out"
-out=$("$cli" estimate --params 7B --precision bf16 --mode training --optimizer adamw --json)
-check "training lists optimizer states" '"name": "optimizer_states"' "$out"
+# The seeds' examples, by the parameter-count method.
+check "70B fp16 is 168 GB in all" '"jobBytes": 168000000000' "$(json --params 70B --precision fp16 --gpu a100-80gb --gpus 2)"
+check "70B fp16 is 84 GB per A100 of two" '"totalBytes": 84000000000' "$(json --params 70B --precision fp16 --gpu a100-80gb --gpus 2)"
+# fp8 keeps one fp32 scale per 128 × 128 block: 70e9 × (8 + 32/16384) bits / 8 × 1.2.
+check "70B fp8 is 84.02 GB with its block scales" '"totalBytes": 84020507813' "$(json --params 70B --precision fp8)"
+check "70B fp32 needs four H100s" '"gpusNeeded": 4' "$(json --params 70B --precision fp32 --gpu h100-80gb)"
+check "a 4.5-bit format is not rounded to 5 bits" '"totalBytes": 47250000000' "$(json --params 70B --precision nf4 --overhead 20)"
+check "training lists optimizer states" '"name": "optimizer_states"' "$(json --params 7B --task full)"
 
-out=$("$cli" estimate --params -5B --precision fp16 2>&1); rc=$?
-check "negative params names the field" "--params" "$out"
-check "negative params exits 2" "2" "$rc"
-out=$("$cli" estimate --params 7B --precision fp13x 2>&1); rc=$?
-check "unknown precision names the field" "--precision" "$out"
-out=$("$cli" estimate --params "" --precision fp16 --json 2>/dev/null)
-check "empty params gives a JSON error" '"field": "params"' "$out"
-out=$("$cli" estimate --params 7B --gpu nope 2>&1)
-check "unknown gpu names the field" "--gpu" "$out"
+# Mistakes are errors that name the option, never a silent wrong answer.
+refuse "an unknown flag is refused" "--bogus-flag" estimate --model llama-3.1-8b --bogus-flag 3
+refuse "a misspelt flag suggests the nearest" "did you mean --context" estimate --contxt 4096
+refuse "a flag that does not apply is refused" "--gpu-memory-utilization" estimate --gpu-memory-utilization 0.8
+refuse "it says where the flag applies" "vLLM" estimate --gpu-memory-utilization 0.8
+refuse "a GPU count out of range names --gpus" "--gpus" estimate --gpus 1e9
+refuse "negative params names --params" "--params" estimate --params -5B
+refuse "unknown precision names --precision" "--precision" estimate --params 7B --precision fp13x
+refuse "unknown gpu names --gpu" "--gpu" estimate --params 7B --gpu nope
+refuse "model and params together" "--params" estimate --model llama-3.1-8b --params 7B
+refuse "a stream is not read" "not a regular file" estimate --config /dev/urandom
+head -c 5000000 /dev/zero > "$tmp/big.json"
+refuse "an oversized config is refused" "at most" estimate --config "$tmp/big.json"
+refuse "generated tokens need a prompt" "--generate" estimate --context 100 --generate 100
+refuse "tensor parallel needs the GPUs" "--gpus" estimate --model llama-3.1-70b --tp 4 --gpu h100-80gb
+out=$(json --model llama-3.1-8b --ckpt sometimes)
+check "JSON errors name the field" '"field": "checkpointing"' "$out"
 
-out=$("$cli" estimate --method arch --task full --model llama-3.1-8b --recipe mixed --optimizer adamw \
-  --micro-batch 4 --seq 2048 --ckpt full --sharding zero3 --gpus 8 --gpu h100-80gb --json)
-check "training zero3 lists optimizer states" '"name": "optimizer_states"' "$out"
+# Architecture-aware answers.
+out=$(json --model llama-3.1-8b --gpu h100-80gb)
+check "the answer says it fits" '"fits": true' "$out"
+check "the answer has the longest context" '"maxContext":' "$out"
+check "the version is the project's" '"version": "'"$("$cli" version | cut -d' ' -f2)"'"' "$out"
+out=$(json --task full --model llama-3.1-8b --batch 4 --context 2048 --ckpt full --sharding zero3 --gpus 8 --gpu h100-80gb)
 check "training zero3 shards over 8 GPUs" '"dataParallel": 8' "$out"
 check "training zero3 fits on 8 H100s" '"fits": true' "$out"
-check "training answers the largest micro-batch" '"maxMicroBatch":' "$out"
-out=$("$cli" estimate --method arch --task full --model llama-3.1-8b --recipe mixed --seq 1024 \
-  --ckpt full --gpu h100-80gb --json)
+out=$(json --task full --model llama-3.1-8b --context 1024 --ckpt full --gpu h100-80gb)
 check "8B mixed AdamW does not fit one H100 (measured OOM)" '"fits": false' "$out"
-out=$("$cli" estimate --method arch --task lora --model llama-3.1-8b --lora-rank 16 \
-  --lora-targets q_proj,v_proj --micro-batch 2 --seq 4096 --ckpt full --json)
+out=$(json --task lora --model llama-3.1-8b --lora-rank 16 --lora-targets q_proj,v_proj --batch 2 --context 4096 --ckpt full)
 check "lora lists the adapter" '"name": "lora_adapter"' "$out"
-out=$("$cli" estimate --method arch --task qlora --model llama-3.1-8b --json)
-check "qlora estimates" '"name": "weights"' "$out"
-out=$("$cli" estimate --method arch --task full --model llama-3.1-8b --sharding zero3 \
-  --offload-optimizer --gpus 8 --json)
+out=$(json --task full --model llama-3.1-8b --sharding zero3 --offload optimizer --gpus 8)
 check "optimizer offload reports CPU RAM" '"cpuBytes": 1' "$out"
-out=$("$cli" estimate --method arch --task full --model llama-3.1-8b --ckpt sometimes --json 2>/dev/null)
-check "unknown checkpointing names the field" '"field": "ckpt"' "$out"
-out=$("$cli" estimate --method arch --task full --model llama-3.1-8b --tp 3 --gpus 3 --json 2>/dev/null)
-check "tp that does not divide the heads names the field" '"field": "tp"' "$out"
-
-out=$("$cli" estimate --method arch --model llama-3.1-8b --engine tensorrt-llm --prompt 1025 --generate 5 --json)
+out=$(json --model llama-3.1-8b --engine tensorrt-llm --context 1030 --generate 5)
 check "tensorrt-llm pages the cache in 32-token blocks" '"bytes": 138412032' "$out"
-check "tensorrt-llm sizes activations by max_num_tokens" '8192 max_num_tokens' "$out"
-out=$("$cli" estimate --method arch --model llama-3.1-8b --engine trtllm --free-gpu-memory-fraction 0.5 \
-  --gpu h100-80gb --json)
-check "tensorrt-llm names its KV pool" '0.5 free_gpu_memory_fraction' "$out"
-out=$("$cli" estimate --method arch --model llama-3.1-8b --engine trt-llm --free-gpu-memory-fraction 1.5 --json 2>/dev/null)
-check "free memory fraction above 1 names the field" '"field": "free-gpu-memory-fraction"' "$out"
-out=$("$cli" estimate --method arch --model mixtral-8x7b --ep 8 --json)
+out=$(json --model llama-3.1-8b --engine vllm --gpu-memory-utilization 0.5 --gpu h100-80gb)
+check "vLLM's budget is its utilization of the card" '"capacityBytes": 42508746752' "$out"
+out=$(json --model mixtral-8x7b --ep 8 --gpus 8)
 check "ep 8 keeps one Mixtral expert per GPU" '"bytes": 14485561344' "$out"
-check "ep 8 says so in the formula" 'EP=8' "$out"
-out=$("$cli" estimate --method arch --model mixtral-8x7b --ep 3 --json 2>/dev/null)
-check "ep that does not divide the experts names the field" '"field": "expertParallel"' "$out"
-out=$("$cli" estimate --method arch --model llama-3.1-8b --ep 2 --json 2>/dev/null)
-check "ep on a dense model names the field" '"field": "expertParallel"' "$out"
-out=$("$cli" estimate --method arch --model llama-3.1-8b --ep 2 2>&1)
-check "an EP error names the --ep option" "--ep:" "$out"
-out=$("$cli" estimate --method arch --task lora --model llama-3.1-8b --micro-batch 0 2>&1)
-check "a micro-batch error names the --micro-batch option" "--micro-batch:" "$out"
+out=$(json --model llama-3.1-70b --gpu h100-80gb --gpus 2)
+check "two GPUs split the layers in Transformers" '"gpusInUse": 2' "$out"
+refuse "ep on a dense model names --ep" "--ep" estimate --model llama-3.1-8b --ep 2 --gpus 2
+
+# A page link gives the same scenario.
+check "a page link is a scenario" '"totalBytes": 84000000000' "$(json --link '#v=1&model=&params=70B&prec=fp16&gpu=a100-80gb&gpus=2')"
+
+# The schema.
+out=$("$cli" schema --json)
+check "the schema lists fields" '"name": "contextLength"' "$out"
+check "the schema names flags" '"flag": "--context"' "$out"
+check "the schema says where a field applies" '"appliesTo"' "$out"
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
