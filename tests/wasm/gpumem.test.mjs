@@ -1,10 +1,14 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
 // The wasm module as the page uses it: the exact build in build/site, loaded in Node.
+// Scenarios go in as {field: value} (the schema's names); answers come out as the CLI's JSON.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 
 const site = new URL('../../build/site/', import.meta.url);
+const cli = new URL('../../build/native/cli/gpumem', import.meta.url).pathname;
 const { default: createGpumem } = await import(new URL('gpumem.mjs', site));
 const wasm = await createGpumem({
   wasmBinary: await readFile(new URL('gpumem.wasm', site)),
@@ -12,177 +16,156 @@ const wasm = await createGpumem({
 });
 
 const GB = 1e9;
-const component = (result, name) => result.components.find((c) => c.name === name);
+const evaluate = (values, deep = true) => JSON.parse(wasm.evaluate(JSON.stringify(values), deep));
+const component = (answer, name) => answer.components.find((c) => c.name === name);
+const schema = JSON.parse(wasm.schema());
 
 test('the seeds: 70B at 16 bit needs 168 GB, which two 80 GB A100s hold because each has ~80 GiB', () => {
-  const r = wasm.estimateSimple({ params: '70B', precision: 'fp16', gpu: 'a100-80gb', gpuCount: 2 });
-  assert.equal(r.ok, true);
-  assert.ok(Math.abs(r.totalBytes - 168 * GB) < 1e3);
-  assert.equal(r.fit.gpusNeeded, 2);
-  assert.equal(r.fit.fits, true);
-  // 168 GB over two GPUs of exactly 80 GB (10^9) would not fit: the catalog counts real bytes.
-  assert.ok(r.fit.memoryBytes > 84 * GB);
+  const a = evaluate({ model: '', params: '70B', precision: 'fp16', gpu: 'a100-80gb', gpuCount: '2' });
+  assert.equal(a.jobBytes, 168 * GB);
+  assert.equal(a.totalBytes, 84 * GB);
+  assert.equal(a.gpusNeeded, 2);
+  assert.equal(a.fits, true);
+  assert.ok(a.gpu.memoryBytes > 84 * GB); // 2 × 80 GB (10^9) would not hold it
 });
 
 test('the seeds: 70B at 32 bit is 336 GB and needs four 80 GB GPUs, not two', () => {
-  const r = wasm.estimateSimple({ params: '70b', precision: 'fp32', gpu: 'h100-80gb', gpuCount: 2 });
-  assert.ok(Math.abs(r.totalBytes - 336 * GB) < 1e3);
-  assert.equal(r.fit.gpusNeeded, 4);
-  assert.equal(r.fit.fits, false);
+  const a = evaluate({ model: '', params: '70b', precision: 'fp32', gpu: 'h100-80gb', gpuCount: '2' });
+  assert.equal(a.jobBytes, 336 * GB);
+  assert.equal(a.gpusNeeded, 4);
+  assert.equal(a.fits, false);
+  assert.ok(a.headroomBytes < 0);
 });
 
-test('the seeds: 1B is 4 / 2 / 1 GB at fp32 / bf16 / int8 without overhead; 175B fp32 is 700 GB', () => {
-  for (const [precision, gb] of [['fp32', 4], ['bf16', 2], ['int8', 1]]) {
-    const r = wasm.estimateSimple({ params: '1B', precision, overheadPercent: 0 });
-    assert.ok(Math.abs(r.totalBytes - gb * GB) < 1, precision);
+test('the seeds: 1B is 4 / 2 GB at fp32 / bf16 without overhead; 175B fp32 is 651.9 GiB', () => {
+  for (const [precision, gb] of [['fp32', 4], ['bf16', 2]]) {
+    assert.equal(evaluate({ model: '', params: '1B', precision, overhead: '0' }).totalBytes, gb * GB, precision);
   }
-  const big = wasm.estimateSimple({ params: '175B', precision: 'fp32', overheadPercent: 0 });
+  const big = evaluate({ model: '', params: '175B', precision: 'fp32', overhead: '0' });
   assert.ok(Math.abs(big.totalBytes / 2 ** 30 - 651.9) < 0.05);
 });
 
 test('Llama 3.1 8B in bf16: weights are its 8,030,261,248 parameters × 2 bytes; KV cache is 128 KiB per token', () => {
-  const r = wasm.estimateInference({ modelId: 'llama-3.1-8b', dtype: 'bf16', batch: 1, prompt: 8000, generate: 192 });
-  assert.equal(r.ok, true);
-  assert.equal(component(r, 'weights').bytes, 8030261248 * 2);
-  // 2 (K and V) × 32 layers × 8 KV heads × 128 dims × 2 bytes = 131,072 bytes per token.
-  assert.equal(component(r, 'kv_cache').bytes, 131072 * 8192);
-  const sum = r.components.reduce((s, c) => s + c.bytes, 0);
-  assert.ok(Math.abs(sum - r.totalBytes) < 1);
+  const a = evaluate({ model: 'llama-3.1-8b', contextLength: '4096', generatedTokens: '0' });
+  assert.equal(component(a, 'weights').bytes, 8030261248 * 2);
+  assert.equal(component(a, 'kv_cache').bytes, 4096 * 131072);
 });
 
-test('more context or more sequences never needs less memory', () => {
-  let last = 0;
-  for (const prompt of [128, 1024, 8192, 65536]) {
-    const r = wasm.estimateInference({ modelId: 'qwen2.5-7b', prompt, generate: 16 });
-    assert.ok(r.totalBytes >= last);
-    last = r.totalBytes;
-  }
-  last = 0;
-  for (const batch of [1, 2, 8, 64]) {
-    const r = wasm.estimateInference({ modelId: 'qwen2.5-7b', prompt: 2048, batch });
-    assert.ok(r.totalBytes >= last);
-    last = r.totalBytes;
+test('the answer agrees with itself: verdict, headroom, GPUs in use and the limits', () => {
+  for (const values of [
+    { model: 'llama-3.1-70b', gpu: 'h100-80gb', gpuCount: '2' },
+    { model: 'mixtral-8x7b', gpu: 'h100-80gb', gpuCount: '2' },
+    { model: 'llama-3.1-70b', engine: 'llama.cpp', precision: 'q4_k_m', gpu: 'rtx-4090', gpuCount: '4' },
+    { model: 'llama-3.1-8b', engine: 'vllm', gpuMemoryUtilization: '0.7', contextLength: '32768' },
+  ]) {
+    const a = evaluate(values);
+    assert.equal(a.fits, a.totalBytes <= a.capacityBytes, JSON.stringify(values));
+    assert.equal(a.headroomBytes, a.capacityBytes - a.totalBytes);
+    assert.ok(a.gpusInUse <= a.gpuCount);
+    assert.equal(a.fits, a.maxContext >= Number(values.contextLength ?? 8192), JSON.stringify(values));
   }
 });
 
-test('tensor parallel splits the weights across GPUs', () => {
-  const one = wasm.estimateInference({ modelId: 'llama-3.1-70b', dtype: 'bf16', tp: 1 });
-  const four = wasm.estimateInference({ modelId: 'llama-3.1-70b', dtype: 'bf16', tp: 4, gpu: 'h100-80gb', gpuCount: 4 });
-  assert.ok(component(four, 'weights').bytes < component(one, 'weights').bytes / 3.5);
-  assert.equal(four.gpusPerReplica, 4);
-  assert.equal(four.fit.fits, true);
-});
-
-test('the longest context that fits is the boundary: it fits and one more token does not', () => {
-  const options = { modelId: 'llama-3.1-8b', dtype: 'bf16', batch: 1, generate: 256, gpu: 'rtx-4090' };
-  const limits = wasm.inferenceLimits(options);
-  assert.equal(limits.ok, true);
-  const capacity = wasm.gpus().find((g) => g.id === 'rtx-4090').memoryBytes;
-  const at = wasm.estimateInference({ ...options, prompt: limits.maxContext });
-  const past = wasm.estimateInference({ ...options, prompt: limits.maxContext + 1 });
-  assert.ok(at.totalBytes <= capacity);
-  assert.ok(past.totalBytes > capacity);
-  assert.ok(limits.maxBatch >= 1);
+test('"Copy JSON" is the CLI\'s --json for the same scenario', { skip: !existsSync(cli) && 'build/native has no CLI' }, () => {
+  const cases = [
+    [{ model: 'llama-3.1-8b', contextLength: '32768', gpu: 'h100-80gb' }, ['--model', 'llama-3.1-8b', '--context', '32768', '--gpu', 'h100-80gb']],
+    [{ model: '', params: '70B', precision: 'nf4', gpuCount: '2' }, ['--params', '70B', '--precision', 'nf4', '--gpus', '2']],
+    [{ task: 'qlora', model: 'qwen2.5-7b', checkpointing: 'full', batch: '4' }, ['--task', 'qlora', '--model', 'qwen2.5-7b', '--ckpt', 'full', '--batch', '4']],
+  ];
+  for (const [values, flags] of cases) {
+    const fromPage = wasm.evaluate(JSON.stringify(values), true);
+    const fromCli = execFileSync(cli, ['estimate', ...flags, '--json'], { encoding: 'utf8' });
+    assert.equal(fromPage.trim(), fromCli.trim(), flags.join(' '));
+  }
 });
 
 test('bad input comes back as an error naming the field, never a throw or NaN', () => {
-  const cases = [
-    [{ modelId: 'llama-3.1-8b', batch: 0 }, 'batch'],
-    [{ modelId: 'llama-3.1-8b', batch: 1.5 }, 'batch'],
-    [{ modelId: 'llama-3.1-8b', prompt: Number.NaN }, 'context'],
-    [{ modelId: 'llama-3.1-8b', gpu: 'no-such-gpu' }, 'gpu'],
-    [{ modelId: 'no-such-model' }, 'model'],
-    [{ modelId: 'llama-3.1-8b', format: 'q9_z' }, 'format'],
-    [{ modelId: 'llama-3.1-8b', tp: 0 }, 'tensorParallel'],
-  ];
-  for (const [options, field] of cases) {
-    const r = wasm.estimateInference(options);
-    assert.equal(r.ok, false, JSON.stringify(options));
-    assert.equal(r.error.field, field, JSON.stringify(options));
+  for (const [values, field] of [
+    [{ contextLength: '0' }, 'contextLength'], [{ batch: 'lots' }, 'batch'], [{ gpu: 'h900' }, 'gpu'],
+    [{ model: 'no-such-model-at-all' }, 'model'], [{ config: '{not json' }, 'config'],
+    [{ tensorParallel: '2' }, 'gpuCount'], [{ nonsense: '1' }, 'nonsense'],
+  ]) {
+    const r = evaluate(values);
+    assert.ok(r.error, JSON.stringify(values));
+    assert.equal(r.error.field, field, JSON.stringify(values));
     assert.ok(r.error.message.length > 10);
   }
-  const simple = wasm.estimateSimple({ params: 'seventy', precision: 'fp16' });
-  assert.equal(simple.ok, false);
-  assert.equal(simple.error.field, 'params');
 });
 
-test('a config.json is parsed into the architecture; an unknown model_type names what it needs', () => {
-  const config = JSON.stringify({
-    model_type: 'llama', hidden_size: 2048, intermediate_size: 8192, num_hidden_layers: 16,
-    num_attention_heads: 32, num_key_value_heads: 8, vocab_size: 128256, tie_word_embeddings: true,
-    max_position_embeddings: 131072,
-  });
-  const parsed = wasm.parseConfig(config);
-  assert.equal(parsed.ok, true);
-  assert.equal(parsed.params, 1235814400); // Llama 3.2 1B, as measured on an H100
-  const unknown = wasm.parseConfig('{"model_type": "mystery"}');
-  assert.equal(unknown.ok, false);
-  assert.match(unknown.error.message, /hidden_size|model_type/);
-  assert.equal(wasm.parseConfig('{not json').ok, false);
+test('the schema: every field has a default, a range or choices, where it applies, a link key or none, a flag', () => {
+  assert.ok(schema.fields.length >= 35);
+  for (const f of schema.fields) {
+    assert.equal(typeof f.default, 'string', f.name);
+    assert.ok(f.appliesTo.tasks.length > 0, f.name);
+    if (f.type === 'integer' || f.type === 'decimal') assert.ok(f.min <= f.max, f.name);
+    if (f.type === 'choice') assert.ok(f.choices.length > 0, f.name);
+  }
+  assert.equal(schema.version, wasm.version());
 });
 
-test('links round-trip, and hostile links are refused with the field named', () => {
-  const text = wasm.encodeLink({ v: '1', model: 'llama-3.1-8b', ctx: '32768', gpu: 'h100-80gb' });
-  const back = wasm.decodeLink(`#${text}`);
-  assert.equal(back.ok, true);
-  assert.equal(back.values.ctx, '32768');
+test('disabled inputs come with the reason the core gives', () => {
+  const reasons = JSON.parse(wasm.disabledFields(JSON.stringify({ engine: 'transformers' })));
+  assert.match(reasons.gpuMemoryUtilization, /vLLM/);
+  assert.match(reasons.loraRank, /LoRA/);
+  assert.equal(reasons.contextLength, undefined);
+  const moe = JSON.parse(wasm.disabledFields(JSON.stringify({ model: 'mixtral-8x7b' })));
+  assert.equal(moe.expertParallel, undefined);
+});
+
+test('links round-trip by field name, and hostile links are refused with the field named', () => {
+  const text = wasm.encodeLink(JSON.stringify({ model: 'llama-3.1-8b', contextLength: '32768', gpu: 'h100-80gb' }), '[]');
+  const back = JSON.parse(wasm.decodeLink(`#${text}`));
+  assert.equal(back.values.contextLength, '32768');
   assert.equal(back.values.gpu, 'h100-80gb');
-  const hostile = [
-    ['#model=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E', 'model'],
-    ['#ctx=1e99', 'context'],
-    ['#batch=-4', 'batch'],
-    [`#params=${'9'.repeat(5000)}`, null],
-  ];
-  for (const [link, field] of hostile) {
-    const r = wasm.decodeLink(link);
-    assert.equal(r.ok, false, link.slice(0, 40));
-    if (field) assert.equal(r.error.field, field);
+  for (const [link, field] of [
+    ['#model=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E', 'model'], ['#ctx=1e99', 'contextLength'],
+    ['#batch=-4', 'batch'], [`#params=${'9'.repeat(5000)}`, 'link'],
+  ]) {
+    const r = JSON.parse(wasm.decodeLink(link));
+    assert.ok(r.error, link.slice(0, 40));
+    assert.equal(r.error.field, field);
   }
 });
 
-test('the catalogs: 60+ models, the GPUs the issue lists, memory in real bytes', () => {
-  const models = wasm.models();
-  assert.ok(models.length >= 60);
-  assert.ok(models.every((m) => m.id && m.name && m.params > 0));
-  const gpus = wasm.gpus();
-  assert.equal(gpus.find((g) => g.id === 'h100-80gb').memoryBytes, 85017493504);
-  for (const id of ['a100-40gb', 'a100-80gb', 'h200-141gb', 'b200', 'l4', 'l40s', 'rtx-3090', 'rtx-4090', 'rtx-5090', 't4', 'v100-16gb', 'v100-32gb', 'mi300x', 'tpu-v4']) {
-    assert.ok(gpus.some((g) => g.id === id), id);
+test('the model search takes names, Hub ids and a few words, and lists matches when ambiguous', () => {
+  for (const typed of ['Llama 3.1 8B', 'meta-llama/Llama-3.1-8B', 'Llama-3.1-8B-Instruct', 'llama 3.1 8b']) {
+    assert.equal(JSON.parse(wasm.findModel(typed)).id, 'llama-3.1-8b', typed);
   }
+  const several = JSON.parse(wasm.findModel('gemma 27b'));
+  assert.match(several.error.message, /gemma-2-27b.*gemma-3-27b/);
 });
 
 test('model file headers: garbage is refused with a message, never a crash', () => {
   const junk = new Uint8Array(4096).map((_, i) => (i * 7919) % 251);
-  const gguf = wasm.readGgufHeader(junk, 1e11);
-  assert.equal(gguf.ok, false);
+  const gguf = JSON.parse(wasm.readModelFile('junk.gguf', junk, 1e11));
+  assert.equal(gguf.error.field, 'file');
   const claimsTooMuch = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
-  const span = wasm.safetensorsHeaderSpan(claimsTooMuch, 1e6);
-  assert.equal(span.ok, false);
-  assert.ok(span.error.message.length > 10);
+  const st = JSON.parse(wasm.readModelFile('x.safetensors', claimsTooMuch, 1e6));
+  assert.ok(st.error.message.length > 10);
+  const png = JSON.parse(wasm.readModelFile('photo.png', junk, 4096));
+  assert.equal(png.error.field, 'file');
 });
 
 test('training: a measured H100 run within 15%, and LoRA trains exactly the adapter parameters', () => {
   // Llama 3.2 1B, mixed precision, AdamW, micro-batch 4 × 2,048: 48,600,252,416 bytes measured.
-  const full = wasm.estimateTraining({ modelId: 'llama-3.2-1b', task: 'full', recipe: 'mixed', microBatch: 4, seq: 2048 });
-  assert.equal(full.ok, true);
+  const full = evaluate({ model: 'llama-3.2-1b', task: 'full', recipe: 'mixed', batch: '4', contextLength: '2048', gpu: 'h100-80gb' });
   assert.ok(Math.abs(full.totalBytes / 48600252416 - 1) < 0.15);
   // Rank 16 on all linear layers of Llama 3.2 1B: 16 × Σ(in + out) over 16 layers = 11,272,192.
-  const lora = wasm.estimateTraining({ modelId: 'llama-3.2-1b', task: 'lora', microBatch: 8, seq: 2048, ckpt: 'full' });
-  assert.equal(lora.trainableParams, 11272192);
+  const lora = evaluate({ model: 'llama-3.2-1b', task: 'lora', batch: '8', contextLength: '2048', checkpointing: 'full' });
+  assert.equal(lora.trainableParameters, 11272192);
   assert.ok(lora.totalBytes < full.totalBytes);
 });
 
-test('training: ZeRO-3 over more GPUs needs less per GPU; bad values name their field', () => {
-  const options = { modelId: 'llama-3.1-8b', task: 'full', microBatch: 1, seq: 2048, ckpt: 'full', sharding: 'zero3' };
-  const eight = wasm.estimateTraining({ ...options, gpuCount: 8 });
-  const sixtyFour = wasm.estimateTraining({ ...options, gpuCount: 64 });
-  assert.ok(sixtyFour.totalBytes < eight.totalBytes);
-  const withGpu = wasm.estimateTraining({ ...options, gpuCount: 8, gpu: 'h100-80gb' });
-  assert.ok(withGpu.gpusNeeded >= 1);
-  assert.ok(withGpu.maxMicroBatch >= 1);
-  for (const [bad, field] of [[{ microBatch: 0 }, 'microBatch'], [{ optimizer: 'adamx' }, 'optimizer'], [{ sharding: 'zero9' }, 'sharding']]) {
-    const r = wasm.estimateTraining({ ...options, ...bad });
-    assert.equal(r.ok, false);
-    assert.equal(r.error.field, field);
+test('sweeps and the GPU table come from the core, fitting GPUs first', () => {
+  const values = JSON.stringify({ model: 'llama-3.1-8b' });
+  const series = JSON.parse(wasm.sweep(values, 'contextLength', JSON.stringify([1024, 4096, 16384])));
+  assert.equal(series.length, 3);
+  assert.ok(series[0].bytes < series[1].bytes && series[1].bytes < series[2].bytes);
+  const rows = JSON.parse(wasm.gpuTable(values));
+  const firstMiss = rows.findIndex((r) => r.gpusNeeded === 0);
+  assert.ok(firstMiss === -1 || rows.slice(firstMiss).every((r) => r.gpusNeeded === 0));
+  for (const r of rows.filter((row) => row.gpusNeeded > 0)) {
+    const there = evaluate({ model: 'llama-3.1-8b', gpu: r.gpuId, gpuCount: String(r.gpusNeeded) }, false);
+    assert.equal(there.fits, true, r.gpuId);
   }
 });
