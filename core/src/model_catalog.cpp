@@ -131,8 +131,11 @@ std::vector<std::string> words(std::string_view text) {
 
 bool matchesWords(const CatalogModel& m, const std::vector<std::string>& wanted) {
   const std::vector<std::string> have = words(m.id + " " + m.name + " " + m.family + " " + m.hfRepo);
+  // Each word typed is a word of the model's, or the start of one ("70" for "70b").
   for (const std::string& w : wanted) {
-    if (std::find(have.begin(), have.end(), w) == have.end()) return false;
+    const bool found = std::any_of(have.begin(), have.end(),
+                                   [&](const std::string& h) { return h.starts_with(w); });
+    if (!found) return false;
   }
   return true;
 }

@@ -140,6 +140,7 @@ std::string tasksText(unsigned tasks) {
   if (tasks == applies::kTraining) return "training";
   if (tasks == applies::kAdapters) return "LoRA and QLoRA";
   if (tasks == (applies::kInference | applies::kFull)) return "inference and full training";
+  if (tasks == applies::kFull) return "full training";
   return "other tasks";
 }
 

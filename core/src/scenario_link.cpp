@@ -56,6 +56,12 @@ bool safeText(std::string_view value) {
   return true;
 }
 
+}  // namespace
+
+Result<ScenarioLink> decodeScenarioLink(std::string_view fragment);
+
+namespace {
+
 /// Handles the keys that are not scenario fields: the version, the comparison, the widget.
 Result<bool> readSpecialKey(const std::string& key, const std::string& value, ScenarioLink& link) {
   if (key == "v") {
@@ -76,7 +82,16 @@ Result<bool> readSpecialKey(const std::string& key, const std::string& value, Sc
     while (start <= value.size() && link.compare.size() < kMaxCompared) {
       const std::size_t bar = value.find('|', start);
       const std::string piece = value.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
-      if (!piece.empty()) link.compare.push_back(piece);
+      if (!piece.empty()) {
+        // Each compared scenario is a link of its own, checked now, without comparisons.
+        const auto compared = decodeScenarioLink(piece);
+        if (!compared || !compared->compare.empty()) {
+          return makeError(ErrorCode::kInvalidArgument, "compare",
+                           "A compared scenario in the link is not valid" +
+                               (compared ? std::string(".") : ": " + compared.error().message));
+        }
+        link.compare.push_back(piece);
+      }
       if (bar == std::string::npos) break;
       start = bar + 1;
     }

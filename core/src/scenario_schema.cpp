@@ -223,11 +223,12 @@ constexpr FieldSpec kFields[] = {
      {kTraining, kArchitecture, kAllEngines, FieldCondition::kSharded}, "gpn", "gpus-per-node",
      "GPUs per node: the hybrid shard's group and the CPU RAM offload needs per node."},
     // The parameter-count method.
-    {"overhead", Type::kDecimal, "20", 0, 1000, "%", {kAllTasks, kParameterCount, kAllEngines},
+    {"overhead", Type::kDecimal, "20", 0, 1000, "%",
+     {kInference | kFull, kParameterCount, kAllEngines},
      "ovh", "overhead",
      "The parameter-count method's allowance on top of the weights (or the training states)."},
     {"activationPerSample", Type::kDecimal, "50", 0, 1e7, "MB",
-     {kTraining, kParameterCount, kAllEngines}, "act", "activation-mb",
+     {kFull, kParameterCount, kAllEngines}, "act", "activation-mb",
      "The parameter-count method's activation memory per training sample."},
     // The hardware and how the model is split over it.
     {"gpu", Type::kChoice, "rtx-4090", 0, 0, "", kAlways, "gpu", "gpu",

@@ -132,15 +132,17 @@ test('the scenario lives in the link: reload reproduces it and Back undoes an ed
   await page.close();
 });
 
-test('a bad number names its field and keeps the last good result, no NaN', async () => {
+test('a bad number names its field and shows no number until it is fixed, no NaN', async () => {
   const page = await browser.newPage();
   await page.goto(browser.base);
   await ready(page);
   const total = await text(page, 'total');
   await page.fill('[data-testid="batch"]', '-3');
   assert.match(await text(page, 'message'), /batch/i);
-  assert.equal(await text(page, 'total'), total);
+  assert.equal(await text(page, 'total'), '—');
+  assert.equal(await page.locator('[data-testid="batch"]').getAttribute('aria-invalid'), 'true');
   await page.fill('[data-testid="batch"]', '1');
+  assert.equal(await text(page, 'total'), total);
   await page.fill('[data-testid="params"]', 'lots');
   assert.match(await text(page, 'message'), /params/i);
   const body = await page.locator('body').innerText();
@@ -148,16 +150,18 @@ test('a bad number names its field and keeps the last good result, no NaN', asyn
   await page.close();
 });
 
-test('training: LoRA shows its options and changes the breakdown', async () => {
+test('training: LoRA enables its options, disables the inference ones with the reason, and changes the breakdown', async () => {
   const page = await browser.newPage();
   await page.goto(browser.base);
   await ready(page);
   const inference = await text(page, 'total');
+  assert.ok(await page.locator('[data-testid="rank"]').isDisabled());
   await page.selectOption('[data-testid="mode"]', 'lora');
   await ready(page);
-  assert.ok(await page.locator('[data-testid="optimizer"]').isVisible());
-  assert.ok(await page.locator('[data-testid="rank"]').isVisible());
-  assert.ok(!(await page.locator('[data-testid="kv-dtype"]').isVisible()));
+  assert.ok(await page.locator('[data-testid="optimizer"]').isEnabled());
+  assert.ok(await page.locator('[data-testid="rank"]').isEnabled());
+  assert.ok(await page.locator('[data-testid="kv-dtype"]').isDisabled());
+  assert.match(await page.locator('small.why[data-why="kvDtype"]').innerText(), /inference/);
   assert.notEqual(await text(page, 'total'), inference);
   assert.deepEqual(page.problems, []);
   await page.close();
@@ -214,7 +218,7 @@ test('full training on the page matches a measured H100 run within 15%', async (
   const page = await browser.newPage();
   // Llama 3.2 1B, mixed precision AdamW, micro-batch 4 × 2,048 tokens: nvidia-smi showed
   // 48,600,252,416 bytes on an H100 (the calibration set's measurement).
-  await page.goto(`${browser.base}#v=1&task=train&model=llama-3.2-1b&ctx=2048&batch=4&gpu=h100-80gb`);
+  await page.goto(`${browser.base}#v=1&task=full&model=llama-3.2-1b&ctx=2048&batch=4&gpu=h100-80gb`);
   await ready(page);
   const total = gigabytes(await text(page, 'total'));
   assert.ok(Math.abs(total / 48.600252416e9 - 1) < 0.15, `total ${total}`);
@@ -248,7 +252,7 @@ test('picking another model from the catalog changes the total', async () => {
 
 test('sharding: ZeRO-3 over 8 GPUs needs less per GPU than DDP, and offload shows the CPU RAM', async () => {
   const page = await browser.newPage();
-  await page.goto(`${browser.base}#v=1&task=train&model=llama-3.1-8b&ctx=2048&ckpt=full&gpu=h100-80gb&gpus=8`);
+  await page.goto(`${browser.base}#v=1&task=full&model=llama-3.1-8b&ctx=2048&ckpt=full&gpu=h100-80gb&gpus=8`);
   await ready(page);
   const ddp = gigabytes(await text(page, 'total'));
   await page.selectOption('[data-testid="sharding"]', 'zero3');

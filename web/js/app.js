@@ -232,12 +232,14 @@ function update({ committed, replace = true }) {
   document.body.dataset.ready = "false";
   const values = scenarioValues();
   showApplicability(core.disabledFields(values));
-  const { answer, text } = core.evaluate(values, false);
+  // The whole answer at once (the fewest GPUs and the limits are a few dozen estimates), so
+  // the headline never changes shape after it is drawn.
+  const { answer, text } = core.evaluate(values, true);
   if (answer.error) return showFieldError(answer.error);
   clearMessage({ keepLinkMessage: true });
   markInvalid("");
   state.answer = answer;
-  state.deepText = "";
+  state.deepText = text;
   document.body.classList.toggle("task-train", values.task !== "inference");
   renderHeadline(answer, values.unit, locale);
   renderBreakdown(answer, values.unit, locale);
@@ -252,27 +254,21 @@ function update({ committed, replace = true }) {
   scheduleSlowWork(values);
 }
 
-/** The full answer (fewest GPUs and limits included): the text "Copy JSON" copies. */
+/** The answer as the core wrote it: the text "Copy JSON" copies (the CLI's --json). */
 function deepText() {
-  if (!state.deepText) state.deepText = core.evaluate(scenarioValues(), true).text;
   return state.deepText;
 }
 
-/** The limits, charts, GPU table and comparison, after the headline has painted. @param {Values} values */
+/** The charts, GPU table and comparison, after the headline has painted. @param {Values} values */
 function scheduleSlowWork(values) {
   const ticket = ++slowWork;
+  const answer = state.answer;
   setTimeout(() => {
     if (ticket !== slowWork) return;
-    const deep = JSON.parse(deepText());
-    if (!deep.error) {
-      state.answer = deep;
-      renderHeadline(deep, values.unit, locale);
-      byTestId("answer-json").textContent = state.deepText;
-      if (!state.embed) {
-        renderFits(core, values, deep, values.unit, locale);
-        renderGpuTable(core.gpuTable(values), values.gpu, values.unit, locale);
-        renderCompareTable();
-      }
+    if (!state.embed) {
+      renderFits(core, values, answer, values.unit, locale);
+      renderGpuTable(core.gpuTable(values), values.gpu, values.unit, locale);
+      renderCompareTable();
     }
     document.body.dataset.ready = "true";
   }, 30);

@@ -1,0 +1,236 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// One scenario, one answer, on the page: every input of the core's schema does something or
+// is disabled with its reason; the verdict agrees with the numbers; errors stay until fixed.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { SITE, ready, startBrowser, text } from './harness.mjs';
+
+let browser;
+before(async () => { browser = await startBrowser(); });
+after(async () => { await browser.close(); });
+
+const { default: createGpumem } = await import(new URL('gpumem.mjs', `file://${SITE}`));
+const wasm = await createGpumem({ wasmBinary: await readFile(new URL('gpumem.wasm', `file://${SITE}`)), locateFile: (n) => n });
+const schema = JSON.parse(wasm.schema());
+const link = (values) => wasm.encodeLink(JSON.stringify(values), '[]');
+
+/** Opens a scenario by its link in an open page (a hash change, as Back would) and waits. */
+async function show(page, values) {
+  await page.evaluate((hash) => { location.hash = hash; }, link(values));
+  await ready(page);
+}
+
+/** What the page shows as its answer: the core's JSON and the headline. */
+async function shown(page) {
+  return {
+    json: await page.locator('[data-testid="answer-json"]').textContent(),
+    total: await text(page, 'total'),
+    message: (await page.locator('[data-testid="message"]').isVisible()) ? await text(page, 'message') : '',
+  };
+}
+
+/** The scenario in which `field` applies to `task`, from what the schema says it needs. */
+function baseFor(field, task) {
+  const values = { task };
+  const applies = field.appliesTo;
+  const countOnly = !applies.methods.includes('architecture')
+    || (applies.when === 'not training from an architecture' && task !== 'inference');
+  if (countOnly) Object.assign(values, { model: '', params: '7B' });
+  if (task === 'inference' && !applies.engines.includes('transformers')) values.engine = applies.engines[0];
+  if (applies.when === 'sharding is not ddp') Object.assign(values, { sharding: 'zero3', gpuCount: '8' });
+  if (applies.when === 'tensorParallel > 1') Object.assign(values, { tensorParallel: '2', gpuCount: '8' });
+  if (applies.when === 'the model is a mixture of experts') Object.assign(values, { model: 'mixtral-8x7b', gpuCount: '8', gpu: 'h100-80gb' });
+  if (['tensorParallel', 'pipelineParallel', 'contextParallel'].includes(field.name)) values.gpuCount = '8';
+  if (task !== 'inference' && !countOnly) values.model ??= 'llama-3.2-1b';
+  return values;
+}
+
+/** Values other than the default that the field can take, as a person would set them. */
+function alternatives(field, base) {
+  const current = base[field.name] ?? field.default;
+  if (field.type === 'choice' || (field.type === 'text' && field.choices.length)) return field.choices.map((c) => c.id).filter((id) => id !== current);
+  if (field.type === 'boolean') return [current === 'true' ? 'false' : 'true'];
+  if (field.name === 'model') return ['qwen2.5-7b'];
+  if (field.name === 'params') return ['13B'];
+  if (field.name === 'generatedTokens') return ['1024'];
+  const n = Number(current);
+  const inRange = [n * 2, n + 1, field.min].filter((x) => x !== n && x >= field.min && x <= field.max);
+  return [String(inRange[0])];
+}
+
+/** Sets the input of `field` to `value` the way a person does, and waits for the answer. */
+async function setInput(page, field, value) {
+  const element = page.locator(`[data-field="${field.name}"]`).first();
+  const kind = await element.evaluate((e) => (e instanceof HTMLSelectElement ? 'select' : e.type));
+  if (kind === 'select') await element.selectOption(value);
+  else if (kind === 'checkbox') await element.setChecked(value === 'true');
+  else if (kind === 'radio') await page.check(`[data-field="${field.name}"][value="${value}"]`);
+  else if (field.name === 'model') await element.fill(wasm.models ? JSON.parse(wasm.models()).find((m) => m.id === value).name : value);
+  else await element.fill(value);
+  await element.dispatchEvent('change');
+  await ready(page);
+}
+
+test('every input of the schema changes the answer where it applies, and is disabled with a reason where not', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  const silent = [];
+  let checked = 0;
+  for (const field of schema.fields) {
+    if (field.type === 'file') continue; // the files have tests of their own
+    assert.ok(await page.locator(`[data-field="${field.name}"]`).count() > 0, `no input carries data-field="${field.name}"`);
+    for (const task of field.appliesTo.tasks) {
+      const base = baseFor(field, task);
+      for (const value of alternatives(field, base)) {
+        await show(page, base);
+        const before = await shown(page);
+        assert.equal(before.message, '', `${field.name} base ${JSON.stringify(base)}: ${before.message}`);
+        assert.ok(await page.locator(`[data-field="${field.name}"]`).first().isEnabled(), `${field.name} is disabled for ${task}`);
+        await setInput(page, field, value);
+        const after = await shown(page);
+        checked += 1;
+        if (after.json === before.json && after.total === before.total) silent.push(`${field.name}=${value} (${task})`);
+      }
+    }
+  }
+  assert.deepEqual(silent, [], `inputs that changed nothing: ${silent.join(', ')}`);
+  assert.ok(checked > 60, `only ${checked} changes tried`);
+  // Where a field does not apply, it is disabled and says why.
+  await show(page, { task: 'inference', engine: 'transformers' });
+  for (const name of ['loraRank', 'nGpuLayers', 'gpuMemoryUtilization', 'optimizer', 'overhead']) {
+    assert.ok(await page.locator(`[data-field="${name}"]`).isDisabled(), name);
+    assert.match(await page.locator(`small.why[data-why="${name}"]`).innerText(), /Not used: \w+/, name);
+  }
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('70B in bf16 on two H100s without tensor parallel: the layers are split, and the verdict matches the total', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${browser.base}#${link({ model: 'llama-3.1-70b', gpu: 'h100-80gb', gpuCount: '2' })}`);
+  await ready(page);
+  const answer = JSON.parse(await page.locator('[data-testid="answer-json"]').textContent());
+  assert.equal(answer.gpusInUse, 2);
+  assert.match(await text(page, 'gpus-needed'), /GPUs in use: 2 of 2/);
+  assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), String(answer.totalBytes <= answer.capacityBytes));
+  assert.equal(answer.fits, answer.maxContext >= 8192);
+  await page.close();
+});
+
+test('vLLM: gpu_memory_utilization changes the verdict, and a shortfall is never called headroom', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${browser.base}#${link({ model: 'llama-3.1-8b', engine: 'vllm', contextLength: '32768', gpuMemoryUtilization: '0.95' })}`);
+  await ready(page);
+  assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), 'true');
+  await page.fill('[data-testid="gpu-util"]', '0.7');
+  await page.locator('[data-testid="gpu-util"]').dispatchEvent('change');
+  await ready(page);
+  assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), 'false');
+  const verdict = await text(page, 'verdict');
+  assert.match(verdict, /short by/);
+  assert.doesNotMatch(verdict, /headroom/);
+  await page.close();
+});
+
+test('an error stays until it is fixed, and no number of another model is shown meanwhile', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  await page.locator('[data-testid="config-details"] summary').click();
+  await page.fill('[data-testid="config"]', '{"model_type": "mystery"}');
+  await page.locator('[data-testid="config"]').dispatchEvent('change');
+  assert.match(await text(page, 'message'), /config/);
+  assert.equal(await text(page, 'total'), '—');
+  assert.doesNotMatch(await text(page, 'verdict'), /Fits/);
+  // Editing another input does not silently compute the previous model.
+  await page.fill('[data-testid="batch"]', '2');
+  await page.locator('[data-testid="batch"]').dispatchEvent('change');
+  assert.match(await text(page, 'message'), /config/);
+  assert.equal(await text(page, 'total'), '—');
+  await page.close();
+});
+
+test('"Copy link" after a pasted config says a link cannot carry it', async () => {
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(browser.base).origin });
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  await page.locator('[data-testid="config-details"] summary').click();
+  await page.fill('[data-testid="config"]', JSON.stringify({ model_type: 'gpt2', n_embd: 768, n_layer: 12, n_head: 12, n_positions: 1024, vocab_size: 50257 }));
+  await ready(page);
+  await page.click('[data-testid="share"]');
+  assert.match(await text(page, 'copy-status'), /cannot carry/);
+  await page.close();
+});
+
+test('the model box takes a Hugging Face id and an instruct variant', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  for (const typed of ['meta-llama/Llama-3.1-8B', 'Llama-3.1-8B-Instruct']) {
+    await page.fill('[data-testid="model"]', 'Qwen 2.5 7B');
+    await page.locator('[data-testid="model"]').dispatchEvent('change');
+    await page.fill('[data-testid="model"]', typed);
+    await page.locator('[data-testid="model"]').dispatchEvent('change');
+    await ready(page);
+    assert.equal(await page.inputValue('[data-testid="model"]'), 'Llama 3.1 8B', typed);
+  }
+  await page.close();
+});
+
+test('the embedded widget shows the engine and replaces history instead of pushing', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${browser.base}?embed=1#v=1&gpu=h100-80gb`);
+  await ready(page);
+  assert.ok(await page.locator('[data-testid="engine"]').isVisible());
+  const length = await page.evaluate(() => history.length);
+  await page.fill('[data-testid="context"]', '16384');
+  await page.locator('[data-testid="context"]').dispatchEvent('change');
+  await ready(page);
+  assert.equal(await page.evaluate(() => history.length), length);
+  await page.close();
+});
+
+test('200 random scenarios: the verdict, headroom and GPU counts agree with the total, no NaN or blank', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  let seed = 20261129;
+  const random = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const pick = (list) => list[Math.floor(random() * list.length)];
+  const models = JSON.parse(wasm.models()).map((m) => m.id);
+  const gpus = schema.fields.find((f) => f.name === 'gpu').choices.map((c) => c.id);
+  const choices = (name) => schema.fields.find((f) => f.name === name).choices.map((c) => c.id);
+  let answered = 0;
+  for (let i = 0; i < 200; i += 1) {
+    const values = {
+      task: pick(choices('task')), model: pick(models), gpu: pick(gpus), gpuCount: pick(['1', '2', '4', '8']),
+      engine: pick(choices('engine')), precision: pick(choices('precision')), checkpointing: pick(choices('checkpointing')),
+      contextLength: String(pick([512, 2048, 8192, 32768, 131072])), batch: String(pick([1, 2, 8, 32])),
+      generatedTokens: String(pick([0, 64, 256])), sharding: pick(choices('sharding')), unit: pick(['gb', 'gib']),
+    };
+    await show(page, values);
+    const body = await page.locator('main').innerText();
+    assert.doesNotMatch(body, /NaN|undefined|Infinity/, JSON.stringify(values));
+    const json = await page.locator('[data-testid="answer-json"]').textContent();
+    const message = (await page.locator('[data-testid="message"]').isVisible()) ? await text(page, 'message') : '';
+    if (message) {
+      assert.equal(await text(page, 'total'), '—', `an error shows no total: ${message}`);
+      continue;
+    }
+    answered += 1;
+    const a = JSON.parse(json);
+    assert.equal(a.fits, a.totalBytes <= a.capacityBytes);
+    assert.equal(a.headroomBytes, a.capacityBytes - a.totalBytes);
+    assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), String(a.fits));
+    assert.match(await text(page, 'verdict'), a.fits ? /^Fits/ : /^Does not fit[\s\S]*short by/);
+    assert.notEqual((await text(page, 'total')).trim(), '');
+    if (a.gpusNeeded > 0) assert.match(await text(page, 'gpus-needed'), new RegExp(`GPUs needed: ${a.gpusNeeded} ×`));
+    if (!a.fits && a.gpusNeeded > 0) assert.match(await text(page, 'suggestion'), new RegExp(`fit on ${a.gpusNeeded} ×`));
+  }
+  assert.ok(answered > 60, `only ${answered} of 200 scenarios were answered`);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
