@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 
 #include "answer_model.hpp"
@@ -41,6 +42,7 @@ struct Placement {
   std::int64_t dataParallel = 1;
   double trainableParameters = 0;
   std::vector<std::string> notes;
+  std::map<std::string, std::string> effective;
 };
 
 Error fieldError(const char* field, std::string message) {
@@ -68,11 +70,13 @@ Result<Precision> simplePrecision(const Scenario& s, const ResolvedModel& m) {
   return parsePrecision(name);
 }
 
+/// The states per parameter of an optimizer, as the parameter-count rule counts them: every
+/// AdamW implementation keeps two.
 SimpleOptimizer simpleOptimizer(const std::string& optimizer) {
   if (optimizer.find("8bit") != std::string::npos) return SimpleOptimizer::kAdam8bit;
-  if (optimizer == "sgd-momentum") return SimpleOptimizer::kSgdMomentum;
-  if (optimizer == "sgd") return SimpleOptimizer::kSgd;
-  return SimpleOptimizer::kAdamW;
+  if (optimizer.starts_with("adamw") || optimizer == "paged-adamw") return SimpleOptimizer::kAdamW;
+  const auto parsed = parseSimpleOptimizer(optimizer);
+  return parsed ? *parsed : SimpleOptimizer::kAdamW;
 }
 
 Result<Placement> placeParameterCount(const Scenario& s, const ResolvedModel& m, double memory) {
@@ -182,6 +186,24 @@ Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel
   return o;
 }
 
+/// The dtype name of `bytes` per value for activations: "fp32" or "bf16".
+std::string computeDtype(const Scenario& s, const InferenceOptions& o) {
+  if (isPlainDtype(s.text("precision"))) return s.text("precision");
+  return o.activationBytesPerValue >= 4 ? "fp32" : "bf16";
+}
+
+/// Says in the formulas which dtypes the weights and the cache are stored in, and what the
+/// KV cache's "auto" resolved to.
+void nameDtypes(const Scenario& s, const InferenceOptions& o, Placement& p) {
+  const std::string compute = computeDtype(s, o);
+  const std::string kv = s.text("kvDtype") == "auto" ? compute : s.text("kvDtype");
+  p.effective["kvDtype"] = kv;
+  for (Component& c : p.perGpu.components) {
+    if (c.name == "weights" && isPlainDtype(s.text("precision"))) c.formula += " (" + s.text("precision") + ")";
+    if (c.name == "kv_cache") c.formula += "; cached in " + kv;
+  }
+}
+
 /// What an engine may use of one GPU, and the formula saying so.
 std::pair<double, std::string> engineCapacity(const InferenceOptions& o, const Breakdown& b,
                                               double memory) {
@@ -248,6 +270,7 @@ Result<Placement> placeInference(const Scenario& s, const ResolvedModel& m, doub
   auto breakdown = estimateInference(m.arch, o);
   if (!breakdown) return breakdown.error();
   p.perGpu = std::move(breakdown).value();
+  nameDtypes(s, o, p);
   std::tie(p.capacityBytes, p.capacityFormula) = engineCapacity(o, p.perGpu, memory);
   return p;
 }
@@ -311,6 +334,7 @@ Result<Placement> placeTraining(const Scenario& s, const ResolvedModel& m, doubl
   p.cpuBytes = estimate->cpuBytes;
   p.peakPhase = estimate->peakPhase;
   p.trainableParameters = estimate->trainableParams;
+  p.effective["recipe"] = recipeName(t->recipe);
   p.layout = whole(estimate->dataParallel) + " data parallel × " + whole(p.gpusPerReplica) +
              " model-parallel GPU(s), " + s.text("sharding");
   p.capacityBytes = memory;
@@ -446,6 +470,7 @@ Result<Answer> evaluate(const Scenario& s, AnswerDepth depth) {
   a.dataParallel = p.dataParallel;
   a.trainableParameters = p.trainableParameters;
   a.notes = std::move(p.notes);
+  a.effective = std::move(p.effective);
   if (!model->note.empty()) a.notes.insert(a.notes.begin(), model->note);
   if (!model->architecture) {
     a.jobBytes = p.perGpu.totalBytes * static_cast<double>(p.gpusInUse);

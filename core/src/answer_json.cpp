@@ -58,6 +58,9 @@ Json appliesToJson(const FieldScope& scope) {
     case FieldCondition::kNotParameterCountInference:
       out["when"] = "not inference by the parameter-count method";
       break;
+    case FieldCondition::kHybridOrOffload:
+      out["when"] = "hybrid sharding or offload";
+      break;
     case FieldCondition::kNone: break;
   }
   return out;
@@ -117,6 +120,7 @@ std::string answerToJson(const Answer& a) {
       {"peakPhase", a.peakPhase},
       {"dataParallel", a.dataParallel},
       {"trainableParameters", a.trainableParameters},
+      {"effective", a.effective},
       {"notes", a.notes},
   };
   return out.dump(2);
@@ -174,6 +178,10 @@ std::string disabledFieldsJson(const Scenario& s) {
   for (const FieldSpec& f : scenarioSchema()) {
     const std::string why = inapplicableReason(f, s, moe);
     if (!why.empty()) out[std::string(f.name)] = why;
+    for (const FieldChoice& c : f.choices) {
+      const std::string choiceWhy = inapplicableChoiceReason(f, c.id, s);
+      if (!choiceWhy.empty()) out[std::string(f.name) + "=" + std::string(c.id)] = choiceWhy;
+    }
   }
   return out.dump();
 }

@@ -173,6 +173,11 @@ std::string conditionReason(FieldCondition condition, const Scenario& s, bool mo
       return task != "inference" && architecture
                  ? "is set by the precision recipe when training from an architecture"
                  : "";
+    case FieldCondition::kHybridOrOffload:
+      return s.text("sharding") == "fsdp-hybrid" ||
+                     (s.text("sharding") != "ddp" && s.text("offload") != "none")
+                 ? ""
+                 : "needs hybrid sharding or CPU offload (what is counted per node)";
     case FieldCondition::kNotParameterCountInference:
       return task == "inference" && !architecture
                  ? "is not used by the parameter-count method for inference; choose a model"
@@ -231,6 +236,20 @@ std::string inapplicableReason(const FieldSpec& f, const Scenario& s, bool moe) 
   return conditionReason(f.scope.condition, s, moe, architecture);
 }
 
+std::string inapplicableChoiceReason(const FieldSpec& f, std::string_view choice,
+                                     const Scenario& s) {
+  if (f.name == "checkpointing" && choice == "selective" && s.text("attention") != "eager") {
+    return "selective checkpointing recomputes only the attention scores, which fused "
+           "attention never stores: it is the same as none here";
+  }
+  if (f.name == "recipe" && s.text("task") == "lora" &&
+      (choice == "fp16-master" || choice == "bf16-master")) {
+    return "LoRA's adapters are fp32 already and the base is frozen: a master copy changes "
+           "nothing, the same as bf16";
+  }
+  return "";
+}
+
 Result<Scenario> parseScenario(const std::map<std::string, std::string, std::less<>>& values,
                                Strictness strictness) {
   Scenario s;
@@ -255,10 +274,16 @@ Result<Scenario> parseScenario(const std::map<std::string, std::string, std::les
                        "Give either a model or a parameter count, not both.");
     }
     for (const auto& [name, value] : s.given_) {
-      const std::string why = inapplicableReason(*findField(name), s, true);
+      const FieldSpec& field = *findField(name);
+      const std::string why = inapplicableReason(field, s, true);
       if (!why.empty()) {
         return makeError(ErrorCode::kInvalidArgument, name,
                          name + " does not apply here: it " + why + ".");
+      }
+      const std::string choiceWhy = inapplicableChoiceReason(field, value, s);
+      if (!choiceWhy.empty()) {
+        return makeError(ErrorCode::kInvalidArgument, name,
+                         name + " " + value + " does not apply here: " + choiceWhy + ".");
       }
     }
   }

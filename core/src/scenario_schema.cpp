@@ -154,7 +154,8 @@ constexpr FieldSpec kFields[] = {
      kPrecisions},
     {"kvDtype", Type::kChoice, "auto", 0, 0, "", kInferenceArchitecture, "kv", "kv-dtype",
      "The KV cache's element type; auto = the compute dtype.", kKvDtypes},
-    {"recipe", Type::kChoice, "auto", 0, 0, "", kTrainingArchitecture, "recipe", "recipe",
+    {"recipe", Type::kChoice, "auto", 0, 0, "", {kFull | kLora, kArchitecture, kAllEngines},
+     "recipe", "recipe",
      "The training precision recipe: which dtypes the weights, gradients and states use.",
      kRecipes},
     // The workload.
@@ -220,7 +221,8 @@ constexpr FieldSpec kFields[] = {
      {kTraining, kArchitecture, kAllEngines, FieldCondition::kTensorParallel}, "sp", "sp",
      "Megatron sequence parallel on top of tensor parallel."},
     {"gpusPerNode", Type::kInteger, "8", 1, 1024, "GPUs",
-     {kTraining, kArchitecture, kAllEngines, FieldCondition::kSharded}, "gpn", "gpus-per-node",
+     {kTraining, kArchitecture, kAllEngines, FieldCondition::kHybridOrOffload}, "gpn",
+     "gpus-per-node",
      "GPUs per node: the hybrid shard's group and the CPU RAM offload needs per node."},
     // The parameter-count method.
     {"overhead", Type::kDecimal, "20", 0, 1000, "%",

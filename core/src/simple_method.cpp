@@ -27,6 +27,11 @@ OptimizerStates statesOf(SimpleOptimizer optimizer) {
       return {0, 0};
     case SimpleOptimizer::kAdam8bit:
       return {2, 1};
+    case SimpleOptimizer::kLion:
+      return {1, 0};  // one momentum per parameter
+    case SimpleOptimizer::kAdafactor:
+    case SimpleOptimizer::kNone:
+      return {0, 0};  // Adafactor's factored rows and columns are negligible at this level
   }
   return {2, 0};
 }
@@ -87,10 +92,11 @@ Breakdown trainingBreakdown(const SimpleInput& in) {
   const double margin = subtotal * in.overheadFraction;
   const std::string p = formatCount(in.parameters) + " params";
   Breakdown b;
+  const std::string dtype = " (" + in.precision.id + ")";
   b.components.push_back({"weights", "Weights", weights,
-                          p + " × " + bytesPerValue(bytes) + " = " + formatBytes(weights)});
+                          p + " × " + bytesPerValue(bytes) + dtype + " = " + formatBytes(weights)});
   b.components.push_back({"gradients", "Gradients", gradients,
-                          p + " × " + bytesPerValue(bytes) + " = " + formatBytes(gradients)});
+                          p + " × " + bytesPerValue(bytes) + dtype + " = " + formatBytes(gradients)});
   b.components.push_back({"optimizer_states", "Optimizer states", optimizer,
                           p + " × " + formatNumber(states.count) + " states (" +
                               std::string(simpleOptimizerId(in.optimizer)) + ") × " +
@@ -129,9 +135,12 @@ Result<SimpleOptimizer> parseSimpleOptimizer(std::string_view input) {
   if (s == "adam8bit" || s == "adamw8bit" || s == "adamw-8bit" || s == "adam-8bit" ||
       s == "8bit-adam")
     return SimpleOptimizer::kAdam8bit;
+  if (s == "lion") return SimpleOptimizer::kLion;
+  if (s == "adafactor") return SimpleOptimizer::kAdafactor;
+  if (s == "none") return SimpleOptimizer::kNone;
   return makeError(ErrorCode::kInvalidArgument, "optimizer",
                    "Unknown optimizer " + text::quote(input) +
-                       "; use adamw, adam, sgd-momentum, sgd or adam8bit.");
+                       "; use adamw, adam, sgd-momentum, sgd, adam8bit, lion, adafactor or none.");
 }
 
 std::string_view simpleOptimizerId(SimpleOptimizer optimizer) {
@@ -146,6 +155,12 @@ std::string_view simpleOptimizerId(SimpleOptimizer optimizer) {
       return "sgd";
     case SimpleOptimizer::kAdam8bit:
       return "adam8bit";
+    case SimpleOptimizer::kLion:
+      return "lion";
+    case SimpleOptimizer::kAdafactor:
+      return "adafactor";
+    case SimpleOptimizer::kNone:
+      return "none";
   }
   return "adamw";
 }

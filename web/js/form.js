@@ -86,6 +86,12 @@ export function sliderValue(position) {
  * the rest. @param {Record<string, string>} reasons
  */
 export function showApplicability(reasons) {
+  for (const option of document.querySelectorAll("select[data-field] option")) {
+    const select = /** @type {HTMLSelectElement} */ (option.parentElement);
+    const reason = reasons[`${select.dataset.field}=${/** @type {HTMLOptionElement} */ (option).value}`] ?? "";
+    /** @type {HTMLOptionElement} */ (option).disabled = reason !== "";
+    /** @type {HTMLOptionElement} */ (option).title = reason ? `Not used: ${reason}.` : "";
+  }
   for (const why of document.querySelectorAll("small.why[data-why]")) {
     const name = /** @type {HTMLElement} */ (why).dataset.why ?? "";
     const reason = reasons[name] ?? "";

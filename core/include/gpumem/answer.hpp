@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -56,6 +57,8 @@ struct Answer {
   std::int64_t dataParallel = 1;
   double trainableParameters = 0;
   std::vector<std::string> notes;  ///< what the estimate assumed, in words
+  /// What "auto" choices resolved to, by field (kvDtype, recipe).
+  std::map<std::string, std::string> effective;
 };
 
 /// The most GPUs the fewest-GPUs search tries.
@@ -110,7 +113,8 @@ std::string sweepToJson(const std::vector<SweepPoint>& points);
 std::string gpuTableToJson(const std::vector<GpuFit>& rows);
 
 /// The inputs that do not matter in `scenario`, with the reason each is disabled:
-/// {"field": "reason"} (the model is resolved to know whether it routes to experts).
+/// {"field": "reason", "field=choice": "reason"} (the model is resolved to know whether it
+/// routes to experts).
 std::string disabledFieldsJson(const Scenario& scenario);
 
 /// A scenario from a JSON object of field → value (strings, numbers or booleans).

@@ -64,6 +64,7 @@ enum class FieldCondition {
   kMixtureOfExperts,  ///< the model routes to experts (expert parallel)
   kNotTrainingArchitecture,     ///< not training from an architecture (the recipe decides)
   kNotParameterCountInference,  ///< not inference by the parameter-count method
+  kHybridOrOffload,             ///< hybrid sharding or offload (what is counted per node)
 };
 
 /// Where a field applies: tasks, estimation methods and (for inference) engines.
@@ -153,6 +154,11 @@ Scenario defaultScenario();
 /// `mixtureOfExperts` says whether the scenario's model routes to experts.
 std::string inapplicableReason(const FieldSpec& field, const Scenario& scenario,
                                bool mixtureOfExperts);
+
+/// Whether one choice of a field matters in `scenario`: "" when it does, else why not (e.g.
+/// selective checkpointing recomputes scores that SDPA never stores).
+std::string inapplicableChoiceReason(const FieldSpec& field, std::string_view choice,
+                                     const Scenario& scenario);
 
 /// The estimation method of a scenario: architecture-aware when a model, config.json or
 /// model file is given, else the parameter-count method.

@@ -15,12 +15,12 @@ namespace gpumem {
 enum class Task { kInference, kTraining };
 
 /// Optimizers of the simple training rule, by the states they keep per parameter.
-enum class SimpleOptimizer { kAdamW, kAdam, kSgdMomentum, kSgd, kAdam8bit };
+enum class SimpleOptimizer { kAdamW, kAdam, kSgdMomentum, kSgd, kAdam8bit, kLion, kAdafactor, kNone };
 
 /// Parses "inference"/"infer" or "training"/"train". Field "mode".
 Result<Task> parseTask(std::string_view text);
 /// Parses "adamw", "adam", "sgd-momentum" (or "sgd_momentum", "momentum"), "sgd",
-/// "adam8bit" (or "adamw-8bit", "8bit-adam"). Field "optimizer".
+/// "adam8bit" (or "adamw-8bit", "8bit-adam"), "lion", "adafactor", "none". Field "optimizer".
 Result<SimpleOptimizer> parseSimpleOptimizer(std::string_view text);
 /// Canonical id of an optimizer, e.g. "adamw".
 std::string_view simpleOptimizerId(SimpleOptimizer optimizer);
