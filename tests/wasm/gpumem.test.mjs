@@ -169,3 +169,26 @@ test('sweeps and the GPU table come from the core, fitting GPUs first', () => {
     assert.equal(there.fits, true, r.gpuId);
   }
 });
+
+test('a .gguf and a .safetensors header give the same weights in the CLI and in the page\'s module', { skip: !existsSync(cli) && 'build/native has no CLI' }, async () => {
+  const { tinyGguf, tinySafetensors } = await import('../browser/model-files.mjs');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'gpumem-files-'));
+  try {
+    for (const [name, file] of [['tiny.gguf', tinyGguf()], ['model.safetensors', tinySafetensors()]]) {
+      const path = join(dir, name);
+      writeFileSync(path, file.buffer);
+      const described = wasm.readModelFile(name, new Uint8Array(file.buffer), file.buffer.length);
+      assert.equal(JSON.parse(described).error, undefined, name);
+      const page = JSON.parse(wasm.evaluate(JSON.stringify({ file: described }), true));
+      const fromCli = JSON.parse(execFileSync(cli, ['estimate', '--file', path, '--json'], { encoding: 'utf8' }));
+      assert.equal(component(fromCli, 'weights').bytes, component(page, 'weights').bytes, name);
+      assert.equal(fromCli.totalBytes, page.totalBytes, name);
+      assert.equal(fromCli.model.parameters, file.elements ?? fromCli.model.parameters, name);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
