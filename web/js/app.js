@@ -1,4 +1,5 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// @ts-check
 // The page: starts the wasm core, keeps the scenario in the URL, and asks the core again on
 // every change. The core owns every number, verdict and rule; this file wires DOM and state.
 
@@ -92,7 +93,10 @@ function applyValues(values) {
   writeForm(core, values);
 }
 
-/** Every value the core needs: the inputs, and a pasted config or a file's description. */
+/**
+ * Every value the core needs: the inputs, and a pasted config or a file's description.
+ * @returns {Values}
+ */
 function scenarioValues() {
   return { ...state.values, config: state.config, file: state.file };
 }

@@ -1,4 +1,5 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// @ts-check
 // The breakdown of an estimate: a stacked bar and a table whose rows expand to show
 // each component's formula with the numbers plugged in.
 

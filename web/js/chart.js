@@ -1,4 +1,5 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// @ts-check
 // A small SVG line chart: memory per GPU against context length or batch, with the GPU's
 // capacity as a horizontal line. Colours come from CSS, so it follows the theme and prints.
 

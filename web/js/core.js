@@ -1,4 +1,5 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// @ts-check
 // The page's one door to the wasm core. Scenarios go in as {field: value} objects (the
 // schema's names) and every answer comes back as the JSON the CLI prints with --json.
 // Nothing here computes: it only translates between text and objects.

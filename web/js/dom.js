@@ -1,4 +1,5 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// @ts-check
 // Building DOM without innerHTML: text is always set with textContent, so nothing a
 // link or a file carries can become markup or script.
 

@@ -1,4 +1,5 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// @ts-check
 // The compact widget for blog posts: chosen inputs, the bar and the verdict, a link to the
 // full calculator, and the page's height posted to the embedding page so the iframe fits.
 
@@ -10,13 +11,13 @@ const EMBED_INPUTS = new Set(["model", "precision", "context", "context-range", 
 /** Turns the page into the widget. `currentLink` gives the scenario's link fragment. */
 export function setUpEmbed(currentLink) {
   document.body.classList.add("embed");
-  for (const control of byTestId("inputs").querySelectorAll("input, select, textarea")) {
+  for (const control of /** @type {NodeListOf<HTMLInputElement>} */ (byTestId("inputs").querySelectorAll("input, select, textarea"))) {
     if (EMBED_INPUTS.has(control.id) || control.type === "radio") continue;
     control.closest(".slider")?.classList.add("embed-hidden");
     control.classList.add("embed-hidden");
     document.querySelector(`label[for="${control.id}"]`)?.classList.add("embed-hidden");
   }
-  const open = byTestId("open-full");
+  const open = /** @type {HTMLAnchorElement} */ (byTestId("open-full"));
   const refresh = () => { open.href = `./#${currentLink()}`; };
   refresh();
   window.addEventListener("hashchange", refresh);

@@ -1,4 +1,5 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// @ts-check
 // The breakdown as text people paste elsewhere: a Markdown table or CSV. ("Copy JSON"
 // copies the core's answer as it is: the CLI's --json.)
 

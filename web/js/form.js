@@ -1,4 +1,5 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// @ts-check
 // The inputs, driven by the core's schema: each element carries data-field="<name>"; its
 // choices, range and help come from the schema, its value travels as text, and an input
 // that does not apply is disabled with the core's reason beside it.

@@ -1,4 +1,5 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// @ts-check
 // Numbers for people: bytes in GB (10^9) or GiB (2^30), counts and token lengths, in the
 // reader's locale.
 
@@ -47,6 +48,7 @@ export function formatInteger(value, locale) {
 /** A parameter count as people write it: 8.03B, 494M, 1.5T. */
 export function formatParams(count, locale) {
   if (!Number.isFinite(count) || count <= 0) return "—";
+  /** @type {[number, string][]} */
   const units = [
     [1e12, "T"],
     [1e9, "B"],

@@ -1,4 +1,5 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// @ts-check
 // The entry point: starts compiling the wasm core at once, while the page's modules load,
 // then starts the page (app.js) with it. The single-file offline copy inlines the bytes.
 

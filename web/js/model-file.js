@@ -1,4 +1,5 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// @ts-check
 // Reads a model from a local file without uploading it: only the header is sliced out of
 // the file (File.slice) and handed to the core, which says when it needs more.
 

@@ -1,4 +1,5 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// @ts-check
 // Shows an answer of the core: the headline total, the verdict, the breakdown, what fits,
 // the charts, the GPU table and the comparison. Every number is the core's; this file only
 // formats and draws.
