@@ -22,8 +22,10 @@ export function fillFromSchema(core) {
         element.max = String(field.max);
         element.step = field.type === "integer" ? "1" : "any";
       }
-      if (element.type !== "radio" && !element.nextElementSibling?.classList.contains("why")) {
-        element.after(h("small", { class: "why", "data-why": field.name, hidden: true }));
+      // The reason goes under the input, or under a checkbox's whole label.
+      const anchor = element.type === "checkbox" ? element.closest("label") ?? element : element;
+      if (element.type !== "radio" && !anchor.nextElementSibling?.classList.contains("why")) {
+        anchor.after(h("small", { class: "why", "data-why": field.name, hidden: true }));
       }
     }
   }
