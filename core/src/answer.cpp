@@ -478,6 +478,7 @@ Result<Answer> evaluate(const Scenario& s, AnswerDepth depth) {
   if (depth.gpusNeeded) a.gpusNeeded = fewestGpus(s, *model, memory, p);
   a.perGpu = std::move(p.perGpu);
   if (depth.limits) fillLimits(a, s, *model, memory);
+  if (depth.suggestions && !a.fits) a.suggestions = suggestChanges(s, a);
   return a;
 }
 

@@ -26,6 +26,18 @@ Json bytes(double value) {
 
 Json optionalCount(std::int64_t value) { return value < 0 ? Json(nullptr) : Json(value); }
 
+Json suggestionsJson(const std::vector<Suggestion>& suggestions) {
+  Json out = Json::array();
+  for (const Suggestion& s : suggestions) {
+    out.push_back({{"label", s.label},
+                   {"changes", s.changes},
+                   {"totalBytes", bytes(s.totalBytes)},
+                   {"savedBytes", bytes(s.savedBytes)},
+                   {"fits", s.fits}});
+  }
+  return out;
+}
+
 Json appliesToJson(const FieldScope& scope) {
   Json tasks = Json::array();
   const std::pair<unsigned, const char*> taskNames[] = {{applies::kInference, "inference"},
@@ -121,6 +133,7 @@ std::string answerToJson(const Answer& a) {
       {"dataParallel", a.dataParallel},
       {"trainableParameters", a.trainableParameters},
       {"effective", a.effective},
+      {"suggestions", suggestionsJson(a.suggestions)},
       {"notes", a.notes},
   };
   return out.dump(2);

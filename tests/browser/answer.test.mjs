@@ -239,3 +239,23 @@ test('200 random scenarios: the verdict, headroom and GPU counts agree with the 
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('when it does not fit, the suggestions work: one click applies one, and the page shows what it said', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${browser.base}#${link({ task: 'qlora', model: 'llama-3.1-8b', contextLength: '8192', batch: '4', gpu: 'rtx-4090' })}`);
+  await ready(page);
+  assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), 'false');
+  const advice = page.locator('[data-testid="advice"] button');
+  const labels = await advice.allInnerTexts();
+  assert.ok(labels.some((l) => /checkpointing/.test(l)), labels.join(' | '));
+  // The first suggestion fits; applying it gives exactly the total it promised.
+  const first = advice.first();
+  assert.equal(await first.getAttribute('data-fits'), 'true', labels[0]);
+  const promised = /([\d.,]+ GB) per GPU/.exec(await first.innerText())[1];
+  await first.click();
+  await ready(page);
+  assert.equal(await text(page, 'total'), promised);
+  assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), 'true');
+  assert.equal(await page.inputValue('[data-testid="ckpt"]'), 'full');
+  await page.close();
+});

@@ -10,7 +10,7 @@ import { setUpEmbed } from "./embed.js";
 import { toCsv, toMarkdown } from "./export.js";
 import { fillFromSchema, fillModelList, markInvalid, readForm, setSlider, showApplicability, sliderValue, writeForm } from "./form.js";
 import { readModelFile } from "./model-file.js";
-import { renderBreakdown, renderCompare, renderFits, renderGpuTable, renderHeadline, renderModelFacts, renderNoAnswer } from "./view.js";
+import { renderBreakdown, renderCompare, renderFits, renderGpuTable, renderHeadline, renderModelFacts, renderNoAnswer, renderSuggestions } from "./view.js";
 
 const MAX_COMPARE = 4;
 const locale = navigator.language || "en-US";
@@ -246,6 +246,7 @@ function update({ committed, replace = true }) {
   state.deepText = text;
   document.body.classList.toggle("task-train", values.task !== "inference");
   renderHeadline(answer, values.unit, locale);
+  renderSuggestions(answer, values.unit, locale, applyChanges);
   renderBreakdown(answer, values.unit, locale);
   renderModelFacts(answer, locale);
   byTestId("answer-json").textContent = text;
@@ -256,6 +257,12 @@ function update({ committed, replace = true }) {
   }
   /** @type {HTMLTextAreaElement} */ (byTestId("embed-snippet")).value = embedSnippet();
   scheduleSlowWork(values);
+}
+
+/** Applies a suggestion of the core: its field values, then a recompute. @param {Record<string, string>} changes */
+function applyChanges(changes) {
+  applyValues({ ...state.values, ...changes });
+  update({ committed: true });
 }
 
 /** The answer as the core wrote it: the text "Copy JSON" copies (the CLI's --json). */

@@ -45,12 +45,28 @@ function renderGpus(a, unit, locale) {
   if (a.cpuBytes > 0) text += ` CPU RAM: ${formatBytes(a.cpuBytes, unit, locale)} per node.`;
   gpus.textContent = text;
   gpus.dataset.count = String(a.gpusNeeded ?? "");
+}
+
+/**
+ * When it does not fit: how many GPUs would run it, and the core's suggestions as buttons,
+ * each with what it saves (every one estimated again by the core).
+ * @param {Answer} a @param {string} unit @param {string} locale @param {(changes: Record<string, string>) => void} onApply
+ */
+export function renderSuggestions(a, unit, locale, onApply) {
   const suggestion = el("suggestion");
-  suggestion.textContent = "";
+  replaceChildren(suggestion);
   if (a.fits || a.gpusNeeded < 0) return;
-  suggestion.textContent = a.gpusNeeded > 0
+  const lead = a.gpusNeeded > 0
     ? `It would fit on ${a.gpusNeeded} × ${a.gpu.name} (${howItSplits(a)}).`
-    : `No number of ${a.gpu.name} holds it ${howItSplits(a)}; try a smaller precision, context or batch.`;
+    : `No number of ${a.gpu.name} holds it ${howItSplits(a)}.`;
+  const buttons = (a.suggestions ?? []).map((/** @type {any} */ s) => {
+    const button = h("button", { type: "button", class: "advice", "data-fits": String(s.fits) },
+      h("span", {}, s.label), " ",
+      h("small", {}, `${formatBytes(s.totalBytes, unit, locale)} per GPU${s.fits ? " — fits" : ""}`));
+    button.addEventListener("click", () => onApply(s.changes));
+    return h("li", {}, button);
+  });
+  replaceChildren(suggestion, h("span", {}, lead), buttons.length ? h("ul", { class: "advice-list", "data-testid": "advice" }, ...buttons) : "");
 }
 
 /** How the fewest-GPUs search splits the model, in words. @param {Answer} a */

@@ -17,6 +17,15 @@
 
 namespace gpumem {
 
+/// A change that makes a scenario need less memory, checked by estimating it again.
+struct Suggestion {
+  std::string label;                          ///< for people: "Turn on gradient checkpointing"
+  std::map<std::string, std::string> changes;  ///< field → value, to apply in one click
+  double totalBytes = 0;                      ///< per GPU after the change
+  double savedBytes = 0;                      ///< per GPU, against the scenario as it is
+  bool fits = false;                          ///< whether the changed scenario fits
+};
+
 /// Everything gpumem says about one scenario.
 struct Answer {
   std::string method;      ///< "architecture" or "parameter-count"
@@ -59,6 +68,9 @@ struct Answer {
   std::vector<std::string> notes;  ///< what the estimate assumed, in words
   /// What "auto" choices resolved to, by field (kvDtype, recipe).
   std::map<std::string, std::string> effective;
+  /// When it does not fit: changes that make it need less, those that fit first, then by
+  /// bytes saved (empty when it fits or when not computed).
+  std::vector<Suggestion> suggestions;
 };
 
 /// The most GPUs the fewest-GPUs search tries.
@@ -68,10 +80,15 @@ inline constexpr std::int64_t kMaxGpusSearched = 65536;
 struct AnswerDepth {
   bool gpusNeeded = true;
   bool limits = true;
+  bool suggestions = true;
 };
 
 /// Answers a scenario. Fails with an Error naming the field at fault (the schema's names).
 Result<Answer> evaluate(const Scenario& scenario, AnswerDepth depth = {});
+
+/// The changes worth suggesting for `scenario`, whose answer is `answer`: each is verified
+/// by estimating the changed scenario (advice.cpp says which changes are tried and why).
+std::vector<Suggestion> suggestChanges(const Scenario& scenario, const Answer& answer);
 
 /// One point of a sweep: the value of the swept field and the per-GPU total there.
 struct SweepPoint {

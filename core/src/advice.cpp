@@ -1,0 +1,148 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// Advice that works: when a scenario does not fit, the changes people make to fit it —
+// checkpointing, an 8-bit optimizer, ZeRO, a smaller KV dtype or weight format, a shorter
+// context or smaller batch, LoRA/QLoRA instead of full training, more GPUs split the
+// engine's way — each estimated again, so every suggestion shows what it really saves.
+#include <algorithm>
+#include <optional>
+
+#include "gpumem/answer.hpp"
+
+namespace gpumem {
+namespace {
+
+using Changes = std::map<std::string, std::string>;
+
+struct Candidate {
+  std::string label;
+  Changes changes;
+};
+
+bool engineSplitsByTensors(const Scenario& s) {
+  return s.text("engine") == "vllm" || s.text("engine") == "tensorrt-llm";
+}
+
+/// The weight format an engine would load a smaller copy of the model in.
+std::string smallerWeights(const Scenario& s) {
+  const std::string& engine = s.text("engine");
+  if (engine == "llama.cpp") return "q4_k_m";
+  if (engine == "vllm" || engine == "tensorrt-llm") return "fp8";
+  return "nf4";
+}
+
+std::vector<Candidate> trainingCandidates(const Scenario& s) {
+  std::vector<Candidate> out;
+  if (s.text("checkpointing") != "full") {
+    out.push_back({"Turn on gradient checkpointing", {{"checkpointing", "full"}}});
+  }
+  const std::string& optimizer = s.text("optimizer");
+  if (optimizer.find("8bit") == std::string::npos && optimizer != "none" && optimizer != "sgd") {
+    out.push_back({"Use an 8-bit optimizer (bitsandbytes)", {{"optimizer", "adam8bit"}}});
+  }
+  if (s.integer("gpuCount") > 1 && s.text("sharding") != "zero3") {
+    out.push_back({"Shard the model states with ZeRO-3 / FSDP", {{"sharding", "zero3"}}});
+  }
+  if (s.text("task") == "full") {
+    out.push_back({"Fine-tune with LoRA instead of training every weight", {{"task", "lora"}}});
+  }
+  if (s.text("task") == "lora") {
+    out.push_back({"Use QLoRA: a 4-bit base under the adapters", {{"task", "qlora"}}});
+  }
+  return out;
+}
+
+std::vector<Candidate> inferenceCandidates(const Scenario& s) {
+  std::vector<Candidate> out;
+  const std::string& kv = s.text("kvDtype");
+  if (kv == "auto" || kv == "bf16" || kv == "fp16" || kv == "fp32") {
+    out.push_back({"Store the KV cache in FP8", {{"kvDtype", s.text("engine") == "llama.cpp" ? "q8_0" : "fp8"}}});
+  }
+  const std::string& precision = s.text("precision");
+  if (precision == "bf16" || precision == "fp16" || precision == "fp32") {
+    const std::string smaller = smallerWeights(s);
+    out.push_back({"Load quantized weights (" + smaller + ")", {{"precision", smaller}}});
+  }
+  return out;
+}
+
+std::vector<Candidate> candidatesFor(const Scenario& s, const Answer& a) {
+  const bool inference = s.text("task") == "inference";
+  std::vector<Candidate> out;
+  if (a.method == "architecture") out = inference ? inferenceCandidates(s) : trainingCandidates(s);
+  if (a.method == "architecture" && s.integer("contextLength") > 1024) {
+    const std::int64_t half = s.integer("contextLength") / 2;
+    if (!inference || half > s.integer("generatedTokens")) {
+      out.push_back({"Halve the context to " + std::to_string(half) + " tokens",
+                     {{"contextLength", std::to_string(half)}}});
+    }
+  }
+  if (s.integer("batch") > 1 && (a.method == "architecture" || !inference)) {
+    const std::int64_t half = std::max<std::int64_t>(1, s.integer("batch") / 2);
+    out.push_back({"Halve the batch to " + std::to_string(half), {{"batch", std::to_string(half)}}});
+  }
+  if (a.gpusNeeded > a.gpuCount) {
+    const std::string n = std::to_string(a.gpusNeeded);
+    Changes more{{"gpuCount", n}};
+    if (inference && a.method == "architecture") {
+      more["tensorParallel"] = engineSplitsByTensors(s) ? n : "1";
+      more["pipelineParallel"] = "1";
+      more["expertParallel"] = "1";
+    }
+    out.push_back({"Use " + n + " × " + a.gpuName, more});
+  }
+  return out;
+}
+
+/// When no single change is enough: the changes that do not cost GPUs, applied together from
+/// the one that saves most, up to the first set that fits.
+std::optional<Suggestion> combined(const Scenario& s, const Answer& a,
+                                   const std::vector<Suggestion>& singles) {
+  Suggestion together;
+  Scenario changed = s;
+  for (const Suggestion& single : singles) {
+    if (single.changes.count("gpuCount")) continue;
+    if (!together.label.empty()) together.label += " + ";
+    together.label += single.label;
+    for (const auto& [field, value] : single.changes) {
+      together.changes[field] = value;
+      changed = changed.with(field, value);
+    }
+    const auto after = evaluate(changed, AnswerDepth{false, false, false});
+    if (!after) return std::nullopt;
+    if (after->fits && together.changes.size() > 1) {
+      together.label = "Together: " + together.label;
+      together.totalBytes = after->perGpu.totalBytes;
+      together.savedBytes = a.perGpu.totalBytes - after->perGpu.totalBytes;
+      together.fits = true;
+      return together;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<Suggestion> suggestChanges(const Scenario& s, const Answer& a) {
+  std::vector<Suggestion> out;
+  for (const Candidate& c : candidatesFor(s, a)) {
+    Scenario changed = s;
+    for (const auto& [field, value] : c.changes) changed = changed.with(field, value);
+    const auto after = evaluate(changed, AnswerDepth{false, false, false});
+    if (!after) continue;
+    const double saved = a.perGpu.totalBytes - after->perGpu.totalBytes;
+    if (!(saved > 0) && !after->fits) continue;
+    out.push_back({c.label, c.changes, after->perGpu.totalBytes, saved, after->fits});
+  }
+  const auto order = [](const Suggestion& x, const Suggestion& y) {
+    if (x.fits != y.fits) return x.fits;
+    return x.savedBytes > y.savedBytes;
+  };
+  std::stable_sort(out.begin(), out.end(), order);
+  if (!out.empty() && !out.front().fits) {
+    if (auto together = combined(s, a, out)) out.insert(out.begin(), *together);
+  }
+  if (out.size() > 5) out.resize(5);
+  return out;
+}
+
+}  // namespace gpumem
