@@ -23,7 +23,11 @@ export function renderChart(container, { series, capacityBytes, currentX, unit, 
   const xs = series.map((p) => p.x);
   const x0 = Math.log2(Math.min(...xs));
   const x1 = Math.log2(Math.max(...xs));
-  const yMax = Math.max(...series.map((p) => p.bytes), capacityBytes || 0) * 1.08;
+  // The region near the GPU's capacity is what matters: the axis stops at twice the
+  // capacity (or the current point), and what lies above is clipped.
+  const highest = Math.max(...series.map((p) => p.bytes), capacityBytes || 0);
+  const current = series.find((p) => p.x >= currentX)?.bytes ?? 0;
+  const yMax = (capacityBytes ? Math.min(highest, Math.max(2 * capacityBytes, current)) : highest) * 1.08;
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const px = (x) => MARGIN.left + ((Math.log2(x) - x0) / Math.max(1e-9, x1 - x0)) * plotW;
@@ -45,8 +49,15 @@ export function renderChart(container, { series, capacityBytes, currentX, unit, 
     parts.push(svg("line", { class: "capacity", x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: y, y2: y }));
     parts.push(svg("text", { class: "capacity-label", x: WIDTH - MARGIN.right, y: y - 4, "text-anchor": "end" }, "GPU memory"));
   }
-  const path = series.map((p, i) => `${i ? "L" : "M"}${px(p.x).toFixed(1)},${py(p.bytes).toFixed(1)}`).join("");
+  const top = MARGIN.top;
+  const clip = (/** @type {number} */ y) => Math.max(top, y);
+  const path = series.map((p, i) => `${i ? "L" : "M"}${px(p.x).toFixed(1)},${clip(py(p.bytes)).toFixed(1)}`).join("");
   parts.push(svg("path", { class: "series", d: path }));
+  for (const p of series) {
+    // A point to hover (or focus): its x and its memory per GPU.
+    parts.push(svg("circle", { class: "point", cx: px(p.x).toFixed(1), cy: clip(py(p.bytes)).toFixed(1), r: 6, tabindex: "0" },
+      svg("title", {}, `${formatX(p.x)}: ${(p.bytes / divisor).toFixed(2)} ${label} per GPU${p.fits === false ? " (does not fit)" : ""}`)));
+  }
   if (currentX >= xs[0] && currentX <= xs[xs.length - 1]) {
     const x = px(currentX);
     parts.push(svg("line", { class: "current", x1: x, x2: x, y1: MARGIN.top, y2: MARGIN.top + plotH }));
