@@ -5,7 +5,6 @@
 #include <iostream>
 #include <string>
 
-#include "gpumem/format.hpp"
 #include "gpumem/scenario.hpp"
 #include "gpumem/units.hpp"
 
