@@ -24,7 +24,7 @@ double prefillValuesPerToken(const ModelArchitecture& arch) {
   }
   const double width = static_cast<double>(arch.intermediateSize);
   if (arch.mlpKind == MlpKind::kPlain) return hidden + (isTanhFormulaGelu(arch) ? 4 : 2) * width;
-  if (arch.modelType == "phi3") return hidden + 4 * width;  // fused gate_up_proj output
+  if (arch.fusedGateUp) return hidden + 4 * width;  // fused gate_up_proj output
   return hidden + 3 * width;
 }
 

@@ -501,6 +501,15 @@ Result<ModelArchitecture> parseByType(const Json& config, const std::string& typ
   return unknownTypeError(type);
 }
 
+/// The module layouts a family's code uses, as flags the estimators read (they never
+/// compare model_type themselves).
+void setLayoutFlags(ModelArchitecture& arch) {
+  const std::string& t = arch.modelType;
+  arch.fusedQkv = t == "phi3" || t == "gpt2" || t == "gpt_neox" || t == "falcon";
+  arch.fusedGateUp = t == "phi3";
+  arch.normInFp32 = t.rfind("gemma", 0) == 0;
+}
+
 }  // namespace
 
 std::span<const std::string_view> supportedModelTypes() { return kSupportedTypes; }
@@ -516,7 +525,9 @@ Result<ModelArchitecture> parseModelConfig(std::string_view configJsonText) {
   std::string type = stringOr(config, "model_type", outerType);
   if (type == "gemma3_text" || (outerType == "gemma3" && &config != &document)) type = "gemma3";
   if (type == "llama4_text" || (outerType == "llama4" && &config != &document)) type = "llama4";
-  return parseByType(config, type);
+  auto arch = parseByType(config, type);
+  if (arch) setLayoutFlags(arch.value());
+  return arch;
 }
 
 }  // namespace gpumem

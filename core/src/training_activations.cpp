@@ -15,14 +15,11 @@ struct Saved {
   double split = 0;
 };
 
-bool fusedQkv(const ModelArchitecture& arch) {
-  return arch.modelType == "phi3" || arch.modelType == "gpt2" || arch.modelType == "gpt_neox" ||
-         arch.modelType == "falcon";
-}
+bool fusedQkv(const ModelArchitecture& arch) { return arch.fusedQkv; }
 
-bool fusedGateUp(const ModelArchitecture& arch) { return arch.modelType == "phi3"; }
+bool fusedGateUp(const ModelArchitecture& arch) { return arch.fusedGateUp; }
 
-bool gemmaNorm(const ModelArchitecture& arch) { return arch.modelType.rfind("gemma", 0) == 0; }
+bool gemmaNorm(const ModelArchitecture& arch) { return arch.normInFp32; }
 
 /// One norm whose output feeds `consumers` linears, `adapted` of them with LoRA adapters.
 double normBytes(const ModelArchitecture& arch, const ActivationRecipe& r, int consumers,

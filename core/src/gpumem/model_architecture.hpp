@@ -82,6 +82,9 @@ struct ModelArchitecture {
   bool parallelAttention = false;     ///< attention and MLP read the same norm (Falcon, GPT-J)
   double dropout = 0;            ///< residual dropout probability in training (GPT-2 resid_pdrop)
   double finalLogitSoftcap = 0;  ///< tanh soft-capping of the logits (Gemma 2); 0 = none
+  bool fusedQkv = false;         ///< one qkv projection (Phi-3, GPT-2, GPT-NeoX, Falcon)
+  bool fusedGateUp = false;      ///< one gate_up projection (Phi-3)
+  bool normInFp32 = false;       ///< the norm keeps an fp32 input and output (Gemma's (1 + w))
 
   MoeShape moe;
   bool hasMla = false;
