@@ -3,6 +3,7 @@
 // context length (the targets: ≤ 5 µs and ≤ 5 ms).
 #include <benchmark/benchmark.h>
 
+#include "gpumem/answer.hpp"
 #include "gpumem/inference.hpp"
 #include "gpumem/model_config.hpp"
 
@@ -51,3 +52,36 @@ void BM_ParseConfig(benchmark::State& state) {
 BENCHMARK(BM_ParseConfig);
 
 }  // namespace
+
+/// The whole answer the page and the CLI show: the catalog lookup, the estimate, the
+/// verdict, the fewest GPUs and the longest context and largest batch.
+void BM_EvaluateWholeAnswer(benchmark::State& state) {
+  const auto scenario = gpumem::parseScenario(
+      {{"model", "llama-3.1-8b"}, {"gpu", "h100-80gb"}, {"contextLength", "32768"}},
+      gpumem::Strictness::kStrict);
+  for (auto _ : state) {
+    auto answer = gpumem::evaluate(*scenario);
+    benchmark::DoNotOptimize(answer);
+  }
+}
+BENCHMARK(BM_EvaluateWholeAnswer)->Unit(benchmark::kMicrosecond);
+
+/// The headline alone (no searches): what a sweep point costs.
+void BM_EvaluateHeadline(benchmark::State& state) {
+  const auto scenario = gpumem::parseScenario({{"model", "llama-3.1-8b"}}, gpumem::Strictness::kStrict);
+  for (auto _ : state) {
+    auto answer = gpumem::evaluate(*scenario, gpumem::AnswerDepth{false, false, false});
+    benchmark::DoNotOptimize(answer);
+  }
+}
+BENCHMARK(BM_EvaluateHeadline)->Unit(benchmark::kMicrosecond);
+
+/// "Which GPUs can run this": the fewest of every catalog GPU.
+void BM_GpuTable(benchmark::State& state) {
+  const auto scenario = gpumem::parseScenario({{"model", "llama-3.1-70b"}}, gpumem::Strictness::kStrict);
+  for (auto _ : state) {
+    auto rows = gpumem::gpuTable(*scenario);
+    benchmark::DoNotOptimize(rows);
+  }
+}
+BENCHMARK(BM_GpuTable)->Unit(benchmark::kMillisecond);
