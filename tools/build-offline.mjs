@@ -33,7 +33,7 @@ const resolve = (from, spec) => {
 };
 const load = (path) => {
   if (urls[path]) return urls[path];
-  const code = sources[path].replace(/(from\\s+|import\\s*\\(\\s*)"(\\.{1,2}\\/[^"]+)"/g,
+  const code = sources[path].replace(/(from\\s*|import\\s*\\(\\s*)"(\\.{1,2}\\/[^"]+)"/g,
     (all, head, spec) => head + JSON.stringify(load(resolve(path, spec))));
   urls[path] = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
   return urls[path];

@@ -14,7 +14,7 @@
 namespace gpumem {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = nlohmann::json;  // one JSON type in the module: keys print sorted
 
 /// Bytes as a whole number (the JSON of every surface rounds the same way); beyond what an
 /// int64 holds, a rounded double.

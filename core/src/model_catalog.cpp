@@ -17,7 +17,11 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr std::string_view kCatalogJson =
+#ifdef GPUMEM_CATALOG_FILE
+#include GPUMEM_CATALOG_FILE  // the browser build's copy, without the provenance fields
+#else
 #include "model_catalog_data.inc"
+#endif
     ;
 
 constexpr std::size_t kMaxSuggestions = 5;
@@ -43,13 +47,14 @@ Result<CatalogModel> parseEntry(const Json& entry, std::size_t index) {
       {"name", &model.name},
       {"family", &model.family},
       {"hfRepo", &model.hfRepo},
-      {"officialParamsSource", &model.officialParamsSource},
-      {"configSource", &model.configSource},
   };
   for (const auto& [key, out] : strings) {
     if (!readString(entry, key, *out)) return catalogError(index, std::string("lacks ") + key);
   }
-  readString(entry, "notes", model.notes);  // optional
+  // Provenance: in the full catalog, left out of the browser's copy.
+  readString(entry, "officialParamsSource", model.officialParamsSource);
+  readString(entry, "configSource", model.configSource);
+  readString(entry, "notes", model.notes);
   const auto params = entry.find("officialParams");
   if (params == entry.end() || !params->is_number() || !(params->get<double>() > 0)) {
     return catalogError(index, "lacks a positive officialParams");

@@ -47,7 +47,7 @@ std::string ggufConfig(const TensorInventory& inventory) {
     return "";
   }
   const double heads = get("attention.head_count");
-  nlohmann::ordered_json config = {
+  nlohmann::json config = {
       {"model_type", modelType},
       {"hidden_size", get("embedding_length")},
       {"num_hidden_layers", get("block_count")},
@@ -150,7 +150,7 @@ Result<ModelFile> readModelFile(std::string_view name, std::span<const std::uint
 }
 
 std::string modelFileToJson(const ModelFile& f) {
-  return nlohmann::ordered_json{{"label", f.label},
+  return nlohmann::json{{"label", f.label},
                                 {"format", f.format},
                                 {"weightBytes", f.weightBytes},
                                 {"tokenEmbeddingBytes", f.tokenEmbeddingBytes},

@@ -140,7 +140,8 @@ constexpr FieldSpec kFields[] = {
     // The model: one of a catalog id, a config.json, a model file or a parameter count.
     {"model", Type::kText, "llama-3.1-8b", 0, 120, "", kAlways, "model", "model",
      "A model of the catalog, by id or name (gpumem models lists them)."},
-    {"params", Type::kText, "", 0, 32, "parameters", kAlways, "params", "params",
+    {"params", Type::kText, "", 0, 32, "parameters", {kInference | kFull, kAllMethods, kAllEngines},
+     "params", "params",
      "A bare parameter count such as 70B, 350M or 1.5T (the parameter-count method)."},
     {"config", Type::kFile, "", 0, 4 << 20, "", kAlways, "", "config",
      "A Hugging Face config.json (the CLI reads the path; the page takes a paste or drop)."},

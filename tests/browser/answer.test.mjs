@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import { SITE, ready, startBrowser, text } from './harness.mjs';
+import { SITE, answered, ready, startBrowser, text } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await startBrowser(); });
@@ -17,8 +17,9 @@ const link = (values) => wasm.encodeLink(JSON.stringify(values), '[]');
 
 /** Opens a scenario by its link in an open page (a hash change, as Back would) and waits. */
 async function show(page, values) {
-  await page.evaluate((hash) => { location.hash = hash; }, link(values));
-  await ready(page);
+  const hash = `#${link(values)}`;
+  if (await page.evaluate(() => location.hash) === hash) return;
+  await answered(page, () => page.evaluate((h) => { location.hash = h; }, hash));
 }
 
 /** What the page shows as its answer: the core's JSON and the headline. */
@@ -60,18 +61,38 @@ function alternatives(field, base) {
   return [String(inRange[0])];
 }
 
-/** Sets the input of `field` to `value` the way a person does, and waits for the answer. */
-async function setInput(page, field, value) {
-  const element = page.locator(`[data-field="${field.name}"]`).first();
-  const kind = await element.evaluate((e) => (e instanceof HTMLSelectElement ? 'select' : e.type));
-  if (kind === 'select') await element.selectOption(value);
-  else if (kind === 'checkbox') await element.setChecked(value === 'true');
-  else if (kind === 'radio') await page.check(`[data-field="${field.name}"][value="${value}"]`);
-  else if (field.name === 'model') await element.fill(wasm.models ? JSON.parse(wasm.models()).find((m) => m.id === value).name : value);
-  else await element.fill(value);
-  await element.dispatchEvent('change');
-  await ready(page);
+/**
+ * In the page, in one step: opens the base scenario by its link (as Back would), notes the
+ * answer, sets the field's input to `value` and fires its input and change events (the page
+ * answers synchronously), and notes the answer again.
+ */
+async function tryChange(page, hash, name, value, shownValue) {
+  return page.evaluate(async ({ hash, name, value, shownValue }) => {
+    const revision = () => document.body.dataset.revision;
+    if (location.hash !== hash) {
+      const before = revision();
+      location.hash = hash;
+      await new Promise((resolve) => { const poll = () => (revision() !== before ? resolve() : setTimeout(poll, 5)); poll(); });
+    }
+    const message = document.querySelector('[data-testid="message"]');
+    const snapshot = () => ({
+      json: document.querySelector('[data-testid="answer-json"]').textContent,
+      total: document.querySelector('[data-testid="total"]').textContent,
+      message: message.hidden ? '' : message.textContent,
+    });
+    const before = snapshot();
+    const element = document.querySelector(`[data-field="${name}"]`);
+    const enabled = !element.disabled;
+    const target = element.type === 'radio' ? document.querySelector(`[data-field="${name}"][value="${value}"]`) : element;
+    if (target.type === 'checkbox' || target.type === 'radio') target.checked = target.type === 'radio' || value === 'true';
+    else target.value = shownValue;
+    target.dispatchEvent(new Event('input', { bubbles: true }));
+    target.dispatchEvent(new Event('change', { bubbles: true }));
+    return { before, after: snapshot(), enabled };
+  }, { hash, name, value, shownValue });
 }
+
+const modelNames = new Map(JSON.parse(wasm.models()).map((m) => [m.id, m.name]));
 
 test('every input of the schema changes the answer where it applies, and is disabled with a reason where not', async () => {
   const page = await browser.newPage();
@@ -89,12 +110,11 @@ test('every input of the schema changes the answer where it applies, and is disa
       // A choice the core disables here, or the one "auto" already resolved to, is no change.
       const changes = alternatives(field, base).filter((v) => !(`${field.name}=${v}` in disabled) && effective[field.name] !== v);
       for (const value of changes) {
-        await show(page, base);
-        const before = await shown(page);
+        const shownValue = field.name === 'model' ? modelNames.get(value) : value;
+        const { before, after, enabled } = await tryChange(page, `#${link(base)}`, field.name, value, shownValue);
         assert.equal(before.message, '', `${field.name} base ${JSON.stringify(base)}: ${before.message}`);
-        assert.ok(await page.locator(`[data-field="${field.name}"]`).first().isEnabled(), `${field.name} is disabled for ${task}`);
-        await setInput(page, field, value);
-        const after = await shown(page);
+        assert.ok(enabled, `${field.name} is disabled for ${task}`);
+        assert.equal(after.message, '', `${field.name}=${value}: ${after.message}`);
         checked += 1;
         if (after.json === before.json && after.total === before.total) silent.push(`${field.name}=${value} (${task})`);
       }
@@ -216,24 +236,39 @@ test('200 random scenarios: the verdict, headroom and GPU counts agree with the 
       contextLength: String(pick([512, 2048, 8192, 32768, 131072])), batch: String(pick([1, 2, 8, 32])),
       generatedTokens: String(pick([0, 64, 256])), sharding: pick(choices('sharding')), unit: pick(['gb', 'gib']),
     };
-    await show(page, values);
-    const body = await page.locator('main').innerText();
-    assert.doesNotMatch(body, /NaN|undefined|Infinity/, JSON.stringify(values));
-    const json = await page.locator('[data-testid="answer-json"]').textContent();
-    const message = (await page.locator('[data-testid="message"]').isVisible()) ? await text(page, 'message') : '';
-    if (message) {
-      assert.equal(await text(page, 'total'), '—', `an error shows no total: ${message}`);
+    const shown = await page.evaluate(async (hash) => {
+      const revision = () => document.body.dataset.revision;
+      if (location.hash !== hash) {
+        const before = revision();
+        location.hash = hash;
+        await new Promise((resolve) => { const poll = () => (revision() !== before ? resolve() : setTimeout(poll, 5)); poll(); });
+      }
+      const read = (id) => document.querySelector(`[data-testid="${id}"]`);
+      return {
+        body: document.querySelector('main').innerText,
+        json: read('answer-json').textContent,
+        message: read('message').hidden ? '' : read('message').textContent,
+        total: read('total').textContent,
+        verdict: read('verdict').innerText,
+        fits: read('verdict').dataset.fits,
+        gpus: read('gpus-needed').textContent,
+        suggestion: read('suggestion').textContent,
+      };
+    }, `#${link(values)}`);
+    assert.doesNotMatch(shown.body, /NaN|undefined|Infinity/, JSON.stringify(values));
+    if (shown.message) {
+      assert.equal(shown.total, '—', `an error shows no total: ${shown.message}`);
       continue;
     }
     answered += 1;
-    const a = JSON.parse(json);
+    const a = JSON.parse(shown.json);
     assert.equal(a.fits, a.totalBytes <= a.capacityBytes);
     assert.equal(a.headroomBytes, a.capacityBytes - a.totalBytes);
-    assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), String(a.fits));
-    assert.match(await text(page, 'verdict'), a.fits ? /^Fits/ : /^Does not fit[\s\S]*short by/);
-    assert.notEqual((await text(page, 'total')).trim(), '');
-    if (a.gpusNeeded > 0) assert.match(await text(page, 'gpus-needed'), new RegExp(`GPUs needed: ${a.gpusNeeded} ×`));
-    if (!a.fits && a.gpusNeeded > 0) assert.match(await text(page, 'suggestion'), new RegExp(`fit on ${a.gpusNeeded} ×`));
+    assert.equal(shown.fits, String(a.fits));
+    assert.match(shown.verdict, a.fits ? /^Fits/ : /^Does not fit[\s\S]*short by/);
+    assert.notEqual(shown.total.trim(), '');
+    if (a.gpusNeeded > 0) assert.match(shown.gpus, new RegExp(`GPUs needed: ${a.gpusNeeded} ×`));
+    if (!a.fits && a.gpusNeeded > 0) assert.match(shown.suggestion, new RegExp(`fit on ${a.gpusNeeded} ×`));
   }
   assert.ok(answered > 60, `only ${answered} of 200 scenarios were answered`);
   assert.deepEqual(page.problems, []);

@@ -56,3 +56,13 @@ export function gigabytes(display) {
   if (!match) throw new Error(`no GB value in “${display}”`);
   return Number(match[1].replaceAll(',', '')) * 1e9;
 }
+
+/**
+ * Runs `action` and waits until the page has answered it (the headline and verdict are
+ * drawn synchronously; the charts and tables may still be coming).
+ */
+export async function answered(page, action) {
+  const before = await page.evaluate(() => document.body.dataset.revision ?? '0');
+  await action();
+  await page.waitForFunction((b) => (document.body.dataset.revision ?? '0') !== b, before, { timeout: 15000 });
+}

@@ -49,14 +49,16 @@ TEST(ModelCatalog, EveryEntryNamesWhereItsNumbersComeFrom) {
   for (const CatalogModel& m : catalogOrDie()) {
     EXPECT_FALSE(m.name.empty()) << m.id;
     EXPECT_FALSE(m.family.empty()) << m.id;
-    EXPECT_FALSE(m.officialParamsSource.empty()) << m.id;
-    EXPECT_FALSE(m.configSource.empty()) << m.id;
     EXPECT_GT(m.officialParams, 1e7) << m.id;
     EXPECT_LT(m.officialParams, 1e13) << m.id;
+#ifndef __EMSCRIPTEN__  // the browser's copy of the catalog leaves provenance out
+    EXPECT_FALSE(m.officialParamsSource.empty()) << m.id;
+    EXPECT_FALSE(m.configSource.empty()) << m.id;
     if (!m.hfRepo.empty()) {
       EXPECT_EQ(m.configSource, "https://huggingface.co/" + m.hfRepo + "/blob/main/config.json")
           << m.id;
     }
+#endif
     ASSERT_FALSE(m.configJson.empty()) << m.id;
     EXPECT_EQ(m.configJson.front(), '{') << m.id;
     EXPECT_NE(m.configJson.find("\"model_type\":"), std::string::npos) << m.id;

@@ -256,6 +256,7 @@ function update({ committed, replace = true }) {
     performance.mark("gpumem:first-result");
   }
   /** @type {HTMLTextAreaElement} */ (byTestId("embed-snippet")).value = embedSnippet();
+  document.body.dataset.revision = String(Number(document.body.dataset.revision ?? 0) + 1);
   scheduleSlowWork(values);
 }
 
@@ -359,6 +360,7 @@ async function copyText(text, done) {
 
 /** An error of the core or the page: named field, message, and no numbers until fixed. @param {{field: string, message: string}} error */
 function showFieldError({ field, message }) {
+  document.body.dataset.revision = String(Number(document.body.dataset.revision ?? 0) + 1);
   showMessage(`${field}: ${message}`, "field");
   markInvalid(field);
   renderNoAnswer();
