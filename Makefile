@@ -6,32 +6,59 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 PORT ?= 8000
 NATIVE := build/native
+SANITIZE := build/sanitize
 WASM := build/wasm
 SITE := build/site
 export NODE_PATH := /usr/share/nodejs
 
-.PHONY: all native wasm site serve test test-native test-sanitize fuzz-smoke test-wasm test-js test-browser bench clean format
+# A build folder's own make. Under `make -jN` (make test runs its suites that way) its
+# compiles take their turns from the same N job slots; run alone it uses $(JOBS) cores.
+BUILD = $(MAKE) --no-print-directory $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(JOBS)) -C
+# make test's slots: one more than cores, since the browser suite mostly waits on
+# Chromium and a build runs beside it.
+TEST_JOBS ?= $(shell echo $$(($(JOBS) + 1)))
+
+.PHONY: all native sanitize wasm wasm-module site serve test test-native test-sanitize \
+        fuzz-smoke test-wasm test-js test-browser typecheck bench clean format
 
 all: native site
 
 ## native: the CLI at build/native/gpumem and the native test binary (warnings are errors)
 native:
 	@tools/ensure-deps.sh native
-	cmake -S . -B $(NATIVE) -DCMAKE_BUILD_TYPE=Release -DGPUMEM_WERROR=ON >/dev/null
-	cmake --build $(NATIVE) -j$(JOBS)
+	cmake -G "Unix Makefiles" -S . -B $(NATIVE) -DCMAKE_BUILD_TYPE=Release -DGPUMEM_WERROR=ON >/dev/null
+	+$(BUILD) $(NATIVE)
 	@ln -sf cli/gpumem $(NATIVE)/gpumem
 
-## wasm: the browser module and the wasm build of the test suite
-wasm:
+## sanitize: one clang build with AddressSanitizer, UndefinedBehaviorSanitizer and
+## libFuzzer's coverage instrumentation: the test suite, the CLI and the fuzz targets
+## (-O1: the property tests and the fuzzers run several times faster than unoptimised;
+## line tables only, enough for symbolised reports, at half the compile time of -g)
+sanitize:
+	@tools/ensure-deps.sh native sanitize
+	CXX=clang++-14 cmake -G "Unix Makefiles" -S . -B $(SANITIZE) -DCMAKE_BUILD_TYPE=Debug \
+	  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" \
+	  -DGPUMEM_SANITIZE=ON -DGPUMEM_FUZZ=ON -DGPUMEM_TESTS=ON -DGPUMEM_CLI=ON >/dev/null
+	+$(BUILD) $(SANITIZE)
+
+## wasm-module: the browser module alone (gpumem.mjs + gpumem.wasm), all the page needs
+wasm-module:
 	@tools/ensure-deps.sh wasm
-	emcmake cmake -S . -B $(WASM) -DCMAKE_BUILD_TYPE=Release -DGPUMEM_WERROR=ON \
+	emcmake cmake -G "Unix Makefiles" -S . -B $(WASM) -DCMAKE_BUILD_TYPE=Release -DGPUMEM_WERROR=ON \
 	  -DCMAKE_CROSSCOMPILING_EMULATOR=$$(command -v node) >/dev/null
-	cmake --build $(WASM) -j$(JOBS)
+	+$(BUILD) $(WASM) gpumem_wasm
+
+## wasm: the browser module and the wasm build of the test suite
+wasm: wasm-module
+	+$(BUILD) $(WASM)
 
 ## site: the deployable site in build/site (exactly what GitHub Pages serves)
-site: wasm
+site: wasm-module
 	rm -rf $(SITE) && mkdir -p $(SITE)
 	cp -r web/. $(SITE)/
+	@tools/ensure-deps.sh js
+	node_modules/.bin/esbuild $(SITE)/js/*.js --minify --format=esm --target=es2022 \
+	  --outdir=$(SITE)/js --allow-overwrite --log-level=warning
 	cp $(WASM)/wasm/gpumem.mjs $(WASM)/wasm/gpumem.wasm $(SITE)/
 	node tools/build-offline.mjs $(SITE)
 
@@ -40,35 +67,45 @@ serve: site
 	@tools/ensure-deps.sh browser
 	node tools/serve.mjs $(SITE) $(PORT)
 
-test: test-native test-sanitize fuzz-smoke test-wasm test-js test-browser
+## test: native, sanitizer, wasm, Node and browser suites, run side by side: the browser
+## module is built first, then the other builds share the cores with the page's tests.
+## (fuzz-smoke is separate: it runs for a fixed time.)
+test:
+	@tools/ensure-deps.sh native sanitize wasm browser
+	+@$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target MODULE_FIRST=1 \
+	  typecheck test-browser test-js test-wasm test-native test-sanitize
 	@echo "make test: all suites passed"
+
+ifdef MODULE_FIRST
+native sanitize: | wasm-module
+endif
 
 test-native: native
 	cd $(NATIVE) && ctest --output-on-failure -j$(JOBS)
 
-## test-sanitize: the native suite under AddressSanitizer and UndefinedBehaviorSanitizer
-test-sanitize:
-	@tools/ensure-deps.sh native sanitize
-	CXX=clang++-14 cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Debug -DGPUMEM_SANITIZE=ON \
-	  -DGPUMEM_CLI=ON >/dev/null
-	cmake --build build/sanitize -j$(JOBS)
-	cd build/sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+## test-sanitize: the native suite, the CLI checks and each fuzz target's seed corpus,
+## under ASan and UBSan
+test-sanitize: sanitize
+	cd $(SANITIZE) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j$(JOBS)
 
-## fuzz-smoke: each libFuzzer target for FUZZ_SECONDS (default 30) from its seed corpus
+## fuzz-smoke: each libFuzzer target for FUZZ_SECONDS (default 30) from its seed corpus,
+## in the sanitize build
 FUZZ_SECONDS ?= 30
-fuzz-smoke:
-	@tools/ensure-deps.sh native sanitize
-	CXX=clang++-14 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGPUMEM_FUZZ=ON \
-	  -DGPUMEM_TESTS=OFF -DGPUMEM_CLI=OFF -DGPUMEM_SANITIZE=ON >/dev/null
-	cmake --build build/fuzz -j$(JOBS)
-	tools/fuzz-smoke.sh build/fuzz $(FUZZ_SECONDS)
+fuzz-smoke: sanitize
+	tools/fuzz-smoke.sh $(SANITIZE) $(FUZZ_SECONDS)
 
 test-wasm: wasm
 	cd $(WASM) && ctest --output-on-failure -j$(JOBS)
 
-test-js: site
+## test-js: the wasm module in Node (with the CLI beside it: "Copy JSON" must equal --json)
+test-js: site native
 	node --test tests/wasm/
+
+## typecheck: the page's JavaScript through TypeScript's checker (JSDoc types, no output)
+typecheck:
+	@tools/ensure-deps.sh js
+	node_modules/.bin/tsc -p tsconfig.json
 
 test-browser: site
 	@tools/ensure-deps.sh browser

@@ -10,6 +10,7 @@ packages_for() {
     wasm) echo "emscripten nlohmann-json3-dev nodejs googletest" ;;
     browser) echo "chromium nodejs npm" ;;
     sanitize) echo "clang-14 libclang-rt-14-dev" ;;
+    js) echo "nodejs npm" ;;
     *) echo "unknown dependency group: $1" >&2; exit 2 ;;
   esac
 }
@@ -37,8 +38,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# Node modules: playwright-core (browser tests), esbuild (minifies the site's modules) and
+# typescript (checks the page's JavaScript), all from package-lock.json.
 for group in "$@"; do
-  if [ "$group" = browser ] && [ ! -d node_modules/playwright-core ]; then
-    npm ci --no-audit --no-fund --loglevel=error
-  fi
+  case "$group" in
+    browser | js)
+      if [ ! -d node_modules/playwright-core ] || [ ! -x node_modules/.bin/esbuild ] ||
+        [ ! -x node_modules/.bin/tsc ]; then
+        npm ci --no-audit --no-fund --loglevel=error
+      fi
+      ;;
+  esac
 done
