@@ -71,7 +71,7 @@ serve: site
 ## module is built first, then the other builds share the cores with the page's tests.
 ## (fuzz-smoke is separate: it runs for a fixed time.)
 test:
-	@tools/ensure-deps.sh native sanitize wasm browser
+	@tools/ensure-deps.sh native sanitize wasm js browser
 	+@$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target MODULE_FIRST=1 \
 	  typecheck test-browser test-js test-wasm test-native test-sanitize
 	@echo "make test: all suites passed"
