@@ -85,7 +85,7 @@ Result<bool> readSpecialKey(const std::string& key, const std::string& value, Sc
       if (!piece.empty()) {
         // Each compared scenario is a link of its own, checked now, without comparisons.
         const auto compared = decodeScenarioLink(piece);
-        if (!compared || !compared->compare.empty()) {
+        if (!compared || !compared->compare.empty() || !compared->ignored.empty()) {
           return makeError(ErrorCode::kInvalidArgument, "compare",
                            "A compared scenario in the link is not valid" +
                                (compared ? std::string(".") : ": " + compared.error().message));

@@ -121,3 +121,12 @@ TEST(ScenarioLink, RefusesVeryLongLinks) {
   ASSERT_FALSE(link.ok());
   EXPECT_EQ(link.error().field, "link");
 }
+
+TEST(ScenarioLink, ComparedScenariosAreCheckedToo) {
+  const auto markup = decodeScenarioLink("#v=1&cmp=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E");
+  ASSERT_FALSE(markup.ok());
+  EXPECT_EQ(markup.error().field, "compare");
+  const auto good = decodeScenarioLink("#v=1&cmp=v%3D1%26batch%3D2%7Cv%3D1%26ctx%3D1024");
+  ASSERT_TRUE(good.ok()) << good.error().message;
+  EXPECT_EQ(good->compare.size(), 2u);
+}

@@ -14,6 +14,7 @@ export function setUpEmbed(currentLink) {
   for (const control of /** @type {NodeListOf<HTMLInputElement>} */ (byTestId("inputs").querySelectorAll("input, select, textarea"))) {
     if (EMBED_INPUTS.has(control.id) || control.type === "radio") continue;
     control.closest(".slider")?.classList.add("embed-hidden");
+    control.closest("label.check")?.classList.add("embed-hidden");
     control.classList.add("embed-hidden");
     document.querySelector(`label[for="${control.id}"]`)?.classList.add("embed-hidden");
   }
