@@ -55,7 +55,8 @@ std::vector<Candidate> inferenceCandidates(const Scenario& s) {
   std::vector<Candidate> out;
   const std::string& kv = s.text("kvDtype");
   if (kv == "auto" || kv == "bf16" || kv == "fp16" || kv == "fp32") {
-    out.push_back({"Store the KV cache in FP8", {{"kvDtype", s.text("engine") == "llama.cpp" ? "q8_0" : "fp8"}}});
+    out.push_back({"Store the KV cache in FP8",
+                   {{"kvDtype", s.text("engine") == "llama.cpp" ? "q8_0" : "fp8"}}});
   }
   const std::string& precision = s.text("precision");
   if (precision == "bf16" || precision == "fp16" || precision == "fp32") {
@@ -78,7 +79,8 @@ std::vector<Candidate> candidatesFor(const Scenario& s, const Answer& a) {
   }
   if (s.integer("batch") > 1 && (a.method == "architecture" || !inference)) {
     const std::int64_t half = std::max<std::int64_t>(1, s.integer("batch") / 2);
-    out.push_back({"Halve the batch to " + std::to_string(half), {{"batch", std::to_string(half)}}});
+    out.push_back(
+        {"Halve the batch to " + std::to_string(half), {{"batch", std::to_string(half)}}});
   }
   if (a.gpusNeeded > a.gpuCount) {
     const std::string n = std::to_string(a.gpusNeeded);

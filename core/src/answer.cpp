@@ -26,8 +26,6 @@
 namespace gpumem {
 namespace {
 
-std::string whole(std::int64_t value) { return std::to_string(value); }
-
 /// The per-GPU estimate of one scenario with the model resolved, and how it is laid out.
 struct Placement {
   Breakdown perGpu;
@@ -105,10 +103,10 @@ Result<Placement> placeParameterCount(const Scenario& s, const ResolvedModel& m,
   if (gpus > 1) {
     for (Component& c : p.perGpu.components) {
       c.bytes /= static_cast<double>(gpus);
-      c.formula = "(" + c.formula + ") ÷ " + whole(gpus) + " GPUs";
+      c.formula = "(" + c.formula + ") ÷ " + formula::count(gpus) + " GPUs";
     }
     p.perGpu.totalBytes /= static_cast<double>(gpus);
-    p.layout = "split evenly over " + whole(gpus) + " GPUs";
+    p.layout = "split evenly over " + formula::count(gpus) + " GPUs";
   } else {
     p.layout = "one GPU";
   }
@@ -161,7 +159,7 @@ Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel
   o.generatedTokens = s.integer("generatedTokens");
   o.promptTokens = s.integer("contextLength") - o.generatedTokens;
   o.attention = s.text("attention") == "eager" ? AttentionImplementation::kEager
-                                                : AttentionImplementation::kSdpa;
+                                               : AttentionImplementation::kSdpa;
   o.engine = engineOf(s.text("engine"));
   o.gpuMemoryBytes = memory;
   o.vllm.gpuMemoryUtilization = s.number("gpuMemoryUtilization");
@@ -181,7 +179,7 @@ Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel
   if (m.file && m.architecture) {
     o.fileWeightBytes = m.file->weightBytes;
     o.fileTokenEmbeddingBytes = m.file->tokenEmbeddingBytes;
-    o.fileDescription = m.file->label + " (" + whole(m.file->tensorCount) + " tensors)";
+    o.fileDescription = m.file->label + " (" + formula::count(m.file->tensorCount) + " tensors)";
   }
   return o;
 }
@@ -199,7 +197,8 @@ void nameDtypes(const Scenario& s, const InferenceOptions& o, Placement& p) {
   const std::string kv = s.text("kvDtype") == "auto" ? compute : s.text("kvDtype");
   p.effective["kvDtype"] = kv;
   for (Component& c : p.perGpu.components) {
-    if (c.name == "weights" && isPlainDtype(s.text("precision"))) c.formula += " (" + s.text("precision") + ")";
+    if (c.name == "weights" && isPlainDtype(s.text("precision")))
+      c.formula += " (" + s.text("precision") + ")";
     if (c.name == "kv_cache") c.formula += "; cached in " + kv;
   }
 }
@@ -208,9 +207,9 @@ void nameDtypes(const Scenario& s, const InferenceOptions& o, Placement& p) {
 std::pair<double, std::string> engineCapacity(const InferenceOptions& o, const Breakdown& b,
                                               double memory) {
   if (o.engine == EngineProfile::kVllm) {
-    return {o.vllm.gpuMemoryUtilization * memory,
-            formatNumber(o.vllm.gpuMemoryUtilization) + " gpu_memory_utilization × " +
-                formatBytes(memory)};
+    return {o.vllm.gpuMemoryUtilization * memory, formatNumber(o.vllm.gpuMemoryUtilization) +
+                                                      " gpu_memory_utilization × " +
+                                                      formatBytes(memory)};
   }
   if (o.engine == EngineProfile::kTensorRtLlm) {
     double kv = 0;
@@ -237,35 +236,36 @@ Result<Placement> placeInference(const Scenario& s, const ResolvedModel& m, doub
   if (splitsLayers(o.engine) && automatic && gpus > 1) {
     // Layers spread over every GPU (device_map="auto", llama.cpp -sm layer).
     o.parallel.pipelineParallel = std::min<std::int64_t>(gpus, m.arch.numLayers);
-    p.layout = "layers split over " + whole(o.parallel.pipelineParallel) + " GPUs";
+    p.layout = "layers split over " + formula::count(o.parallel.pipelineParallel) + " GPUs";
     if (o.engine == EngineProfile::kLlamaCpp) o.parallel.tensorParallel = 1;
   }
   p.gpusPerReplica = o.parallel.gpuCount();
   if (gpus < p.gpusPerReplica) {
     return fieldError("gpuCount", "The split (tensor × pipeline × expert parallel) uses " +
-                                      whole(p.gpusPerReplica) + " GPUs, but gpuCount is " +
-                                      whole(gpus) + ".");
+                                      formula::count(p.gpusPerReplica) + " GPUs, but gpuCount is " +
+                                      formula::count(gpus) + ".");
   }
   p.replicas = gpus / p.gpusPerReplica;
   if (p.replicas > 1) {
     o.batch = (o.batch + p.replicas - 1) / p.replicas;
-    p.notes.push_back(whole(p.replicas) + " data-parallel replicas of " +
-                      whole(p.gpusPerReplica) + " GPU(s), each serving " + whole(o.batch) +
-                      " of the " + s.text("batch") + " sequences");
+    p.notes.push_back(formula::count(p.replicas) + " data-parallel replicas of " +
+                      formula::count(p.gpusPerReplica) + " GPU(s), each serving " +
+                      formula::count(o.batch) + " of the " + s.text("batch") + " sequences");
   }
   if (p.layout.empty()) {
     p.layout = p.gpusPerReplica == 1
                    ? "one GPU per copy of the model"
-                   : "tensor " + whole(o.parallel.tensorParallel) + " × pipeline " +
-                         whole(o.parallel.pipelineParallel) +
+                   : "tensor " + formula::count(o.parallel.tensorParallel) + " × pipeline " +
+                         formula::count(o.parallel.pipelineParallel) +
                          (o.parallel.expertParallel > 1
-                              ? " × expert " + whole(o.parallel.expertParallel)
+                              ? " × expert " + formula::count(o.parallel.expertParallel)
                               : std::string());
   }
   p.gpusInUse = p.replicas * p.gpusPerReplica;
   if (p.gpusInUse < gpus) {
-    p.notes.push_back(whole(gpus - p.gpusInUse) + " of the " + whole(gpus) +
-                      " GPUs stay idle: the split needs multiples of " + whole(p.gpusPerReplica));
+    p.notes.push_back(formula::count(gpus - p.gpusInUse) + " of the " + formula::count(gpus) +
+                      " GPUs stay idle: the split needs multiples of " +
+                      formula::count(p.gpusPerReplica));
   }
   auto breakdown = estimateInference(m.arch, o);
   if (!breakdown) return breakdown.error();
@@ -284,8 +284,9 @@ Result<TrainingScenario> trainingScenario(const Scenario& s, const ResolvedModel
   if (!task) return task.error();
   t.task = *task;
   const std::string& recipeName = s.text("recipe");
-  const auto recipe = parsePrecisionRecipe(
-      recipeName != "auto" ? recipeName : t.task == TrainingTask::kFull ? "mixed" : "bf16");
+  const auto recipe = parsePrecisionRecipe(recipeName != "auto"            ? recipeName
+                                           : t.task == TrainingTask::kFull ? "mixed"
+                                                                           : "bf16");
   if (!recipe) return recipe.error();
   t.recipe = *recipe;
   const auto optimizer = parseOptimizer(s.text("optimizer"));
@@ -295,7 +296,7 @@ Result<TrainingScenario> trainingScenario(const Scenario& s, const ResolvedModel
   if (!ckpt) return ckpt.error();
   t.checkpointing = *ckpt;
   t.attention = s.text("attention") == "eager" ? AttentionImplementation::kEager
-                                                : AttentionImplementation::kSdpa;
+                                               : AttentionImplementation::kSdpa;
   const auto targets = parseLoraTargets(s.text("loraTargets"));
   if (!targets) return targets.error();
   t.loraTargets = *targets;
@@ -335,8 +336,8 @@ Result<Placement> placeTraining(const Scenario& s, const ResolvedModel& m, doubl
   p.peakPhase = estimate->peakPhase;
   p.trainableParameters = estimate->trainableParams;
   p.effective["recipe"] = recipeName(t->recipe);
-  p.layout = whole(estimate->dataParallel) + " data parallel × " + whole(p.gpusPerReplica) +
-             " model-parallel GPU(s), " + s.text("sharding");
+  p.layout = formula::count(estimate->dataParallel) + " data parallel × " +
+             formula::count(p.gpusPerReplica) + " model-parallel GPU(s), " + s.text("sharding");
   p.capacityBytes = memory;
   p.capacityFormula = "the GPU's memory as the runtime reports it";
   return p;
@@ -398,7 +399,8 @@ std::int64_t fewestGpus(const Scenario& s, const ResolvedModel& m, double memory
     const std::int64_t perGpuTotal = s.integer("gpuCount");
     const double total = current.perGpu.totalBytes * static_cast<double>(perGpuTotal);
     const double n = std::ceil(total / memory);
-    return n <= static_cast<double>(kMaxGpusSearched) ? std::max<std::int64_t>(1, std::int64_t(n)) : 0;
+    return n <= static_cast<double>(kMaxGpusSearched) ? std::max<std::int64_t>(1, std::int64_t(n))
+                                                      : 0;
   }
   if (s.text("task") != "inference") {
     const auto t = trainingScenario(s, m);
@@ -428,8 +430,8 @@ void fillLimits(Answer& a, const Scenario& s, const ResolvedModel& m, double mem
   if (m.architecture) {
     const std::int64_t low = task == "inference" ? s.integer("generatedTokens") + 1 : 1;
     const auto* context = findField("contextLength");
-    a.maxContext = largestFitting(s, m, memory, "contextLength", low,
-                                  static_cast<std::int64_t>(context->max));
+    a.maxContext =
+        largestFitting(s, m, memory, "contextLength", low, static_cast<std::int64_t>(context->max));
   }
   if (m.architecture || task != "inference") {
     const auto* batch = findField("batch");
@@ -511,8 +513,9 @@ Result<std::vector<GpuFit>> gpuTable(const Scenario& s) {
     const auto current = place(here, *model, memory);
     if (current) row.gpusNeeded = fewestGpus(here, *model, memory, *current);
     if (row.gpusNeeded > 0) {
-      const Scenario needed = model->architecture ? onGpus(here, row.gpusNeeded)
-                                                  : here.with("gpuCount", std::to_string(row.gpusNeeded));
+      const Scenario needed = model->architecture
+                                  ? onGpus(here, row.gpusNeeded)
+                                  : here.with("gpuCount", std::to_string(row.gpusNeeded));
       if (const auto p = place(needed, *model, memory)) {
         row.perGpuBytes = p->perGpu.totalBytes;
         row.headroomBytes = p->capacityBytes - p->perGpu.totalBytes;

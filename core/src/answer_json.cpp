@@ -3,11 +3,11 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "gpumem/answer.hpp"
 #include "answer_model.hpp"
+#include "gpumem/answer.hpp"
+#include "gpumem/format.hpp"
 #include "gpumem/gpu_catalog.hpp"
 #include "gpumem/model_catalog.hpp"
-#include "gpumem/format.hpp"
 #include "gpumem/units.hpp"
 #include "gpumem/version.hpp"
 
@@ -51,19 +51,24 @@ Json appliesToJson(const FieldScope& scope) {
   if (scope.methods & applies::kArchitecture) methods.push_back("architecture");
   if (scope.methods & applies::kParameterCount) methods.push_back("parameter-count");
   Json engines = Json::array();
-  const std::pair<unsigned, const char*> engineNames[] = {
-      {applies::kTransformers, "transformers"},
-      {applies::kVllm, "vllm"},
-      {applies::kLlamaCpp, "llama.cpp"},
-      {applies::kTensorRtLlm, "tensorrt-llm"}};
+  const std::pair<unsigned, const char*> engineNames[] = {{applies::kTransformers, "transformers"},
+                                                          {applies::kVllm, "vllm"},
+                                                          {applies::kLlamaCpp, "llama.cpp"},
+                                                          {applies::kTensorRtLlm, "tensorrt-llm"}};
   for (const auto& [bit, name] : engineNames) {
     if (scope.engines & bit) engines.push_back(name);
   }
   Json out = {{"tasks", tasks}, {"methods", methods}, {"engines", engines}};
   switch (scope.condition) {
-    case FieldCondition::kSharded: out["when"] = "sharding is not ddp"; break;
-    case FieldCondition::kTensorParallel: out["when"] = "tensorParallel > 1"; break;
-    case FieldCondition::kMixtureOfExperts: out["when"] = "the model is a mixture of experts"; break;
+    case FieldCondition::kSharded:
+      out["when"] = "sharding is not ddp";
+      break;
+    case FieldCondition::kTensorParallel:
+      out["when"] = "tensorParallel > 1";
+      break;
+    case FieldCondition::kMixtureOfExperts:
+      out["when"] = "the model is a mixture of experts";
+      break;
     case FieldCondition::kNotTrainingArchitecture:
       out["when"] = "not training from an architecture";
       break;
@@ -73,7 +78,8 @@ Json appliesToJson(const FieldScope& scope) {
     case FieldCondition::kHybridOrOffload:
       out["when"] = "hybrid sharding or offload";
       break;
-    case FieldCondition::kNone: break;
+    case FieldCondition::kNone:
+      break;
   }
   return out;
 }
@@ -87,7 +93,8 @@ Json choicesJson(const FieldSpec& f) {
   Json out = Json::array();
   if (f.name == "gpu") {
     for (const GpuSpec& g : gpuCatalog()) {
-      out.push_back({{"id", g.id}, {"label", std::string(g.name) + " (" + std::string(g.marketing) + ")"}});
+      out.push_back(
+          {{"id", g.id}, {"label", std::string(g.name) + " (" + std::string(g.marketing) + ")"}});
     }
     return out;
   }
@@ -106,9 +113,13 @@ std::string answerToJson(const Answer& a) {
   Json out = {
       {"version", version()},
       {"method", a.method},
-      {"model", {{"label", a.modelLabel}, {"id", a.modelId}, {"modelType", a.modelType},
-                 {"parameters", a.parameters}, {"maxPositions", a.maxPositions},
-                 {"mixtureOfExperts", a.mixtureOfExperts}}},
+      {"model",
+       {{"label", a.modelLabel},
+        {"id", a.modelId},
+        {"modelType", a.modelType},
+        {"parameters", a.parameters},
+        {"maxPositions", a.maxPositions},
+        {"mixtureOfExperts", a.mixtureOfExperts}}},
       {"totalBytes", bytes(a.perGpu.totalBytes)},
       {"totalGB", toGB(a.perGpu.totalBytes)},
       {"totalGiB", toGiB(a.perGpu.totalBytes)},
@@ -140,10 +151,9 @@ std::string answerToJson(const Answer& a) {
 }
 
 std::string errorToJson(const Error& error) {
-  return Json{{"error",
-               {{"code", errorCodeName(error.code)},
-                {"field", error.field},
-                {"message", error.message}}}}
+  return Json{
+      {"error",
+       {{"code", errorCodeName(error.code)}, {"field", error.field}, {"message", error.message}}}}
       .dump(2);
 }
 
@@ -167,7 +177,8 @@ std::string schemaToJson() {
 
 std::string sweepToJson(const std::vector<SweepPoint>& points) {
   Json out = Json::array();
-  for (const SweepPoint& p : points) out.push_back({{"x", p.x}, {"bytes", bytes(p.bytes)}, {"fits", p.fits}});
+  for (const SweepPoint& p : points)
+    out.push_back({{"x", p.x}, {"bytes", bytes(p.bytes)}, {"fits", p.fits}});
   return out.dump();
 }
 
@@ -213,7 +224,8 @@ Result<Scenario> scenarioFromJson(std::string_view json, Strictness strictness) 
     } else if (value.is_number()) {
       values.emplace(name, formatNumber(value.get<double>(), 6));
     } else if (!value.is_null()) {
-      return makeError(ErrorCode::kInvalidArgument, name, name + " must be text, a number or true/false.");
+      return makeError(ErrorCode::kInvalidArgument, name,
+                       name + " must be text, a number or true/false.");
     }
   }
   return parseScenario(values, strictness);
@@ -224,8 +236,12 @@ std::string modelsToJson() {
   const auto catalog = modelCatalog();
   if (!catalog) return out.dump();
   for (const CatalogModel& m : *catalog) {
-    out.push_back({{"id", m.id}, {"name", m.name}, {"family", m.family}, {"hfRepo", m.hfRepo},
-                   {"parameters", m.officialParams}, {"source", m.officialParamsSource}});
+    out.push_back({{"id", m.id},
+                   {"name", m.name},
+                   {"family", m.family},
+                   {"hfRepo", m.hfRepo},
+                   {"parameters", m.officialParams},
+                   {"source", m.officialParamsSource}});
   }
   return out.dump(2);
 }

@@ -31,14 +31,15 @@ Result<ResolvedModel> fromFile(const Scenario& s) {
   ResolvedModel m;
   if (!file->configJson.empty() || !s.text("config").empty()) {
     const bool own = !file->configJson.empty();
-    auto parsed = fromConfig(own ? file->configJson : s.text("config"), own ? "file" : "config",
-                             file->label);
+    auto parsed =
+        fromConfig(own ? file->configJson : s.text("config"), own ? "file" : "config", file->label);
     if (!parsed) return parsed.error();
     m = std::move(parsed).value();
   } else {
-    m.note = file->label + " has no architecture gpumem reads; sized by the parameter-count "
-                           "method with its exact tensor bytes (add its config.json for the "
-                           "KV cache and activations)";
+    m.note = file->label +
+             " has no architecture gpumem reads; sized by the parameter-count "
+             "method with its exact tensor bytes (add its config.json for the "
+             "KV cache and activations)";
   }
   m.file = *file;
   m.parameters = file->parameters;

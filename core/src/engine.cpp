@@ -16,8 +16,8 @@
 namespace gpumem {
 namespace {
 
-std::string num(double value) { return formatNumber(value, 3); }
-std::string count(std::int64_t value) { return std::to_string(value); }
+using formula::count;
+using formula::num;
 
 std::int64_t roundUp(std::int64_t value, std::int64_t multiple) {
   return (value + multiple - 1) / multiple * multiple;

@@ -48,8 +48,8 @@ Result<AttentionImplementation> parseAttentionImplementation(std::string_view te
 
 namespace {
 
-std::string num(double value) { return formatNumber(value, 3); }
-std::string count(std::int64_t value) { return std::to_string(value); }
+using formula::count;
+using formula::num;
 
 Result<bool> checkOptions(const ModelArchitecture& arch, const InferenceOptions& o) {
   if (arch.numLayers <= 0 || arch.hiddenSize <= 0) {

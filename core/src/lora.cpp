@@ -12,18 +12,28 @@ double expertCopies(const ModelArchitecture& arch) {
 }
 
 bool addRoles(std::string_view name, LoraTargets& t) {
-  if (name == "q_proj" || name == "q") t.query = true;
-  else if (name == "k_proj" || name == "k") t.key = true;
-  else if (name == "v_proj" || name == "v") t.value = true;
-  else if (name == "o_proj" || name == "dense" || name == "out_proj") t.output = true;
-  else if (name == "gate_proj" || name == "w1") t.gate = true;
-  else if (name == "up_proj" || name == "w3" || name == "c_fc" || name == "fc1") t.up = true;
-  else if (name == "down_proj" || name == "w2" || name == "fc2") t.down = true;
+  if (name == "q_proj" || name == "q")
+    t.query = true;
+  else if (name == "k_proj" || name == "k")
+    t.key = true;
+  else if (name == "v_proj" || name == "v")
+    t.value = true;
+  else if (name == "o_proj" || name == "dense" || name == "out_proj")
+    t.output = true;
+  else if (name == "gate_proj" || name == "w1")
+    t.gate = true;
+  else if (name == "up_proj" || name == "w3" || name == "c_fc" || name == "fc1")
+    t.up = true;
+  else if (name == "down_proj" || name == "w2" || name == "fc2")
+    t.down = true;
   else if (name == "qkv_proj" || name == "c_attn" || name == "query_key_value")
     t.query = t.key = t.value = true;
-  else if (name == "gate_up_proj") t.gate = t.up = true;
-  else if (name == "c_proj") t.output = t.down = true;
-  else return false;
+  else if (name == "gate_up_proj")
+    t.gate = t.up = true;
+  else if (name == "c_proj")
+    t.output = t.down = true;
+  else
+    return false;
   return true;
 }
 
@@ -46,13 +56,20 @@ std::vector<LayerLinear> layerLinears(const ModelArchitecture& arch) {
 
 bool LoraTargets::covers(LinearRole role) const {
   switch (role) {
-    case LinearRole::kQuery: return query;
-    case LinearRole::kKey: return key;
-    case LinearRole::kValue: return value;
-    case LinearRole::kOutput: return output;
-    case LinearRole::kGate: return gate;
-    case LinearRole::kUp: return up;
-    case LinearRole::kDown: return down;
+    case LinearRole::kQuery:
+      return query;
+    case LinearRole::kKey:
+      return key;
+    case LinearRole::kValue:
+      return value;
+    case LinearRole::kOutput:
+      return output;
+    case LinearRole::kGate:
+      return gate;
+    case LinearRole::kUp:
+      return up;
+    case LinearRole::kDown:
+      return down;
   }
   return false;
 }

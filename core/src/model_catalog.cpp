@@ -3,11 +3,11 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <optional>
-#include <vector>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "text.hpp"
 
@@ -135,7 +135,8 @@ std::vector<std::string> words(std::string_view text) {
 }
 
 bool matchesWords(const CatalogModel& m, const std::vector<std::string>& wanted) {
-  const std::vector<std::string> have = words(m.id + " " + m.name + " " + m.family + " " + m.hfRepo);
+  const std::vector<std::string> have =
+      words(m.id + " " + m.name + " " + m.family + " " + m.hfRepo);
   // Each word typed is a word of the model's, or the start of one ("70" for "70b").
   for (const std::string& w : wanted) {
     const bool found = std::any_of(have.begin(), have.end(),

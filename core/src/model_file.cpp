@@ -13,9 +13,9 @@ namespace {
 
 /// GGUF general.architecture → the Hugging Face model_type whose config reader sizes it.
 constexpr std::pair<std::string_view, std::string_view> kGgufModelTypes[] = {
-    {"llama", "llama"},        {"mistral", "mistral"},        {"qwen2", "qwen2"},
-    {"qwen3", "qwen3"},        {"gemma", "gemma"},            {"gemma2", "gemma2"},
-    {"gemma3", "gemma3_text"}, {"phi3", "phi3"},              {"qwen2moe", "qwen2_moe"},
+    {"llama", "llama"},        {"mistral", "mistral"}, {"qwen2", "qwen2"},
+    {"qwen3", "qwen3"},        {"gemma", "gemma"},     {"gemma2", "gemma2"},
+    {"gemma3", "gemma3_text"}, {"phi3", "phi3"},       {"qwen2moe", "qwen2_moe"},
     {"qwen3moe", "qwen3_moe"}, {"mixtral", "mixtral"},
 };
 
@@ -52,7 +52,8 @@ std::string ggufConfig(const TensorInventory& inventory) {
       {"hidden_size", get("embedding_length")},
       {"num_hidden_layers", get("block_count")},
       {"num_attention_heads", heads},
-      {"num_key_value_heads", get("attention.head_count_kv") > 0 ? get("attention.head_count_kv") : heads},
+      {"num_key_value_heads",
+       get("attention.head_count_kv") > 0 ? get("attention.head_count_kv") : heads},
       {"intermediate_size", get("feed_forward_length")},
       {"vocab_size", static_cast<double>(embedding->shape[1])},
       {"max_position_embeddings", get("context_length") > 0 ? get("context_length") : 4096},
@@ -66,7 +67,8 @@ std::string ggufConfig(const TensorInventory& inventory) {
                                           ? get("expert_feed_forward_length")
                                           : get("feed_forward_length");
   }
-  if (get("attention.sliding_window") > 0) config["sliding_window"] = get("attention.sliding_window");
+  if (get("attention.sliding_window") > 0)
+    config["sliding_window"] = get("attention.sliding_window");
   return config.dump();
 }
 
@@ -87,8 +89,8 @@ std::string dominantDtype(const TensorInventory& inventory) {
 /// The precision choice a file's dominant dtype stands for (safetensors and GGUF names).
 std::string precisionOf(const std::string& dtype) {
   constexpr std::pair<std::string_view, std::string_view> kNames[] = {
-      {"bf16", "bf16"}, {"f16", "fp16"},   {"f32", "fp32"},     {"f8_e4m3", "fp8"},
-      {"q8_0", "q8_0"}, {"q6_k", "q6_k"},  {"q5_k", "q5_k_m"},  {"q4_k", "q4_k_m"},
+      {"bf16", "bf16"}, {"f16", "fp16"},    {"f32", "fp32"},    {"f8_e4m3", "fp8"},
+      {"q8_0", "q8_0"}, {"q6_k", "q6_k"},   {"q5_k", "q5_k_m"}, {"q4_k", "q4_k_m"},
       {"q4_0", "q4_0"}, {"q3_k", "q3_k_m"}, {"q2_k", "q2_k"},   {"i8", "int8"},
   };
   for (const auto& [name, precision] : kNames) {
@@ -98,7 +100,8 @@ std::string precisionOf(const std::string& dtype) {
 }
 
 bool endsWith(const std::string& name, std::string_view suffix) {
-  return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return name.size() >= suffix.size() &&
+         name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -130,7 +133,8 @@ Result<ModelFile> readModelFile(std::string_view name, std::span<const std::uint
   if (endsWith(lowered, ".gguf")) {
     inventory = readGgufHeader(prefix, fileSize);
   } else if (endsWith(lowered, ".safetensors")) {
-    const auto span = safetensorsHeaderSpan(prefix.first(std::min<std::size_t>(8, prefix.size())), fileSize);
+    const auto span =
+        safetensorsHeaderSpan(prefix.first(std::min<std::size_t>(8, prefix.size())), fileSize);
     if (!span) return span.error();
     if (*span > prefix.size()) {
       return makeError(ErrorCode::kNeedMoreData, "file",
@@ -151,14 +155,14 @@ Result<ModelFile> readModelFile(std::string_view name, std::span<const std::uint
 
 std::string modelFileToJson(const ModelFile& f) {
   return nlohmann::json{{"label", f.label},
-                                {"format", f.format},
-                                {"weightBytes", f.weightBytes},
-                                {"tokenEmbeddingBytes", f.tokenEmbeddingBytes},
-                                {"parameters", f.parameters},
-                                {"tensorCount", f.tensorCount},
-                                {"dominantDtype", f.dominantDtype},
-                                {"configJson", f.configJson},
-                                {"precision", f.precision}}
+                        {"format", f.format},
+                        {"weightBytes", f.weightBytes},
+                        {"tokenEmbeddingBytes", f.tokenEmbeddingBytes},
+                        {"parameters", f.parameters},
+                        {"tensorCount", f.tensorCount},
+                        {"dominantDtype", f.dominantDtype},
+                        {"configJson", f.configJson},
+                        {"precision", f.precision}}
       .dump();
 }
 

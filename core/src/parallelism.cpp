@@ -11,8 +11,6 @@
 namespace gpumem {
 namespace {
 
-std::int64_t ceilDiv(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
-
 double weightShare(const ModelArchitecture& arch, const ParallelLayout& l) {
   const ModelParameters p = countModelParameters(arch);
   const double tp = static_cast<double>(l.tensorParallel);

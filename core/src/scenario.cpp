@@ -18,7 +18,8 @@ namespace gpumem {
 namespace {
 
 Error invalid(const FieldSpec& f, const std::string& why) {
-  return makeError(ErrorCode::kInvalidArgument, std::string(f.name), std::string(f.name) + " " + why);
+  return makeError(ErrorCode::kInvalidArgument, std::string(f.name),
+                   std::string(f.name) + " " + why);
 }
 
 std::string rangeText(const FieldSpec& f) {
@@ -30,7 +31,8 @@ Result<std::string> canonicalNumber(const FieldSpec& f, std::string_view value) 
   const bool whole = f.type == FieldType::kInteger;
   const std::string kind = whole ? "a whole number" : "a number";
   if (!parsed || !std::isfinite(*parsed)) {
-    return invalid(f, "must be " + kind + " from " + rangeText(f) + "; got " + text::quote(value) + ".");
+    return invalid(
+        f, "must be " + kind + " from " + rangeText(f) + "; got " + text::quote(value) + ".");
   }
   if (whole && *parsed != std::floor(*parsed)) {
     return invalid(f, "must be a whole number; got " + text::quote(value) + ".");
@@ -112,11 +114,15 @@ Result<std::string> canonicalText(const FieldSpec& f, std::string_view value) {
 Result<std::string> canonicalValue(const FieldSpec& f, std::string_view value) {
   switch (f.type) {
     case FieldType::kInteger:
-    case FieldType::kDecimal: return canonicalNumber(f, value);
-    case FieldType::kBoolean: return canonicalBoolean(f, value);
-    case FieldType::kChoice: return canonicalChoice(f, value);
+    case FieldType::kDecimal:
+      return canonicalNumber(f, value);
+    case FieldType::kBoolean:
+      return canonicalBoolean(f, value);
+    case FieldType::kChoice:
+      return canonicalChoice(f, value);
     case FieldType::kText:
-    case FieldType::kFile: return canonicalText(f, value);
+    case FieldType::kFile:
+      return canonicalText(f, value);
   }
   return std::string(value);
 }
@@ -162,9 +168,11 @@ std::string conditionReason(FieldCondition condition, const Scenario& s, bool mo
                             bool architecture) {
   const std::string& task = s.text("task");
   switch (condition) {
-    case FieldCondition::kNone: return "";
+    case FieldCondition::kNone:
+      return "";
     case FieldCondition::kSharded:
-      return s.text("sharding") == "ddp" ? "needs ZeRO or FSDP sharding (DDP keeps everything)" : "";
+      return s.text("sharding") == "ddp" ? "needs ZeRO or FSDP sharding (DDP keeps everything)"
+                                         : "";
     case FieldCondition::kTensorParallel:
       return s.integer("tensorParallel") > 1 ? "" : "needs tensor parallel above 1";
     case FieldCondition::kMixtureOfExperts:
@@ -227,7 +235,8 @@ std::string inapplicableReason(const FieldSpec& f, const Scenario& s, bool moe) 
   const unsigned method = architecture ? applies::kArchitecture : applies::kParameterCount;
   if (!(f.scope.methods & method)) {
     return architecture
-               ? "applies to the parameter-count method only (a model is sized from its architecture)"
+               ? "applies to the parameter-count method only (a model is sized from its "
+                 "architecture)"
                : "needs a model's architecture; the parameter-count method does not use it";
   }
   if (task == applies::kInference && !(f.scope.engines & engineBit(s.text("engine")))) {
@@ -290,8 +299,8 @@ Result<Scenario> parseScenario(const std::map<std::string, std::string, std::les
   if (usesArchitecture(s) && s.text("task") == "inference" &&
       s.integer("generatedTokens") >= s.integer("contextLength")) {
     return makeError(ErrorCode::kOutOfRange, "generatedTokens",
-                     "generatedTokens must be less than contextLength (" +
-                         s.text("contextLength") + "): the prompt needs at least one token.");
+                     "generatedTokens must be less than contextLength (" + s.text("contextLength") +
+                         "): the prompt needs at least one token.");
   }
   return s;
 }

@@ -51,7 +51,8 @@ void percentEncode(std::string& out, std::string_view value) {
 
 bool safeText(std::string_view value) {
   for (const char c : value) {
-    if (c < ' ' || c > '~' || c == '<' || c == '>' || c == '"' || c == '\'' || c == '`') return false;
+    if (c < ' ' || c > '~' || c == '<' || c == '>' || c == '"' || c == '\'' || c == '`')
+      return false;
   }
   return true;
 }
@@ -81,7 +82,8 @@ Result<bool> readSpecialKey(const std::string& key, const std::string& value, Sc
     std::size_t start = 0;
     while (start <= value.size() && link.compare.size() < kMaxCompared) {
       const std::size_t bar = value.find('|', start);
-      const std::string piece = value.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+      const std::string piece =
+          value.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
       if (!piece.empty()) {
         // Each compared scenario is a link of its own, checked now, without comparisons.
         const auto compared = decodeScenarioLink(piece);
@@ -129,8 +131,9 @@ Result<ScenarioLink> decodeScenarioLink(std::string_view fragment) {
       continue;
     }
     if (!safeText(*value)) {
-      return makeError(ErrorCode::kInvalidArgument, std::string(field->name),
-                       std::string(field->name) + " in the link has characters that are not allowed.");
+      return makeError(
+          ErrorCode::kInvalidArgument, std::string(field->name),
+          std::string(field->name) + " in the link has characters that are not allowed.");
     }
     const std::string name(field->name);
     if (link.values.count(name)) {

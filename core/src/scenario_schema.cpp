@@ -96,10 +96,8 @@ constexpr FieldChoice kCheckpointing[] = {
 };
 
 constexpr FieldChoice kSharding[] = {
-    {"ddp", "DDP (replicated)"},
-    {"zero1", "ZeRO-1"},
-    {"zero2", "ZeRO-2 / FSDP grad-op"},
-    {"zero3", "ZeRO-3 / FSDP full shard"},
+    {"ddp", "DDP (replicated)"},          {"zero1", "ZeRO-1"},
+    {"zero2", "ZeRO-2 / FSDP grad-op"},   {"zero3", "ZeRO-3 / FSDP full shard"},
     {"fsdp-hybrid", "FSDP hybrid shard"},
 };
 
@@ -273,12 +271,18 @@ std::size_t editDistance(std::string_view a, std::string_view b) {
 
 std::string_view fieldTypeName(FieldType type) {
   switch (type) {
-    case Type::kInteger: return "integer";
-    case Type::kDecimal: return "decimal";
-    case Type::kChoice: return "choice";
-    case Type::kBoolean: return "boolean";
-    case Type::kText: return "text";
-    case Type::kFile: return "file";
+    case Type::kInteger:
+      return "integer";
+    case Type::kDecimal:
+      return "decimal";
+    case Type::kChoice:
+      return "choice";
+    case Type::kBoolean:
+      return "boolean";
+    case Type::kText:
+      return "text";
+    case Type::kFile:
+      return "file";
   }
   return "text";
 }

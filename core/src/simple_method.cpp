@@ -95,8 +95,9 @@ Breakdown trainingBreakdown(const SimpleInput& in) {
   const std::string dtype = " (" + in.precision.id + ")";
   b.components.push_back({"weights", "Weights", weights,
                           p + " × " + bytesPerValue(bytes) + dtype + " = " + formatBytes(weights)});
-  b.components.push_back({"gradients", "Gradients", gradients,
-                          p + " × " + bytesPerValue(bytes) + dtype + " = " + formatBytes(gradients)});
+  b.components.push_back(
+      {"gradients", "Gradients", gradients,
+       p + " × " + bytesPerValue(bytes) + dtype + " = " + formatBytes(gradients)});
   b.components.push_back({"optimizer_states", "Optimizer states", optimizer,
                           p + " × " + formatNumber(states.count) + " states (" +
                               std::string(simpleOptimizerId(in.optimizer)) + ") × " +

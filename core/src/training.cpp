@@ -39,28 +39,29 @@ Result<Checkpointing> parseCheckpointing(std::string_view text) {
 
 namespace {
 
-constexpr std::int64_t kMaxDegree = 1 << 20;
+// The library's own guard against sizes that would overflow the arithmetic (callers that
+// skip the scenario schema); the schema's narrower ranges are what users see.
+constexpr std::int64_t kLargestCount = 1 << 20;
 
-std::string num(double value) { return formatNumber(value, 3); }
-std::string whole(std::int64_t value) { return std::to_string(value); }
-std::int64_t ceilDiv(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+using formula::num;
 
 Result<bool> checkScenario(const TrainingScenario& s) {
   const ModelArchitecture& a = s.arch;
   if (a.numLayers <= 0 || a.hiddenSize <= 0 || a.vocabSize <= 0) {
     return makeError(ErrorCode::kInvalidArgument, "config", "The model has no layers.");
   }
-  const std::pair<const char*, std::int64_t> ranges[] = {{"batch", s.microBatch},
-                                                         {"contextLength", s.sequence},
-                                                         {"gradientAccumulation", s.gradientAccumulation},
-                                                         {"gpuCount", s.gpus},
-                                                         {"gpusPerNode", s.gpusPerNode},
-                                                         {"tensorParallel", s.parallel.tensor},
-                                                         {"pipelineParallel", s.parallel.pipeline},
-                                                         {"contextParallel", s.parallel.context},
-                                                         {"expertParallel", s.parallel.expert}};
+  const std::pair<const char*, std::int64_t> ranges[] = {
+      {"batch", s.microBatch},
+      {"contextLength", s.sequence},
+      {"gradientAccumulation", s.gradientAccumulation},
+      {"gpuCount", s.gpus},
+      {"gpusPerNode", s.gpusPerNode},
+      {"tensorParallel", s.parallel.tensor},
+      {"pipelineParallel", s.parallel.pipeline},
+      {"contextParallel", s.parallel.context},
+      {"expertParallel", s.parallel.expert}};
   for (const auto& [field, value] : ranges) {
-    const std::int64_t upper = std::string(field) == "contextLength" ? kMaxTokens : kMaxDegree;
+    const std::int64_t upper = std::string(field) == "contextLength" ? kMaxTokens : kLargestCount;
     if (value < 1 || value > upper) {
       return makeError(
           ErrorCode::kOutOfRange, field,
@@ -72,9 +73,9 @@ Result<bool> checkScenario(const TrainingScenario& s) {
   }
   const std::int64_t modelParallel = s.parallel.tensor * s.parallel.pipeline * s.parallel.context;
   if (s.gpus % modelParallel != 0) {
-    return makeError(
-        ErrorCode::kOutOfRange, "gpuCount",
-        "The GPU count must be a multiple of tp × pp × cp = " + whole(modelParallel) + ".");
+    return makeError(ErrorCode::kOutOfRange, "gpuCount",
+                     "The GPU count must be a multiple of tp × pp × cp = " +
+                         formula::count(modelParallel) + ".");
   }
   if (s.parallel.sequence && s.parallel.tensor == 1) {
     return makeError(ErrorCode::kInvalidArgument, "sequenceParallel",
@@ -217,7 +218,7 @@ ActivationMoments activationMoments(const TrainingScenario& s) {
               (inFlight > 1 ? " × " + num(inFlight) + " micro-batches in flight" : "") +
               " + final norm " + formatBytes(fin);
   m.logitsFormula =
-      formatCount(tokens) + " tokens × " + whole(a.vocabSize) + " vocab × " +
+      formatCount(tokens) + " tokens × " + formula::count(a.vocabSize) + " vocab × " +
       num(lossBackwardBytesPerToken(a, logitBytes) / static_cast<double>(a.vocabSize)) +
       " B (fp32 log_softmax output, its gradient and the NLL gradient)";
   if (vocabSplit > 1) m.logitsFormula += " ÷ " + num(vocabSplit) + " (vocabulary parallel)";
@@ -357,8 +358,8 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
                    ")"});
   if (s.task != TrainingTask::kFull) {
     c.push_back({"lora_adapter", "LoRA adapter", adapterBytes,
-                 formatCount(params->adapter) + " adapter parameters (rank " + whole(s.loraRank) +
-                     ") × 4 B fp32"});
+                 formatCount(params->adapter) + " adapter parameters (rank " +
+                     formula::count(s.loraRank) + ") × 4 B fp32"});
   }
   if (copies.all > 0) {
     c.push_back({"weight_copies", "Weight copies", peak.weightCopies, copies.formula});

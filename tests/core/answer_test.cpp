@@ -90,8 +90,8 @@ Values randomValues(std::mt19937_64& rng, const std::vector<std::string>& models
   }
   const std::int64_t context = logUniform(rng, 16, 262144);
   v["contextLength"] = std::to_string(context);
-  v["generatedTokens"] = std::to_string(
-      std::uniform_int_distribution<std::int64_t>(0, std::min<std::int64_t>(context - 1, 2048))(rng));
+  v["generatedTokens"] = std::to_string(std::uniform_int_distribution<std::int64_t>(
+      0, std::min<std::int64_t>(context - 1, 2048))(rng));
   v["batch"] = std::to_string(logUniform(rng, 1, 256));
   v["gpuMemoryUtilization"] = pick(rng, {"0.5", "0.8", "0.9", "0.95"});
   v["freeGpuMemoryFraction"] = pick(rng, {"0.5", "0.9"});
@@ -155,7 +155,9 @@ TEST(Answer, TwoGpusWithoutTensorParallelSplitTheLayersInTransformers) {
 
 TEST(Answer, VllmFitsOnlyWithinItsUtilizationBudget) {
   // Reported: gpu_memory_utilization never changed the verdict.
-  const Values base = {{"engine", "vllm"}, {"model", "llama-3.1-8b"}, {"gpu", "rtx-4090"},
+  const Values base = {{"engine", "vllm"},
+                       {"model", "llama-3.1-8b"},
+                       {"gpu", "rtx-4090"},
                        {"contextLength", "32768"}};
   Values low = base;
   low["gpuMemoryUtilization"] = "0.7";
@@ -170,8 +172,11 @@ TEST(Answer, VllmFitsOnlyWithinItsUtilizationBudget) {
 }
 
 TEST(Answer, LlamaCppSplitsLayersOverFourCards) {
-  const Answer a = answerOf({{"model", "llama-3.1-70b"}, {"engine", "llama.cpp"},
-                             {"precision", "q4_k_m"}, {"gpu", "rtx-4090"}, {"gpuCount", "4"}});
+  const Answer a = answerOf({{"model", "llama-3.1-70b"},
+                             {"engine", "llama.cpp"},
+                             {"precision", "q4_k_m"},
+                             {"gpu", "rtx-4090"},
+                             {"gpuCount", "4"}});
   expectConsistent(a, "70B Q4_K_M on 4 × 4090");
   EXPECT_EQ(a.gpusInUse, 4);
   EXPECT_NE(a.layout.find("layers"), std::string::npos);
@@ -181,10 +186,12 @@ TEST(Answer, TheFewestGpusAreTheOnesTheSuggestionNames) {
   const Answer a = answerOf({{"model", "llama-3.1-70b"}, {"gpu", "rtx-4090"}});
   EXPECT_FALSE(a.fits);
   ASSERT_GT(a.gpusNeeded, 1);
-  const Answer there = answerOf({{"model", "llama-3.1-70b"}, {"gpu", "rtx-4090"},
+  const Answer there = answerOf({{"model", "llama-3.1-70b"},
+                                 {"gpu", "rtx-4090"},
                                  {"gpuCount", std::to_string(a.gpusNeeded)}});
   EXPECT_TRUE(there.fits);
-  const Answer fewer = answerOf({{"model", "llama-3.1-70b"}, {"gpu", "rtx-4090"},
+  const Answer fewer = answerOf({{"model", "llama-3.1-70b"},
+                                 {"gpu", "rtx-4090"},
                                  {"gpuCount", std::to_string(a.gpusNeeded - 1)}});
   EXPECT_FALSE(fewer.fits);
 }
@@ -230,11 +237,13 @@ TEST(Answer, InvariantsHoldOverRandomScenarios) {
     expectConsistent(*a, what);
     // More context or more sequences never need less.
     const std::int64_t context = s->integer("contextLength");
-    const auto longer = evaluate(s->with("contextLength", std::to_string(context * 2)), {false, false});
+    const auto longer =
+        evaluate(s->with("contextLength", std::to_string(context * 2)), {false, false});
     if (longer) {
       EXPECT_GE(longer->perGpu.totalBytes, a->perGpu.totalBytes - 1) << what;
     }
-    const auto wider = evaluate(s->with("batch", std::to_string(s->integer("batch") + 1)), {false, false});
+    const auto wider =
+        evaluate(s->with("batch", std::to_string(s->integer("batch") + 1)), {false, false});
     if (wider) {
       EXPECT_GE(wider->perGpu.totalBytes, a->perGpu.totalBytes - 1) << what;
     }
@@ -256,7 +265,8 @@ TEST(Answer, LimitsAndFewestGpusAgreeWithTheVerdict) {
       // Fits exactly when the longest context that fits is at least the one asked for.
       EXPECT_EQ(a->fits, a->maxContext >= s->integer("contextLength")) << what;
       if (a->maxContext > 0) {
-        const auto at = evaluate(s->with("contextLength", std::to_string(a->maxContext)), {false, false});
+        const auto at =
+            evaluate(s->with("contextLength", std::to_string(a->maxContext)), {false, false});
         ASSERT_TRUE(at.ok()) << what;
         EXPECT_TRUE(at->fits) << what;
       }

@@ -5,20 +5,14 @@
 
 #include "gpumem/format.hpp"
 #include "gpumem/model_config.hpp"
+#include "test_breakdown.hpp"
 #include "test_models.hpp"
 
 namespace gpumem {
 namespace {
 
-ModelArchitecture llama8b() { return test::llama8b(); }
-
-double component(const Breakdown& b, const std::string& name) {
-  for (const Component& c : b.components) {
-    if (c.name == name) return c.bytes;
-  }
-  ADD_FAILURE() << "no component " << name;
-  return 0;
-}
+using test::component;
+using test::llama8b;
 
 std::string formulaOf(const Breakdown& b, const std::string& name) {
   for (const Component& c : b.components) {

@@ -9,6 +9,7 @@
 #include "gpumem/model_config.hpp"
 #include "gpumem/model_parameters.hpp"
 #include "gpumem/training.hpp"
+#include "test_breakdown.hpp"
 
 using namespace gpumem;
 
@@ -26,12 +27,7 @@ ModelArchitecture twoTrillionMoe() {
   return *arch;
 }
 
-double component(const Breakdown& b, const std::string& name) {
-  for (const auto& c : b.components) {
-    if (c.name == name) return c.bytes;
-  }
-  return -1;
-}
+using gpumem::test::component;
 
 }  // namespace
 

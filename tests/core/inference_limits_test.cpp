@@ -9,7 +9,7 @@
 namespace gpumem {
 namespace {
 
-ModelArchitecture llama8b() { return test::llama8b(); }
+using test::llama8b;
 
 double total(const ModelArchitecture& arch, const InferenceOptions& o) {
   const auto b = estimateInference(arch, o);

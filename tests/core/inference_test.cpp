@@ -5,6 +5,7 @@
 
 #include "gpumem/kv_cache.hpp"
 #include "gpumem/model_config.hpp"
+#include "test_breakdown.hpp"
 
 namespace gpumem {
 namespace {
@@ -20,13 +21,7 @@ ModelArchitecture parse(const char* text) {
   return arch.ok() ? *arch : ModelArchitecture{};
 }
 
-double component(const Breakdown& b, const std::string& name) {
-  for (const Component& c : b.components) {
-    if (c.name == name) return c.bytes;
-  }
-  ADD_FAILURE() << "no component " << name;
-  return 0;
-}
+using test::component;
 
 TEST(KvCache, GroupedQueryAttentionUsesKvHeads) {
   // 2 × 32 layers × 8 KV heads × 128 × 2 B = 131,072 B per token (Llama 3.1 8B, bf16).

@@ -10,7 +10,7 @@ using namespace gpumem;
 namespace {
 
 constexpr double kGB = 1e9;
-constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+constexpr double kGiBytes = 1024.0 * 1024.0 * 1024.0;
 
 ModelStateInputs zeroPaperModel(ShardingStrategy strategy) {
   // Rajbhandari et al. 2019, "ZeRO: Memory Optimizations Toward Training Trillion Parameter
@@ -53,13 +53,13 @@ TEST(ModelStates, DeepSpeedZero3EstimateForT0_3B) {
   // what the rounded inputs allow. The CPU figures are 24–27 bytes per parameter, so a count
   // shown as 2783M but up to 1M larger moves them by up to 0.025 GiB: tolerance 0.03 GiB.
   const auto none = deepSpeedZero3ModelStates(total, largest, 1, 1, false, false);
-  EXPECT_NEAR(none.gpuBytes / kGiB, 46.91, 0.02);
+  EXPECT_NEAR(none.gpuBytes / kGiBytes, 46.91, 0.02);
   const auto opt = deepSpeedZero3ModelStates(total, largest, 1, 1, true, false);
-  EXPECT_NEAR(opt.gpuBytes / kGiB, 5.43, 0.02);
-  EXPECT_NEAR(opt.cpuBytes / kGiB, 62.23, 0.03);
+  EXPECT_NEAR(opt.gpuBytes / kGiBytes, 5.43, 0.02);
+  EXPECT_NEAR(opt.cpuBytes / kGiBytes, 62.23, 0.03);
   const auto both = deepSpeedZero3ModelStates(total, largest, 1, 1, true, true);
-  EXPECT_NEAR(both.gpuBytes / kGiB, 0.25, 0.02);
-  EXPECT_NEAR(both.cpuBytes / kGiB, 70.00, 0.03);
+  EXPECT_NEAR(both.gpuBytes / kGiBytes, 0.25, 0.02);
+  EXPECT_NEAR(both.cpuBytes / kGiBytes, 70.00, 0.03);
 }
 
 TEST(ModelStates, GeneralEstimateAgreesWithDeepSpeedBeforeItsBufferFactor) {
@@ -74,7 +74,7 @@ TEST(ModelStates, GeneralEstimateAgreesWithDeepSpeedBeforeItsBufferFactor) {
   in.sharding.strategy = ShardingStrategy::kZero3;
   in.sharding.offloadOptimizer = true;
   const auto s = estimateModelStates(in);
-  EXPECT_NEAR((s.gpuTotal()) / kGiB, (2.0 * 2783e6 + 4.0 * 65e6) / kGiB, 1e-9);
+  EXPECT_NEAR((s.gpuTotal()) / kGiBytes, (2.0 * 2783e6 + 4.0 * 65e6) / kGiBytes, 1e-9);
   // CPU: master 4 + Adam 8 + fp32 gradient 4 = 16 bytes per parameter (DeepSpeed's 16
   // before its 1.5 buffer factor).
   EXPECT_NEAR(s.cpu, 16.0 * 2783e6, 1.0);

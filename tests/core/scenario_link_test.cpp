@@ -28,20 +28,45 @@ TEST(ScenarioLink, DecodesAValidScenarioByFieldName) {
 
 TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
   // A value other than the default for every field with a link key.
-  std::map<std::string, std::string, std::less<>> values = {
-      {"task", "qlora"},          {"model", "qwen2.5-7b"},    {"precision", "fp32"},
-      {"kvDtype", "fp8"},         {"recipe", "bf16"},         {"contextLength", "1000"},
-      {"generatedTokens", "10"},  {"batch", "3"},             {"engine", "vllm"},
-      {"attention", "eager"},     {"gpuMemoryUtilization", "0.8"}, {"maxNumSeqs", "64"},
-      {"maxNumBatchedTokens", "4096"}, {"blockSize", "32"},  {"enforceEager", "true"},
-      {"nGpuLayers", "10"},       {"ubatchSize", "256"},      {"flashAttention", "false"},
-      {"freeGpuMemoryFraction", "0.5"}, {"optimizer", "lion"}, {"checkpointing", "full"},
-      {"gradientAccumulation", "4"}, {"sharding", "zero3"},  {"offload", "all"},
-      {"loraRank", "64"},         {"loraTargets", "q_proj,v_proj"}, {"trainEmbeddings", "true"},
-      {"contextParallel", "2"},   {"sequenceParallel", "true"}, {"gpusPerNode", "4"},
-      {"overhead", "12.5"},       {"activationPerSample", "75"}, {"gpu", "a100-80gb"},
-      {"gpuCount", "16"},         {"tensorParallel", "2"},    {"pipelineParallel", "2"},
-      {"expertParallel", "2"},    {"unit", "gib"},            {"params", ""}};
+  std::map<std::string, std::string, std::less<>> values = {{"task", "qlora"},
+                                                            {"model", "qwen2.5-7b"},
+                                                            {"precision", "fp32"},
+                                                            {"kvDtype", "fp8"},
+                                                            {"recipe", "bf16"},
+                                                            {"contextLength", "1000"},
+                                                            {"generatedTokens", "10"},
+                                                            {"batch", "3"},
+                                                            {"engine", "vllm"},
+                                                            {"attention", "eager"},
+                                                            {"gpuMemoryUtilization", "0.8"},
+                                                            {"maxNumSeqs", "64"},
+                                                            {"maxNumBatchedTokens", "4096"},
+                                                            {"blockSize", "32"},
+                                                            {"enforceEager", "true"},
+                                                            {"nGpuLayers", "10"},
+                                                            {"ubatchSize", "256"},
+                                                            {"flashAttention", "false"},
+                                                            {"freeGpuMemoryFraction", "0.5"},
+                                                            {"optimizer", "lion"},
+                                                            {"checkpointing", "full"},
+                                                            {"gradientAccumulation", "4"},
+                                                            {"sharding", "zero3"},
+                                                            {"offload", "all"},
+                                                            {"loraRank", "64"},
+                                                            {"loraTargets", "q_proj,v_proj"},
+                                                            {"trainEmbeddings", "true"},
+                                                            {"contextParallel", "2"},
+                                                            {"sequenceParallel", "true"},
+                                                            {"gpusPerNode", "4"},
+                                                            {"overhead", "12.5"},
+                                                            {"activationPerSample", "75"},
+                                                            {"gpu", "a100-80gb"},
+                                                            {"gpuCount", "16"},
+                                                            {"tensorParallel", "2"},
+                                                            {"pipelineParallel", "2"},
+                                                            {"expertParallel", "2"},
+                                                            {"unit", "gib"},
+                                                            {"params", ""}};
   std::size_t linked = 0;
   for (const FieldSpec& f : scenarioSchema()) {
     if (f.link.empty()) continue;
@@ -101,19 +126,17 @@ TEST_P(ScenarioLinkRejects, NamesTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Hostile, ScenarioLinkRejects,
-    ::testing::Values(BadLink{"model=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "model"},
-                      BadLink{"params=%3Cscript%3E", "params"},
-                      BadLink{"gpu=javascript:alert(1)", "gpu"},
-                      BadLink{"ctx=1e400", "contextLength"}, BadLink{"ctx=-5", "contextLength"},
-                      BadLink{"ctx=abc", "contextLength"},
-                      BadLink{"ctx=99999999999", "contextLength"}, BadLink{"batch=1.5", "batch"},
-                      BadLink{"ctx=", "contextLength"}, BadLink{"ctx=1&ctx=2", "contextLength"},
-                      BadLink{"embed=yes", "embed"}, BadLink{"ovh=NaN", "overhead"},
-                      BadLink{"util=1.5", "gpuMemoryUtilization"},
-                      BadLink{"sp=maybe", "sequenceParallel"}, BadLink{"ngl=-2", "nGpuLayers"},
-                      BadLink{"ctx=100&gen=100", "generatedTokens"},
-                      BadLink{"engine=ollama2", "engine"}, BadLink{"model=%ZZ", "link"},
-                      BadLink{"v=2", "version"}));
+    ::testing::Values(
+        BadLink{"model=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "model"},
+        BadLink{"params=%3Cscript%3E", "params"}, BadLink{"gpu=javascript:alert(1)", "gpu"},
+        BadLink{"ctx=1e400", "contextLength"}, BadLink{"ctx=-5", "contextLength"},
+        BadLink{"ctx=abc", "contextLength"}, BadLink{"ctx=99999999999", "contextLength"},
+        BadLink{"batch=1.5", "batch"}, BadLink{"ctx=", "contextLength"},
+        BadLink{"ctx=1&ctx=2", "contextLength"}, BadLink{"embed=yes", "embed"},
+        BadLink{"ovh=NaN", "overhead"}, BadLink{"util=1.5", "gpuMemoryUtilization"},
+        BadLink{"sp=maybe", "sequenceParallel"}, BadLink{"ngl=-2", "nGpuLayers"},
+        BadLink{"ctx=100&gen=100", "generatedTokens"}, BadLink{"engine=ollama2", "engine"},
+        BadLink{"model=%ZZ", "link"}, BadLink{"v=2", "version"}));
 
 TEST(ScenarioLink, RefusesVeryLongLinks) {
   const std::string longLink = "params=" + std::string(5000, '7');

@@ -35,8 +35,8 @@ TEST(Schema, NamesFlagsAndLinkKeysAreUnique) {
 
 TEST(Schema, EveryDefaultIsAValidValue) {
   for (const FieldSpec& f : scenarioSchema()) {
-    const auto s = parseScenario({{std::string(f.name), std::string(f.defaultValue)}},
-                                 Strictness::kLenient);
+    const auto s =
+        parseScenario({{std::string(f.name), std::string(f.defaultValue)}}, Strictness::kLenient);
     ASSERT_TRUE(s.ok()) << f.name << ": " << s.error().message;
     EXPECT_EQ(s->text(f.name), f.defaultValue) << f.name << " is not in canonical form";
     if (f.type == FieldType::kInteger || f.type == FieldType::kDecimal) {
@@ -50,7 +50,8 @@ TEST(Schema, EveryDefaultIsAValidValue) {
 TEST(Schema, EveryChoiceOfTheMenuIsAccepted) {
   for (const FieldSpec& f : scenarioSchema()) {
     for (const FieldChoice& c : f.choices) {
-      const auto s = parseScenario({{std::string(f.name), std::string(c.id)}}, Strictness::kLenient);
+      const auto s =
+          parseScenario({{std::string(f.name), std::string(c.id)}}, Strictness::kLenient);
       EXPECT_TRUE(s.ok()) << f.name << "=" << c.id << ": " << (s ? "" : s.error().message);
     }
   }
@@ -66,11 +67,17 @@ TEST(Scenario, DefaultsAnswerTheFirstScreen) {
 }
 
 TEST(Scenario, RangesAreCheckedWithTheFieldNamed) {
-  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
-           {"contextLength", "0"}, {"contextLength", "1.5"}, {"batch", "1e400"},
-           {"gpuCount", "100001"}, {"gpuMemoryUtilization", "1.01"}, {"task", "dpo"},
-           {"gpu", "h900"}, {"flashAttention", "perhaps"}, {"params", "-5B"},
-           {"loraTargets", "x_proj"}}) {
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, std::string>>{{"contextLength", "0"},
+                                                        {"contextLength", "1.5"},
+                                                        {"batch", "1e400"},
+                                                        {"gpuCount", "100001"},
+                                                        {"gpuMemoryUtilization", "1.01"},
+                                                        {"task", "dpo"},
+                                                        {"gpu", "h900"},
+                                                        {"flashAttention", "perhaps"},
+                                                        {"params", "-5B"},
+                                                        {"loraTargets", "x_proj"}}) {
     const auto s = strict({{name, value}});
     ASSERT_FALSE(s.ok()) << name << "=" << value;
     EXPECT_EQ(s.error().field, name) << s.error().message;

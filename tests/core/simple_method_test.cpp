@@ -22,7 +22,6 @@ Breakdown serve(double params, const char* precision, double overhead = 0.2) {
   return *result;
 }
 
-
 TEST(SimpleMethod, Llama70BAt16BitNeeds168GB) {
   // Seed: M = (P × 4 B / (32 / Q)) × 1.2 = 70e9 × 2 B × 1.2 = 168 GB.
   EXPECT_NEAR(serve(70e9, "fp16").totalBytes, 168e9, 1);
@@ -30,9 +29,9 @@ TEST(SimpleMethod, Llama70BAt16BitNeeds168GB) {
 
 /// The answer for a bare parameter count on `gpus` GPUs of `gpuId`.
 Answer answerFor(const char* params, const char* precision, const char* gpuId, const char* gpus) {
-  const auto s = parseScenario({{"params", params}, {"precision", precision}, {"gpu", gpuId},
-                                {"gpuCount", gpus}},
-                               Strictness::kStrict);
+  const auto s = parseScenario(
+      {{"params", params}, {"precision", precision}, {"gpu", gpuId}, {"gpuCount", gpus}},
+      Strictness::kStrict);
   EXPECT_TRUE(s.ok()) << s.error().message;
   const auto a = evaluate(*s);
   EXPECT_TRUE(a.ok()) << a.error().message;

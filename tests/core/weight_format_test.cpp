@@ -9,14 +9,14 @@
 namespace gpumem {
 namespace {
 
-constexpr double kGiB = 1073741824.0;
+constexpr double kGiBytes = 1073741824.0;
 
 ModelArchitecture llama31_8b() { return test::llama8b(); }
 
 double gib(const char* format) {
   const auto f = parseWeightFormat(format);
   EXPECT_TRUE(f.ok()) << format;
-  return f.ok() ? weightBytes(llama31_8b(), *f) / kGiB : 0;
+  return f.ok() ? weightBytes(llama31_8b(), *f) / kGiBytes : 0;
 }
 
 // llama.cpp tools/quantize/README.md lists Llama-3.1-8B at F16 14.96 GiB, Q8_0 7.95 GiB and

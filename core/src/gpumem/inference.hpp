@@ -91,7 +91,7 @@ struct InferenceOptions {
   /// architecture and the format).
   double fileWeightBytes = 0;
   double fileTokenEmbeddingBytes = 0;  ///< of which the token embedding (GGUF token_embd)
-  std::string fileDescription;  ///< e.g. "model.gguf (291 tensors)", for the formula
+  std::string fileDescription;         ///< e.g. "model.gguf (291 tensors)", for the formula
 };
 
 /// Largest batch and token counts accepted.

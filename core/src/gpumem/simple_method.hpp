@@ -15,7 +15,16 @@ namespace gpumem {
 enum class Task { kInference, kTraining };
 
 /// Optimizers of the simple training rule, by the states they keep per parameter.
-enum class SimpleOptimizer { kAdamW, kAdam, kSgdMomentum, kSgd, kAdam8bit, kLion, kAdafactor, kNone };
+enum class SimpleOptimizer {
+  kAdamW,
+  kAdam,
+  kSgdMomentum,
+  kSgd,
+  kAdam8bit,
+  kLion,
+  kAdafactor,
+  kNone
+};
 
 /// Parses "inference"/"infer" or "training"/"train". Field "mode".
 Result<Task> parseTask(std::string_view text);
