@@ -63,7 +63,7 @@ void printAnswer(const Answer& a) {
   std::printf("%-26s %12s %12s  %s\n", "component", "GB (10^9)", "GiB (2^30)", "formula");
   for (const Component& c : a.perGpu.components) {
     std::printf("%-26s %12.3f %12.3f  %s\n", c.label.c_str(), toGB(c.bytes), toGiB(c.bytes),
-                c.formula.c_str());
+                formulaText(c).c_str());
   }
   std::printf("%-26s %12.3f %12.3f\n", "Total per GPU", toGB(a.perGpu.totalBytes),
               toGiB(a.perGpu.totalBytes));

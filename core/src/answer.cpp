@@ -102,10 +102,10 @@ Result<Placement> placeParameterCount(const Scenario& s, const ResolvedModel& m,
   p.perGpu = std::move(simple).value();
   if (gpus > 1) {
     for (Component& c : p.perGpu.components) {
-      c.bytes /= static_cast<double>(gpus);
-      c.formula = "(" + c.formula + ") ÷ " + formula::count(gpus) + " GPUs";
+      scaleComponent(c,
+                     {1 / static_cast<double>(gpus), "(one of " + formula::count(gpus) + " GPUs)"});
     }
-    p.perGpu.totalBytes /= static_cast<double>(gpus);
+    p.perGpu.totalBytes = sumComponents(p.perGpu.components);
     p.layout = "split evenly over " + formula::count(gpus) + " GPUs";
   } else {
     p.layout = "one GPU";
@@ -197,9 +197,11 @@ void nameDtypes(const Scenario& s, const InferenceOptions& o, Placement& p) {
   const std::string kv = s.text("kvDtype") == "auto" ? compute : s.text("kvDtype");
   p.effective["kvDtype"] = kv;
   for (Component& c : p.perGpu.components) {
-    if (c.name == "weights" && isPlainDtype(s.text("precision")))
-      c.formula += " (" + s.text("precision") + ")";
-    if (c.name == "kv_cache") c.formula += "; cached in " + kv;
+    const auto addNote = [&c](const std::string& note) {
+      c.note = c.note.empty() ? note : c.note + "; " + note;
+    };
+    if (c.name == "weights" && isPlainDtype(s.text("precision"))) addNote(s.text("precision"));
+    if (c.name == "kv_cache") addNote("cached in " + kv);
   }
 }
 

@@ -107,8 +107,18 @@ Json choicesJson(const FieldSpec& f) {
 std::string answerToJson(const Answer& a) {
   Json components = Json::array();
   for (const Component& c : a.perGpu.components) {
-    components.push_back(
-        {{"name", c.name}, {"label", c.label}, {"bytes", bytes(c.bytes)}, {"formula", c.formula}});
+    Json terms = Json::array();
+    for (const Term& t : c.terms) {
+      Json factors = Json::array();
+      for (const Factor& f : t.factors) factors.push_back({{"value", f.value}, {"unit", f.unit}});
+      terms.push_back({{"label", t.label}, {"factors", std::move(factors)}});
+    }
+    components.push_back({{"name", c.name},
+                          {"label", c.label},
+                          {"bytes", bytes(c.bytes)},
+                          {"terms", std::move(terms)},
+                          {"note", c.note},
+                          {"formula", formulaText(c)}});
   }
   Json out = {
       {"version", version()},

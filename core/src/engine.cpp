@@ -29,21 +29,33 @@ double vllmValuesPerTokenPerLayer(const ModelArchitecture& arch) {
   return 2.0 * static_cast<double>(arch.numKvHeads * arch.headDim);
 }
 
-/// Token-layers held for one sequence of `tokens` when sliding layers keep `slidingTokens`.
-double tokenLayers(const ModelArchitecture& arch, std::int64_t layers, std::int64_t tokens,
-                   std::int64_t slidingTokens) {
+/// The cache of `sequences` sequences of `tokens` tokens over `layers` of the model's
+/// layers (a share of them when only some are on the GPU), the sliding ones holding at
+/// most `slidingTokens`, at `bytesPerTokenLayer`.
+std::vector<Term> cacheTerms(const ModelArchitecture& arch, std::int64_t sequences,
+                             std::int64_t layers, std::int64_t tokens, std::int64_t slidingTokens,
+                             double bytesPerTokenLayer) {
   const std::int64_t sliding =
       std::min<std::int64_t>(layers, arch.slidingLayerCount() * layers / arch.numLayers);
   const std::int64_t slidingHeld =
       arch.slidingWindow > 0 ? std::min(tokens, slidingTokens) : tokens;
-  return static_cast<double>(layers - sliding) * static_cast<double>(tokens) +
-         static_cast<double>(sliding) * static_cast<double>(slidingHeld);
+  return tokenLayerTerms({static_cast<double>(sequences), "sequences"}, layers - sliding,
+                         {static_cast<double>(tokens), "tokens"}, sliding,
+                         {static_cast<double>(slidingHeld), "window tokens"},
+                         {bytesPerTokenLayer, "B per token per layer"});
 }
 
 double sumBytes(const Breakdown& b) {
   double total = 0;
   for (const Component& c : b.components) total += c.bytes;
   return total;
+}
+
+/// The CUDA context at start-up and the kernels loaded on first use.
+Component contextComponent(double contextBytes, double kernelBytes) {
+  std::vector<Term> terms = {{{{contextBytes, "B"}}, "at start-up"}};
+  if (kernelBytes > 0) terms.push_back({{{kernelBytes, "B"}}, "kernels loaded on first use"});
+  return makeComponent("cuda_context", "CUDA context", std::move(terms));
 }
 
 }  // namespace
@@ -57,31 +69,31 @@ Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOpt
                      "vLLM needs block size, max_num_seqs and max_num_batched_tokens ≥ 1 and "
                      "gpu_memory_utilization in (0, 1].");
   }
-  const double b = o.activationBytesPerValue;
-  const double profileTokens = static_cast<double>(v.maxNumBatchedTokens);
-  const double perToken = prefillValuesPerToken(arch);
-  out.components.push_back({"activations", "Activations (profile run)",
-                            profileTokens * perToken * b,
-                            num(profileTokens) + " max_num_batched_tokens × " +
-                                formatCount(perToken) + " values × " + num(b) + " B"});
-  const double sampler =
-      static_cast<double>(v.maxNumSeqs) * static_cast<double>(arch.vocabSize) * 4 * 2;
-  out.components.push_back({"logits", "Sampler warm-up", sampler,
-                            count(v.maxNumSeqs) + " max_num_seqs × " + count(arch.vocabSize) +
-                                " vocab × 4 B × 2 (fp32 logits and probabilities)"});
-  out.components.push_back({"cuda_graphs", "CUDA graphs", v.cudaGraphs ? kVllmCudaGraphBytes : 0,
-                            v.cudaGraphs ? "about 0.5 GiB as vLLM logs it" : "enforce_eager"});
-  out.components.push_back({"cuda_context", "CUDA context", o.cudaContextBytes + kLazyKernelBytes,
-                            formatBytes(o.cudaContextBytes) + " + 96 MiB of kernels"});
+  const Factor b{o.activationBytesPerValue, "B"};
+  out.components.push_back(
+      makeComponent("activations", "Activations (profile run)",
+                    {{{{static_cast<double>(v.maxNumBatchedTokens), "max_num_batched_tokens"},
+                       {prefillValuesPerToken(arch), "values"},
+                       b}}}));
+  out.components.push_back(makeComponent("logits", "Sampler warm-up",
+                                         {{{{static_cast<double>(v.maxNumSeqs), "max_num_seqs"},
+                                            {static_cast<double>(arch.vocabSize), "vocab"},
+                                            {4, "B"},
+                                            {2, "tensors"}}}},
+                                         "fp32 logits and probabilities"));
+  std::vector<Term> graphs;
+  if (v.cudaGraphs) graphs.push_back({{{kVllmCudaGraphBytes, "B"}}});
+  out.components.push_back(makeComponent("cuda_graphs", "CUDA graphs", graphs,
+                                         v.cudaGraphs ? "as vLLM logs it" : "enforce_eager"));
+  out.components.push_back(contextComponent(o.cudaContextBytes, kLazyKernelBytes));
 
   const std::int64_t tokens = roundUp(o.promptTokens + o.generatedTokens, v.blockSize);
   const std::int64_t slidingTokens = roundUp(arch.slidingWindow, v.blockSize) + v.blockSize;
   const double perTokenLayer = vllmValuesPerTokenPerLayer(arch) * o.kvBytesPerValue;
-  const double kv = static_cast<double>(o.batch) * perTokenLayer *
-                    tokenLayers(arch, arch.numLayers, tokens, slidingTokens);
-  std::string formula = count(o.batch) + " × " + count(tokens) + " tokens (blocks of " +
-                        count(v.blockSize) + ") × " + count(arch.numLayers) + " layers × " +
-                        formatCount(perTokenLayer) + " B";
+  Component kv =
+      makeComponent("kv_cache", "KV cache",
+                    cacheTerms(arch, o.batch, arch.numLayers, tokens, slidingTokens, perTokenLayer),
+                    "tokens rounded up to blocks of " + count(v.blockSize));
   const auto shares = parallelShares(arch, o.parallel);
   if (o.gpuMemoryBytes > 0 && shares) {
     // Per GPU: the weights and activations of one shard, the cache of its heads and layers.
@@ -91,11 +103,11 @@ Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOpt
     const double pool = budget - others;
     const double perTokenAllLayers =
         perTokenLayer * static_cast<double>(arch.numLayers) * shares->kvCache;
-    formula += "; vLLM preallocates " + formatBytes(std::max(0.0, pool)) + " (" +
+    kv.note += "; vLLM preallocates " + formatBytes(std::max(0.0, pool)) + " (" +
                num(v.gpuMemoryUtilization) + " × GPU − the rest), room for " +
                formatCount(std::max(0.0, std::floor(pool / perTokenAllLayers))) + " tokens";
   }
-  out.components.insert(out.components.begin() + 1, {"kv_cache", "KV cache", kv, formula});
+  out.components.insert(out.components.begin() + 1, std::move(kv));
   out.totalBytes = sumBytes(out);
   return out;
 }
@@ -109,46 +121,51 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
   const std::int64_t layers = arch.numLayers;
   const std::int64_t gpuLayers =
       s.nGpuLayers < 0 ? layers + 1 : std::min<std::int64_t>(s.nGpuLayers, layers + 1);
+  const std::int64_t repeatingOnGpu = std::min(gpuLayers, layers);
   // Split the weights: embedding (host), output head, repeating layers.
   const ModelParameters p = countModelParameters(arch);
-  const double total = out.components.front().bytes;
+  const Component& file = out.components.front();
+  const double total = file.bytes;
   const double bytesPerParam = total / p.total;
   const double embedding =
       o.fileTokenEmbeddingBytes > 0 ? o.fileTokenEmbeddingBytes : p.embedding * bytesPerParam;
   const double head = (arch.tieWordEmbeddings ? p.embedding : p.outputHead) * bytesPerParam;
   const double layerWeights = total - embedding - (arch.tieWordEmbeddings ? 0 : head);
-  const double onGpuLayers = static_cast<double>(std::min(gpuLayers, layers));
-  const double gpuWeights =
-      layerWeights * onGpuLayers / static_cast<double>(layers) + (gpuLayers > layers ? head : 0);
-  out.components.front().bytes = gpuWeights;
-  out.components.front().formula +=
-      "; on the GPU: " + count(std::min(gpuLayers, layers)) + " of " + count(layers) + " layers" +
-      (gpuLayers > layers ? " + output" : "") + ", host keeps " +
-      formatBytes(total - gpuWeights + (arch.tieWordEmbeddings && gpuLayers > layers ? head : 0)) +
-      " (token embedding on the CPU)";
+  std::vector<Term> weights;
+  if (repeatingOnGpu > 0) {
+    weights.push_back({{{static_cast<double>(repeatingOnGpu), "GPU layers"},
+                        {layerWeights / static_cast<double>(layers), "B per layer"}}});
+  }
+  if (gpuLayers > layers) weights.push_back({{{head, "B"}}, "output layer"});
+  Component onGpu = makeComponent("weights", "Weights", weights, file.note);
+  const double host =
+      total - onGpu.bytes + (arch.tieWordEmbeddings && gpuLayers > layers ? head : 0);
+  onGpu.note += std::string(onGpu.note.empty() ? "" : "; ") + count(repeatingOnGpu) + " of " +
+                count(layers) + " layers on the GPU; the host keeps " + formatBytes(host) +
+                " (the token embedding stays on the CPU)";
+  out.components.front() = std::move(onGpu);
 
   const std::int64_t perSeq = o.promptTokens + o.generatedTokens;
   const std::int64_t nCtx = o.batch * perSeq;
-  const double perTokenLayer = kvValuesPerTokenPerLayer(arch) * o.kvBytesPerValue;
-  const double kv =
-      static_cast<double>(o.batch) * perTokenLayer *
-      tokenLayers(arch, std::min(gpuLayers, layers), perSeq, arch.slidingWindow + s.nUbatch);
-  out.components.push_back({"kv_cache", "KV cache", kv,
-                            "n_ctx " + count(nCtx) + " × " + count(std::min(gpuLayers, layers)) +
-                                " GPU layers × " + formatCount(perTokenLayer) + " B"});
+  out.components.push_back(makeComponent(
+      "kv_cache", "KV cache",
+      cacheTerms(arch, o.batch, repeatingOnGpu, perSeq, arch.slidingWindow + s.nUbatch,
+                 kvValuesPerTokenPerLayer(arch) * o.kvBytesPerValue),
+      "n_ctx " + count(nCtx) + " shared by the sequences"));
 
-  const double ubatch = static_cast<double>(std::min<std::int64_t>(s.nUbatch, nCtx));
-  double compute = ubatch * (prefillValuesPerToken(arch) + static_cast<double>(arch.vocabSize)) * 4;
-  std::string computeFormula = num(ubatch) + " n_ubatch × (" +
-                               formatCount(prefillValuesPerToken(arch)) + " + " +
-                               count(arch.vocabSize) + " logits) × 4 B";
+  const Factor ubatch{static_cast<double>(std::min<std::int64_t>(s.nUbatch, nCtx)), "n_ubatch"};
+  std::vector<Term> compute = {
+      {{ubatch, {prefillValuesPerToken(arch), "values"}, {4, "B"}}, "layer"},
+      {{ubatch, {static_cast<double>(arch.vocabSize), "logits"}, {4, "B"}}, "output"}};
   if (!s.flashAttention) {
-    compute += ubatch * static_cast<double>(nCtx) * static_cast<double>(arch.numHeads) * 4;
-    computeFormula += " + n_ubatch × n_ctx × " + count(arch.numHeads) + " heads × 4 B scores";
+    compute.push_back({{ubatch,
+                        {static_cast<double>(nCtx), "n_ctx"},
+                        {static_cast<double>(arch.numHeads), "heads"},
+                        {4, "B"}},
+                       "attention scores"});
   }
-  out.components.push_back({"activations", "Compute buffer", compute, computeFormula});
-  out.components.push_back({"cuda_context", "CUDA context", o.cudaContextBytes,
-                            formatBytes(o.cudaContextBytes) + " at start-up"});
+  out.components.push_back(makeComponent("activations", "Compute buffer", compute));
+  out.components.push_back(contextComponent(o.cudaContextBytes, 0));
   out.totalBytes = sumBytes(out);
   return out;
 }
@@ -164,29 +181,28 @@ Result<Breakdown> estimateTrtLlm(const ModelArchitecture& arch, const InferenceO
     return makeError(ErrorCode::kOutOfRange, "engine",
                      "TensorRT-LLM needs tokens_per_block, max_num_tokens and max_batch_size ≥ 1.");
   }
-  const double b = o.activationBytesPerValue;
-  const double stepTokens = static_cast<double>(t.maxNumTokens);
-  const double perToken = prefillValuesPerToken(arch);
-  out.components.push_back({"activations", "Activation buffers", stepTokens * perToken * b,
-                            num(stepTokens) + " max_num_tokens × " + formatCount(perToken) +
-                                " values at a layer's peak × " + num(b) + " B"});
+  out.components.push_back(
+      makeComponent("activations", "Activation buffers",
+                    {{{{static_cast<double>(t.maxNumTokens), "max_num_tokens"},
+                       {prefillValuesPerToken(arch), "values at a layer's peak"},
+                       {o.activationBytesPerValue, "B"}}}}));
   const std::int64_t rows = std::min(o.batch, t.maxBatchSize);
-  out.components.push_back({"logits", "Logits",
-                            static_cast<double>(rows) * static_cast<double>(arch.vocabSize) * 4,
-                            count(rows) + " sequences (≤ max_batch_size " + count(t.maxBatchSize) +
-                                ") × " + count(arch.vocabSize) + " vocab × 4 B (fp32)"});
-  out.components.push_back({"cuda_context", "CUDA context", o.cudaContextBytes + kLazyKernelBytes,
-                            formatBytes(o.cudaContextBytes) + " + 96 MiB of kernels"});
+  out.components.push_back(
+      makeComponent("logits", "Logits",
+                    {{{{static_cast<double>(rows), "sequences"},
+                       {static_cast<double>(arch.vocabSize), "vocab"},
+                       {4, "B"}}}},
+                    "fp32; at most max_batch_size " + count(t.maxBatchSize) + " rows"));
+  out.components.push_back(contextComponent(o.cudaContextBytes, kLazyKernelBytes));
 
   const std::int64_t block = t.tokensPerBlock;
   const std::int64_t tokens = roundUp(o.promptTokens + o.generatedTokens, block);
   const std::int64_t slidingTokens = roundUp(arch.slidingWindow, block) + block;
   const double perTokenLayer = vllmValuesPerTokenPerLayer(arch) * o.kvBytesPerValue;
-  const double kv = static_cast<double>(o.batch) * perTokenLayer *
-                    tokenLayers(arch, arch.numLayers, tokens, slidingTokens);
-  std::string formula = count(o.batch) + " × " + count(tokens) + " tokens (blocks of " +
-                        count(block) + ") × " + count(arch.numLayers) + " layers × " +
-                        formatCount(perTokenLayer) + " B";
+  Component kv =
+      makeComponent("kv_cache", "KV cache",
+                    cacheTerms(arch, o.batch, arch.numLayers, tokens, slidingTokens, perTokenLayer),
+                    "tokens rounded up to blocks of " + count(block));
   const auto shares = parallelShares(arch, o.parallel);
   if (o.gpuMemoryBytes > 0 && shares) {
     // Per GPU: what is loaded before the pool is sized (one shard of weights and activations).
@@ -196,14 +212,14 @@ Result<Breakdown> estimateTrtLlm(const ModelArchitecture& arch, const InferenceO
     const double perBlock = perTokenLayer * static_cast<double>(arch.numLayers) * shares->kvCache *
                             static_cast<double>(block);
     const double blocks = std::floor(pool / perBlock);
-    formula += "; TensorRT-LLM preallocates " + formatBytes(pool) + " (" +
+    kv.note += "; TensorRT-LLM preallocates " + formatBytes(pool) + " (" +
                num(t.freeGpuMemoryFraction) +
                " free_gpu_memory_fraction × the memory free after weights, activations and "
                "runtime buffers), room for " +
                formatCount(blocks) +
                " blocks = " + formatCount(blocks * static_cast<double>(block)) + " tokens";
   }
-  out.components.insert(out.components.begin() + 1, {"kv_cache", "KV cache", kv, formula});
+  out.components.insert(out.components.begin() + 1, std::move(kv));
   out.totalBytes = sumBytes(out);
   return out;
 }

@@ -83,70 +83,83 @@ double scoreElements(const ModelArchitecture& arch, const InferenceOptions& o) {
 }
 
 struct Peak {
-  double activations = 0;  ///< above the final KV cache, at the peak
+  std::vector<Term> activations;  ///< above the final KV cache, at the peak
   double scoresReserve = 0;
-  std::string formula;
+  std::string note;
 };
+
+/// `terms` with every product negated: what a formula subtracts.
+std::vector<Term> negated(std::vector<Term> terms, const std::string& label) {
+  for (Term& t : terms) {
+    t.factors.insert(t.factors.begin(), {-1, ""});
+    t.label = label;
+  }
+  return terms;
+}
+
+double sumOf(const std::vector<Term>& terms) {
+  double sum = 0;
+  for (const Term& t : terms) sum += t.product();
+  return sum;
+}
 
 /// The peak of live tensors besides weights and logits is the larger of the prefill
 /// (cache of the prompt + the layer's transients) and the last decode step (full cache
 /// + the torch.cat copy of one layer's K or V).
-Peak activationPeak(const ModelArchitecture& arch, const InferenceOptions& o, double kvFinal) {
-  const double b = o.activationBytesPerValue;
-  const double tokens = static_cast<double>(o.batch) * static_cast<double>(o.promptTokens);
-  const double perToken = prefillValuesPerToken(arch);
-  double prefill = tokens * perToken * b;
-  std::string formula = formatCount(tokens) + " prompt tokens × " + formatCount(perToken) +
-                        " values × " + num(b) + " B";
+Peak activationPeak(const ModelArchitecture& arch, const InferenceOptions& o,
+                    const std::vector<Term>& kvFinal) {
+  const Factor b{o.activationBytesPerValue, "B"};
+  const Factor tokens{static_cast<double>(o.batch) * static_cast<double>(o.promptTokens),
+                      "prompt tokens"};
+  const Factor scores{scoreElements(arch, o), "scores"};
+  std::vector<Term> prefill = {{{tokens, {prefillValuesPerToken(arch), "values"}, b}, "prefill"}};
   Peak peak;
-  const double scores = scoreElements(arch, o);
   if (o.attention == AttentionImplementation::kEager) {
-    const double perScore = eagerScoreBytesPerElement(b);
-    const double hidden = tokens * 4 * static_cast<double>(arch.hiddenSize) * b;
-    const double eager = hidden + scores * perScore;
-    formula = "max(" + formula + ", eager scores " + formatCount(scores) + " × " + num(perScore) +
-              " B + hidden)";
-    prefill = std::max(prefill, eager);
-    peak.scoresReserve = scores * (b + 4);
-  } else if (o.attention == AttentionImplementation::kSdpa && sdpaUsesMathKernel(arch, b)) {
-    prefill += scores * 2 * b;
-    formula += " + SDPA math kernel scores " + formatCount(scores) + " × 2 × " + num(b) + " B";
+    const std::vector<Term> eager = {
+        {{tokens, {4 * static_cast<double>(arch.hiddenSize), "hidden values"}, b},
+         "eager hidden states"},
+        {{scores, {eagerScoreBytesPerElement(b.value), "B"}}, "eager scores"}};
+    if (sumOf(eager) > sumOf(prefill)) prefill = eager;
+    peak.scoresReserve = scores.value * (b.value + 4);
+  } else if (o.attention == AttentionImplementation::kSdpa && sdpaUsesMathKernel(arch, b.value)) {
+    prefill.push_back({{scores, {2, "copies"}, b}, "SDPA math kernel"});
   }
-  const double kvPrompt = kvCacheBytes(arch, o.batch, o.promptTokens, o.kvBytesPerValue);
-  const double decodeCopy = kvFinal / (2.0 * static_cast<double>(arch.numLayers));
-  const double prefillPeak = kvPrompt + prefill;
-  const double decodePeak = kvFinal + decodeCopy;
-  if (prefillPeak >= decodePeak) {
-    peak.activations = prefillPeak - kvFinal;
-    peak.formula = "prefill: " + formula + " − cache growth after the prompt";
+  std::vector<Term> prompt = kvCacheTerms(arch, o.batch, o.promptTokens, o.kvBytesPerValue);
+  for (Term& t : prompt) t.label = "prompt cache";
+  const double final = sumOf(kvFinal);
+  const double decodeCopy = final / (2.0 * static_cast<double>(arch.numLayers));
+  if (sumOf(prompt) + sumOf(prefill) >= final + decodeCopy) {
+    peak.activations = prefill;
+    peak.activations.insert(peak.activations.end(), prompt.begin(), prompt.end());
+    const auto minus = negated(kvFinal, "final cache");
+    peak.activations.insert(peak.activations.end(), minus.begin(), minus.end());
+    peak.note = "the prefill peaks: its transients and the prompt's cache, above the final cache";
   } else {
-    peak.activations = decodeCopy;
-    peak.formula = "last decode step: one layer's K copy during torch.cat = cache / (2 × " +
-                   count(arch.numLayers) + " layers)";
+    peak.activations = kvFinal;
+    for (Term& t : peak.activations) {
+      t.factors.push_back({1.0 / (2.0 * static_cast<double>(arch.numLayers)), "(one layer's K)"});
+    }
+    peak.note = "the last decode step peaks: torch.cat copies one layer's K or V";
   }
-  peak.activations = std::max(0.0, peak.activations);
   return peak;
 }
 
 }  // namespace
 
 Result<Component> weightComponent(const ModelArchitecture& arch, const InferenceOptions& o) {
-  const double params = countModelParameters(arch).total;
+  const Factor params{countModelParameters(arch).total, "parameters"};
   if (o.fileWeightBytes > 0) {
-    return Component{"weights", "Weights", o.fileWeightBytes,
-                     "exact tensor bytes of " + o.fileDescription + ", read from its header"};
+    return makeComponent("weights", "Weights", {{{{o.fileWeightBytes, "B"}}}},
+                         "exact tensor bytes of " + o.fileDescription + ", read from its header");
   }
   if (o.weightFormat.empty()) {
-    return Component{
-        "weights", "Weights", params * o.weightBytesPerParameter,
-        formatCount(params) + " parameters × " + num(o.weightBytesPerParameter) + " B"};
+    return makeComponent("weights", "Weights", {{{params, {o.weightBytesPerParameter, "B"}}}});
   }
   const auto format = parseWeightFormat(o.weightFormat);
   if (!format) return format.error();
-  const double bytes = weightBytes(arch, *format);
-  return Component{"weights", "Weights", bytes,
-                   formatCount(params) + " parameters in " + format->label + " (" +
-                       num(bytes * 8 / params) + " bits per weight on average)"};
+  const double bits = weightBytes(arch, *format) * 8 / params.value;
+  return makeComponent("weights", "Weights", {{{params, {bits, "bits"}, {0.125, "B per bit"}}}},
+                       format->label + ", scales and unquantized tensors included");
 }
 
 namespace {
@@ -169,38 +182,38 @@ Result<Breakdown> estimateOnOneGpu(const ModelArchitecture& arch, const Inferenc
   }
 
   const std::int64_t tokens = o.promptTokens + o.generatedTokens;
-  const double kv = kvCacheBytes(arch, o.batch, tokens, o.kvBytesPerValue);
-  std::string kvFormula = "2 (K,V) × " + count(arch.numLayers) + " layers × " +
-                          formatCount(kvValuesPerTokenPerLayer(arch) / 2) + " values × " +
-                          count(o.batch) + " × " + count(tokens) + " tokens × " +
-                          num(o.kvBytesPerValue) + " B";
-  if (arch.slidingLayerCount() > 0) {
-    kvFormula += "; " + count(arch.slidingLayerCount()) + " sliding layers hold ≤ " +
-                 count(arch.slidingWindow - 1) + " tokens";
-  }
-  out.components.push_back({"kv_cache", "KV cache", kv, kvFormula});
+  const std::vector<Term> kv = kvCacheTerms(arch, o.batch, tokens, o.kvBytesPerValue);
+  out.components.push_back(makeComponent(
+      "kv_cache", "KV cache", kv,
+      arch.slidingLayerCount() > 0 ? "a sliding layer keeps sliding_window − 1 tokens" : ""));
 
   const Peak peak = activationPeak(arch, o, kv);
-  out.components.push_back({"activations", "Activations (peak)", peak.activations, peak.formula});
-
-  const double logitBytes = o.activationBytesPerValue + 4;
-  const double logits =
-      static_cast<double>(o.batch) * static_cast<double>(arch.vocabSize) * logitBytes;
-  out.components.push_back({"logits", "Logits", logits,
-                            count(o.batch) + " × 1 position (logits_to_keep) × " +
-                                count(arch.vocabSize) + " vocab × (" +
-                                num(o.activationBytesPerValue) + " B + 4 B fp32 copy)"});
+  out.components.push_back(
+      makeComponent("activations", "Activations (peak)", peak.activations, peak.note));
 
   out.components.push_back(
-      {"cuda_context", "CUDA context", o.cudaContextBytes + kLazyKernelBytes,
-       formatBytes(o.cudaContextBytes) + " at start-up + 96 MiB of kernels loaded on first use"});
+      makeComponent("logits", "Logits",
+                    {{{{static_cast<double>(o.batch), "sequences"},
+                       {static_cast<double>(arch.vocabSize), "vocab"},
+                       {o.activationBytesPerValue + 4, "B"}}}},
+                    "the last position only (logits_to_keep), and its fp32 copy"));
 
-  const double reserve =
-      kCatGrowthReserveShare * kv + peak.scoresReserve + kLargeBufferSegmentBytes;
-  std::string reserveFormula = "½ × KV cache (torch.cat growth) + 20 MiB segment";
-  if (peak.scoresReserve > 0)
-    reserveFormula += " + one score tensor per dtype (" + formatBytes(peak.scoresReserve) + ")";
-  out.components.push_back({"allocator_reserve", "Allocator reserve", reserve, reserveFormula});
+  out.components.push_back(
+      makeComponent("cuda_context", "CUDA context",
+                    {{{{o.cudaContextBytes, "B"}}, "at start-up"},
+                     {{{kLazyKernelBytes, "B"}}, "+ kernels loaded on first use"}}));
+
+  std::vector<Term> reserve = kv;
+  for (Term& t : reserve) {
+    t.factors.push_back({kCatGrowthReserveShare, ""});
+    t.label = "torch.cat growth: ½ × cache";
+  }
+  reserve.push_back({{{kLargeBufferSegmentBytes, "B"}}, "a large-buffer segment"});
+  if (peak.scoresReserve > 0) {
+    reserve.push_back({{{peak.scoresReserve, "B"}}, "one score tensor per dtype"});
+  }
+  out.components.push_back(makeComponent("allocator_reserve", "Allocator reserve", reserve,
+                                         "cached by PyTorch's allocator, not freed"));
   out.totalBytes = sumComponents(out.components);
   return out;
 }
@@ -227,8 +240,8 @@ Result<Breakdown> estimateInference(const ModelArchitecture& arch, const Inferen
   Breakdown out = std::move(split).value();
   for (Component& c : out.components) {
     if (c.name == "kv_cache") {
-      c.formula += "; ⌈" + count(o.batch) + " sequences / " + count(replicas) +
-                   " attention replicas (EP / TP)⌉ = " + count(local.batch) + " per GPU";
+      c.note += std::string(c.note.empty() ? "" : "; ") + "⌈" + count(o.batch) + " sequences / " +
+                count(replicas) + " attention replicas (EP / TP)⌉ per GPU";
     }
   }
   return out;

@@ -37,16 +37,39 @@ Result<double> parseKvCacheBytesPerValue(std::string_view text) {
   return precision->bytes();
 }
 
-double kvCacheBytes(const ModelArchitecture& arch, std::int64_t batch, std::int64_t tokens,
-                    double bytesPerValue) {
-  const double perLayerToken = kvValuesPerTokenPerLayer(arch) * bytesPerValue;
+std::vector<Term> tokenLayerTerms(const Factor& sequences, std::int64_t fullLayers,
+                                  const Factor& tokens, std::int64_t slidingLayers,
+                                  const Factor& slidingTokens, const Factor& bytesPerTokenLayer) {
+  std::vector<Term> terms;
+  if (fullLayers > 0) {
+    terms.push_back(
+        {{sequences, tokens, {static_cast<double>(fullLayers), "layers"}, bytesPerTokenLayer}});
+  }
+  if (slidingLayers > 0) {
+    terms.push_back({{sequences,
+                      slidingTokens,
+                      {static_cast<double>(slidingLayers), "sliding layers"},
+                      bytesPerTokenLayer}});
+  }
+  return terms;
+}
+
+std::vector<Term> kvCacheTerms(const ModelArchitecture& arch, std::int64_t batch,
+                               std::int64_t tokens, double bytesPerValue) {
   const std::int64_t sliding = arch.slidingLayerCount();
-  const std::int64_t full = arch.numLayers - sliding;
   const std::int64_t windowTokens =
       arch.slidingWindow > 0 ? std::min<std::int64_t>(tokens, arch.slidingWindow - 1) : tokens;
-  const double tokenLayers = static_cast<double>(full) * static_cast<double>(tokens) +
-                             static_cast<double>(sliding) * static_cast<double>(windowTokens);
-  return static_cast<double>(batch) * tokenLayers * perLayerToken;
+  return tokenLayerTerms({static_cast<double>(batch), "sequences"}, arch.numLayers - sliding,
+                         {static_cast<double>(tokens), "tokens"}, sliding,
+                         {static_cast<double>(windowTokens), "window tokens"},
+                         {kvValuesPerTokenPerLayer(arch) * bytesPerValue, "B per token per layer"});
+}
+
+double kvCacheBytes(const ModelArchitecture& arch, std::int64_t batch, std::int64_t tokens,
+                    double bytesPerValue) {
+  double bytes = 0;
+  for (const Term& t : kvCacheTerms(arch, batch, tokens, bytesPerValue)) bytes += t.product();
+  return bytes;
 }
 
 }  // namespace gpumem

@@ -20,6 +20,22 @@ bool shardsParameters(ShardingStrategy strategy) {
   return strategy == ShardingStrategy::kZero3 || strategy == ShardingStrategy::kFsdpHybrid;
 }
 
+/// The sum of the terms' products.
+double bytesOf(const std::vector<Term>& terms) {
+  double bytes = 0;
+  for (const Term& t : terms) bytes += t.product();
+  return bytes;
+}
+
+/// `count` parameters × `bytes` each ÷ the sharding divisor, as one formula term (none
+/// when there are no such parameters).
+std::vector<Term> perParameter(double count, const char* what, double bytes, double divisor) {
+  if (count <= 0 || bytes <= 0) return {};
+  Term t{{{count, what}, {bytes, "B"}}};
+  if (divisor > 1) t.factors.push_back({1 / divisor, "(sharded)"});
+  return {t};
+}
+
 }  // namespace
 
 ModelStates estimateModelStates(const ModelStateInputs& in) {
@@ -29,37 +45,49 @@ ModelStates estimateModelStates(const ModelStateInputs& in) {
   const double heldForward = frozen ? in.trainableParams + in.frozenParams : in.frozenParams;
 
   ModelStates s;
-  s.weights =
-      (trainable * weightBytesPerParameter(in.recipe) +
-       heldForward * (frozen ? weightBytesPerParameter(in.recipe) : in.frozenBytesPerParam)) /
-      div.weights;
-  s.master = trainable * masterBytesPerParameter(in.recipe) / div.optimizer;
-  s.gradients = trainable * gradientBytesPerParameter(in.recipe) / div.gradients;
-  s.optimizer = trainable *
-                optimizerStateBytesPerParameter(in.optimizer, in.recipe, in.matrixSide) /
-                div.optimizer;
-  s.temporaries =
-      trainable * optimizerTemporaryBytesPerParameter(in.optimizer, in.recipe) / div.optimizer;
-  if (shardsParameters(in.sharding.strategy) && div.weights > 1) {
-    s.gatheredLayer = kGatheredBytesPerParam * in.largestLayerParams;
-  }
+  ModelStates::Terms& t = s.terms;
+  t.weights = perParameter(trainable, "trainable parameters", weightBytesPerParameter(in.recipe),
+                           div.weights);
+  const auto held = perParameter(
+      heldForward, "frozen parameters",
+      frozen ? weightBytesPerParameter(in.recipe) : in.frozenBytesPerParam, div.weights);
+  t.weights.insert(t.weights.end(), held.begin(), held.end());
+  t.master = perParameter(trainable, "trainable parameters", masterBytesPerParameter(in.recipe),
+                          div.optimizer);
+  t.gradients = perParameter(trainable, "trainable parameters",
+                             gradientBytesPerParameter(in.recipe), div.gradients);
+  t.optimizer = perParameter(
+      trainable, "trainable parameters",
+      optimizerStateBytesPerParameter(in.optimizer, in.recipe, in.matrixSide), div.optimizer);
+  t.temporaries =
+      perParameter(trainable, "trainable parameters",
+                   optimizerTemporaryBytesPerParameter(in.optimizer, in.recipe), div.optimizer);
+  const std::vector<Term> gathered = {{{{in.largestLayerParams, "parameters of the largest layer"},
+                                        {kGatheredBytesPerParam, "B"}}}};
+  if (shardsParameters(in.sharding.strategy) && div.weights > 1) t.gatheredLayer = gathered;
 
   const double perNode = gpusSharingCpu(in.sharding);
   if (in.sharding.offloadOptimizer && !frozen) {
-    const double offloaded = s.master + s.optimizer + s.temporaries +
+    const double offloaded = bytesOf(t.master) + bytesOf(t.optimizer) + bytesOf(t.temporaries) +
                              trainable * kOffloadedGradientBytes / div.optimizer;
     s.cpu += offloaded * perNode;
-    s.master = 0;
-    s.optimizer = 0;
-    s.temporaries = 0;
-    s.gradients = 0;
-    if (s.gatheredLayer == 0) s.gatheredLayer = kGatheredBytesPerParam * in.largestLayerParams;
+    t.master.clear();
+    t.optimizer.clear();
+    t.temporaries.clear();
+    t.gradients.clear();
+    t.gatheredLayer = gathered;
   }
   if (in.sharding.offloadParameters && shardsParameters(in.sharding.strategy)) {
-    s.cpu += s.weights * perNode;
-    s.weights = 0;
-    s.gatheredLayer = kGatheredBytesPerParam * in.largestLayerParams;
+    s.cpu += bytesOf(t.weights) * perNode;
+    t.weights.clear();
+    t.gatheredLayer = gathered;
   }
+  s.weights = bytesOf(t.weights);
+  s.master = bytesOf(t.master);
+  s.gradients = bytesOf(t.gradients);
+  s.optimizer = bytesOf(t.optimizer);
+  s.temporaries = bytesOf(t.temporaries);
+  s.gatheredLayer = bytesOf(t.gatheredLayer);
   return s;
 }
 

@@ -92,20 +92,17 @@ Result<Breakdown> splitAcrossGpus(const ModelArchitecture& arch, const ParallelL
   if (layout.gpuCount() == 1 && layout.expertParallel == 1) return breakdown;
   const auto shares = parallelShares(arch, layout);
   if (!shares) return shares.error();
-  const std::string suffix =
-      "; per GPU with TP=" + std::to_string(layout.tensorParallel) +
-      ", PP=" + std::to_string(layout.pipelineParallel) +
-      (layout.expertParallel > 1 ? ", EP=" + std::to_string(layout.expertParallel) : "") + ": × ";
+  const std::string share =
+      "share per GPU (TP " + std::to_string(layout.tensorParallel) + ", PP " +
+      std::to_string(layout.pipelineParallel) +
+      (layout.expertParallel > 1 ? ", EP " + std::to_string(layout.expertParallel) : "") + ")";
   double total = 0;
   for (Component& c : breakdown.components) {
-    double share = 1;
-    if (c.name == "weights") share = shares->weights;
-    if (c.name == "kv_cache" || c.name == "allocator_reserve") share = shares->kvCache;
-    if (c.name == "activations") share = shares->activations;
-    if (share != 1) {
-      c.bytes *= share;
-      c.formula += suffix + formatNumber(share, 4);
-    }
+    double fraction = 1;
+    if (c.name == "weights") fraction = shares->weights;
+    if (c.name == "kv_cache" || c.name == "allocator_reserve") fraction = shares->kvCache;
+    if (c.name == "activations") fraction = shares->activations;
+    if (fraction != 1) scaleComponent(c, {fraction, share});
     total += c.bytes;
   }
   breakdown.totalBytes = total;

@@ -62,54 +62,38 @@ Result<bool> validate(const SimpleInput& in) {
   return true;
 }
 
-std::string bytesPerValue(double bytes) { return formatNumber(bytes, 4) + " B"; }
-
 Breakdown inferenceBreakdown(const SimpleInput& in) {
-  const double weights = in.parameters * in.precision.bytes();
-  const double overhead = weights * in.overheadFraction;
+  const Factor params{in.parameters, "parameters"};
+  const Factor bytes{in.precision.bytes(), "B"};
   Breakdown b;
-  b.components.push_back({"weights", "Weights", weights,
-                          formatCount(in.parameters) + " params × " +
-                              bytesPerValue(in.precision.bytes()) + " (" + in.precision.id +
-                              ") = " + formatBytes(weights)});
-  b.components.push_back({"overhead", "Overhead", overhead,
-                          formatBytes(weights) + " × " +
-                              formatNumber(in.overheadFraction * 100, 2) +
-                              "% = " + formatBytes(overhead)});
+  b.components.push_back(makeComponent("weights", "Weights", {{{params, bytes}}}, in.precision.id));
+  b.components.push_back(makeComponent("overhead", "Overhead",
+                                       {{{params, bytes, {in.overheadFraction, "overhead"}}}},
+                                       "a share of the weights for the runtime"));
   b.totalBytes = sumComponents(b.components);
   return b;
 }
 
 Breakdown trainingBreakdown(const SimpleInput& in) {
-  const double bytes = in.precision.bytes();
   const OptimizerStates states = statesOf(in.optimizer);
-  const double stateBytes = states.bytesOverride > 0 ? states.bytesOverride : bytes;
-  const double weights = in.parameters * bytes;
-  const double gradients = in.parameters * bytes;
-  const double optimizer = in.parameters * states.count * stateBytes;
-  const double activations = in.batchSize * in.activationBytesPerSample;
-  const double subtotal = weights + gradients + optimizer + activations;
-  const double margin = subtotal * in.overheadFraction;
-  const std::string p = formatCount(in.parameters) + " params";
+  const Factor params{in.parameters, "parameters"};
+  const Factor bytes{in.precision.bytes(), "B"};
+  const Factor stateBytes{states.bytesOverride > 0 ? states.bytesOverride : bytes.value, "B"};
   Breakdown b;
-  const std::string dtype = " (" + in.precision.id + ")";
-  b.components.push_back({"weights", "Weights", weights,
-                          p + " × " + bytesPerValue(bytes) + dtype + " = " + formatBytes(weights)});
+  b.components.push_back(makeComponent("weights", "Weights", {{{params, bytes}}}, in.precision.id));
   b.components.push_back(
-      {"gradients", "Gradients", gradients,
-       p + " × " + bytesPerValue(bytes) + dtype + " = " + formatBytes(gradients)});
-  b.components.push_back({"optimizer_states", "Optimizer states", optimizer,
-                          p + " × " + formatNumber(states.count) + " states (" +
-                              std::string(simpleOptimizerId(in.optimizer)) + ") × " +
-                              bytesPerValue(stateBytes) + " = " + formatBytes(optimizer)});
-  b.components.push_back({"activations", "Activations (allowance)", activations,
-                          formatNumber(in.batchSize) + " samples × " +
-                              formatBytes(in.activationBytesPerSample) + " = " +
-                              formatBytes(activations)});
-  b.components.push_back({"safety_margin", "Safety margin", margin,
-                          formatBytes(subtotal) + " × " +
-                              formatNumber(in.overheadFraction * 100, 2) +
-                              "% = " + formatBytes(margin)});
+      makeComponent("gradients", "Gradients", {{{params, bytes}}}, in.precision.id));
+  b.components.push_back(
+      makeComponent("optimizer_states", "Optimizer states",
+                    {{{params, {static_cast<double>(states.count), "states"}, stateBytes}}},
+                    std::string(simpleOptimizerId(in.optimizer))));
+  b.components.push_back(makeComponent(
+      "activations", "Activations (allowance)",
+      {{{{in.batchSize, "samples"}, {in.activationBytesPerSample, "B per sample"}}}}));
+  const double subtotal = sumComponents(b.components);
+  b.components.push_back(makeComponent("safety_margin", "Safety margin",
+                                       {{{{subtotal, "B"}, {in.overheadFraction, "margin"}}}},
+                                       "a share of everything above"));
   b.totalBytes = sumComponents(b.components);
   return b;
 }

@@ -177,51 +177,62 @@ ActivationRecipe activationRecipe(const TrainingScenario& s) {
   return r;
 }
 
-/// Activation-side bytes of one GPU at the moments of a step.
+using Terms = std::vector<Term>;
+
+double bytesOf(const Terms& terms) {
+  double bytes = 0;
+  for (const Term& t : terms) bytes += t.product();
+  return bytes;
+}
+
+Terms operator+(Terms a, const Terms& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+/// Activation-side bytes of one GPU at the moments of a step, as formula terms.
 struct ActivationMoments {
-  double savedForward = 0;   ///< saved tensors at the end of the forward (all layers)
-  double savedBackward = 0;  ///< saved tensors when the backward starts
-  double oneLayer = 0;       ///< one layer's saved tensors (recomputed under checkpointing)
-  double lossForward = 0;    ///< logits, fp32 copy, log_softmax output
-  double lossBackward = 0;   ///< log_softmax output, its incoming and outgoing gradients
-  double logitSegment = 0;   ///< the 16-bit logits tensor's block (idle in backward)
-  std::string formula;
-  std::string logitsFormula;
+  Terms saved;              ///< saved tensors at the end of the forward and when backward starts
+  Terms oneLayer;           ///< one layer's saved tensors (recomputed under checkpointing)
+  Terms lossForward;        ///< logits, fp32 copy, log_softmax output
+  Terms lossBackward;       ///< log_softmax output, its incoming and outgoing gradients
+  double logitSegment = 0;  ///< the 16-bit logits tensor's block (idle in backward)
 };
 
 ActivationMoments activationMoments(const TrainingScenario& s) {
   const ActivationRecipe r = activationRecipe(s);
   const ModelArchitecture& a = s.arch;
-  const double tokens = static_cast<double>(s.microBatch) * static_cast<double>(s.sequence) /
-                        static_cast<double>(s.parallel.context);
-  const double layers = static_cast<double>(ceilDiv(a.numLayers, s.parallel.pipeline));
+  const Factor tokens{static_cast<double>(s.microBatch) * static_cast<double>(s.sequence) /
+                          static_cast<double>(s.parallel.context),
+                      "tokens"};
+  const Factor layers{static_cast<double>(ceilDiv(a.numLayers, s.parallel.pipeline)), "layers"};
   // 1F1B: the first stage holds the activations of up to pp micro-batches in flight.
   const double inFlight = static_cast<double>(
       std::min(s.parallel.pipeline, std::max<std::int64_t>(1, s.gradientAccumulation)));
   const double perLayer = trainingSavedBytesPerToken(a, r, s.sequence);
-  const double kept =
-      s.checkpointing == Checkpointing::kFull ? checkpointBytesPerToken(a, r) : perLayer;
+  const bool ckpt = s.checkpointing == Checkpointing::kFull;
+  const Factor kept{
+      ckpt ? checkpointBytesPerToken(a, r) : perLayer,
+      ckpt ? "B per token per layer (checkpointed inputs)" : "B saved per token per layer"};
   ActivationMoments m;
-  const double fin = finalNormSavedBytesPerToken(a, r) * tokens;
-  m.savedForward = kept * tokens * layers * inFlight + fin;
-  m.savedBackward = m.savedForward;
-  m.oneLayer = perLayer * tokens;
+  Term layersTerm{{tokens, layers, kept}, "layers"};
+  if (inFlight > 1) layersTerm.factors.push_back({inFlight, "micro-batches in flight"});
+  m.saved = {layersTerm,
+             {{tokens, {finalNormSavedBytesPerToken(a, r), "B per token"}}, "final norm"}};
+  m.oneLayer = {{{tokens, {perLayer, "B per token"}}, "one layer recomputed"}};
   const double logitBytes = r.computeBytes;
-  const double vocabSplit = static_cast<double>(s.parallel.tensor);
-  m.lossForward = lossForwardBytesPerToken(a, logitBytes) * tokens / vocabSplit;
-  m.lossBackward = lossBackwardBytesPerToken(a, logitBytes) * tokens / vocabSplit;
-  m.logitSegment =
-      logitBytes < 4 ? logitBytes * static_cast<double>(a.vocabSize) * tokens / vocabSplit : 0;
-  m.formula = formatCount(tokens) + " tokens × " + num(layers) + " layers × " + formatCount(kept) +
-              " B saved per token per layer" +
-              (s.checkpointing == Checkpointing::kFull ? " (checkpointed layer inputs)" : "") +
-              (inFlight > 1 ? " × " + num(inFlight) + " micro-batches in flight" : "") +
-              " + final norm " + formatBytes(fin);
-  m.logitsFormula =
-      formatCount(tokens) + " tokens × " + formula::count(a.vocabSize) + " vocab × " +
-      num(lossBackwardBytesPerToken(a, logitBytes) / static_cast<double>(a.vocabSize)) +
-      " B (fp32 log_softmax output, its gradient and the NLL gradient)";
-  if (vocabSplit > 1) m.logitsFormula += " ÷ " + num(vocabSplit) + " (vocabulary parallel)";
+  const Factor vocabShare{1 / static_cast<double>(s.parallel.tensor), "(vocabulary parallel)"};
+  const Factor vocab{static_cast<double>(a.vocabSize), "vocab"};
+  auto lossTerm = [&](double bytesPerToken, const char* what) {
+    Term t{{tokens, vocab, {bytesPerToken / vocab.value, "B"}}, what};
+    if (s.parallel.tensor > 1) t.factors.push_back(vocabShare);
+    return Terms{t};
+  };
+  m.lossForward =
+      lossTerm(lossForwardBytesPerToken(a, logitBytes), "logits, their fp32 copy and log_softmax");
+  m.lossBackward = lossTerm(lossBackwardBytesPerToken(a, logitBytes),
+                            "fp32 log_softmax output, its gradient and the NLL gradient");
+  m.logitSegment = logitBytes < 4 ? logitBytes * vocab.value * tokens.value * vocabShare.value : 0;
   return m;
 }
 
@@ -229,71 +240,78 @@ ActivationMoments activationMoments(const TrainingScenario& s) {
 /// head's when checkpointing recomputes the layers), QLoRA's dequantized weight buffer,
 /// Transformer Engine's fp8 weight copies.
 struct WeightCopies {
-  double all = 0;
-  double head = 0;
-  std::string formula;
+  Terms all;
+  Terms head;
+  std::string note;
 };
 
 WeightCopies weightCopies(const TrainingScenario& s, const ParameterSplit& p,
                           const ShardDivisors& div) {
   WeightCopies w;
-  const double linear = p.linear * p.share / div.weights;
-  const double head = p.head * p.vocabShare / div.weights;
   if (s.task == TrainingTask::kQlora) {
     const ModelArchitecture& a = s.arch;
     const double width = static_cast<double>(
         std::max({a.intermediateSize, a.moe.expertIntermediateSize, a.queryWidth()}));
-    w.all = w.head =
-        2 * static_cast<double>(a.hiddenSize) * width / static_cast<double>(s.parallel.tensor);
-    w.formula = "bf16 dequantized copy of the largest projection (bitsandbytes computes in bf16)";
+    w.all = w.head = {{{{static_cast<double>(a.hiddenSize), "hidden"},
+                        {width / static_cast<double>(s.parallel.tensor), "width"},
+                        {2, "B"}}}};
+    w.note = "bf16 dequantized copy of the largest projection (bitsandbytes computes in bf16)";
     return w;
   }
   double bytes = 0;
   if (isAutocast(s.recipe)) bytes = 2;
   if (s.recipe == PrecisionRecipe::kFp8) bytes = 1;
-  w.all = bytes * linear;
-  w.head = bytes * head;
-  w.formula = formatCount(linear) + " projection parameters × " + num(bytes) +
-              " B (autocast's cast weights, kept for backward)";
-  if (s.checkpointing == Checkpointing::kFull) {
-    w.formula += "; at the backward peak only the head's (" + formatBytes(w.head) + ")";
+  if (bytes == 0) return w;
+  const Factor shard{1 / div.weights, "(sharded)"};
+  Term all{{{p.linear * p.share, "projection parameters"}, {bytes, "B"}}};
+  Term head{{{p.head * p.vocabShare, "output-head parameters"}, {bytes, "B"}}};
+  if (div.weights > 1) {
+    all.factors.push_back(shard);
+    head.factors.push_back(shard);
   }
+  w.all = {all};
+  w.head = {head};
+  w.note = "autocast's cast weights, kept for backward";
+  if (s.checkpointing == Checkpointing::kFull) w.note += "; at the backward peak only the head's";
   return w;
 }
 
+/// What is live at one moment of the step, besides the model states held throughout.
 struct Phase {
+  explicit Phase(const char* phaseName) : name(phaseName) {}
   const char* name;
   double live = 0;
-  double weightCopies = 0, gradients = 0, temporaries = 0, activations = 0, logits = 0;
+  Terms weightCopies, gradients, temporaries, activations, logits;
 };
 
 Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCopies& copies,
                const ActivationMoments& m) {
   const bool ckpt = s.checkpointing == Checkpointing::kFull;
   const double held = st.weights + st.master + st.optimizer + st.gatheredLayer;
-  const double accumulated = s.gradientAccumulation > 1 ? st.gradients : 0;
+  const Terms accumulated = s.gradientAccumulation > 1 ? st.terms.gradients : Terms{};
   Phase forward{"forward"};
   forward.weightCopies = copies.all;
-  forward.activations = m.savedForward;
+  forward.activations = m.saved;
   forward.logits = m.lossForward;
   forward.gradients = accumulated;
   Phase backward{"backward"};
   backward.weightCopies = ckpt ? copies.head : copies.all;
-  backward.activations = m.savedBackward;
+  backward.activations = m.saved;
   backward.logits = m.lossBackward;
   backward.gradients = accumulated;
   Phase recompute{"backward"};
   recompute.weightCopies = copies.head;
-  recompute.activations = ckpt ? m.savedBackward + m.oneLayer : 0;
+  if (ckpt) recompute.activations = m.saved + m.oneLayer;
   recompute.gradients = accumulated;
   Phase step{"optimizer step"};
-  step.gradients = st.gradients;
-  step.temporaries = st.temporaries;
+  step.gradients = st.terms.gradients;
+  step.temporaries = st.terms.temporaries;
   Phase best = step;
   best.live = -1;
   for (Phase* phase : {&forward, &backward, &recompute, &step}) {
-    phase->live = held + phase->weightCopies + phase->gradients + phase->temporaries +
-                  phase->activations + phase->logits;
+    phase->live = held + bytesOf(phase->weightCopies) + bytesOf(phase->gradients) +
+                  bytesOf(phase->temporaries) + bytesOf(phase->activations) +
+                  bytesOf(phase->logits);
     if (phase->live > best.live) best = *phase;
   }
   return best;
@@ -309,19 +327,24 @@ Component reserveComponent(const TrainingScenario& s, const ModelStates& st,
                            const Phase& peak) {
   const double idleLogits = std::max(0.0, m.logitSegment - st.optimizer);
   const bool ckpt = s.checkpointing == Checkpointing::kFull;
-  const double freed = (ckpt ? m.savedBackward + m.oneLayer : m.savedBackward) + copies.all;
+  const double freed = bytesOf(ckpt ? m.saved + m.oneLayer : m.saved) + bytesOf(copies.all);
   const bool inBackward = std::string(peak.name) != "optimizer step";
   // Room the states took is needed again only by the transients live at this peak: more
   // activations cannot shrink what the peak reserves.
-  const double reused = std::min(freed, peak.activations + peak.logits + peak.weightCopies);
+  const double reused = std::min(
+      freed, bytesOf(peak.activations) + bytesOf(peak.logits) + bytesOf(peak.weightCopies));
   const double displaced = inBackward ? std::max(0.0, st.optimizer - reused) : 0.0;
   const double transient = peak.live - st.weights - st.master - st.optimizer - st.gatheredLayer;
-  const double fragments = kTrainingFragmentationShare * transient;
-  return {"allocator_reserve", "Allocator reserve", idleLogits + displaced + fragments,
-          "idle 16-bit logits block " + formatBytes(idleLogits) +
-              " + optimizer states displacing activations " + formatBytes(displaced) + " + " +
-              num(kTrainingFragmentationShare * 100) + "% of the " + formatBytes(transient) +
-              " of transient tensors live at the peak"};
+  Terms terms;
+  if (idleLogits > 0) terms.push_back({{{idleLogits, "B"}}, "idle 16-bit logits block"});
+  if (displaced > 0) {
+    terms.push_back({{{displaced, "B"}}, "optimizer states displacing activations"});
+  }
+  terms.push_back({{{kTrainingFragmentationShare, "share"}, {transient, "B of transient tensors"}},
+                   "fragmentation"});
+  return makeComponent("allocator_reserve", "Allocator reserve", std::move(terms),
+                       "cached by PyTorch's allocator at the " + std::string(peak.name) +
+                           " peak; the share is fitted to measurements");
 }
 
 }  // namespace
@@ -343,46 +366,67 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
   out.cpuBytes = st.cpu;
 
   std::vector<Component>& c = out.perGpu.components;
-  const double adapterBytes = s.task == TrainingTask::kFull
-                                  ? 0
-                                  : std::min(st.weights, params->adapter * params->share * 4 /
-                                                             shardDivisors(sharding).weights);
-  const double baseWeights = st.weights - adapterBytes;
   const double weightDivisor = shardDivisors(sharding).weights;
-  c.push_back({"weights", "Weights", baseWeights,
-               formatCount(params->total * params->share) + " parameters on this GPU" +
-                   (weightDivisor > 1 ? " ÷ " + num(weightDivisor) + " (sharded)" : "") + " (" +
-                   (s.task == TrainingTask::kFull
-                        ? recipeName(s.recipe)
-                        : std::string("frozen base, ") + num(frozenBytesPerParameter(s)) + " B") +
-                   ")"});
-  if (s.task != TrainingTask::kFull) {
-    c.push_back({"lora_adapter", "LoRA adapter", adapterBytes,
-                 formatCount(params->adapter) + " adapter parameters (rank " +
-                     formula::count(s.loraRank) + ") × 4 B fp32"});
+  Terms adapter;
+  if (s.task != TrainingTask::kFull && params->adapter > 0) {
+    Term t{{{params->adapter * params->share, "adapter parameters"}, {4, "B"}}};
+    if (weightDivisor > 1) t.factors.push_back({1 / weightDivisor, "(sharded)"});
+    if (t.product() <= st.weights) adapter = {t};
   }
-  if (copies.all > 0) {
-    c.push_back({"weight_copies", "Weight copies", peak.weightCopies, copies.formula});
+  // The weights held besides the adapter: the adapter's own term leaves the weights row
+  // (LoRA's trainable parameters are the adapter's), or is subtracted when other trainable
+  // weights (embeddings) share that term.
+  Terms baseWeights = st.terms.weights;
+  for (const Term& a : adapter) {
+    const auto same = std::find_if(baseWeights.begin(), baseWeights.end(), [&](const Term& t) {
+      return std::fabs(t.product() - a.product()) <= 1e-9 * a.product();
+    });
+    if (same != baseWeights.end()) {
+      baseWeights.erase(same);
+    } else {
+      Term minus = a;
+      minus.factors.insert(minus.factors.begin(), {-1, ""});
+      minus.label = "the adapter, shown below";
+      baseWeights.push_back(minus);
+    }
+  }
+  c.push_back(makeComponent(
+      "weights", "Weights", baseWeights,
+      s.task == TrainingTask::kFull
+          ? recipeName(s.recipe)
+          : "frozen base at " + num(frozenBytesPerParameter(s)) + " B per parameter"));
+  if (s.task != TrainingTask::kFull) {
+    c.push_back(makeComponent("lora_adapter", "LoRA adapter", adapter,
+                              "rank " + formula::count(s.loraRank) + ", fp32"));
+  }
+  if (!copies.all.empty()) {
+    c.push_back(makeComponent("weight_copies", "Weight copies", peak.weightCopies, copies.note));
   }
   if (st.master > 0) {
-    c.push_back({"master_weights", "Master weights", st.master, "fp32 copy of trainable weights"});
+    c.push_back(makeComponent("master_weights", "Master weights", st.terms.master,
+                              "fp32 copy of trainable weights"));
   }
-  c.push_back({"gradients", "Gradients", peak.gradients,
-               peak.gradients > 0 ? formatBytes(st.gradients) + " (one per trainable parameter)"
-                                  : "not yet allocated at the " + std::string(peak.name) +
-                                        " peak (full size " + formatBytes(st.gradients) + ")"});
-  c.push_back({"optimizer_states", "Optimizer states", st.optimizer,
-               optimizerName(s.optimizer) + ", created by the first step"});
-  c.push_back({"optimizer_temporaries", "Optimizer step temporaries", peak.temporaries,
-               "foreach step: one state-sized list (" + formatBytes(st.temporaries) + ")"});
+  c.push_back(makeComponent("gradients", "Gradients", peak.gradients,
+                            peak.gradients.empty()
+                                ? "not yet allocated at the " + std::string(peak.name) +
+                                      " peak (full size " + formatBytes(st.gradients) + ")"
+                                : "one per trainable parameter"));
+  c.push_back(makeComponent("optimizer_states", "Optimizer states", st.terms.optimizer,
+                            optimizerName(s.optimizer) + ", created by the first step"));
+  c.push_back(
+      makeComponent("optimizer_temporaries", "Optimizer step temporaries", peak.temporaries,
+                    "foreach step: one state-sized list (" + formatBytes(st.temporaries) + ")"));
   if (st.gatheredLayer > 0) {
-    c.push_back({"gathered_parameters", "Gathered layer (ZeRO-3/FSDP)", st.gatheredLayer,
-                 "16-bit parameters and gradients of the largest layer"});
+    c.push_back(makeComponent("gathered_parameters", "Gathered layer (ZeRO-3/FSDP)",
+                              st.terms.gatheredLayer,
+                              "16-bit parameters and gradients of the largest layer"));
   }
-  c.push_back({"activations", "Activations", peak.activations, m.formula});
-  c.push_back({"logits", "Logits and loss", peak.logits, m.logitsFormula});
-  c.push_back({"cuda_context", "CUDA context", s.cudaContextBytes + kTrainingLazyKernelBytes,
-               formatBytes(s.cudaContextBytes) + " at start-up + 160 MiB of kernels"});
+  c.push_back(makeComponent("activations", "Activations", peak.activations,
+                            "at the " + std::string(peak.name) + " peak"));
+  c.push_back(makeComponent("logits", "Logits and loss", peak.logits));
+  c.push_back(makeComponent("cuda_context", "CUDA context",
+                            {{{{s.cudaContextBytes, "B"}}, "at start-up"},
+                             {{{kTrainingLazyKernelBytes, "B"}}, "kernels loaded on first use"}}));
   c.push_back(reserveComponent(s, st, copies, m, peak));
   out.perGpu.totalBytes = sumComponents(c);
   return out;

@@ -44,7 +44,21 @@ void expectConsistent(const Answer& a, const std::string& what) {
   double sum = 0;
   for (const Component& c : a.perGpu.components) {
     ASSERT_TRUE(std::isfinite(c.bytes) && c.bytes >= 0) << what << " " << c.name;
-    EXPECT_FALSE(c.formula.empty()) << what << " " << c.name;
+    EXPECT_FALSE(formulaText(c).empty()) << what << " " << c.name;
+    // The formula is data: the products of each term's factors sum to the bytes shown.
+    double fromTerms = 0;
+    for (const Term& t : c.terms) {
+      double product = 1;
+      for (const Factor& f : t.factors) {
+        EXPECT_TRUE(std::isfinite(f.value)) << what << " " << c.name << " " << f.unit;
+        product *= f.value;
+      }
+      fromTerms += product;
+    }
+    EXPECT_NEAR(fromTerms, c.bytes, 1e-9 * std::fabs(c.bytes) + 1e-6) << what << " " << c.name;
+    if (c.bytes > 0) {
+      EXPECT_FALSE(c.terms.empty()) << what << " " << c.name;
+    }
     sum += c.bytes;
   }
   EXPECT_NEAR(sum, a.perGpu.totalBytes, 1e-6 * a.perGpu.totalBytes + 1) << what;

@@ -16,7 +16,7 @@ using test::llama8b;
 
 std::string formulaOf(const Breakdown& b, const std::string& name) {
   for (const Component& c : b.components) {
-    if (c.name == name) return c.formula;
+    if (c.name == name) return formulaText(c);
   }
   ADD_FAILURE() << "no component " << name;
   return "";

@@ -90,7 +90,7 @@ TEST(SimpleMethod, OverheadIsItsOwnComponent) {
   EXPECT_NEAR(b.components[0].bytes, 20e9, 1);
   EXPECT_EQ(b.components[1].name, "overhead");
   EXPECT_NEAR(b.components[1].bytes, 4e9, 1);
-  EXPECT_NE(b.components[0].formula.find("2 B"), std::string::npos) << b.components[0].formula;
+  EXPECT_NE(formulaText(b.components[0]).find("2 B"), std::string::npos) << formulaText(b.components[0]);
 }
 
 Breakdown train(double params, const char* precision, SimpleOptimizer optimizer,

@@ -57,7 +57,7 @@ TEST(Training, ComponentsSumToTheTotal) {
   ASSERT_TRUE(e.ok());
   double sum = 0;
   for (const Component& c : e->perGpu.components) {
-    EXPECT_FALSE(c.formula.empty()) << c.name;
+    EXPECT_FALSE(formulaText(c).empty()) << c.name;
     sum += c.bytes;
   }
   EXPECT_DOUBLE_EQ(sum, e->perGpu.totalBytes);

@@ -66,6 +66,23 @@ test('the answer agrees with itself: verdict, headroom, GPUs in use and the limi
   }
 });
 
+test('every formula is data: the products of its terms sum to the bytes shown', () => {
+  for (const values of [
+    { model: 'gemma-3-27b', engine: 'llama.cpp', contextLength: '32768' },
+    { model: 'llama-3.1-70b', gpu: 'h100-80gb', gpuCount: '4', tensorParallel: '4', engine: 'vllm' },
+    { task: 'qlora', model: 'llama-3.1-8b', checkpointing: 'full', batch: '4' },
+    { task: 'full', model: 'qwen2.5-7b', sharding: 'zero3', gpuCount: '8', gpu: 'h100-80gb' },
+    { model: '', params: '70B', precision: 'nf4', gpuCount: '2' },
+  ]) {
+    const a = evaluate(values);
+    for (const c of a.components) {
+      const sum = c.terms.reduce((s, t) => s + t.factors.reduce((p, f) => p * f.value, 1), 0);
+      assert.ok(Math.abs(sum - c.bytes) <= 0.5 + 1e-9 * c.bytes, `${JSON.stringify(values)} ${c.name}: ${sum} vs ${c.bytes}`);
+      assert.ok(c.formula.length > 0);
+    }
+  }
+});
+
 test('"Copy JSON" is the CLI\'s --json for the same scenario', () => {
   const cases = [
     [{ model: 'llama-3.1-8b', contextLength: '32768', gpu: 'h100-80gb' }, ['--model', 'llama-3.1-8b', '--context', '32768', '--gpu', 'h100-80gb']],

@@ -7,7 +7,9 @@
 /**
  * @typedef {{code: string, field: string, message: string}} CoreError
  * @typedef {Record<string, string>} Values
- * @typedef {{name: string, label: string, bytes: number, formula: string}} Component
+ * @typedef {{value: number, unit: string}} Factor
+ * @typedef {{label: string, factors: Factor[]}} Term
+ * @typedef {{name: string, label: string, bytes: number, terms: Term[], note: string, formula: string}} Component
  * @typedef {{ error?: CoreError, [key: string]: any }} Answer
  */
 

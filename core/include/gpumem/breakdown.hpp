@@ -2,16 +2,38 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gpumem {
 
-/// One named part of an estimate, e.g. "weights", with the formula that produced it.
+/// One number in a formula and what it counts: {8192, "tokens"}, {32, "layers"}, {2, "B"}.
+struct Factor {
+  double value = 0;
+  std::string unit;  ///< what the number counts; "B" for bytes; "" for a plain ratio
+};
+
+/// A product of factors. A component's bytes are the sum of its terms' products.
+struct Term {
+  std::vector<Factor> factors;
+  std::string label;  ///< what this product is, e.g. "SDPA scores"; may be empty
+
+  Term() = default;
+  Term(std::vector<Factor> factorList, std::string termLabel = {})
+      : factors(std::move(factorList)), label(std::move(termLabel)) {}
+
+  /// The product of the factors' values (1 for a term with no factors).
+  double product() const;
+};
+
+/// One named part of an estimate, e.g. "weights": its bytes and the arithmetic that
+/// gives them, as data (terms whose products sum to the bytes) and in words (note).
 struct Component {
-  std::string name;     ///< stable id, e.g. "weights", "kv_cache", "optimizer_states"
-  std::string label;    ///< for people, e.g. "Weights"
-  double bytes = 0;     ///< bytes on one GPU
-  std::string formula;  ///< the formula with its numbers plugged in
+  std::string name;         ///< stable id, e.g. "weights", "kv_cache", "optimizer_states"
+  std::string label;        ///< for people, e.g. "Weights"
+  double bytes = 0;         ///< bytes on one GPU: the sum of the terms' products
+  std::vector<Term> terms;  ///< the formula as data
+  std::string note;         ///< what the numbers do not say: the mechanism, the dtype
 };
 
 /// An estimate: its components (summing to totalBytes) and, when a GPU was chosen,
@@ -20,6 +42,19 @@ struct Breakdown {
   std::vector<Component> components;
   double totalBytes = 0;  ///< sum of components, per GPU
 };
+
+/// A component whose bytes are the sum of `terms`' products, so the formula shown and
+/// the bytes counted are one computation.
+Component makeComponent(std::string name, std::string label, std::vector<Term> terms,
+                        std::string note = {});
+
+/// Multiplies every term of `c` by `factor` (a per-GPU share, a split over GPUs), and its
+/// bytes with them.
+void scaleComponent(Component& c, const Factor& factor);
+
+/// The formula as people read it: "8,192 tokens × 32 layers × 2 B + …; note". Products
+/// are joined by " + " (" − " for a negative one), factors by " × ".
+std::string formulaText(const Component& c);
 
 /// Sum of the components' bytes.
 double sumComponents(const std::vector<Component>& components);

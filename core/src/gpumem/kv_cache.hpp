@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
+#include "gpumem/breakdown.hpp"
 #include "gpumem/model_architecture.hpp"
 #include "gpumem/result.hpp"
 
@@ -27,5 +29,17 @@ Result<double> parseKvCacheBytesPerValue(std::string_view text);
 /// (DynamicSlidingWindowLayer).
 double kvCacheBytes(const ModelArchitecture& arch, std::int64_t batch, std::int64_t tokens,
                     double bytesPerValue);
+
+/// kvCacheBytes as formula terms: one product for the full-attention layers, one for the
+/// sliding-window layers (when the model has them).
+std::vector<Term> kvCacheTerms(const ModelArchitecture& arch, std::int64_t batch,
+                               std::int64_t tokens, double bytesPerValue);
+
+/// The layers of a cache that stores `bytesPerTokenLayer` per token and layer: a product
+/// for the `fullLayers` that hold every token and one for the `slidingLayers` that hold
+/// only `slidingTokens` (left out when there are none).
+std::vector<Term> tokenLayerTerms(const Factor& sequences, std::int64_t fullLayers,
+                                  const Factor& tokens, std::int64_t slidingLayers,
+                                  const Factor& slidingTokens, const Factor& bytesPerTokenLayer);
 
 }  // namespace gpumem

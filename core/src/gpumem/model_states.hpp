@@ -3,6 +3,9 @@
 // after sharding and offload, plus the CPU RAM that offload needs.
 #pragma once
 
+#include <vector>
+
+#include "gpumem/breakdown.hpp"
 #include "gpumem/optimizer.hpp"
 #include "gpumem/sharding.hpp"
 
@@ -29,6 +32,10 @@ struct ModelStates {
   double temporaries = 0;    ///< optimizer step temporaries (foreach AdamW)
   double gatheredLayer = 0;  ///< ZeRO-3/FSDP: one layer's gathered 16-bit params and grads
   double cpu = 0;            ///< CPU RAM of one node holding offloaded states
+  /// The formula terms of each GPU state above; their products sum to its bytes.
+  struct Terms {
+    std::vector<Term> weights, master, gradients, optimizer, temporaries, gatheredLayer;
+  } terms;
   /// Everything resident on the GPU.
   double gpuTotal() const {
     return weights + master + gradients + optimizer + temporaries + gatheredLayer;
