@@ -62,8 +62,12 @@ double attentionParameters(const ModelArchitecture& arch) {
   const double kv = static_cast<double>(arch.numKvHeads * arch.headDim);
   double total =
       linear(h, q, arch.qkvBias) + 2 * linear(h, kv, arch.qkvBias) + linear(q, h, arch.oBias);
-  if (arch.qkNorm == QkNormKind::kPerHead) total += 2 * static_cast<double>(arch.headDim);
-  if (arch.qkNorm == QkNormKind::kFull) total += q + kv;
+  // q/k norm weights (and biases when they are LayerNorms with one).
+  const double qkNormScale = arch.qkNormHasBias ? 2 : 1;
+  if (arch.qkNorm == QkNormKind::kPerHead) {
+    total += qkNormScale * 2 * static_cast<double>(arch.headDim);
+  }
+  if (arch.qkNorm == QkNormKind::kFull) total += qkNormScale * (q + kv);
   if (arch.attentionSinks) total += static_cast<double>(arch.numHeads);
   return total;
 }
@@ -108,7 +112,8 @@ ModelParameters countModelParameters(const ModelArchitecture& arch) {
   const double layers = static_cast<double>(arch.numLayers);
   p.embedding =
       static_cast<double>(arch.vocabSize) * h + static_cast<double>(arch.learnedPositions) * h;
-  p.outputHead = arch.tieWordEmbeddings ? 0 : static_cast<double>(arch.vocabSize) * h;
+  p.outputHead = (arch.tieWordEmbeddings ? 0 : static_cast<double>(arch.vocabSize) * h) +
+                 (arch.outputBias ? static_cast<double>(arch.vocabSize) : 0);
   p.perLayerAttention = attentionParameters(arch);
   p.attention = layers * p.perLayerAttention;
   p.norms = layers * static_cast<double>(arch.normsPerLayer) * normParameters(arch, h) +

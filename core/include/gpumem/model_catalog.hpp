@@ -3,6 +3,7 @@
 // config.json), its officially stated parameter count, and where both come from.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,11 @@ struct CatalogModel {
 /// into the library (model_catalog_data.inc); it is parsed on each call, so callers that need
 /// it often should keep the result. Fails with field "catalog" only if that data is malformed.
 Result<std::vector<CatalogModel>> modelCatalog();
+
+/// The config.json model_type values the core reads with a mapping of their own (aliases such
+/// as gemma3_text and the text part of vision-language types included), in documentation
+/// order. Other decoder-only model_types are read generically from the standard field names.
+std::span<const std::string_view> supportedModelTypes();
 
 /// Looks a model up by id, ignoring case and surrounding spaces. Fails with field "model" when
 /// the id is unknown; the message suggests ids that contain the text asked for.

@@ -73,14 +73,17 @@ struct ModelArchitecture {
   std::int64_t normsPerLayer = 2;  ///< hidden-sized norms per layer (Gemma 2/3: 4)
   bool finalNorm = true;           ///< a norm after the last layer
   QkNormKind qkNorm = QkNormKind::kNone;
+  bool qkNormHasBias = false;  ///< the q/k norms are LayerNorms with a bias (Phi-2's qk_layernorm)
 
   bool qkvBias = false;               ///< q, k, v projections have biases (Qwen2, GPT-2)
   bool oBias = false;                 ///< the attention output projection has a bias
   bool mlpBias = false;               ///< dense MLP projections have biases
+  bool outputBias = false;            ///< the output head has a bias (Phi-2, Phi-3.5-MoE)
   bool attentionSinks = false;        ///< one learned sink logit per head per layer (gpt-oss)
   std::int64_t learnedPositions = 0;  ///< rows of a learned position table (GPT-2); 0 = RoPE
   bool parallelAttention = false;     ///< attention and MLP read the same norm (Falcon, GPT-J)
   double dropout = 0;            ///< residual dropout probability in training (GPT-2 resid_pdrop)
+  double attentionDropout = 0;   ///< dropout on attention probabilities in training (attn_pdrop)
   double finalLogitSoftcap = 0;  ///< tanh soft-capping of the logits (Gemma 2); 0 = none
   bool fusedQkv = false;         ///< one qkv projection (Phi-3, GPT-2, GPT-NeoX, Falcon)
   bool fusedGateUp = false;      ///< one gate_up projection (Phi-3)
@@ -93,11 +96,19 @@ struct ModelArchitecture {
   std::int64_t slidingWindow = 0;   ///< tokens a sliding-window layer sees; 0 = none
   std::vector<bool> slidingLayers;  ///< per layer: true when it uses the sliding window
 
+  /// True when the model_type has no dedicated mapping and the architecture was read from the
+  /// standard field names (hidden_size, num_hidden_layers, …) with Llama-like assumptions.
+  bool readGenerically = false;
+  std::vector<std::string> genericFields;  ///< the config fields a generic read used, in order
+
   bool isMoe() const { return moe.numExperts > 0; }
   /// Number of layers whose attention is limited to the sliding window.
   std::int64_t slidingLayerCount() const;
   /// Query width: heads × head_dim (MLA: heads × (nope + rope)).
   std::int64_t queryWidth() const;
+  /// For a generically read config, a sentence for people saying so and naming the fields it
+  /// was read from; "" for a config read by its model_type's own mapping.
+  std::string genericReadingNote() const;
 };
 
 }  // namespace gpumem

@@ -10,7 +10,7 @@ namespace gpumem {
 struct ModelParameters {
   double total = 0;          ///< every unique parameter
   double embedding = 0;      ///< token embedding (+ learned position table)
-  double outputHead = 0;     ///< lm_head; 0 when tied to the embedding
+  double outputHead = 0;     ///< lm_head (+ its bias); tied to the embedding: the bias only
   double attention = 0;      ///< q, k, v, o projections (+ biases, q/k norms, MLA latents, sinks)
   double mlp = 0;            ///< dense MLP layers
   double experts = 0;        ///< routed + shared experts of MoE layers (all held in memory)

@@ -1,0 +1,143 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// The config.json readers of each model_type, and the field helpers they share (private to
+// core/src). One reader per family; model_config.cpp maps model_type names onto them.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gpumem/model_architecture.hpp"
+#include "gpumem/result.hpp"
+
+namespace gpumem::config {
+
+using Json = nlohmann::json;
+
+/// Reads the language model of one config.json into an architecture. `type` is the name
+/// the architecture will carry (the config's model_type, or the family's for an alias).
+using Reader = Result<ModelArchitecture> (*)(const Json& config, const std::string& type);
+
+// --- Field helpers (model_config_fields.cpp) -----------------------------------------------
+
+Error configError(const std::string& message);
+std::string missingFieldMessage(const std::string& type, const char* field);
+
+/// An integer member in [0, 2^40]; nullopt when absent, null, not a number or out of range.
+std::optional<std::int64_t> readInt(const Json& object, const char* key);
+std::int64_t intOr(const Json& object, const char* key, std::int64_t fallback);
+/// The first of `keys` that is present (GPT-2 and Falcon use n_embd/n_head/n_layer names).
+std::optional<std::int64_t> readAnyInt(const Json& object, std::initializer_list<const char*> keys);
+bool boolOr(const Json& object, const char* key, bool fallback);
+std::string stringOr(const Json& object, const char* key, const std::string& fallback);
+/// A number field in [0, 1e6]; `fallback` when absent, 0 when present but null.
+double numberOr(const Json& object, const char* key, double fallback);
+bool isPresentNull(const Json& object, const char* key);
+/// Whether a list member contains the integer `value`.
+bool listContains(const Json& object, const char* key, std::int64_t value);
+
+/// Reads the fields every Llama-style config shares: hidden_size, intermediate_size,
+/// num_hidden_layers, num_attention_heads, num_key_value_heads (default: the heads),
+/// head_dim (default: `defaultHeadDim`, else hidden / heads), vocab_size,
+/// max_position_embeddings, hidden_act and attention_dropout.
+Result<ModelArchitecture> readCommon(const Json& config, const std::string& type,
+                                     std::int64_t defaultHeadDim = 0);
+/// The architecture, or an error naming intermediate_size when the dense MLP has no width.
+Result<ModelArchitecture> requireIntermediate(ModelArchitecture arch);
+
+/// Sliding-window layers from an explicit layer_types list; false when there is none.
+bool readLayerTypes(const Json& config, ModelArchitecture& arch);
+void noSlidingWindow(ModelArchitecture& arch);
+/// The sliding window (sliding_window, `defaultWindow` when absent, none when null or 0), on
+/// the layers layer_types names, else on layer i when `isSliding(i)`.
+template <class Predicate>
+void setSlidingLayers(const Json& config, ModelArchitecture& arch, std::int64_t defaultWindow,
+                      Predicate isSliding) {
+  arch.slidingWindow =
+      isPresentNull(config, "sliding_window") ? 0 : intOr(config, "sliding_window", defaultWindow);
+  if (arch.slidingWindow <= 0) {
+    noSlidingWindow(arch);
+    return;
+  }
+  if (readLayerTypes(config, arch)) return;
+  arch.slidingLayers.assign(static_cast<std::size_t>(arch.numLayers), false);
+  for (std::int64_t i = 0; i < arch.numLayers; ++i) {
+    arch.slidingLayers[static_cast<std::size_t>(i)] = isSliding(i);
+  }
+}
+/// Sliding layers by a repeating pattern: sliding_window_pattern as a number p (every p-th
+/// layer global, Gemma 3, Cohere 2) or as letters ("LLLG": L local, G global, EXAONE 4).
+void setPatternSlidingLayers(const Json& config, ModelArchitecture& arch,
+                             std::int64_t defaultWindow, std::int64_t defaultPattern);
+
+/// DeepSeek's MoE layout (n_routed_experts, num_experts_per_tok, moe_intermediate_size,
+/// n_shared_experts, first_k_dense_replace, moe_layer_freq), shared by DeepSeek V1/V2/V3 and
+/// dots.llm1. Fails naming moe_intermediate_size when routed experts have no width.
+Result<ModelArchitecture> readDeepseekMoe(const Json& config, ModelArchitecture arch);
+
+// --- Readers of the families supported since the first release (model_types_classic.cpp) ---
+
+Result<ModelArchitecture> readLlama(const Json& config, const std::string& type);
+Result<ModelArchitecture> readMistral(const Json& config, const std::string& type);
+Result<ModelArchitecture> readMixtral(const Json& config, const std::string& type);
+Result<ModelArchitecture> readPhi3(const Json& config, const std::string& type);
+Result<ModelArchitecture> readQwen2(const Json& config, const std::string& type);
+Result<ModelArchitecture> readQwen2Moe(const Json& config, const std::string& type);
+Result<ModelArchitecture> readQwen3(const Json& config, const std::string& type);
+Result<ModelArchitecture> readQwen3Moe(const Json& config, const std::string& type);
+Result<ModelArchitecture> readGemma(const Json& config, const std::string& type);
+Result<ModelArchitecture> readGemma2(const Json& config, const std::string& type);
+Result<ModelArchitecture> readGemma3(const Json& config, const std::string& type);
+Result<ModelArchitecture> readGpt2(const Json& config, const std::string& type);
+Result<ModelArchitecture> readGptNeox(const Json& config, const std::string& type);
+Result<ModelArchitecture> readFalcon(const Json& config, const std::string& type);
+Result<ModelArchitecture> readOlmo(const Json& config, const std::string& type);
+Result<ModelArchitecture> readOlmo2(const Json& config, const std::string& type);
+Result<ModelArchitecture> readOlmoe(const Json& config, const std::string& type);
+Result<ModelArchitecture> readDeepseekMla(const Json& config, const std::string& type);
+Result<ModelArchitecture> readGptOss(const Json& config, const std::string& type);
+Result<ModelArchitecture> readLlama4(const Json& config, const std::string& type);
+
+// --- Dense decoders added later (model_types_dense.cpp) --------------------------------------
+
+Result<ModelArchitecture> readGranite(const Json& config, const std::string& type);
+Result<ModelArchitecture> readCohere(const Json& config, const std::string& type);
+Result<ModelArchitecture> readCohere2(const Json& config, const std::string& type);
+Result<ModelArchitecture> readGlm(const Json& config, const std::string& type);
+Result<ModelArchitecture> readGlm4(const Json& config, const std::string& type);
+Result<ModelArchitecture> readSmolLm3(const Json& config, const std::string& type);
+Result<ModelArchitecture> readStarcoder2(const Json& config, const std::string& type);
+Result<ModelArchitecture> readGptBigCode(const Json& config, const std::string& type);
+Result<ModelArchitecture> readPhi(const Json& config, const std::string& type);
+Result<ModelArchitecture> readStableLm(const Json& config, const std::string& type);
+Result<ModelArchitecture> readInternLm2(const Json& config, const std::string& type);
+Result<ModelArchitecture> readExaone(const Json& config, const std::string& type);
+Result<ModelArchitecture> readExaone4(const Json& config, const std::string& type);
+Result<ModelArchitecture> readErnie45(const Json& config, const std::string& type);
+Result<ModelArchitecture> readSeedOss(const Json& config, const std::string& type);
+Result<ModelArchitecture> readHunyuanDense(const Json& config, const std::string& type);
+Result<ModelArchitecture> readArcee(const Json& config, const std::string& type);
+Result<ModelArchitecture> readApertus(const Json& config, const std::string& type);
+Result<ModelArchitecture> readHelium(const Json& config, const std::string& type);
+Result<ModelArchitecture> readNemotron(const Json& config, const std::string& type);
+Result<ModelArchitecture> readOlmo3(const Json& config, const std::string& type);
+
+// --- Mixtures of experts added later (model_types_moe.cpp) -----------------------------------
+
+Result<ModelArchitecture> readGraniteMoe(const Json& config, const std::string& type);
+Result<ModelArchitecture> readGlm4Moe(const Json& config, const std::string& type);
+Result<ModelArchitecture> readPhiMoe(const Json& config, const std::string& type);
+Result<ModelArchitecture> readErnie45Moe(const Json& config, const std::string& type);
+Result<ModelArchitecture> readDeepseekV1(const Json& config, const std::string& type);
+Result<ModelArchitecture> readDots1(const Json& config, const std::string& type);
+
+// --- Any other decoder, from the standard field names (model_config_generic.cpp) -----------
+
+/// Reads a config whose model_type has no mapping from the field names most families share;
+/// fails naming the first missing essential (hidden size, layers, heads, vocabulary).
+Result<ModelArchitecture> readGeneric(const Json& config, const std::string& type);
+
+}  // namespace gpumem::config

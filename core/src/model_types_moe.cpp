@@ -1,0 +1,123 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// Readers of mixture-of-experts families beyond the first release. Field names and defaults
+// follow the transformers configuration classes
+// (src/transformers/models/<type>/configuration_<type>.py), the expert layout the matching
+// modeling_<type>.py (for DeepSeek V1, modeling_deepseek.py beside the checkpoints).
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include "gpumem/model_types.hpp"
+
+namespace gpumem::config {
+
+Result<ModelArchitecture> readGraniteMoe(const Json& config, const std::string& type) {
+  // Granite 3.x MoE: every layer's MLP is num_local_experts experts of intermediate_size
+  // (input_linear holds gate and up, output_linear down) behind a bias-free router;
+  // granitemoeshared adds one shared MLP of shared_intermediate_size.
+  auto common = readCommon(config, type);
+  if (!common) return common;
+  ModelArchitecture arch = std::move(common).value();
+  arch.qkvBias = arch.oBias = boolOr(config, "attention_bias", false);
+  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
+  noSlidingWindow(arch);
+  arch.moe.numExperts = intOr(config, "num_local_experts", 8);
+  arch.moe.expertsPerToken = intOr(config, "num_experts_per_tok", 2);
+  arch.moe.expertIntermediateSize = arch.intermediateSize;
+  const std::int64_t shared = intOr(config, "shared_intermediate_size", 0);
+  if (shared > 0) {
+    arch.moe.numSharedExperts = 1;
+    arch.moe.sharedExpertIntermediateSize = shared;
+  }
+  return requireIntermediate(std::move(arch));
+}
+
+Result<ModelArchitecture> readGlm4Moe(const Json& config, const std::string& type) {
+  // GLM-4.5: GQA with q/k/v biases (attention_bias), optional per-head q/k norms, DeepSeek's
+  // expert layout (first_k_dense_replace dense layers, n_shared_experts shared experts).
+  auto common = readCommon(config, type, 128);
+  if (!common) return common;
+  ModelArchitecture arch = std::move(common).value();
+  arch.qkvBias = boolOr(config, "attention_bias", false);
+  arch.oBias = false;
+  if (boolOr(config, "use_qk_norm", false)) arch.qkNorm = QkNormKind::kPerHead;
+  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
+  noSlidingWindow(arch);
+  return readDeepseekMoe(config, std::move(arch));
+}
+
+Result<ModelArchitecture> readPhiMoe(const Json& config, const std::string& type) {
+  // Phi-3.5-MoE: LayerNorms with bias, attention biases when attention_bias, an output head
+  // bias when lm_head_bias, num_local_experts w1/w3/w2 experts in every layer.
+  auto common = readCommon(config, type);
+  if (!common) return common;
+  ModelArchitecture arch = std::move(common).value();
+  arch.normKind = NormKind::kLayerNorm;
+  arch.normHasBias = true;
+  arch.qkvBias = arch.oBias = boolOr(config, "attention_bias", false);
+  arch.outputBias = boolOr(config, "lm_head_bias", false);
+  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
+  setSlidingLayers(config, arch, 0, [](std::int64_t) { return true; });
+  arch.moe.numExperts = intOr(config, "num_local_experts", 16);
+  arch.moe.expertsPerToken = intOr(config, "num_experts_per_tok", 2);
+  arch.moe.expertIntermediateSize = arch.intermediateSize;
+  return requireIntermediate(std::move(arch));
+}
+
+Result<ModelArchitecture> readErnie45Moe(const Json& config, const std::string& type) {
+  // ERNIE 4.5 MoE: layer i is sparse when moe_layer_start_index ≤ i ≤ moe_layer_end_index and
+  // (i + 1) is a multiple of moe_layer_interval; sparse layers hold moe_num_experts routed
+  // experts and moe_num_shared_experts shared ones, all of moe_intermediate_size.
+  auto common = readCommon(config, type, 128);
+  if (!common) return common;
+  ModelArchitecture arch = std::move(common).value();
+  arch.qkvBias = arch.oBias = arch.mlpBias = boolOr(config, "use_bias", false);
+  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", true);
+  noSlidingWindow(arch);
+  arch.moe.numExperts = intOr(config, "moe_num_experts", 64);
+  arch.moe.expertsPerToken = intOr(config, "moe_k", 6);
+  arch.moe.expertIntermediateSize = intOr(config, "moe_intermediate_size", 1536);
+  arch.moe.numSharedExperts = intOr(config, "moe_num_shared_experts", 0);
+  arch.moe.sharedExpertIntermediateSize = arch.moe.expertIntermediateSize;
+  arch.moe.expertBias = arch.mlpBias;
+  const std::int64_t start = intOr(config, "moe_layer_start_index", 1);
+  const auto end = readInt(config, "moe_layer_end_index");  // -1 (absent here): the last layer
+  const std::int64_t last = end ? *end : arch.numLayers - 1;
+  const std::int64_t interval = std::max<std::int64_t>(1, intOr(config, "moe_layer_interval", 1));
+  std::int64_t dense = 0;
+  for (std::int64_t i = 0; i < arch.numLayers; ++i) {
+    const bool sparse = i >= start && i <= last && (i + 1) % interval == 0;
+    dense += sparse ? 0 : 1;
+  }
+  arch.moe.denseLayers = dense;
+  if (arch.moe.expertIntermediateSize <= 0) {
+    return configError(missingFieldMessage(type, "moe_intermediate_size"));
+  }
+  if (dense == 0) return arch;
+  return requireIntermediate(std::move(arch));
+}
+
+Result<ModelArchitecture> readDeepseekV1(const Json& config, const std::string& type) {
+  // DeepSeekMoE (model_type deepseek): standard multi-head attention, DeepSeek's expert layout.
+  auto common = readCommon(config, type);
+  if (!common) return common;
+  ModelArchitecture arch = std::move(common).value();
+  arch.qkvBias = arch.oBias = boolOr(config, "attention_bias", false);
+  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
+  noSlidingWindow(arch);
+  return readDeepseekMoe(config, std::move(arch));
+}
+
+Result<ModelArchitecture> readDots1(const Json& config, const std::string& type) {
+  // dots.llm1: Qwen3's attention (per-head q/k norms) with DeepSeek V3's expert layout.
+  auto common = readCommon(config, type);
+  if (!common) return common;
+  ModelArchitecture arch = std::move(common).value();
+  arch.qkvBias = arch.oBias = boolOr(config, "attention_bias", false);
+  arch.qkNorm = QkNormKind::kPerHead;
+  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
+  noSlidingWindow(arch);
+  return readDeepseekMoe(config, std::move(arch));
+}
+
+}  // namespace gpumem::config

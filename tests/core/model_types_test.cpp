@@ -1,0 +1,428 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// The model_types mapped beyond the first release: each reads a real model's public config.json
+// (tests/data/model-configs/) and must count the parameters its publisher states; then the
+// generic reader for model_types without a mapping, and the list of supported types.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "gpumem/model_config.hpp"
+#include "gpumem/model_parameters.hpp"
+
+namespace gpumem {
+namespace {
+
+std::string modelTypeFixtureText(const std::string& name) {
+  std::ifstream in(std::string(GPUMEM_TEST_DATA_DIR) + "/model-configs/" + name + ".json");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// The architecture of tests/data/model-configs/<name>.json; a failure fails the test.
+ModelArchitecture fixtureArchitecture(const std::string& name) {
+  const std::string text = modelTypeFixtureText(name);
+  EXPECT_FALSE(text.empty()) << name;
+  const auto arch = parseModelConfig(text);
+  EXPECT_TRUE(arch.ok()) << name << ": " << (arch.ok() ? "" : arch.error().message);
+  if (!arch.ok()) return ModelArchitecture{};
+  EXPECT_FALSE(arch->readGenerically) << name;
+  return *arch;
+}
+
+double fixtureParameters(const std::string& name) {
+  return countModelParameters(fixtureArchitecture(name)).total;
+}
+
+/// Parameters without the embedding and output matrices (what several model cards state).
+double fixtureNonEmbeddingParameters(const std::string& name) {
+  const ModelParameters p = countModelParameters(fixtureArchitecture(name));
+  return p.total - p.embedding - p.outputHead;
+}
+
+/// Within 0.5% of a published count.
+void expectPublished(double counted, double published) {
+  EXPECT_NEAR(counted / published, 1.0, 0.005) << counted << " vs " << published;
+}
+
+// --- The five measured models that were refused before ------------------------------------
+
+// ibm-granite/granite-3.1-8b-instruct: Hugging Face Hub safetensors, 8.17B params.
+TEST(ModelTypes, Granite31_8bMatchesHubCount) {
+  const ModelArchitecture arch = fixtureArchitecture("granite-3.1-8b-instruct");
+  EXPECT_EQ(arch.modelType, "granite");
+  EXPECT_TRUE(arch.tieWordEmbeddings);
+  EXPECT_EQ(arch.numKvHeads, 8);
+  EXPECT_DOUBLE_EQ(arch.attentionDropout, 0.1);
+  expectPublished(fixtureParameters("granite-3.1-8b-instruct"), 8.17e9);
+}
+
+// CohereForAI/c4ai-command-r7b-12-2024: Hugging Face Hub safetensors, 8.03B params.
+TEST(ModelTypes, CommandR7bMatchesHubCountAndSlidesThreeLayersOfFour) {
+  const ModelArchitecture arch = fixtureArchitecture("c4ai-command-r7b-12-2024");
+  EXPECT_TRUE(arch.parallelAttention);
+  EXPECT_EQ(arch.normsPerLayer, 1);
+  EXPECT_EQ(arch.normKind, NormKind::kLayerNorm);
+  EXPECT_FALSE(arch.normHasBias);
+  EXPECT_TRUE(arch.tieWordEmbeddings);
+  EXPECT_EQ(arch.slidingWindow, 4096);
+  EXPECT_EQ(arch.slidingLayerCount(), 24);
+  EXPECT_TRUE(arch.slidingLayers[0]);
+  EXPECT_FALSE(arch.slidingLayers[3]);  // every fourth layer is global
+  expectPublished(fixtureParameters("c4ai-command-r7b-12-2024"), 8.03e9);
+}
+
+// THUDM/GLM-4-9B-0414: Hugging Face Hub safetensors, 9.4B params.
+TEST(ModelTypes, Glm4_0414HasFourNormsPerLayer) {
+  const ModelArchitecture arch = fixtureArchitecture("glm-4-9b-0414");
+  EXPECT_EQ(arch.normsPerLayer, 4);
+  EXPECT_TRUE(arch.fusedGateUp);
+  EXPECT_TRUE(arch.qkvBias);
+  EXPECT_FALSE(arch.oBias);
+  EXPECT_EQ(arch.numKvHeads, 2);
+  expectPublished(fixtureParameters("glm-4-9b-0414"), 9.4e9);
+  // Same tensors as GLM-4-9B (model_type glm) plus post-attention and post-MLP norms:
+  // 40 layers × 2 norms × 4096.
+  EXPECT_DOUBLE_EQ(fixtureParameters("glm-4-9b-0414") - fixtureParameters("glm-4-9b-chat-hf"),
+                   40.0 * 2 * 4096);
+}
+
+// HuggingFaceTB/SmolLM3-3B: Hugging Face Hub safetensors, 3.08B params.
+TEST(ModelTypes, SmolLm3MatchesHubCount) {
+  const ModelArchitecture arch = fixtureArchitecture("smollm3-3b");
+  EXPECT_TRUE(arch.tieWordEmbeddings);
+  EXPECT_EQ(arch.slidingLayerCount(), 0);
+  expectPublished(fixtureParameters("smollm3-3b"), 3.08e9);
+}
+
+// bigcode/starcoder2-7b: Hugging Face Hub safetensors, 7.17B params.
+TEST(ModelTypes, Starcoder2IsAPlainMlpWithBiasesAndASlidingWindow) {
+  const ModelArchitecture arch = fixtureArchitecture("starcoder2-7b");
+  EXPECT_EQ(arch.mlpKind, MlpKind::kPlain);
+  EXPECT_EQ(arch.normKind, NormKind::kLayerNorm);
+  EXPECT_TRUE(arch.normHasBias);
+  EXPECT_TRUE(arch.qkvBias && arch.oBias && arch.mlpBias);
+  EXPECT_EQ(arch.hiddenAct, "gelu_pytorch_tanh");
+  EXPECT_EQ(arch.slidingWindow, 4096);
+  EXPECT_EQ(arch.slidingLayerCount(), 32);
+  EXPECT_DOUBLE_EQ(arch.dropout, 0.1);
+  expectPublished(fixtureParameters("starcoder2-7b"), 7.17e9);
+}
+
+// --- Their families ---------------------------------------------------------------------------
+
+// ibm-granite/granite-3.1-3b-a800m-instruct: Hugging Face Hub safetensors, 3.3B params.
+TEST(ModelTypes, GraniteMoeMatchesHubCount) {
+  const ModelArchitecture arch = fixtureArchitecture("granite-3.1-3b-a800m-instruct");
+  EXPECT_EQ(arch.moe.numExperts, 40);
+  EXPECT_EQ(arch.moe.expertsPerToken, 8);
+  EXPECT_EQ(arch.moe.expertIntermediateSize, 512);
+  EXPECT_EQ(arch.moe.denseLayers, 0);
+  expectPublished(fixtureParameters("granite-3.1-3b-a800m-instruct"), 3.3e9);
+}
+
+// CohereForAI/c4ai-command-r-v01: a 35 billion parameter model (its model card).
+TEST(ModelTypes, CommandRMatchesModelCard) {
+  const ModelArchitecture arch = fixtureArchitecture("c4ai-command-r-v01");
+  EXPECT_EQ(arch.qkNorm, QkNormKind::kNone);
+  EXPECT_EQ(arch.slidingWindow, 0);
+  expectPublished(fixtureParameters("c4ai-command-r-v01"), 35e9);
+}
+
+// CohereForAI/c4ai-command-r-plus: a 104 billion parameter model (its model card); q/k norms.
+TEST(ModelTypes, CommandRPlusHasQkNorms) {
+  const ModelArchitecture arch = fixtureArchitecture("c4ai-command-r-plus");
+  EXPECT_EQ(arch.qkNorm, QkNormKind::kFull);
+  expectPublished(fixtureParameters("c4ai-command-r-plus"), 104e9);
+}
+
+// THUDM/glm-4-9b-chat-hf: Hugging Face Hub safetensors, 9.4B params.
+TEST(ModelTypes, GlmMatchesHubCount) {
+  const ModelArchitecture arch = fixtureArchitecture("glm-4-9b-chat-hf");
+  EXPECT_EQ(arch.normsPerLayer, 2);
+  expectPublished(fixtureParameters("glm-4-9b-chat-hf"), 9.4e9);
+}
+
+// zai-org/GLM-4.5-Air: "106B total parameters" (its model card), a figure that leaves out the
+// 151552 × 4096 embedding and output matrices; the checkpoint's MTP layer is not loaded.
+TEST(ModelTypes, Glm45AirMatchesModelCardWithoutEmbeddings) {
+  const ModelArchitecture arch = fixtureArchitecture("glm-4.5-air");
+  EXPECT_EQ(arch.moe.numExperts, 128);
+  EXPECT_EQ(arch.moe.numSharedExperts, 1);
+  EXPECT_EQ(arch.moe.denseLayers, 1);
+  EXPECT_TRUE(arch.qkvBias);
+  EXPECT_EQ(arch.qkNorm, QkNormKind::kNone);
+  expectPublished(fixtureNonEmbeddingParameters("glm-4.5-air"), 106e9);
+}
+
+// bigcode/starcoder: "15.5B parameter models" (its model card).
+TEST(ModelTypes, GptBigCodeIsMultiQueryWithLearnedPositions) {
+  const ModelArchitecture arch = fixtureArchitecture("starcoder");
+  EXPECT_EQ(arch.numKvHeads, 1);
+  EXPECT_EQ(arch.headDim, 128);
+  EXPECT_EQ(arch.learnedPositions, 8192);
+  EXPECT_TRUE(arch.fusedQkv);
+  EXPECT_EQ(arch.mlpKind, MlpKind::kPlain);
+  expectPublished(fixtureParameters("starcoder"), 15.5e9);
+}
+
+// microsoft/phi-2: Hugging Face Hub safetensors, 2.78B params.
+TEST(ModelTypes, Phi2IsParallelWithAnOutputBias) {
+  const ModelArchitecture arch = fixtureArchitecture("phi-2");
+  EXPECT_TRUE(arch.parallelAttention);
+  EXPECT_EQ(arch.normsPerLayer, 1);
+  EXPECT_TRUE(arch.outputBias);
+  EXPECT_EQ(arch.mlpKind, MlpKind::kPlain);
+  EXPECT_DOUBLE_EQ(arch.dropout, 0.1);
+  expectPublished(fixtureParameters("phi-2"), 2.78e9);
+}
+
+// microsoft/Phi-3.5-MoE-instruct: Hugging Face Hub safetensors, 41.9B params.
+TEST(ModelTypes, PhiMoeMatchesHubCount) {
+  const ModelArchitecture arch = fixtureArchitecture("phi-3.5-moe-instruct");
+  EXPECT_EQ(arch.moe.numExperts, 16);
+  EXPECT_EQ(arch.moe.expertsPerToken, 2);
+  EXPECT_TRUE(arch.outputBias);
+  EXPECT_TRUE(arch.normHasBias);
+  expectPublished(fixtureParameters("phi-3.5-moe-instruct"), 41.9e9);
+}
+
+// stabilityai/stablelm-2-1_6b: Hugging Face Hub safetensors, 1.64B params.
+TEST(ModelTypes, StableLm2MatchesHubCount) {
+  const ModelArchitecture arch = fixtureArchitecture("stablelm-2-1_6b");
+  EXPECT_TRUE(arch.qkvBias);
+  EXPECT_FALSE(arch.oBias);
+  EXPECT_EQ(arch.normKind, NormKind::kLayerNorm);
+  expectPublished(fixtureParameters("stablelm-2-1_6b"), 1.64e9);
+}
+
+// internlm/internlm2_5-7b-chat: Hugging Face Hub safetensors, 7.74B params.
+TEST(ModelTypes, InternLm2MatchesHubCount) {
+  const ModelArchitecture arch = fixtureArchitecture("internlm2_5-7b-chat");
+  EXPECT_TRUE(arch.fusedQkv);
+  EXPECT_FALSE(arch.qkvBias);
+  expectPublished(fixtureParameters("internlm2_5-7b-chat"), 7.74e9);
+}
+
+// LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct: "Number of Parameters (without embeddings): 6.98B"
+// (its model card).
+TEST(ModelTypes, Exaone35MatchesModelCard) {
+  EXPECT_EQ(fixtureArchitecture("exaone-3.5-7.8b-instruct").numLayers, 32);
+  expectPublished(fixtureNonEmbeddingParameters("exaone-3.5-7.8b-instruct"), 6.98e9);
+}
+
+// LGAI-EXAONE/EXAONE-4.0-32B: "Number of Parameters (without embeddings): 30.95B" (its model
+// card); three sliding-window layers to one global.
+TEST(ModelTypes, Exaone4MatchesModelCard) {
+  const ModelArchitecture arch = fixtureArchitecture("exaone-4.0-32b");
+  EXPECT_EQ(arch.qkNorm, QkNormKind::kPerHead);
+  EXPECT_EQ(arch.slidingLayerCount(), 48);
+  expectPublished(fixtureNonEmbeddingParameters("exaone-4.0-32b"), 30.95e9);
+}
+
+// baidu/ERNIE-4.5-0.3B-PT: 0.36B parameters (its model card).
+TEST(ModelTypes, Ernie45MatchesModelCard) {
+  EXPECT_TRUE(fixtureArchitecture("ernie-4.5-0.3b-pt").tieWordEmbeddings);
+  expectPublished(fixtureParameters("ernie-4.5-0.3b-pt"), 0.36e9);
+}
+
+// baidu/ERNIE-4.5-21B-A3B-PT: Hugging Face Hub safetensors, 21.8B params.
+TEST(ModelTypes, Ernie45MoeMatchesHubCount) {
+  const ModelArchitecture arch = fixtureArchitecture("ernie-4.5-21b-a3b-pt");
+  EXPECT_EQ(arch.moe.numExperts, 64);
+  EXPECT_EQ(arch.moe.numSharedExperts, 2);
+  EXPECT_EQ(arch.moe.denseLayers, 1);  // moe_layer_start_index 1
+  expectPublished(fixtureParameters("ernie-4.5-21b-a3b-pt"), 21.8e9);
+}
+
+// ByteDance-Seed/Seed-OSS-36B-Instruct: 36B parameters (its model card).
+TEST(ModelTypes, SeedOssBiasesQkvNotO) {
+  const ModelArchitecture arch = fixtureArchitecture("seed-oss-36b-instruct");
+  EXPECT_TRUE(arch.qkvBias);
+  EXPECT_FALSE(arch.oBias);
+  expectPublished(fixtureParameters("seed-oss-36b-instruct"), 36e9);
+}
+
+// tencent/Hunyuan-7B-Instruct: Hugging Face Hub safetensors, 7.5B params.
+TEST(ModelTypes, HunyuanDenseMatchesHubCount) {
+  EXPECT_EQ(fixtureArchitecture("hunyuan-7b-instruct").qkNorm, QkNormKind::kPerHead);
+  expectPublished(fixtureParameters("hunyuan-7b-instruct"), 7.5e9);
+}
+
+// arcee-ai/AFM-4.5B: Hugging Face Hub safetensors, 4.62B params.
+TEST(ModelTypes, ArceeHasAPlainMlp) {
+  EXPECT_EQ(fixtureArchitecture("afm-4.5b").mlpKind, MlpKind::kPlain);
+  expectPublished(fixtureParameters("afm-4.5b"), 4.62e9);
+}
+
+// swiss-ai/Apertus-8B-2509: Hugging Face Hub safetensors, 8.05B params.
+TEST(ModelTypes, ApertusMatchesHubCount) {
+  const ModelArchitecture arch = fixtureArchitecture("apertus-8b-2509");
+  EXPECT_EQ(arch.mlpKind, MlpKind::kPlain);
+  EXPECT_EQ(arch.qkNorm, QkNormKind::kPerHead);
+  expectPublished(fixtureParameters("apertus-8b-2509"), 8.05e9);
+}
+
+// allenai/Olmo-3-1025-7B: Hugging Face Hub safetensors, 7.3B params.
+TEST(ModelTypes, Olmo3SlidesThreeLayersOfFour) {
+  const ModelArchitecture arch = fixtureArchitecture("olmo-3-1025-7b");
+  EXPECT_EQ(arch.slidingLayerCount(), 24);
+  EXPECT_EQ(arch.qkNorm, QkNormKind::kFull);
+  expectPublished(fixtureParameters("olmo-3-1025-7b"), 7.3e9);
+}
+
+// deepseek-ai/deepseek-moe-16b-base: "a total of 16.4B parameters" (its model card).
+TEST(ModelTypes, DeepseekMoeV1MatchesModelCard) {
+  const ModelArchitecture arch = fixtureArchitecture("deepseek-moe-16b-base");
+  EXPECT_FALSE(arch.hasMla);
+  EXPECT_EQ(arch.moe.numSharedExperts, 2);
+  EXPECT_EQ(arch.moe.denseLayers, 1);
+  expectPublished(fixtureParameters("deepseek-moe-16b-base"), 16.4e9);
+}
+
+// --- Vision-language configs: the language model of text_config ------------------------------
+
+// mistralai/Mistral-Small-3.1-24B-Instruct-2503 wraps the language model of
+// mistralai/Mistral-Small-24B-Base-2501 (Hugging Face Hub safetensors, 23.6B params).
+TEST(ModelTypes, Mistral3ReadsItsTextConfig) {
+  const ModelArchitecture arch = fixtureArchitecture("mistral-small-3.1-24b-instruct-2503");
+  EXPECT_EQ(arch.hiddenSize, 5120);
+  EXPECT_EQ(arch.slidingWindow, 0);  // "sliding_window": null
+  expectPublished(fixtureParameters("mistral-small-3.1-24b-instruct-2503"), 23.6e9);
+}
+
+// Qwen/Qwen2.5-VL-7B-Instruct's language model has Qwen2.5-7B's shapes, whose parameters
+// PyTorch counted: 7,615,616,512 (params of tests/data/calibration.jsonl).
+TEST(ModelTypes, Qwen25VlLanguageModelIsQwen25_7b) {
+  EXPECT_EQ(fixtureParameters("qwen2.5-vl-7b-instruct"), 7615616512.0);
+}
+
+// llava-hf/llava-1.5-7b-hf: a text_config holding only what differs from LlamaConfig, around
+// Vicuna-7B, i.e. Llama 2 7B (Hugging Face Hub safetensors, 6.74B params) with 64 more tokens.
+TEST(ModelTypes, LlavaFillsLlamaDefaults) {
+  const ModelArchitecture arch = fixtureArchitecture("llava-1.5-7b-hf");
+  EXPECT_EQ(arch.hiddenSize, 4096);
+  EXPECT_EQ(arch.intermediateSize, 11008);
+  EXPECT_EQ(arch.vocabSize, 32064);
+  expectPublished(fixtureParameters("llava-1.5-7b-hf"), 6.74e9);
+}
+
+// --- The list of mapped types --------------------------------------------------------------
+
+TEST(ModelTypes, FiftyOrMoreDistinctTypesIncludingTheMeasuredOnes) {
+  const auto types = supportedModelTypes();
+  EXPECT_GE(types.size(), 50u);
+  const std::set<std::string_view> unique(types.begin(), types.end());
+  EXPECT_EQ(unique.size(), types.size());
+  for (std::string_view t : {"granite", "cohere2", "glm4", "smollm3", "starcoder2", "llama"}) {
+    EXPECT_TRUE(unique.count(t)) << t;
+  }
+}
+
+TEST(ModelTypes, EveryMappedTypeReadsLlamaStyleFieldsWithoutFallingBackToGeneric) {
+  for (std::string_view type : supportedModelTypes()) {
+    const std::string config = R"({"model_type":")" + std::string(type) +
+                               R"(","hidden_size":2048,"intermediate_size":5632,
+        "num_hidden_layers":4,"num_attention_heads":16,"num_key_value_heads":4,
+        "vocab_size":32000})";
+    const auto arch = parseModelConfig(config);
+    ASSERT_TRUE(arch.ok()) << type << ": " << arch.error().message;
+    EXPECT_FALSE(arch->readGenerically) << type;
+    EXPECT_GT(countModelParameters(*arch).total, 4 * 3 * 2048.0 * 2048) << type;
+  }
+}
+
+// --- The generic reader ----------------------------------------------------------------------
+
+/// Llama 3.1 8B's fields (meta-llama/Llama-3.1-8B config.json) under another model_type.
+std::string llama8bFieldsAs(const std::string& type) {
+  return R"({"model_type":")" + type + R"(","hidden_size":4096,"intermediate_size":14336,
+      "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,
+      "vocab_size":128256,"rms_norm_eps":1e-05,"tie_word_embeddings":false,
+      "max_position_embeddings":131072})";
+}
+
+TEST(GenericModelConfig, UnknownTypeWithLlamaFieldsCountsLikeLlama) {
+  const auto generic = parseModelConfig(llama8bFieldsAs("my_new_llama"));
+  ASSERT_TRUE(generic.ok()) << generic.error().message;
+  const auto llama = parseModelConfig(llama8bFieldsAs("llama"));
+  ASSERT_TRUE(llama.ok());
+  EXPECT_TRUE(generic->readGenerically);
+  EXPECT_FALSE(llama->readGenerically);
+  // Llama-3.1-8B as PyTorch counted it (tests/data/calibration.jsonl): 8,030,261,248.
+  EXPECT_EQ(countModelParameters(*generic).total, 8030261248.0);
+  EXPECT_EQ(countModelParameters(*generic).total, countModelParameters(*llama).total);
+  EXPECT_EQ(generic->numKvHeads, 8);
+  EXPECT_EQ(generic->modelType, "my_new_llama");
+}
+
+TEST(GenericModelConfig, SaysWhichFieldsItRead) {
+  const auto arch = parseModelConfig(llama8bFieldsAs("my_new_llama"));
+  ASSERT_TRUE(arch.ok());
+  const auto& fields = arch->genericFields;
+  for (const char* f :
+       {"hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads",
+        "intermediate_size", "vocab_size", "tie_word_embeddings"}) {
+    EXPECT_NE(std::find(fields.begin(), fields.end(), f), fields.end()) << f;
+  }
+  const std::string note = arch->genericReadingNote();
+  EXPECT_NE(note.find("my_new_llama"), std::string::npos) << note;
+  EXPECT_NE(note.find("hidden_size"), std::string::npos) << note;
+  EXPECT_EQ(parseModelConfig(llama8bFieldsAs("llama"))->genericReadingNote(), "");
+}
+
+TEST(GenericModelConfig, MissingHeadsAreNamed) {
+  const auto arch = parseModelConfig(R"({"model_type":"my_new_llama","hidden_size":4096,
+      "num_hidden_layers":32,"intermediate_size":14336,"vocab_size":128256})");
+  ASSERT_FALSE(arch.ok());
+  EXPECT_EQ(arch.error().field, "config");
+  EXPECT_NE(arch.error().message.find("num_attention_heads"), std::string::npos)
+      << arch.error().message;
+  EXPECT_NE(arch.error().message.find("my_new_llama"), std::string::npos);
+}
+
+TEST(GenericModelConfig, MixtureOfExpertsFieldsAreRead) {
+  // Mixtral 8x7B's fields (mistralai/Mixtral-8x7B-v0.1 config.json) under another model_type:
+  // the same count as model_type mixtral.
+  const std::string fields = R"(","hidden_size":4096,"intermediate_size":14336,
+      "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,
+      "num_local_experts":8,"num_experts_per_tok":2,"vocab_size":32000,
+      "tie_word_embeddings":false})";
+  const auto generic = parseModelConfig(R"({"model_type":"my_moe)" + fields);
+  const auto mixtral = parseModelConfig(R"({"model_type":"mixtral)" + fields);
+  ASSERT_TRUE(generic.ok() && mixtral.ok());
+  EXPECT_TRUE(generic->isMoe());
+  EXPECT_EQ(generic->moe.expertsPerToken, 2);
+  EXPECT_EQ(countModelParameters(*generic).total, countModelParameters(*mixtral).total);
+}
+
+TEST(GenericModelConfig, GptStyleNamesMeanAPlainMlpAndLayerNorms) {
+  // GPT-2 small's fields under another model_type: GPT-2's blocks, but without its learned
+  // position table, which a generic read cannot know of.
+  const auto arch = parseModelConfig(
+      R"({"model_type":"my_gpt","n_embd":768,"n_layer":12,"n_head":12,"vocab_size":50257,
+          "layer_norm_epsilon":1e-05})");
+  ASSERT_TRUE(arch.ok()) << arch.error().message;
+  EXPECT_EQ(arch->mlpKind, MlpKind::kPlain);
+  EXPECT_EQ(arch->normKind, NormKind::kLayerNorm);
+  EXPECT_EQ(arch->intermediateSize, 4 * 768);
+}
+
+TEST(GenericModelConfig, RecurrentAndHybridModelsAreRefused) {
+  const auto jamba = parseModelConfig(R"({"model_type":"jamba","hidden_size":4096,
+      "num_hidden_layers":32,"num_attention_heads":32,"vocab_size":65536})");
+  ASSERT_FALSE(jamba.ok());
+  EXPECT_NE(jamba.error().message.find("jamba"), std::string::npos);
+  const auto hybrid = parseModelConfig(R"({"model_type":"my_hybrid","hidden_size":1024,
+      "num_hidden_layers":2,"num_attention_heads":8,"vocab_size":1000,
+      "layer_types":["linear_attention","full_attention"]})");
+  ASSERT_FALSE(hybrid.ok());
+  EXPECT_NE(hybrid.error().message.find("linear_attention"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gpumem
