@@ -476,6 +476,10 @@ Result<Answer> evaluate(const Scenario& s, AnswerDepth depth) {
   a.notes = std::move(p.notes);
   a.effective = std::move(p.effective);
   if (!model->note.empty()) a.notes.insert(a.notes.begin(), model->note);
+  // A config.json whose model_type has no mapping of its own: say what it was read from.
+  if (model->architecture && model->arch.readGenerically) {
+    a.notes.insert(a.notes.begin(), model->arch.genericReadingNote());
+  }
   if (!model->architecture) {
     a.jobBytes = p.perGpu.totalBytes * static_cast<double>(p.gpusInUse);
   }

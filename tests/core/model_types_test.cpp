@@ -9,9 +9,12 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
+#include "gpumem/answer.hpp"
 #include "gpumem/model_config.hpp"
 #include "gpumem/model_parameters.hpp"
+#include "gpumem/scenario.hpp"
 
 namespace gpumem {
 namespace {
@@ -422,6 +425,27 @@ TEST(GenericModelConfig, RecurrentAndHybridModelsAreRefused) {
       "layer_types":["linear_attention","full_attention"]})");
   ASSERT_FALSE(hybrid.ok());
   EXPECT_NE(hybrid.error().message.find("linear_attention"), std::string::npos);
+}
+
+/// The notes of the answer for a pasted config.json.
+std::vector<std::string> genericAnswerNotes(const std::string& configJson) {
+  const auto s = parseScenario({{"config", configJson}}, Strictness::kLenient);
+  EXPECT_TRUE(s.ok()) << s.error().message;
+  if (!s.ok()) return {};
+  const auto a = evaluate(*s);
+  EXPECT_TRUE(a.ok()) << a.error().message;
+  return a.ok() ? a->notes : std::vector<std::string>{};
+}
+
+TEST(GenericModelConfig, TheAnswerSaysTheConfigWasReadGenerically) {
+  const auto generic = genericAnswerNotes(llama8bFieldsAs("my_new_llama"));
+  ASSERT_FALSE(generic.empty());
+  EXPECT_NE(generic.front().find("model_type \"my_new_llama\" has no dedicated mapping"),
+            std::string::npos)
+      << generic.front();
+  for (const std::string& note : genericAnswerNotes(llama8bFieldsAs("llama"))) {
+    EXPECT_EQ(note.find("no dedicated mapping"), std::string::npos) << note;
+  }
 }
 
 }  // namespace
