@@ -1,5 +1,6 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
-// `gpumem schema`, `gpumem gpus`, `gpumem models`: what the core knows, as text or JSON.
+// `gpumem schema`, `gpumem gpus`, `gpumem models`, `gpumem model-types`: what the core knows,
+// as text or JSON.
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -21,7 +22,8 @@ Result<bool> jsonSwitch(int argc, char** argv) {
   const auto args = parseArgs(argc, argv, 2, OptionSpec{{}, {"json"}});
   if (!args) return args.error();
   if (!args->positional.empty()) {
-    return makeError(ErrorCode::kInvalidArgument, "", "unexpected \"" + args->positional.front() + "\"");
+    return makeError(ErrorCode::kInvalidArgument, "",
+                     "unexpected \"" + args->positional.front() + "\"");
   }
   return args->hasFlag("json");
 }
@@ -50,8 +52,11 @@ int runGpus(int argc, char** argv) {
   if (*json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const GpuSpec& g : gpuCatalog()) {
-      out.push_back({{"id", g.id}, {"name", g.name}, {"vendor", g.vendor},
-                     {"memoryBytes", g.memoryBytes}, {"marketing", g.marketing},
+      out.push_back({{"id", g.id},
+                     {"name", g.name},
+                     {"vendor", g.vendor},
+                     {"memoryBytes", g.memoryBytes},
+                     {"marketing", g.marketing},
                      {"source", g.source}});
     }
     std::cout << out.dump(2) << "\n";
@@ -79,6 +84,28 @@ int runModels(int argc, char** argv) {
   for (const CatalogModel& m : *catalog) {
     std::printf("%-28s %-36s %s\n", m.id.c_str(), m.name.c_str(), m.hfRepo.c_str());
   }
+  return 0;
+}
+
+int runModelTypes(int argc, char** argv) {
+  const auto json = jsonSwitch(argc, argv);
+  if (!json) return reportError(json.error(), false);
+  const auto types = supportedModelTypes();
+  if (*json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (std::string_view t : types) out.push_back(t);
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  for (std::string_view t : types) {
+    std::printf("%.*s\n", static_cast<int>(t.size()), t.data());
+  }
+  std::printf(
+      "\n%zu model_types with a reader of their own. A config.json of any other decoder-only "
+      "model_type is read generically from hidden_size, num_hidden_layers, "
+      "num_attention_heads, num_key_value_heads, head_dim, intermediate_size, vocab_size and "
+      "the like.\n",
+      types.size());
   return 0;
 }
 

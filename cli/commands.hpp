@@ -13,6 +13,8 @@ int runSchema(int argc, char** argv);
 int runGpus(int argc, char** argv);
 /// `gpumem models [--json]`: the model catalog.
 int runModels(int argc, char** argv);
+/// `gpumem model-types [--json]`: the config.json model_types with a reader of their own.
+int runModelTypes(int argc, char** argv);
 /// `gpumem validate FILE.jsonl [--configs DIR] [--json]`: predicted vs measured.
 int runValidate(int argc, char** argv);
 /// The usage text of `gpumem help`, with the estimate options from the schema.

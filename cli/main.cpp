@@ -17,6 +17,7 @@ usage:
   gpumem estimate --link '#v=1&...'    the scenario of a page link (options override it)
   gpumem schema [--json]               every option with its default, range and where it applies
   gpumem models [--json]               the model catalog
+  gpumem model-types [--json]          the config.json model_types read by a mapping of their own
   gpumem gpus [--json]                 the GPU catalog (memory as the runtime reports it)
   gpumem validate FILE.jsonl [--configs DIR]   score the estimator on measured runs
   gpumem version
@@ -58,6 +59,8 @@ int main(int argc, char** argv) {
   if (command == "validate") return runValidate(argc, argv);
   if (command == "gpus") return runGpus(argc, argv);
   if (command == "models") return runModels(argc, argv);
-  std::fprintf(stderr, "gpumem: unknown command \"%s\"; gpumem help lists them.\n", command.c_str());
+  if (command == "model-types") return runModelTypes(argc, argv);
+  std::fprintf(stderr, "gpumem: unknown command \"%s\"; gpumem help lists them.\n",
+               command.c_str());
   return 2;
 }

@@ -79,5 +79,18 @@ check "the schema lists fields" '"name": "contextLength"' "$out"
 check "the schema names flags" '"flag": "--context"' "$out"
 check "the schema says where a field applies" '"appliesTo"' "$out"
 
+# The model_types read by a mapping of their own, and a config.json of any other one.
+out=$("$cli" model-types)
+check "model-types lists granite" $'\ngranite\n' "$out"
+check "model-types lists starcoder2" $'\nstarcoder2\n' "$out"
+check "model-types says what happens to the others" "read generically" "$out"
+out=$("$cli" model-types --json)
+check "model-types --json is a list" '"cohere2",' "$out"
+count=$(printf '%s\n' "$out" | grep -c '^  "')
+check "model-types lists at least 50 types" "yes" "$([ "$count" -ge 50 ] && echo yes || echo "no: $count")"
+refuse "model-types takes no words" "unexpected" model-types extra
+printf '%s' '{"model_type":"my_new_llama","hidden_size":4096,"intermediate_size":14336,"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"vocab_size":128256,"tie_word_embeddings":false}' > "$tmp/generic.json"
+check "an unmapped model_type is read generically and says so" 'has no dedicated mapping: read generically from hidden_size' "$(json --config "$tmp/generic.json")"
+
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
