@@ -201,7 +201,7 @@ Result<Breakdown> estimateOnOneGpu(const ModelArchitecture& arch, const Inferenc
   out.components.push_back(
       makeComponent("cuda_context", "CUDA context",
                     {{{{o.cudaContextBytes, "B"}}, "at start-up"},
-                     {{{kLazyKernelBytes, "B"}}, "+ kernels loaded on first use"}}));
+                     {{{kLazyKernelBytes, "B"}}, "kernels loaded on first use"}}));
 
   std::vector<Term> reserve = kv;
   for (Term& t : reserve) {

@@ -62,6 +62,12 @@ ModelStates estimateModelStates(const ModelStateInputs& in) {
   t.temporaries =
       perParameter(trainable, "trainable parameters",
                    optimizerTemporaryBytesPerParameter(in.optimizer, in.recipe), div.optimizer);
+  if (!frozen) {
+    const auto oneTensor = perParameter(
+        in.largestTrainableMatrix, "parameters of the largest trainable matrix",
+        optimizerLargestTensorBytesPerParameter(in.optimizer, in.recipe), div.optimizer);
+    t.temporaries.insert(t.temporaries.end(), oneTensor.begin(), oneTensor.end());
+  }
   const std::vector<Term> gathered = {{{{in.largestLayerParams, "parameters of the largest layer"},
                                         {kGatheredBytesPerParam, "B"}}}};
   if (shardsParameters(in.sharding.strategy) && div.weights > 1) t.gatheredLayer = gathered;

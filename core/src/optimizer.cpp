@@ -144,6 +144,18 @@ double optimizerTemporaryBytesPerParameter(OptimizerKind optimizer, PrecisionRec
   }
 }
 
+double optimizerLargestTensorBytesPerParameter(OptimizerKind optimizer, PrecisionRecipe recipe) {
+  const bool sixteenBit = weightBytesPerParameter(recipe) < kFp32Bytes;
+  switch (optimizer) {
+    case OptimizerKind::kAdafactor:
+      return sixteenBit ? 4 * kFp32Bytes : 2 * kFp32Bytes;
+    case OptimizerKind::kAdamWForLoop:
+      return stateValueBytes(recipe);
+    default:
+      return 0.0;
+  }
+}
+
 bool optimizerIsPaged(OptimizerKind optimizer) {
   return optimizer == OptimizerKind::kPagedAdam8bit || optimizer == OptimizerKind::kPagedAdamW;
 }

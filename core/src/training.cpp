@@ -96,8 +96,9 @@ struct ParameterSplit {
   double linear = 0;     ///< projection and head matrices (what autocast copies)
   double head = 0;       ///< the output head (or the tied embedding it uses)
   double largestLayer = 0;
-  double share = 1;       ///< share of all parameters on the most loaded GPU (TP, PP, EP)
-  double vocabShare = 1;  ///< share of the head on one GPU (vocabulary parallel)
+  double largestTrainable = 0;  ///< the largest trainable matrix, whole model
+  double share = 1;             ///< share of all parameters on the most loaded GPU (TP, PP, EP)
+  double vocabShare = 1;        ///< share of the head on one GPU (vocabulary parallel)
 };
 
 Result<ParameterSplit> splitParameters(const TrainingScenario& s) {
@@ -119,10 +120,16 @@ Result<ParameterSplit> splitParameters(const TrainingScenario& s) {
   out.vocabShare = 1 / tp;
   if (s.task == TrainingTask::kFull) {
     out.trainable = p.total;
+    const double widest = static_cast<double>(
+        std::max({a.intermediateSize, a.moe.expertIntermediateSize, a.queryWidth(), a.hiddenSize}));
+    out.largestTrainable = std::max(out.head, widest * static_cast<double>(a.hiddenSize));
   } else {
     out.adapter = loraParameterCount(a, s.loraTargets, s.loraRank);
     out.trainable = out.adapter + (s.trainEmbeddings ? p.embedding + p.outputHead : 0);
     out.frozen = p.total - (s.trainEmbeddings ? p.embedding + p.outputHead : 0);
+    const double widest =
+        static_cast<double>(std::max({a.intermediateSize, a.queryWidth(), a.hiddenSize}));
+    out.largestTrainable = s.trainEmbeddings ? out.head : widest * static_cast<double>(s.loraRank);
   }
   out.total = p.total + out.adapter;
   out.share = std::max(0.0, shares->weights - expertSaving / p.total);
@@ -155,6 +162,7 @@ ModelStates modelStatesOf(const TrainingScenario& s, const ParameterSplit& p,
   in.optimizer = s.optimizer;
   in.matrixSide = static_cast<double>(s.arch.hiddenSize);
   in.largestLayerParams = p.largestLayer / static_cast<double>(s.parallel.tensor);
+  in.largestTrainableMatrix = p.largestTrainable / static_cast<double>(s.parallel.tensor);
   in.sharding.strategy = s.sharding;
   in.sharding.dataParallel = dataParallel;
   in.sharding.gpusPerNode = s.gpusPerNode;
@@ -415,7 +423,7 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
                             optimizerName(s.optimizer) + ", created by the first step"));
   c.push_back(
       makeComponent("optimizer_temporaries", "Optimizer step temporaries", peak.temporaries,
-                    "foreach step: one state-sized list (" + formatBytes(st.temporaries) + ")"));
+                    "live during the optimizer step (" + formatBytes(st.temporaries) + ")"));
   if (st.gatheredLayer > 0) {
     c.push_back(makeComponent("gathered_parameters", "Gathered layer (ZeRO-3/FSDP)",
                               st.terms.gatheredLayer,

@@ -18,8 +18,9 @@ struct ModelStateInputs {
   double frozenBytesPerParam = 2;  ///< storage of frozen parameters (bf16 2, NF4 ≈ 0.52)
   PrecisionRecipe recipe = PrecisionRecipe::kMixedBf16;
   OptimizerKind optimizer = OptimizerKind::kAdamW;
-  double matrixSide = 4096;       ///< typical weight-matrix side (Adafactor's factors)
-  double largestLayerParams = 0;  ///< largest single module, gathered whole by ZeRO-3
+  double matrixSide = 4096;           ///< typical weight-matrix side (Adafactor's factors)
+  double largestLayerParams = 0;      ///< largest single module, gathered whole by ZeRO-3
+  double largestTrainableMatrix = 0;  ///< parameters of the largest trainable tensor
   ShardingOptions sharding;
 };
 

@@ -77,8 +77,17 @@ double optimizerStateBytesPerParameter(OptimizerKind optimizer, PrecisionRecipe 
 /// Transient bytes per trainable parameter at the optimizer step. The foreach AdamW step
 /// (torch/optim/adamw.py, _multi_tensor_adamw) materialises sqrt(exp_avg_sq) for every
 /// parameter at once: one state-sized list; the for-loop version does it one tensor at a
-/// time (counted via `largestTensorParams` by the caller); fused and 8-bit kernels need none.
+/// time (optimizerLargestTensorBytesPerParameter); fused and 8-bit kernels need none.
 double optimizerTemporaryBytesPerParameter(OptimizerKind optimizer, PrecisionRecipe recipe);
+
+/// Transient bytes, per parameter of the largest trainable matrix, of an optimizer step
+/// that updates one parameter at a time (its peak follows the largest matrix, usually the
+/// embedding). transformers' Adafactor.step (optimization.py) makes fp32 copies of a
+/// 16-bit parameter's gradient and of the parameter, then the squared gradient and the
+/// factored estimate (_approx_sq_grad): four fp32 tensors of its shape at once, 16 B; for
+/// fp32 parameters the copies are the tensors themselves, 8 B. The for-loop AdamW
+/// (_single_tensor_adamw) holds one state-sized sqrt(exp_avg_sq) denominator.
+double optimizerLargestTensorBytesPerParameter(OptimizerKind optimizer, PrecisionRecipe recipe);
 
 /// Whether the optimizer's states live in CUDA unified (paged) memory that the driver
 /// evicts to CPU RAM under pressure (bitsandbytes paged optimizers).
