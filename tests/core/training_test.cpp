@@ -52,6 +52,25 @@ TEST(Training, MixedAdamWPeaksAtTheStepWithSixteenBytesPlusATemporary) {
   EXPECT_DOUBLE_EQ(component(*e, "activations"), 0);
 }
 
+TEST(Training, AdafactorStepHoldsFourFp32CopiesOfTheEmbedding) {
+  // The recorded allocation timeline of this run (Llama 3.2 1B, pure bf16, Adafactor,
+  // checkpointing, 2 × 2048 tokens) peaks inside Adafactor.step on the embedding at
+  // 9,151,238,656 B: bf16 weights and gradients (2 × 1,235,814,400 × 2 B) and four fp32
+  // tensors of the 128,256 × 2,048 embedding.
+  TrainingScenario s = scenario();
+  s.microBatch = 2;
+  s.recipe = PrecisionRecipe::kPureBf16;
+  s.optimizer = OptimizerKind::kAdafactor;
+  s.checkpointing = Checkpointing::kFull;
+  const auto e = estimateTraining(s);
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->peakPhase, "optimizer step");
+  EXPECT_DOUBLE_EQ(component(*e, "optimizer_temporaries"), 4.0 * 4 * 128256 * 2048);
+  const double live = component(*e, "weights") + component(*e, "gradients") +
+                      component(*e, "optimizer_states") + component(*e, "optimizer_temporaries");
+  EXPECT_NEAR(live / 9151238656.0, 1.0, 0.01);
+}
+
 TEST(Training, ComponentsSumToTheTotal) {
   const auto e = estimateTraining(scenario());
   ASSERT_TRUE(e.ok());
