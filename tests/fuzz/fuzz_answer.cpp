@@ -78,6 +78,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   double sum = 0;
   for (const auto& c : a.perGpu.components) {
     if (!std::isfinite(c.bytes) || c.bytes < 0) std::abort();
+    double fromTerms = 0;  // the formula is data: its products sum to the bytes
+    for (const auto& t : c.terms) {
+      double product = 1;
+      for (const auto& f : t.factors) product *= f.value;
+      fromTerms += product;
+    }
+    if (std::fabs(fromTerms - c.bytes) > 1e-9 * c.bytes + 1e-6) std::abort();
     sum += c.bytes;
   }
   if (std::fabs(sum - a.perGpu.totalBytes) > 1e-6 * a.perGpu.totalBytes + 1) std::abort();

@@ -25,7 +25,7 @@ double take(const std::uint8_t*& data, std::size_t& size) {
 void checkSane(const gpumem::Breakdown& b) {
   double sum = 0;
   for (const auto& c : b.components) {
-    if (!std::isfinite(c.bytes) || c.bytes < 0 || c.formula.empty()) std::abort();
+    if (!std::isfinite(c.bytes) || c.bytes < 0 || formulaText(c).empty()) std::abort();
     sum += c.bytes;
   }
   if (!std::isfinite(b.totalBytes) || std::fabs(sum - b.totalBytes) > 1e-6 * b.totalBytes + 1)
