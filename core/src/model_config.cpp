@@ -29,6 +29,7 @@ constexpr Mapping kMappings[] = {
     // Llama and its close relatives
     {"llama", config::readLlama},
     {"mistral", config::readMistral},
+    {"ministral", config::readMistral},
     {"mixtral", config::readMixtral},
     {"granite", config::readGranite},
     {"granitemoe", config::readGraniteMoe},
@@ -68,6 +69,8 @@ constexpr Mapping kMappings[] = {
     // GPT-2 style and other early designs
     {"gpt2", config::readGpt2},
     {"gpt_bigcode", config::readGptBigCode},
+    {"gptj", config::readGptJ},
+    {"bloom", config::readBloom},
     {"starcoder2", config::readStarcoder2},
     {"gpt_neox", config::readGptNeox},
     {"stablelm", config::readStableLm},
@@ -81,7 +84,11 @@ constexpr Mapping kMappings[] = {
     {"deepseek", config::readDeepseekV1},
     {"deepseek_v2", config::readDeepseekMla},
     {"deepseek_v3", config::readDeepseekMla},
+    // DeepSeek V3.2's lightning indexer (about 0.1% of its weights) is not counted.
+    {"deepseek_v32", config::readDeepseekMla},
+    {"kimi_k2", config::readDeepseekMla},
     {"dots1", config::readDots1},
+    {"dbrx", config::readDbrx},
     // gpt-oss, Llama 4
     {"gpt_oss", config::readGptOss},
     {"llama4", config::readLlama4},

@@ -117,7 +117,8 @@ ModelParameters countModelParameters(const ModelArchitecture& arch) {
   p.perLayerAttention = attentionParameters(arch);
   p.attention = layers * p.perLayerAttention;
   p.norms = layers * static_cast<double>(arch.normsPerLayer) * normParameters(arch, h) +
-            (arch.finalNorm ? normParameters(arch, h) : 0);
+            (arch.finalNorm ? normParameters(arch, h) : 0) +
+            (arch.embeddingNorm ? normParameters(arch, h) : 0);
   const double denseLayers = arch.isMoe() ? static_cast<double>(arch.moe.denseLayers) : layers;
   p.mlp =
       denseLayers * mlpParameters(arch, static_cast<double>(arch.intermediateSize), arch.mlpBias);

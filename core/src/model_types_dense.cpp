@@ -330,4 +330,52 @@ Result<ModelArchitecture> readOlmo3(const Json& config, const std::string& type)
   return requireIntermediate(std::move(arch));
 }
 
+Result<ModelArchitecture> readGptJ(const Json& config, const std::string& type) {
+  // GPT-J: one LayerNorm feeding attention (q/k/v/out without bias) and a plain fc_in/fc_out
+  // MLP (with biases) in parallel; the output head has a bias.
+  auto common = readCommon(config, type);
+  if (!common) return common;
+  ModelArchitecture arch = std::move(common).value();
+  arch.intermediateSize = intOr(config, "n_inner", 4 * arch.hiddenSize);
+  if (arch.intermediateSize <= 0) arch.intermediateSize = 4 * arch.hiddenSize;
+  arch.maxPositions = intOr(config, "n_positions", 2048);
+  arch.hiddenAct = stringOr(config, "activation_function", "gelu_new");
+  arch.dropout = numberOr(config, "resid_pdrop", 0);
+  arch.attentionDropout = numberOr(config, "attn_pdrop", 0);
+  arch.mlpKind = MlpKind::kPlain;
+  arch.normKind = NormKind::kLayerNorm;
+  arch.normHasBias = true;
+  arch.normsPerLayer = 1;
+  arch.parallelAttention = true;
+  arch.mlpBias = true;
+  arch.outputBias = true;
+  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
+  noSlidingWindow(arch);
+  return arch;
+}
+
+Result<ModelArchitecture> readBloom(const Json& config, const std::string& type) {
+  // BLOOM: ALiBi (no position table), LayerNorms with bias, a fused query_key_value and every
+  // linear layer biased, a plain 4 × hidden GELU MLP, and a LayerNorm over the embeddings.
+  Json sizes = config;
+  if (const auto embed = readInt(config, "n_embed"); embed && !config.contains("hidden_size")) {
+    sizes["hidden_size"] = *embed;  // BloomConfig's older name for it
+  }
+  auto common = readCommon(sizes, type);
+  if (!common) return common;
+  ModelArchitecture arch = std::move(common).value();
+  arch.intermediateSize = 4 * arch.hiddenSize;
+  arch.hiddenAct = "gelu";  // BloomGelu
+  arch.mlpKind = MlpKind::kPlain;
+  arch.normKind = NormKind::kLayerNorm;
+  arch.normHasBias = true;
+  arch.qkvBias = arch.oBias = arch.mlpBias = true;
+  arch.fusedQkv = true;
+  arch.embeddingNorm = true;  // word_embeddings_layernorm
+  arch.dropout = numberOr(config, "hidden_dropout", 0);
+  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", true);
+  noSlidingWindow(arch);
+  return arch;
+}
+
 }  // namespace gpumem::config

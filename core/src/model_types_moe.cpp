@@ -120,4 +120,35 @@ Result<ModelArchitecture> readDots1(const Json& config, const std::string& type)
   return readDeepseekMoe(config, std::move(arch));
 }
 
+Result<ModelArchitecture> readDbrx(const Json& config, const std::string& type) {
+  // DBRX: sizes under d_model, n_heads, n_layers, attn_config.kv_n_heads and ffn_config
+  // (ffn_hidden_size, moe_num_experts, moe_top_k); a fused Wqkv, LayerNorms without bias,
+  // every layer's MLP a mixture of experts.
+  const auto attention = config.find("attn_config");
+  const auto ffn = config.find("ffn_config");
+  const Json empty = Json::object();
+  const Json& attn = attention != config.end() && attention->is_object() ? *attention : empty;
+  const Json& experts = ffn != config.end() && ffn->is_object() ? *ffn : empty;
+  Json sizes = config;
+  if (const auto v = readInt(config, "d_model")) sizes["hidden_size"] = *v;
+  if (const auto v = readInt(config, "n_heads")) sizes["num_attention_heads"] = *v;
+  if (const auto v = readInt(config, "n_layers")) sizes["num_hidden_layers"] = *v;
+  if (const auto v = readInt(attn, "kv_n_heads")) sizes["num_key_value_heads"] = *v;
+  if (const auto v = readInt(experts, "ffn_hidden_size")) sizes["intermediate_size"] = *v;
+  auto common = readCommon(sizes, type);
+  if (!common) return common;
+  ModelArchitecture arch = std::move(common).value();
+  arch.maxPositions = intOr(config, "max_seq_len", 2048);
+  arch.normKind = NormKind::kLayerNorm;
+  arch.normHasBias = false;
+  arch.fusedQkv = true;
+  arch.dropout = numberOr(config, "resid_pdrop", 0);
+  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
+  noSlidingWindow(arch);
+  arch.moe.numExperts = intOr(experts, "moe_num_experts", 4);
+  arch.moe.expertsPerToken = intOr(experts, "moe_top_k", 1);
+  arch.moe.expertIntermediateSize = arch.intermediateSize;
+  return requireIntermediate(std::move(arch));
+}
+
 }  // namespace gpumem::config

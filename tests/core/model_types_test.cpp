@@ -287,6 +287,33 @@ TEST(ModelTypes, DeepseekMoeV1MatchesModelCard) {
   expectPublished(fixtureParameters("deepseek-moe-16b-base"), 16.4e9);
 }
 
+// EleutherAI/gpt-j-6b: "Number of parameters 6,053,381,344" (its model card).
+TEST(ModelTypes, GptJIsParallelWithBiasFreeAttention) {
+  const ModelArchitecture arch = fixtureArchitecture("gpt-j-6b");
+  EXPECT_TRUE(arch.parallelAttention);
+  EXPECT_FALSE(arch.qkvBias || arch.oBias);
+  EXPECT_TRUE(arch.mlpBias && arch.outputBias);
+  expectPublished(fixtureParameters("gpt-j-6b"), 6053381344.0);
+}
+
+// databricks/dbrx-base: "132B total parameters" (its model card); sizes in nested blocks.
+TEST(ModelTypes, DbrxReadsItsNestedBlocks) {
+  const ModelArchitecture arch = fixtureArchitecture("dbrx-base");
+  EXPECT_EQ(arch.hiddenSize, 6144);
+  EXPECT_EQ(arch.numKvHeads, 8);
+  EXPECT_EQ(arch.moe.numExperts, 16);
+  EXPECT_EQ(arch.moe.expertsPerToken, 4);
+  EXPECT_EQ(arch.moe.expertIntermediateSize, 10752);
+  expectPublished(fixtureParameters("dbrx-base"), 132e9);
+}
+
+// bigscience/bloom-560m: 559,214,592 parameters (its model card), with the LayerNorm over the
+// embeddings.
+TEST(ModelTypes, BloomCountsItsEmbeddingNorm) {
+  EXPECT_EQ(fixtureArchitecture("bloom-560m").hiddenSize, 1024);
+  EXPECT_EQ(fixtureParameters("bloom-560m"), 559214592.0);
+}
+
 // --- Vision-language configs: the language model of text_config ------------------------------
 
 // mistralai/Mistral-Small-3.1-24B-Instruct-2503 wraps the language model of

@@ -72,6 +72,7 @@ struct ModelArchitecture {
   bool normHasBias = false;
   std::int64_t normsPerLayer = 2;  ///< hidden-sized norms per layer (Gemma 2/3: 4)
   bool finalNorm = true;           ///< a norm after the last layer
+  bool embeddingNorm = false;      ///< a norm right after the token embedding (BLOOM)
   QkNormKind qkNorm = QkNormKind::kNone;
   bool qkNormHasBias = false;  ///< the q/k norms are LayerNorms with a bias (Phi-2's qk_layernorm)
 

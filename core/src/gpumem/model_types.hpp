@@ -124,6 +124,8 @@ Result<ModelArchitecture> readApertus(const Json& config, const std::string& typ
 Result<ModelArchitecture> readHelium(const Json& config, const std::string& type);
 Result<ModelArchitecture> readNemotron(const Json& config, const std::string& type);
 Result<ModelArchitecture> readOlmo3(const Json& config, const std::string& type);
+Result<ModelArchitecture> readGptJ(const Json& config, const std::string& type);
+Result<ModelArchitecture> readBloom(const Json& config, const std::string& type);
 
 // --- Mixtures of experts added later (model_types_moe.cpp) -----------------------------------
 
@@ -133,6 +135,7 @@ Result<ModelArchitecture> readPhiMoe(const Json& config, const std::string& type
 Result<ModelArchitecture> readErnie45Moe(const Json& config, const std::string& type);
 Result<ModelArchitecture> readDeepseekV1(const Json& config, const std::string& type);
 Result<ModelArchitecture> readDots1(const Json& config, const std::string& type);
+Result<ModelArchitecture> readDbrx(const Json& config, const std::string& type);
 
 // --- Any other decoder, from the standard field names (model_config_generic.cpp) -----------
 
