@@ -314,6 +314,17 @@ TEST(ModelTypes, BloomCountsItsEmbeddingNorm) {
   EXPECT_EQ(fixtureParameters("bloom-560m"), 559214592.0);
 }
 
+// rednote-hilab/dots.llm1.inst: "14B activated" of its parameters (its model card): the
+// dense parts, 2 shared and 6 of 128 routed experts in 61 of 62 layers.
+TEST(ModelTypes, Dots1ActiveParametersMatchModelCard) {
+  const ModelArchitecture arch = fixtureArchitecture("dots.llm1.inst");
+  EXPECT_EQ(arch.qkNorm, QkNormKind::kPerHead);
+  EXPECT_EQ(arch.moe.denseLayers, 1);
+  EXPECT_EQ(arch.moe.numSharedExperts, 2);
+  const ModelParameters p = countModelParameters(arch);
+  expectPublished(p.total - p.experts + p.activeExperts, 14e9);
+}
+
 // --- Vision-language configs: the language model of text_config ------------------------------
 
 // mistralai/Mistral-Small-3.1-24B-Instruct-2503 wraps the language model of
@@ -329,6 +340,25 @@ TEST(ModelTypes, Mistral3ReadsItsTextConfig) {
 // PyTorch counted: 7,615,616,512 (params of tests/data/calibration.jsonl).
 TEST(ModelTypes, Qwen25VlLanguageModelIsQwen25_7b) {
   EXPECT_EQ(fixtureParameters("qwen2.5-vl-7b-instruct"), 7615616512.0);
+}
+
+// Qwen/Qwen3-VL-8B-Instruct's language model has Qwen3-8B's shapes (Qwen/Qwen3-8B: Hugging
+// Face Hub safetensors, 8.19B params); tie_word_embeddings is read from the top level.
+TEST(ModelTypes, Qwen3VlReadsItsTextConfig) {
+  const ModelArchitecture arch = fixtureArchitecture("qwen3-vl-8b-instruct");
+  EXPECT_EQ(arch.modelType, "qwen3_vl_text");
+  EXPECT_EQ(arch.qkNorm, QkNormKind::kPerHead);
+  EXPECT_FALSE(arch.tieWordEmbeddings);
+  expectPublished(fixtureParameters("qwen3-vl-8b-instruct"), 8.19e9);
+}
+
+TEST(ModelTypes, ATextConfigWithoutTieTakesTheTopLevelValue) {
+  const auto arch = parseModelConfig(R"({"model_type":"qwen3_vl","tie_word_embeddings":true,
+      "text_config":{"model_type":"qwen3_vl_text","hidden_size":2048,"intermediate_size":6144,
+      "num_hidden_layers":28,"num_attention_heads":16,"num_key_value_heads":8,
+      "vocab_size":151936}})");
+  ASSERT_TRUE(arch.ok()) << arch.error().message;
+  EXPECT_TRUE(arch->tieWordEmbeddings);
 }
 
 // llava-hf/llava-1.5-7b-hf: a text_config holding only what differs from LlamaConfig, around
