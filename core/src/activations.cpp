@@ -28,6 +28,19 @@ double prefillValuesPerToken(const ModelArchitecture& arch) {
   return hidden + 3 * width;
 }
 
+double transformersPrefillValuesPerToken(const ModelArchitecture& arch, double activationBytes) {
+  const double dense = prefillValuesPerToken(arch);
+  if (!arch.isMoe() || arch.moe.denseLayers >= arch.numLayers) return dense;
+  // The combine after the down projection: the gathered input and the down output beside
+  // their fp32 copies weighted by the router, per routed token.
+  constexpr double kFp32 = 4;
+  const double h = static_cast<double>(arch.hiddenSize);
+  const double combine = 2 * h + 2 * h * kFp32 / activationBytes;
+  const double k = static_cast<double>(arch.moe.expertsPerToken);
+  const double expert = static_cast<double>(arch.moe.expertIntermediateSize);
+  return kHiddenTensorsAlive * h + k * std::max(4 * expert + 2 * h, combine);
+}
+
 double eagerScoreBytesPerElement(double activationBytes) {
   constexpr double kFp32 = 4;
   if (activationBytes >= kFp32) return 2 * kFp32;

@@ -23,12 +23,6 @@ std::int64_t roundUp(std::int64_t value, std::int64_t multiple) {
   return (value + multiple - 1) / multiple * multiple;
 }
 
-/// KV values per token per layer in vLLM: the MLA latent once, else K and V of each KV head.
-double vllmValuesPerTokenPerLayer(const ModelArchitecture& arch) {
-  if (arch.hasMla) return static_cast<double>(arch.mla.kvLoraRank + arch.mla.qkRopeHeadDim);
-  return 2.0 * static_cast<double>(arch.numKvHeads * arch.headDim);
-}
-
 /// The cache of `sequences` sequences of `tokens` tokens over `layers` of the model's
 /// layers (a share of them when only some are on the GPU), the sliding ones holding at
 /// most `slidingTokens`, at `bytesPerTokenLayer`.
@@ -89,7 +83,7 @@ Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOpt
 
   const std::int64_t tokens = roundUp(o.promptTokens + o.generatedTokens, v.blockSize);
   const std::int64_t slidingTokens = roundUp(arch.slidingWindow, v.blockSize) + v.blockSize;
-  const double perTokenLayer = vllmValuesPerTokenPerLayer(arch) * o.kvBytesPerValue;
+  const double perTokenLayer = kvValuesPerTokenPerLayer(arch) * o.kvBytesPerValue;
   Component kv =
       makeComponent("kv_cache", "KV cache",
                     cacheTerms(arch, o.batch, arch.numLayers, tokens, slidingTokens, perTokenLayer),
@@ -198,7 +192,7 @@ Result<Breakdown> estimateTrtLlm(const ModelArchitecture& arch, const InferenceO
   const std::int64_t block = t.tokensPerBlock;
   const std::int64_t tokens = roundUp(o.promptTokens + o.generatedTokens, block);
   const std::int64_t slidingTokens = roundUp(arch.slidingWindow, block) + block;
-  const double perTokenLayer = vllmValuesPerTokenPerLayer(arch) * o.kvBytesPerValue;
+  const double perTokenLayer = kvValuesPerTokenPerLayer(arch) * o.kvBytesPerValue;
   Component kv =
       makeComponent("kv_cache", "KV cache",
                     cacheTerms(arch, o.batch, arch.numLayers, tokens, slidingTokens, perTokenLayer),

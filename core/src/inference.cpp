@@ -112,7 +112,8 @@ Peak activationPeak(const ModelArchitecture& arch, const InferenceOptions& o,
   const Factor tokens{static_cast<double>(o.batch) * static_cast<double>(o.promptTokens),
                       "prompt tokens"};
   const Factor scores{scoreElements(arch, o), "scores"};
-  std::vector<Term> prefill = {{{tokens, {prefillValuesPerToken(arch), "values"}, b}, "prefill"}};
+  std::vector<Term> prefill = {
+      {{tokens, {transformersPrefillValuesPerToken(arch, b.value), "values"}, b}, "prefill"}};
   Peak peak;
   if (o.attention == AttentionImplementation::kEager) {
     const std::vector<Term> eager = {

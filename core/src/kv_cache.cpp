@@ -11,11 +11,7 @@
 namespace gpumem {
 
 double kvValuesPerTokenPerLayer(const ModelArchitecture& arch) {
-  if (arch.hasMla) {
-    const double heads = static_cast<double>(arch.numHeads);
-    return heads * static_cast<double>(arch.mla.qkNopeHeadDim + arch.mla.qkRopeHeadDim) +
-           heads * static_cast<double>(arch.mla.vHeadDim);
-  }
+  if (arch.hasMla) return static_cast<double>(arch.mla.kvLoraRank + arch.mla.qkRopeHeadDim);
   return 2.0 * static_cast<double>(arch.numKvHeads) * static_cast<double>(arch.headDim);
 }
 

@@ -39,13 +39,16 @@ TEST(KvCache, SlidingLayersStopAtTheWindow) {
   EXPECT_DOUBLE_EQ(kvCacheBytes(gemma, 1, 10000, 2), perLayerToken * (13 * 10000 + 13 * 4095));
 }
 
-TEST(KvCache, MlaCachesDecompressedKeysAndValuesInTransformers) {
+TEST(KvCache, MlaCachesTheLatentAndTheRotaryKey) {
+  // transformers 5.x caches what vLLM does: the recorded timeline of Moonlight (DeepSeek-V3
+  // layout, kv_lora_rank 512, rope 64) grows each layer's cache by 1,024 + 128 B per token
+  // in bf16, not the 16 × (192 + 128) × 2 B of decompressed keys and values.
   const ModelArchitecture v3 = parse(
       R"({"model_type":"deepseek_v3","hidden_size":7168,"intermediate_size":18432,
           "moe_intermediate_size":2048,"num_hidden_layers":61,"num_attention_heads":128,
           "n_routed_experts":256,"q_lora_rank":1536,"kv_lora_rank":512,
           "qk_nope_head_dim":128,"qk_rope_head_dim":64,"v_head_dim":128,"vocab_size":129280})");
-  EXPECT_DOUBLE_EQ(kvValuesPerTokenPerLayer(v3), 128.0 * 192 + 128.0 * 128);
+  EXPECT_DOUBLE_EQ(kvValuesPerTokenPerLayer(v3), 512.0 + 64.0);
 }
 
 TEST(Inference, ComponentsSumToTotalAndWeightsAreParametersTimesBytes) {

@@ -18,6 +18,14 @@ namespace gpumem {
 ///  the activation and the product (1 + 1), and their output: k × (4 × expert + 2 × hidden).
 double prefillValuesPerToken(const ModelArchitecture& arch);
 
+/// prefillValuesPerToken for Hugging Face Transformers at `activationBytes` per value. Its
+/// grouped MoE experts (transformers 5.x integrations/moe.py) peak either at the gate/up
+/// projections or at the combine after the down projection, where the gathered input and
+/// the down output sit beside their fp32 router-weighted copies: 2 × hidden values plus
+/// 2 × hidden fp32 per routed token (Moonlight's recorded timeline: 12 × hidden bytes per
+/// routed token in bf16).
+double transformersPrefillValuesPerToken(const ModelArchitecture& arch, double activationBytes);
+
 /// Bytes one materialised attention-score element costs at the eager peak: scores in the
 /// model dtype, cast to fp32 and the fp32 softmax output (softmax(dtype=float32), as the
 /// Transformers eager_attention_forward does): b + 4 + 4 for 16-bit models; 2 × 4 for fp32.

@@ -12,10 +12,11 @@
 
 namespace gpumem {
 
-/// Values one token stores per layer in the cache of Hugging Face Transformers: K and V of
-/// every KV head, 2 × kv_heads × head_dim (grouped/multi-query attention share KV heads).
-/// MLA models in Transformers cache decompressed keys (heads × (nope + rope)) and values
-/// (heads × v_head_dim), not the latent.
+/// Values one token stores per layer in the KV cache: K and V of every KV head,
+/// 2 × kv_heads × head_dim (grouped/multi-query attention share KV heads). MLA models cache
+/// their compressed latent and the shared rotary key, kv_lora_rank + qk_rope_head_dim, in
+/// every engine we model: transformers 5.x (the recorded timeline of Moonlight grows each
+/// layer's cache by (512 + 64) × 2 B per token), vLLM, SGLang, TensorRT-LLM and llama.cpp.
 double kvValuesPerTokenPerLayer(const ModelArchitecture& arch);
 
 /// Bytes per cached value for a KV cache type: fp32 4, fp16/bf16 2, fp8/int8 1, and the
