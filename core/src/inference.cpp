@@ -125,6 +125,19 @@ Peak activationPeak(const ModelArchitecture& arch, const InferenceOptions& o,
   } else if (o.attention == AttentionImplementation::kSdpa && sdpaUsesMathKernel(arch, b.value)) {
     prefill.push_back({{scores, {2, "copies"}, b}, "SDPA math kernel"});
   }
+  if (o.attention == AttentionImplementation::kSdpa && arch.slidingLayerCount() > 0 &&
+      o.promptTokens > arch.slidingWindow) {
+    // A prompt longer than the window cannot use SDPA's is_causal shortcut on the sliding
+    // layers: transformers' sdpa_mask materialises a boolean mask (1 B) per query and key
+    // for the whole forward, and SDPA turns it into an additive mask of the activation
+    // dtype for each sliding layer's call (the recorded Gemma 3 timeline: 67 MB and
+    // 134 MB at 8,192 tokens).
+    prefill.push_back({{{static_cast<double>(o.batch), "sequences"},
+                        {static_cast<double>(o.promptTokens), "queries"},
+                        {static_cast<double>(o.promptTokens), "keys"},
+                        {1 + b.value, "B"}},
+                       "sliding-window mask and its additive copy"});
+  }
   std::vector<Term> prompt = kvCacheTerms(arch, o.batch, o.promptTokens, o.kvBytesPerValue);
   for (Term& t : prompt) t.label = "prompt cache";
   const double final = sumOf(kvFinal);

@@ -51,6 +51,30 @@ TEST(KvCache, MlaCachesTheLatentAndTheRotaryKey) {
   EXPECT_DOUBLE_EQ(kvValuesPerTokenPerLayer(v3), 512.0 + 64.0);
 }
 
+TEST(Inference, ASlidingWindowPromptLongerThanTheWindowMaterialisesItsMask) {
+  // Gemma 2 layout with a 4,096-token window. Past the window SDPA cannot take its causal
+  // shortcut: a boolean mask (1 B) per query and key, and its bf16 additive copy (2 B).
+  const ModelArchitecture gemma = parse(
+      R"({"model_type":"gemma2","hidden_size":2304,"intermediate_size":9216,
+          "num_hidden_layers":26,"num_attention_heads":8,"num_key_value_heads":4,
+          "head_dim":256,"vocab_size":256000,"sliding_window":4096})");
+  InferenceOptions sdpa;
+  sdpa.batch = 2;
+  sdpa.promptTokens = 16384;
+  sdpa.generatedTokens = 0;
+  InferenceOptions flash = sdpa;
+  flash.attention = AttentionImplementation::kFlash;
+  const auto withMask = estimateInference(gemma, sdpa);
+  const auto without = estimateInference(gemma, flash);
+  ASSERT_TRUE(withMask.ok() && without.ok());
+  EXPECT_DOUBLE_EQ(component(*withMask, "activations") - component(*without, "activations"),
+                   2.0 * 16384 * 16384 * (1 + 2));
+  // Within the window the shortcut holds and nothing is materialised.
+  sdpa.promptTokens = flash.promptTokens = 4096;
+  EXPECT_DOUBLE_EQ(component(*estimateInference(gemma, sdpa), "activations"),
+                   component(*estimateInference(gemma, flash), "activations"));
+}
+
 TEST(Inference, ComponentsSumToTotalAndWeightsAreParametersTimesBytes) {
   InferenceOptions o;
   const auto b = estimateInference(parse(kLlama31_8b), o);
