@@ -73,7 +73,8 @@ serve: site
 	node tools/serve.mjs $(SITE) $(PORT)
 
 ## test: native, sanitizer, wasm, Node and browser suites, run side by side: the browser
-## module is built first, then the other builds share the cores with the page's tests.
+## module and the sanitizer build start first (the page's tests and the sanitized suite are
+## the two longest chains), then the other builds share the cores with the page's tests.
 ## (fuzz-smoke is separate: it runs for a fixed time.)
 test:
 	@tools/ensure-deps.sh native sanitize wasm js browser
@@ -82,7 +83,7 @@ test:
 	@echo "make test: all suites passed"
 
 ifdef MODULE_FIRST
-native sanitize: | wasm-module
+native: | wasm-module
 endif
 
 test-native: native

@@ -135,9 +135,23 @@ Catalogs catalogs() {
   return c;
 }
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GPUMEM_UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define GPUMEM_UNDER_ASAN 1
+#endif
+
 #ifdef __EMSCRIPTEN__
 constexpr int kRandomScenarios = 1000;  // the same checks, fewer draws under node
 constexpr int kDeepScenarios = 40;
+#elif defined(GPUMEM_UNDER_ASAN)
+// The sanitizers look for memory and undefined-behaviour errors on the same code paths,
+// ten times slower per scenario; the plain native build runs the full 10,000.
+constexpr int kRandomScenarios = 2000;
+constexpr int kDeepScenarios = 60;
 #else
 constexpr int kRandomScenarios = 10000;
 constexpr int kDeepScenarios = 300;
