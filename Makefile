@@ -72,19 +72,17 @@ serve: site
 	@tools/ensure-deps.sh browser
 	node tools/serve.mjs $(SITE) $(PORT)
 
-## test: native, sanitizer, wasm, Node and browser suites, run side by side: the browser
-## module and the sanitizer build start first (the page's tests and the sanitized suite are
-## the two longest chains), then the other builds share the cores with the page's tests.
+## test: every suite, side by side: the GoogleTest suite and the CLI's checks natively under
+## ASan and UBSan (one clang build, which also holds the fuzz targets whose seed corpora it
+## replays), the same suite compiled to wasm under Node, the module in Node, the page in
+## Chromium, and the page's types. The plain Release build (make test-native: GCC, warnings
+## as errors, one ctest entry per test) runs the same suite as its own CI job.
 ## (fuzz-smoke is separate: it runs for a fixed time.)
 test:
 	@tools/ensure-deps.sh native sanitize wasm js browser
-	+@$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target MODULE_FIRST=1 \
-	  typecheck test-browser test-js test-wasm test-native test-sanitize
+	+@$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target \
+	  typecheck test-browser test-js test-wasm test-sanitize
 	@echo "make test: all suites passed"
-
-ifdef MODULE_FIRST
-native: | wasm-module
-endif
 
 test-native: native
 	cd $(NATIVE) && ctest --output-on-failure -j$(JOBS)
@@ -104,9 +102,10 @@ fuzz-smoke: sanitize
 test-wasm: wasm
 	cd $(WASM) && ctest --output-on-failure -j$(JOBS)
 
-## test-js: the wasm module in Node (with the CLI beside it: "Copy JSON" must equal --json)
-test-js: site native
-	node --test tests/wasm/
+## test-js: the wasm module in Node (with the CLI beside it: "Copy JSON" must equal --json;
+## the sanitized build's CLI, which make test builds anyway)
+test-js: site sanitize
+	GPUMEM_CLI=$(SANITIZE)/cli/gpumem node --test tests/wasm/
 
 ## typecheck: the page's JavaScript through TypeScript's checker (JSDoc types, no output)
 typecheck:

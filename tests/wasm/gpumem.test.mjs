@@ -7,8 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 
 const site = new URL('../../build/site/', import.meta.url);
-// The native CLI (make test-js builds it first): a missing CLI fails these tests.
-const cli = new URL('../../build/native/cli/gpumem', import.meta.url).pathname;
+// The native CLI (make test-js builds it first and names it in GPUMEM_CLI): a missing CLI
+// fails these tests.
+const cli = process.env.GPUMEM_CLI ?? new URL('../../build/native/cli/gpumem', import.meta.url).pathname;
 const { default: createGpumem } = await import(new URL('gpumem.mjs', site));
 const wasm = await createGpumem({
   wasmBinary: await readFile(new URL('gpumem.wasm', site)),
