@@ -41,10 +41,16 @@ double transformersPrefillValuesPerToken(const ModelArchitecture& arch, double a
   return kHiddenTensorsAlive * h + k * std::max(4 * expert + 2 * h, combine);
 }
 
-double eagerScoreBytesPerElement(double activationBytes) {
+double eagerScoreBytesPerElement(const ModelArchitecture& arch, double activationBytes) {
   constexpr double kFp32 = 4;
+  if (arch.attentionSinks) return 3 * activationBytes;
   if (activationBytes >= kFp32) return 2 * kFp32;
   return activationBytes + 2 * kFp32;
+}
+
+double eagerScoreReserveBytesPerElement(const ModelArchitecture& arch, double activationBytes) {
+  constexpr double kFp32 = 4;
+  return arch.attentionSinks ? activationBytes : activationBytes + kFp32;
 }
 
 bool sdpaUsesMathKernel(const ModelArchitecture& arch, double activationBytes) {

@@ -119,9 +119,9 @@ Peak activationPeak(const ModelArchitecture& arch, const InferenceOptions& o,
     const std::vector<Term> eager = {
         {{tokens, {4 * static_cast<double>(arch.hiddenSize), "hidden values"}, b},
          "eager hidden states"},
-        {{scores, {eagerScoreBytesPerElement(b.value), "B"}}, "eager scores"}};
+        {{scores, {eagerScoreBytesPerElement(arch, b.value), "B"}}, "eager scores"}};
     if (sumOf(eager) > sumOf(prefill)) prefill = eager;
-    peak.scoresReserve = scores.value * (b.value + 4);
+    peak.scoresReserve = scores.value * eagerScoreReserveBytesPerElement(arch, b.value);
   } else if (o.attention == AttentionImplementation::kSdpa && sdpaUsesMathKernel(arch, b.value)) {
     prefill.push_back({{scores, {2, "copies"}, b}, "SDPA math kernel"});
   }

@@ -26,10 +26,17 @@ double prefillValuesPerToken(const ModelArchitecture& arch);
 /// routed token in bf16).
 double transformersPrefillValuesPerToken(const ModelArchitecture& arch, double activationBytes);
 
-/// Bytes one materialised attention-score element costs at the eager peak: scores in the
-/// model dtype, cast to fp32 and the fp32 softmax output (softmax(dtype=float32), as the
-/// Transformers eager_attention_forward does): b + 4 + 4 for 16-bit models; 2 × 4 for fp32.
-double eagerScoreBytesPerElement(double activationBytes);
+/// Bytes per attention score that eager attention keeps alive at its softmax. Most
+/// models (modeling_llama.py eager_attention_forward): the scores in the model dtype, their
+/// fp32 copy and the fp32 softmax, b + 8 (8 for fp32 models). Models with attention sinks
+/// (gpt-oss) concatenate the sink logit, subtract the row maximum and take the softmax in
+/// the model dtype: three score tensors of b bytes (gpt-oss's measured 6.7 B per score in
+/// bf16, at 1 and 8 sequences).
+double eagerScoreBytesPerElement(const ModelArchitecture& arch, double activationBytes);
+
+/// Bytes per score of the score tensors the caching allocator keeps after eager attention:
+/// one per dtype the softmax passes through (b + 4; b with attention sinks).
+double eagerScoreReserveBytesPerElement(const ModelArchitecture& arch, double activationBytes);
 
 /// Whether PyTorch's SDPA falls back to the math kernel, which stores the scores: fp32
 /// inputs rule out flash attention, and the memory-efficient kernel takes no grouped-query
