@@ -128,15 +128,16 @@ Peak activationPeak(const ModelArchitecture& arch, const InferenceOptions& o,
   if (o.attention == AttentionImplementation::kSdpa && arch.slidingLayerCount() > 0 &&
       o.promptTokens > arch.slidingWindow) {
     // A prompt longer than the window cannot use SDPA's is_causal shortcut on the sliding
-    // layers: transformers' sdpa_mask materialises a boolean mask (1 B) per query and key
-    // for the whole forward, and SDPA turns it into an additive mask of the activation
-    // dtype for each sliding layer's call (the recorded Gemma 3 timeline: 67 MB and
-    // 134 MB at 8,192 tokens).
-    prefill.push_back({{{static_cast<double>(o.batch), "sequences"},
-                        {static_cast<double>(o.promptTokens), "queries"},
-                        {static_cast<double>(o.promptTokens), "keys"},
-                        {1 + b.value, "B"}},
-                       "sliding-window mask and its additive copy"});
+    // layers: transformers' sdpa_mask materialises one boolean mask (1 B per query and key,
+    // broadcast over the sequences) for the whole forward, and SDPA turns it into an
+    // additive mask of the activation dtype per sequence for each sliding layer's call (the
+    // recorded Gemma 3 timelines: 67 MB and 134 MB at 8,192 tokens; 4.2 MB and 2 × 8.4 MB
+    // for two sequences of 2,048).
+    const Factor queries{static_cast<double>(o.promptTokens), "queries"};
+    const Factor keys{static_cast<double>(o.promptTokens), "keys"};
+    prefill.push_back({{queries, keys, {1, "B"}}, "sliding-window mask"});
+    prefill.push_back({{{static_cast<double>(o.batch), "sequences"}, queries, keys, b},
+                       "its additive copy in SDPA"});
   }
   std::vector<Term> prompt = kvCacheTerms(arch, o.batch, o.promptTokens, o.kvBytesPerValue);
   for (Term& t : prompt) t.label = "prompt cache";

@@ -53,7 +53,8 @@ TEST(KvCache, MlaCachesTheLatentAndTheRotaryKey) {
 
 TEST(Inference, ASlidingWindowPromptLongerThanTheWindowMaterialisesItsMask) {
   // Gemma 2 layout with a 4,096-token window. Past the window SDPA cannot take its causal
-  // shortcut: a boolean mask (1 B) per query and key, and its bf16 additive copy (2 B).
+  // shortcut: one boolean mask (1 B per query and key, broadcast over the sequences) and
+  // its bf16 additive copy per sequence (2 B).
   const ModelArchitecture gemma = parse(
       R"({"model_type":"gemma2","hidden_size":2304,"intermediate_size":9216,
           "num_hidden_layers":26,"num_attention_heads":8,"num_key_value_heads":4,
@@ -68,7 +69,7 @@ TEST(Inference, ASlidingWindowPromptLongerThanTheWindowMaterialisesItsMask) {
   const auto without = estimateInference(gemma, flash);
   ASSERT_TRUE(withMask.ok() && without.ok());
   EXPECT_DOUBLE_EQ(component(*withMask, "activations") - component(*without, "activations"),
-                   2.0 * 16384 * 16384 * (1 + 2));
+                   16384.0 * 16384 * 1 + 2.0 * 16384 * 16384 * 2);
   // Within the window the shortcut holds and nothing is materialised.
   sdpa.promptTokens = flash.promptTokens = 4096;
   EXPECT_DOUBLE_EQ(component(*estimateInference(gemma, sdpa), "activations"),
