@@ -18,13 +18,13 @@ std::string readFile(const std::filesystem::path& path) {
   return text.str();
 }
 
-ValidationReport scoreCalibrationSet() {
+ValidationReport scoreCalibrationSet(const char* file = "calibration.jsonl") {
   const std::filesystem::path data = GPUMEM_TEST_DATA_DIR;
   std::map<std::string, std::string> configs;
   for (const auto& entry : std::filesystem::directory_iterator(data / "calibration-configs")) {
     configs[entry.path().stem().string()] = readFile(entry.path());
   }
-  const auto set = parseCalibrationSet(readFile(data / "calibration.jsonl"));
+  const auto set = parseCalibrationSet(readFile(data / file));
   EXPECT_TRUE(set.ok());
   if (!set) return {};
   return validateCalibration(*set, configs);
@@ -91,6 +91,21 @@ TEST(Validation, ErrorIsRelativeToTheMeasuredBytes) {
   ASSERT_TRUE(s.predicted) << s.reason;
   EXPECT_NEAR(s.errorPercent, (s.predictedBytes - 1e9) / 1e9 * 100, 1e-9);
   EXPECT_TRUE(s.fitCorrect);
+}
+
+TEST(Validation, TheSecondSetsVerdictsAndTrainingStayWithinTheTargets) {
+  // calibration-2.jsonl (H200: Gemma 3, MLA, gpt-oss, Adafactor): every fit verdict right,
+  // training within issue 13's 10% maximum. (Its inference target, max 8%, is not met yet:
+  // Gemma 3's long prompts with several sequences; see docs/methodology.md.)
+  const ValidationReport report = scoreCalibrationSet("calibration-2.jsonl");
+  ASSERT_TRUE(report.train.has_value());
+  EXPECT_EQ(report.train->count, 11u);  // every case of the file
+  EXPECT_LE(report.train->maxAbsPercent, 10.0);
+  ASSERT_TRUE(report.infer.has_value());
+  EXPECT_EQ(report.infer->count, 8u);
+  for (const CaseScore& score : report.cases) {
+    EXPECT_TRUE(score.fitCorrect) << score.description;
+  }
 }
 
 }  // namespace
