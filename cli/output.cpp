@@ -68,6 +68,7 @@ void printAnswer(const Answer& a) {
   std::printf("%-26s %12.3f %12.3f\n", "Total per GPU", toGB(a.perGpu.totalBytes),
               toGiB(a.perGpu.totalBytes));
   printVerdict(a);
+  if (a.perGpu.kvPool) std::printf("KV cache: %s.\n", a.perGpu.kvPool->summary.c_str());
   printLimits(a);
   if (!a.peakPhase.empty()) {
     std::printf("Peak at the %s; data parallel %lld.", a.peakPhase.c_str(),

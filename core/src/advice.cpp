@@ -19,14 +19,20 @@ struct Candidate {
 };
 
 bool engineSplitsByTensors(const Scenario& s) {
-  return s.text("engine") == "vllm" || s.text("engine") == "tensorrt-llm";
+  const std::string& engine = s.text("engine");
+  return engine == "vllm" || engine == "tensorrt-llm" || engine == "sglang";
+}
+
+/// Whether the engine runs GGUF files (llama.cpp, and Ollama through llama-server).
+bool runsGguf(const Scenario& s) {
+  return s.text("engine") == "llama.cpp" || s.text("engine") == "ollama";
 }
 
 /// The weight format an engine would load a smaller copy of the model in.
 std::string smallerWeights(const Scenario& s) {
   const std::string& engine = s.text("engine");
-  if (engine == "llama.cpp") return "q4_k_m";
-  if (engine == "vllm" || engine == "tensorrt-llm") return "fp8";
+  if (runsGguf(s)) return "q4_k_m";
+  if (engine == "vllm" || engine == "tensorrt-llm" || engine == "sglang") return "fp8";
   return "nf4";
 }
 
@@ -55,8 +61,7 @@ std::vector<Candidate> inferenceCandidates(const Scenario& s) {
   std::vector<Candidate> out;
   const std::string& kv = s.text("kvDtype");
   if (kv == "auto" || kv == "bf16" || kv == "fp16" || kv == "fp32") {
-    out.push_back({"Store the KV cache in FP8",
-                   {{"kvDtype", s.text("engine") == "llama.cpp" ? "q8_0" : "fp8"}}});
+    out.push_back({"Store the KV cache in FP8", {{"kvDtype", runsGguf(s) ? "q8_0" : "fp8"}}});
   }
   const std::string& precision = s.text("precision");
   if (precision == "bf16" || precision == "fp16" || precision == "fp32") {

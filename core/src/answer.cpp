@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "answer_model.hpp"
+#include "gpumem/engine.hpp"
 #include "gpumem/format.hpp"
 #include "gpumem/gpu_catalog.hpp"
 #include "gpumem/inference.hpp"
@@ -142,17 +143,103 @@ EngineProfile engineOf(const std::string& engine) {
   if (engine == "vllm") return EngineProfile::kVllm;
   if (engine == "llama.cpp") return EngineProfile::kLlamaCpp;
   if (engine == "tensorrt-llm") return EngineProfile::kTensorRtLlm;
+  if (engine == "sglang") return EngineProfile::kSglang;
+  if (engine == "ollama") return EngineProfile::kOllama;
   return EngineProfile::kTransformers;
 }
 
 /// Engines that split a model over GPUs by layers when no parallel layout is asked for:
-/// Transformers' device_map="auto" and llama.cpp's --split-mode layer.
+/// Transformers' device_map="auto" and llama.cpp's --split-mode layer (Ollama runs llama-server).
 bool splitsLayers(EngineProfile engine) {
-  return engine == EngineProfile::kTransformers || engine == EngineProfile::kLlamaCpp;
+  return engine == EngineProfile::kTransformers || engine == EngineProfile::kLlamaCpp ||
+         engine == EngineProfile::kOllama;
 }
 
-Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel& m,
-                                          double memory) {
+/// A number field's value, or `fallback` when it is "auto" (the engine's own default); when
+/// the field matters (`applies`), effective names what auto resolved to.
+double autoNumber(const Scenario& s, const char* field, double fallback, bool applies,
+                  Placement& p) {
+  if (s.text(field) != "auto") return s.number(field);
+  if (applies) p.effective[field] = formatNumber(fallback, 6);
+  return fallback;
+}
+
+/// vLLM's settings: the release's accounting and the defaults of `vllm serve` on this GPU.
+Result<bool> readVllmSettings(const Scenario& s, double memory, InferenceOptions& o, Placement& p) {
+  const auto version = parseVllmVersion(s.text("engineVersion"));
+  if (!version) return version.error();
+  const bool vllm = o.engine == EngineProfile::kVllm;
+  const VllmSchedulerDefaults serve = vllmServeDefaults(memory, s.text("gpu"));
+  o.vllm.version = *version;
+  o.vllm.gpuMemoryUtilization =
+      autoNumber(s, "gpuMemoryUtilization", vllmDefaultUtilization(*version), vllm, p);
+  o.vllm.maxNumSeqs =
+      std::llround(autoNumber(s, "maxNumSeqs", static_cast<double>(serve.maxNumSeqs), vllm, p));
+  o.vllm.maxNumBatchedTokens = std::llround(autoNumber(
+      s, "maxNumBatchedTokens", static_cast<double>(serve.maxNumBatchedTokens), vllm, p));
+  o.vllm.blockSize = s.integer("blockSize");
+  o.vllm.cudaGraphs = !s.flag("enforceEager");
+  return true;
+}
+
+/// SGLang's mem_fraction_static: the one given, or what SGLang derives from the GPU.
+void readSglangSettings(const Scenario& s, double memory, InferenceOptions& o, Placement& p) {
+  const SglangDefaults d =
+      sglangDefaults(memory, s.integer("tensorParallel"), s.integer("pipelineParallel"));
+  const bool sglang = o.engine == EngineProfile::kSglang;
+  o.sglang.memFractionStatic = autoNumber(s, "memFractionStatic", d.memFractionStatic, sglang, p);
+  if (sglang && s.text("memFractionStatic") == "auto") {
+    p.notes.push_back("SGLang's mem_fraction_static for this GPU: (" +
+                      formula::count(std::llround(memory / 1048576)) + " MiB − " +
+                      formula::count(std::llround(d.reservedMiB)) + " MiB reserved) / " +
+                      formula::count(std::llround(memory / 1048576)) +
+                      " MiB = " + formatNumber(d.memFractionStatic) +
+                      ", the reserve from chunked_prefill_size " +
+                      formula::count(d.chunkedPrefillSize) + " and cuda_graph_max_bs " +
+                      formula::count(d.cudaGraphMaxBs));
+  }
+}
+
+/// Ollama's own defaults on top of llama.cpp's profile: the context asked replaces num_ctx,
+/// the sequences are num_parallel slots, num_batch follows the context, every layer goes to
+/// the GPU that can hold it. The note says which defaults applied.
+Result<bool> readOllamaSettings(const Scenario& s, const ResolvedModel& m, double memory,
+                                InferenceOptions& o, Placement& p) {
+  const auto file = weightComponent(m.arch, o);
+  if (!file) return file.error();
+  const std::int64_t gpus = s.integer("gpuCount");
+  const std::int64_t numCtx = s.integer("contextLength");
+  const OllamaDefaults d =
+      ollamaDefaults(m.arch, file->bytes, numCtx * o.batch, memory * static_cast<double>(gpus),
+                     memory, o.llamaCpp.flashAttention);
+  o.llamaCpp.nUbatch = d.numBatch;
+  o.llamaCpp.nGpuLayers = -1;
+  const std::string kv = s.text("kvDtype");
+  std::string note = "Ollama's defaults: num_ctx " + formula::count(d.defaultNumCtx) + " for " +
+                     formatBytes(memory * static_cast<double>(gpus)) +
+                     " of GPU memory, replaced by the context asked (" + formula::count(numCtx) +
+                     ")";
+  if (m.arch.maxPositions > 0 && numCtx > m.arch.maxPositions) {
+    note += ", which Ollama caps at the trained " + formula::count(m.arch.maxPositions);
+  }
+  note +=
+      "; num_parallel " + formula::count(o.batch) +
+      (o.batch == 1 ? " (OLLAMA_NUM_PARALLEL's default)"
+                    : " (OLLAMA_NUM_PARALLEL=" + formula::count(o.batch) + "; the default is 1)");
+  note += "; num_batch " + formula::count(d.numBatch) + " (-b = -ub, Ollama's choice for " +
+          formula::count(numCtx * o.batch) + " tokens of context)";
+  note += "; KV cache " + (kv == "auto"
+                               ? std::string("f16 (OLLAMA_KV_CACHE_TYPE's default)")
+                               : kv + " (OLLAMA_KV_CACHE_TYPE=" + kv + ", with flash attention)");
+  note += o.llamaCpp.flashAttention ? "; flash attention auto (on where the GPU supports it)"
+                                    : "; flash attention off (OLLAMA_FLASH_ATTENTION=0)";
+  note += "; all layers on the GPU (Ollama lets llama-server offload what does not fit)";
+  p.notes.push_back(note);
+  return true;
+}
+
+Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel& m, double memory,
+                                          Placement& p) {
   InferenceOptions o;
   if (const auto ok = readDtypes(s, o); !ok) return ok.error();
   o.batch = s.integer("batch");
@@ -162,16 +249,16 @@ Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel
                                                : AttentionImplementation::kSdpa;
   o.engine = engineOf(s.text("engine"));
   o.gpuMemoryBytes = memory;
-  o.vllm.gpuMemoryUtilization = s.number("gpuMemoryUtilization");
-  o.vllm.maxNumSeqs = s.integer("maxNumSeqs");
-  o.vllm.maxNumBatchedTokens = s.integer("maxNumBatchedTokens");
-  o.vllm.blockSize = s.integer("blockSize");
-  o.vllm.cudaGraphs = !s.flag("enforceEager");
+  if (const auto ok = readVllmSettings(s, memory, o, p); !ok) return ok.error();
+  readSglangSettings(s, memory, o, p);
   o.llamaCpp.nGpuLayers = s.integer("nGpuLayers");
   o.llamaCpp.nUbatch = s.integer("ubatchSize");
   o.llamaCpp.flashAttention = s.flag("flashAttention");
   o.trtLlm.freeGpuMemoryFraction = s.number("freeGpuMemoryFraction");
-  if (o.engine != EngineProfile::kLlamaCpp) {
+  if (o.engine == EngineProfile::kOllama) {
+    if (const auto ok = readOllamaSettings(s, m, memory, o, p); !ok) return ok.error();
+  }
+  if (o.engine != EngineProfile::kLlamaCpp && o.engine != EngineProfile::kOllama) {
     o.parallel.tensorParallel = s.integer("tensorParallel");
     o.parallel.pipelineParallel = s.integer("pipelineParallel");
     o.parallel.expertParallel = s.integer("expertParallel");
@@ -205,35 +292,22 @@ void nameDtypes(const Scenario& s, const InferenceOptions& o, Placement& p) {
   }
 }
 
-/// What an engine may use of one GPU, and the formula saying so.
-std::pair<double, std::string> engineCapacity(const InferenceOptions& o, const Breakdown& b,
-                                              double memory) {
-  if (o.engine == EngineProfile::kVllm) {
-    return {o.vllm.gpuMemoryUtilization * memory, formatNumber(o.vllm.gpuMemoryUtilization) +
-                                                      " gpu_memory_utilization × " +
-                                                      formatBytes(memory)};
-  }
-  if (o.engine == EngineProfile::kTensorRtLlm) {
-    double kv = 0;
-    for (const Component& c : b.components) {
-      if (c.name == "kv_cache") kv = c.bytes;
-    }
-    const double others = b.totalBytes - kv;
-    const double f = o.trtLlm.freeGpuMemoryFraction;
-    // The engine's own buffers must fit first; the KV pool then takes its share of the rest.
-    return {others <= memory ? others + f * (memory - others) : memory,
-            "the engine's buffers + " + formatNumber(f) +
-                " free_gpu_memory_fraction × the memory left after them"};
+/// What an engine may use of one GPU, and the formula saying so: the budget of the engine's
+/// KV pool where it sizes one (vLLM: utilization × memory + what it keeps outside; TensorRT-LLM:
+/// its buffers + a fraction of the rest), else the GPU's memory.
+std::pair<double, std::string> engineCapacity(const Breakdown& b, double memory) {
+  if (b.kvPool && b.kvPool->capacityBytes > 0) {
+    return {std::min(memory, b.kvPool->capacityBytes), b.kvPool->capacityFormula};
   }
   return {memory, "the GPU's memory as the runtime reports it"};
 }
 
 Result<Placement> placeInference(const Scenario& s, const ResolvedModel& m, double memory) {
-  auto options = inferenceOptions(s, m, memory);
+  Placement p;
+  auto options = inferenceOptions(s, m, memory, p);
   if (!options) return options.error();
   InferenceOptions& o = options.value();
   const std::int64_t gpus = s.integer("gpuCount");
-  Placement p;
   const bool automatic = o.parallel.gpuCount() == 1;
   if (splitsLayers(o.engine) && automatic && gpus > 1) {
     // Layers spread over every GPU (device_map="auto", llama.cpp -sm layer).
@@ -273,7 +347,7 @@ Result<Placement> placeInference(const Scenario& s, const ResolvedModel& m, doub
   if (!breakdown) return breakdown.error();
   p.perGpu = std::move(breakdown).value();
   nameDtypes(s, o, p);
-  std::tie(p.capacityBytes, p.capacityFormula) = engineCapacity(o, p.perGpu, memory);
+  std::tie(p.capacityBytes, p.capacityFormula) = engineCapacity(p.perGpu, memory);
   return p;
 }
 

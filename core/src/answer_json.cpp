@@ -54,7 +54,9 @@ Json appliesToJson(const FieldScope& scope) {
   const std::pair<unsigned, const char*> engineNames[] = {{applies::kTransformers, "transformers"},
                                                           {applies::kVllm, "vllm"},
                                                           {applies::kLlamaCpp, "llama.cpp"},
-                                                          {applies::kTensorRtLlm, "tensorrt-llm"}};
+                                                          {applies::kTensorRtLlm, "tensorrt-llm"},
+                                                          {applies::kSglang, "sglang"},
+                                                          {applies::kOllama, "ollama"}};
   for (const auto& [bit, name] : engineNames) {
     if (scope.engines & bit) engines.push_back(name);
   }
@@ -120,6 +122,9 @@ std::string answerToJson(const Answer& a) {
                           {"note", c.note},
                           {"formula", formulaText(c)}});
   }
+  // What the engine preallocates for the KV cache at start-up (vLLM, SGLang, TensorRT-LLM,
+  // llama.cpp and Ollama), per GPU; null for Transformers, training and parameter counts.
+  const std::optional<KvPool>& pool = a.perGpu.kvPool;
   Json out = {
       {"version", version()},
       {"method", a.method},
@@ -149,6 +154,10 @@ std::string answerToJson(const Answer& a) {
       {"maxContext", optionalCount(a.maxContext)},
       {"maxBatch", optionalCount(a.maxBatch)},
       {"jobBytes", a.jobBytes < 0 ? Json(nullptr) : Json(bytes(a.jobBytes))},
+      {"kvCacheBytes", pool ? bytes(pool->bytes) : Json(nullptr)},
+      {"kvCacheTokens", pool ? Json(static_cast<std::int64_t>(pool->tokens)) : Json(nullptr)},
+      {"maxConcurrency", pool ? Json(std::round(pool->maxConcurrency * 100) / 100) : Json(nullptr)},
+      {"kvCacheSummary", pool ? Json(pool->summary) : Json(nullptr)},
       {"cpuBytes", bytes(a.cpuBytes)},
       {"peakPhase", a.peakPhase},
       {"dataParallel", a.dataParallel},

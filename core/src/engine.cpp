@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "gpumem/activations.hpp"
@@ -12,12 +13,16 @@
 #include "gpumem/parallelism.hpp"
 #include "gpumem/runtime_overhead.hpp"
 #include "gpumem/weight_format.hpp"
+#include "text.hpp"
 
 namespace gpumem {
 namespace {
 
 using formula::count;
 using formula::num;
+
+constexpr double kEngineGiB = 1073741824.0;
+constexpr double kEngineMiB = 1048576.0;
 
 std::int64_t roundUp(std::int64_t value, std::int64_t multiple) {
   return (value + multiple - 1) / multiple * multiple;
@@ -45,14 +50,138 @@ double sumBytes(const Breakdown& b) {
   return total;
 }
 
+double sumTerms(const std::vector<Term>& terms) {
+  double total = 0;
+  for (const Term& t : terms) total += t.product();
+  return total;
+}
+
 /// The CUDA context at start-up and the kernels loaded on first use.
-Component contextComponent(double contextBytes, double kernelBytes) {
+Component contextComponent(double contextBytes, double kernelBytes, std::string note = {}) {
   std::vector<Term> terms = {{{{contextBytes, "B"}}, "at start-up"}};
   if (kernelBytes > 0) terms.push_back({{{kernelBytes, "B"}}, "kernels loaded on first use"});
-  return makeComponent("cuda_context", "CUDA context", std::move(terms));
+  return makeComponent("cuda_context", "CUDA context", std::move(terms), std::move(note));
+}
+
+/// Bytes in GiB with two decimals, as the engines log them: "4.60 GiB".
+std::string engineGiB(double bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f GiB", bytes / kEngineGiB);
+  return text;
+}
+
+/// A whole number with thousands separators, as vLLM logs token counts: "37,696".
+std::string groupedCount(double value) {
+  const std::string digits =
+      std::to_string(static_cast<long long>(std::floor(std::max(0.0, value))));
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+/// A context as people say it: 8192 → "8k", 131072 → "128k", 1000 → "1,000".
+std::string contextWords(double tokens) {
+  const auto whole = static_cast<std::int64_t>(tokens);
+  if (whole >= 1024 && whole % 1024 == 0) return std::to_string(whole / 1024) + "k";
+  return groupedCount(tokens);
+}
+
+/// "4.6 concurrent 8k requests": how many requests of one context a pool holds at once.
+std::string concurrencyWords(double concurrency, double tokensPerRequest) {
+  return formatNumber(concurrency, 2) + " concurrent " + contextWords(tokensPerRequest) +
+         " requests";
+}
+
+/// A KV pool of `bytes` that holds `tokens` tokens, `concurrency` requests of
+/// `tokensPerRequest`, described as `engine` would log it.
+KvPool describePool(const std::string& engine, double bytes, double tokens, double concurrency,
+                    double tokensPerRequest) {
+  KvPool pool;
+  pool.bytes = bytes;
+  pool.tokens = std::max(0.0, tokens);
+  pool.tokensPerRequest = tokensPerRequest;
+  pool.maxConcurrency = std::max(0.0, concurrency);
+  if (bytes <= 0 || pool.tokens < 1) {
+    pool.tokens = 0;
+    pool.maxConcurrency = 0;
+    pool.summary = bytes <= 0 ? engine +
+                                    " has no memory left for the KV cache: what it loads "
+                                    "first takes " +
+                                    engineGiB(-bytes) + " more than its budget"
+                              : engine + " has too little memory left for one block of KV cache";
+    return pool;
+  }
+  pool.summary = engine + " will allocate " + groupedCount(pool.tokens) + " tokens of KV cache (" +
+                 engineGiB(bytes) + "): " + concurrencyWords(pool.maxConcurrency, tokensPerRequest);
+  return pool;
+}
+
+/// The peak of vLLM's profile run on one GPU: the forward pass over max_num_batched_tokens or
+/// the sampler over the last position of each dummy request, whichever is larger.
+Component vllmProfilePeak(const ModelArchitecture& arch, const InferenceOptions& o,
+                          double activationShare) {
+  const VllmSettings& v = o.vllm;
+  std::vector<Factor> forward = {
+      {static_cast<double>(v.maxNumBatchedTokens), "max_num_batched_tokens"},
+      {prefillValuesPerToken(arch), "values"},
+      {o.activationBytesPerValue, "B"}};
+  if (activationShare != 1) forward.push_back({activationShare, "share per GPU"});
+  const std::int64_t rows = std::min(v.maxNumSeqs, v.maxNumBatchedTokens);
+  const Term sampler({{static_cast<double>(rows), "requests"},
+                      {static_cast<double>(arch.vocabSize), "vocab"},
+                      {4, "B"},
+                      {2, "tensors"}},
+                     "sampler");
+  const Term pass(forward, "forward pass");
+  const bool samplerPeaks = sampler.product() > pass.product();
+  return makeComponent(
+      "profile_peak", "Profile run peak", {samplerPeaks ? sampler : pass},
+      std::string("the torch peak of vLLM's profile run: the larger of the forward pass over ") +
+          count(v.maxNumBatchedTokens) +
+          " tokens and the sampler's fp32 logits and "
+          "probabilities over " +
+          count(rows) + " requests; here the " + (samplerPeaks ? "sampler" : "forward pass"));
 }
 
 }  // namespace
+
+Result<VllmVersion> parseVllmVersion(std::string_view text) {
+  const std::string name = text::lower(text::trim(text));
+  const auto minor = text::parseDecimal(name.starts_with("0.") ? name.substr(2) : "");
+  if (!minor || *minor < 0) {
+    return makeError(ErrorCode::kInvalidArgument, "engineVersion",
+                     "Unknown vLLM version " + text::quote(text) + "; use 0.9, 0.10 or 0.21.");
+  }
+  // "0.9.1" parses as 9.1: releases before 0.9.2 count the CUDA context in the budget.
+  if (*minor < 9.2) return VllmVersion::k0_9;
+  if (*minor < 21) return VllmVersion::k0_10;
+  return VllmVersion::k0_21;
+}
+
+std::string_view vllmVersionName(VllmVersion version) {
+  switch (version) {
+    case VllmVersion::k0_9:
+      return "0.9";
+    case VllmVersion::k0_10:
+      return "0.10";
+    case VllmVersion::k0_21:
+      break;
+  }
+  return "0.21";
+}
+
+double vllmDefaultUtilization(VllmVersion version) {
+  return version == VllmVersion::k0_21 ? 0.92 : 0.9;
+}
+
+VllmSchedulerDefaults vllmServeDefaults(double gpuMemoryBytes, std::string_view gpuName) {
+  const bool a100 = text::lower(gpuName).find("a100") != std::string::npos;
+  if (gpuMemoryBytes >= 70 * kEngineGiB && !a100) return {8192, 1024};
+  return {2048, 256};
+}
 
 Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOptions& o,
                                Breakdown out) {
@@ -63,47 +192,185 @@ Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOpt
                      "vLLM needs block size, max_num_seqs and max_num_batched_tokens ≥ 1 and "
                      "gpu_memory_utilization in (0, 1].");
   }
-  const Factor b{o.activationBytesPerValue, "B"};
-  out.components.push_back(
-      makeComponent("activations", "Activations (profile run)",
-                    {{{{static_cast<double>(v.maxNumBatchedTokens), "max_num_batched_tokens"},
-                       {prefillValuesPerToken(arch), "values"},
-                       b}}}));
-  out.components.push_back(makeComponent("logits", "Sampler warm-up",
-                                         {{{{static_cast<double>(v.maxNumSeqs), "max_num_seqs"},
-                                            {static_cast<double>(arch.vocabSize), "vocab"},
-                                            {4, "B"},
-                                            {2, "tensors"}}}},
-                                         "fp32 logits and probabilities"));
-  std::vector<Term> graphs;
-  if (v.cudaGraphs) graphs.push_back({{{kVllmCudaGraphBytes, "B"}}});
-  out.components.push_back(makeComponent("cuda_graphs", "CUDA graphs", graphs,
-                                         v.cudaGraphs ? "as vLLM logs it" : "enforce_eager"));
-  out.components.push_back(contextComponent(o.cudaContextBytes, kLazyKernelBytes));
+  const auto shares = parallelShares(arch, o.parallel);
+  if (!shares) return shares.error();
+  const bool contextInBudget = v.version == VllmVersion::k0_9;
+  const bool graphsInBudget = v.version == VllmVersion::k0_21;
 
   const std::int64_t tokens = roundUp(o.promptTokens + o.generatedTokens, v.blockSize);
   const std::int64_t slidingTokens = roundUp(arch.slidingWindow, v.blockSize) + v.blockSize;
   const double perTokenLayer = kvValuesPerTokenPerLayer(arch) * o.kvBytesPerValue;
-  Component kv =
+  out.components.push_back(
       makeComponent("kv_cache", "KV cache",
                     cacheTerms(arch, o.batch, arch.numLayers, tokens, slidingTokens, perTokenLayer),
-                    "tokens rounded up to blocks of " + count(v.blockSize));
-  const auto shares = parallelShares(arch, o.parallel);
-  if (o.gpuMemoryBytes > 0 && shares) {
-    // Per GPU: the weights and activations of one shard, the cache of its heads and layers.
-    const double others = sumBytes(out) - (1 - shares->weights) * out.components[0].bytes -
-                          (1 - shares->activations) * out.components[1].bytes;
+                    "tokens rounded up to blocks of " + count(v.blockSize)));
+  out.components.push_back(vllmProfilePeak(arch, o, shares->activations));
+  const bool parallel = o.parallel.gpuCount() > 1;
+  out.components.push_back(makeComponent(
+      "non_torch", "Non-torch memory",
+      {{{{parallel ? kVllmNonTorchParallelBytes : kVllmNonTorchBytes, "B"}},
+        parallel ? "with NCCL and all-reduce buffers" : "one GPU"}},
+      "workspaces outside PyTorch's allocator that grow during the profile run, as vLLM logs "
+      "them (non_torch_memory)"));
+  std::vector<Term> graphs;
+  if (v.cudaGraphs) graphs.push_back({{{kVllmCudaGraphBytes, "B"}}});
+  out.components.push_back(makeComponent(
+      "cuda_graphs", "CUDA graphs", graphs,
+      !v.cudaGraphs    ? "enforce_eager"
+      : graphsInBudget ? "as vLLM logs it; profiled into the budget since 0.21"
+                       : "as vLLM logs it; captured after the KV cache, outside the budget"));
+  out.components.push_back(
+      contextComponent(o.cudaContextBytes, kLazyKernelBytes,
+                       contextInBudget ? "counted in vLLM's budget before 0.9.2"
+                                       : "measured before vLLM's baseline: outside its budget"));
+
+  if (o.gpuMemoryBytes > 0) {
+    // Per GPU: the weights of one shard, the profile peak, and what this release charges.
+    double inside = 0;
+    double outside = 0;
+    for (const Component& c : out.components) {
+      if (c.name == "kv_cache") continue;
+      const bool charged = c.name == "weights" || c.name == "profile_peak" ||
+                           c.name == "non_torch" || (c.name == "cuda_context" && contextInBudget) ||
+                           (c.name == "cuda_graphs" && graphsInBudget);
+      const double bytes = c.name == "weights" ? c.bytes * shares->weights : c.bytes;
+      (charged ? inside : outside) += bytes;
+    }
     const double budget = v.gpuMemoryUtilization * o.gpuMemoryBytes;
-    const double pool = budget - others;
-    const double perTokenAllLayers =
-        perTokenLayer * static_cast<double>(arch.numLayers) * shares->kvCache;
-    kv.note += "; vLLM preallocates " + formatBytes(std::max(0.0, pool)) + " (" +
-               num(v.gpuMemoryUtilization) + " × GPU − the rest), room for " +
-               formatCount(std::max(0.0, std::floor(pool / perTokenAllLayers))) + " tokens";
+    const double pool = budget - inside;
+    const double perToken = perTokenLayer * static_cast<double>(arch.numLayers) * shares->kvCache;
+    const double blocks = std::floor(std::max(0.0, pool) / (perToken * double(v.blockSize)));
+    const double poolTokens = blocks * static_cast<double>(v.blockSize);
+    // One request of the asked context, in whole blocks (sliding layers hold their window).
+    const double request =
+        sumTerms(cacheTerms(arch, 1, arch.numLayers, tokens, slidingTokens, perTokenLayer)) *
+        shares->kvCache;
+    KvPool kv = describePool("vLLM", pool, poolTokens, poolTokens * perToken / request,
+                             static_cast<double>(o.promptTokens + o.generatedTokens));
+    kv.capacityBytes = std::min(o.gpuMemoryBytes, budget + outside);
+    kv.capacityFormula =
+        num(v.gpuMemoryUtilization) + " gpu_memory_utilization × " + formatBytes(o.gpuMemoryBytes) +
+        " + " + (contextInBudget ? "the CUDA graphs" : "the CUDA context") +
+        (graphsInBudget || contextInBudget ? "" : " and graphs") + " it keeps outside that budget";
+    out.kvPool = std::move(kv);
   }
-  out.components.insert(out.components.begin() + 1, std::move(kv));
   out.totalBytes = sumBytes(out);
   return out;
+}
+
+SglangDefaults sglangDefaults(double gpuMemoryBytes, std::int64_t tensorParallel,
+                              std::int64_t pipelineParallel) {
+  SglangDefaults d;
+  const double mib = gpuMemoryBytes / kEngineMiB;
+  const bool wide = tensorParallel >= 4;
+  if (mib < 20 * 1024) {
+    d.chunkedPrefillSize = 2048;
+    d.cudaGraphMaxBs = 8;
+  } else if (mib < 35 * 1024) {
+    d.chunkedPrefillSize = 2048;
+    d.cudaGraphMaxBs = wide ? 80 : 24;
+  } else if (mib < 60 * 1024) {
+    d.chunkedPrefillSize = 4096;
+    d.cudaGraphMaxBs = wide ? 160 : 32;
+  } else if (mib < 160 * 1024) {
+    d.chunkedPrefillSize = 8192;
+    d.cudaGraphMaxBs = wide ? 512 : 256;
+  } else {
+    d.chunkedPrefillSize = 16384;
+    d.cudaGraphMaxBs = 512;
+  }
+  double reserved =
+      512 + static_cast<double>(std::max<std::int64_t>(d.chunkedPrefillSize, 2048)) * 1.5;
+  reserved += static_cast<double>(d.cudaGraphMaxBs) * 2;
+  reserved += static_cast<double>(tensorParallel * pipelineParallel) / 8 * 1024;
+  if (mib > 60 * 1024) reserved = std::max(reserved, 10.0 * 1024);
+  d.reservedMiB = reserved;
+  d.memFractionStatic = mib > reserved ? std::round((mib - reserved) / mib * 1000) / 1000 : 0.05;
+  return d;
+}
+
+Result<Breakdown> estimateSglang(const ModelArchitecture& arch, const InferenceOptions& o,
+                                 Breakdown out) {
+  const double f = o.sglang.memFractionStatic;
+  if (!(f > 0 && f < 1)) {
+    return makeError(ErrorCode::kOutOfRange, "memFractionStatic",
+                     "mem_fraction_static must be in (0, 1).");
+  }
+  const auto shares = parallelShares(arch, o.parallel);
+  if (!shares) return shares.error();
+  const std::int64_t tokens = o.promptTokens + o.generatedTokens;
+  const double perTokenLayer = kvValuesPerTokenPerLayer(arch) * o.kvBytesPerValue;
+  out.components.push_back(
+      makeComponent("kv_cache", "KV cache",
+                    cacheTerms(arch, o.batch, arch.numLayers, tokens, tokens, perTokenLayer),
+                    "one slot per token in every layer (page size 1)"));
+  const double freeAtStart = std::max(0.0, o.gpuMemoryBytes - o.cudaContextBytes);
+  std::vector<Term> reserve;
+  if (freeAtStart > 0) {
+    reserve.push_back({{{1 - f, "1 − mem_fraction_static"}, {freeAtStart, "B free at start-up"}}});
+  }
+  out.components.push_back(makeComponent(
+      "runtime_reserve", "Activations and CUDA graphs", reserve,
+      "what mem_fraction_static " + num(f) + " leaves of the memory free at start-up"));
+  out.components.push_back(contextComponent(o.cudaContextBytes, 0, "before SGLang measures"));
+
+  if (o.gpuMemoryBytes > 0) {
+    const double weights = out.components.front().bytes * shares->weights;
+    const double pool = f * freeAtStart - weights;
+    const double perToken = perTokenLayer * static_cast<double>(arch.numLayers) * shares->kvCache;
+    const double poolTokens = std::floor(std::max(0.0, pool) / perToken);
+    const double request = static_cast<double>(tokens);
+    KvPool kv = describePool("SGLang", pool, poolTokens, poolTokens / request, request);
+    kv.capacityBytes = o.gpuMemoryBytes;
+    kv.capacityFormula = "the GPU's memory: mem_fraction_static " + num(f) +
+                         " of what is free at start-up holds the weights and the KV pool";
+    out.kvPool = std::move(kv);
+  }
+  out.totalBytes = sumBytes(out);
+  return out;
+}
+
+std::int64_t ollamaDefaultNumCtx(double totalVramBytes) {
+  if (totalVramBytes >= 47 * kEngineGiB) return 262144;
+  if (totalVramBytes >= 23 * kEngineGiB) return 32768;
+  return 4096;
+}
+
+OllamaDefaults ollamaDefaults(const ModelArchitecture& arch, double fileBytes,
+                              std::int64_t contextTokens, double availableBytes,
+                              double gpuMemoryBytes, bool flashAttention) {
+  OllamaDefaults d;
+  d.defaultNumCtx = ollamaDefaultNumCtx(availableBytes);
+  // PredictServerVRAM: f16 K and V of the fewest KV heads, head size embd / heads.
+  const double headSize =
+      arch.numHeads > 0 ? static_cast<double>(arch.hiddenSize / arch.numHeads) : 0;
+  const auto predictedAt = [&](double tokens) {
+    return fileBytes + 2.0 * static_cast<double>(arch.numLayers) *
+                           static_cast<double>(std::max<std::int64_t>(1, arch.numKvHeads)) *
+                           headSize * tokens * 2;
+  };
+  d.predictedBytes = predictedAt(static_cast<double>(contextTokens));
+  if (!flashAttention) {
+    // Without flash attention on CUDA: 512, or 256 past 4096 tokens on GPUs of 8 GiB or less
+    // (the one step down a longer context can take).
+    d.numBatch = contextTokens > 4096 && gpuMemoryBytes <= 8 * kEngineGiB ? 256 : 512;
+    return d;
+  }
+  // Ollama checks the headroom at the context it loads; here it is checked at the smallest
+  // context of the batch's tier (4097 or 32769 tokens), so that a longer context never gets a
+  // smaller batch and never needs less memory.
+  const auto fits = [&](std::int64_t batch) {
+    const double predicted = predictedAt(batch >= 2048 ? 32769 : 4097);
+    const double threshold = availableBytes * 0.8;
+    const double headroom = batch >= 2048 ? 0.6 : 0.75;
+    const double surcharge = batch >= 2048 ? 2 * kEngineGiB : 768 * kEngineMiB;
+    return predicted <= threshold && predicted <= availableBytes * headroom &&
+           surcharge <= threshold - predicted;
+  };
+  std::int64_t batch = contextTokens > 32768 ? 2048 : contextTokens > 4096 ? 1024 : 512;
+  while (batch > 512 && !fits(batch)) batch /= 2;
+  d.numBatch = batch;
+  return d;
 }
 
 Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const InferenceOptions& o,
@@ -112,6 +379,7 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
   if (s.nUbatch < 1) {
     return makeError(ErrorCode::kOutOfRange, "engine", "n_ubatch must be at least 1.");
   }
+  const bool ollama = o.engine == EngineProfile::kOllama;
   const std::int64_t layers = arch.numLayers;
   const std::int64_t gpuLayers =
       s.nGpuLayers < 0 ? layers + 1 : std::min<std::int64_t>(s.nGpuLayers, layers + 1);
@@ -141,25 +409,56 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
 
   const std::int64_t perSeq = o.promptTokens + o.generatedTokens;
   const std::int64_t nCtx = o.batch * perSeq;
-  out.components.push_back(makeComponent(
+  Component kv = makeComponent(
       "kv_cache", "KV cache",
       cacheTerms(arch, o.batch, repeatingOnGpu, perSeq, arch.slidingWindow + s.nUbatch,
                  kvValuesPerTokenPerLayer(arch) * o.kvBytesPerValue),
-      "n_ctx " + count(nCtx) + " shared by the sequences"));
+      ollama ? "-c num_ctx × num_parallel = " + count(perSeq) + " × " + count(o.batch) +
+                   " cells, -np " + count(o.batch)
+             : "n_ctx " + count(nCtx) + " shared by the sequences");
+  const double kvBytes = kv.bytes;
+  out.components.push_back(std::move(kv));
 
-  const Factor ubatch{static_cast<double>(std::min<std::int64_t>(s.nUbatch, nCtx)), "n_ubatch"};
-  std::vector<Term> compute = {
-      {{ubatch, {prefillValuesPerToken(arch), "values"}, {4, "B"}}, "layer"},
-      {{ubatch, {static_cast<double>(arch.vocabSize), "logits"}, {4, "B"}}, "output"}};
-  if (!s.flashAttention) {
-    compute.push_back({{ubatch,
-                        {static_cast<double>(nCtx), "n_ctx"},
-                        {static_cast<double>(arch.numHeads), "heads"},
-                        {4, "B"}},
-                       "attention scores"});
+  // ggml's allocator reuses the buffer across the graph: its size is the largest moment.
+  const double ubatchTokens = static_cast<double>(std::min<std::int64_t>(s.nUbatch, nCtx));
+  const Factor ubatch{ubatchTokens, ollama ? "num_batch" : "n_ubatch"};
+  const double hidden = static_cast<double>(arch.hiddenSize);
+  std::vector<Term> moments = {
+      {{ubatch, {static_cast<double>(arch.vocabSize) + hidden, "vocab + hidden"}, {4, "B"}},
+       "output"}};
+  if (s.flashAttention) {
+    moments.push_back({{ubatch, {prefillValuesPerToken(arch), "values"}, {4, "B"}}, "layer"});
+  } else {
+    moments.push_back(
+        {{ubatch,
+          {static_cast<double>(nCtx) * static_cast<double>(arch.numHeads + 1) + 4 * hidden,
+           "n_ctx × (heads + 1) + 4 × hidden"},
+          {4, "B"}},
+         "layer with its attention scores"});
   }
-  out.components.push_back(makeComponent("activations", "Compute buffer", compute));
+  const Term& largest =
+      *std::max_element(moments.begin(), moments.end(),
+                        [](const Term& a, const Term& b) { return a.product() < b.product(); });
+  out.components.push_back(makeComponent(
+      "activations", "Compute buffer", {largest},
+      std::string("fp32; the largest moment of the graph: the output's logits or a layer") +
+          (s.flashAttention ? " (flash attention: no score matrix)"
+                            : " with its n_ubatch × n_ctx scores per head")));
   out.components.push_back(contextComponent(o.cudaContextBytes, 0));
+
+  KvPool pool = describePool(ollama ? "Ollama" : "llama.cpp", kvBytes, static_cast<double>(nCtx),
+                             static_cast<double>(o.batch), static_cast<double>(perSeq));
+  if (kvBytes > 0) {
+    pool.summary = (ollama ? "Ollama asks llama-server for " : "llama.cpp allocates ") +
+                   groupedCount(static_cast<double>(nCtx)) + " tokens of KV cache (" +
+                   engineGiB(kvBytes) + ", " + count(repeatingOnGpu) + " layers on the GPU): " +
+                   (o.batch == 1 ? "one " + contextWords(static_cast<double>(perSeq)) + " request"
+                                 : concurrencyWords(static_cast<double>(o.batch),
+                                                    static_cast<double>(perSeq)));
+  }
+  pool.capacityBytes = o.gpuMemoryBytes;
+  pool.capacityFormula = "the GPU's memory as the runtime reports it";
+  out.kvPool = std::move(pool);
   out.totalBytes = sumBytes(out);
   return out;
 }
@@ -203,15 +502,25 @@ Result<Breakdown> estimateTrtLlm(const ModelArchitecture& arch, const InferenceO
     const double loaded = sumBytes(out) - (1 - shares->weights) * out.components[0].bytes -
                           (1 - shares->activations) * out.components[1].bytes;
     const double pool = t.freeGpuMemoryFraction * std::max(0.0, o.gpuMemoryBytes - loaded);
-    const double perBlock = perTokenLayer * static_cast<double>(arch.numLayers) * shares->kvCache *
-                            static_cast<double>(block);
-    const double blocks = std::floor(pool / perBlock);
+    const double perToken = perTokenLayer * static_cast<double>(arch.numLayers) * shares->kvCache;
+    const double blocks = std::floor(pool / (perToken * static_cast<double>(block)));
     kv.note += "; TensorRT-LLM preallocates " + formatBytes(pool) + " (" +
                num(t.freeGpuMemoryFraction) +
                " free_gpu_memory_fraction × the memory free after weights, activations and "
                "runtime buffers), room for " +
                formatCount(blocks) +
                " blocks = " + formatCount(blocks * static_cast<double>(block)) + " tokens";
+    const double request =
+        sumTerms(cacheTerms(arch, 1, arch.numLayers, tokens, slidingTokens, perTokenLayer)) *
+        shares->kvCache;
+    const double poolTokens = blocks * static_cast<double>(block);
+    KvPool kvPool = describePool("TensorRT-LLM", pool, poolTokens, poolTokens * perToken / request,
+                                 static_cast<double>(o.promptTokens + o.generatedTokens));
+    // The engine's own buffers must fit first; the KV pool then takes its share of the rest.
+    kvPool.capacityBytes = loaded <= o.gpuMemoryBytes ? loaded + pool : o.gpuMemoryBytes;
+    kvPool.capacityFormula = "the engine's buffers + " + num(t.freeGpuMemoryFraction) +
+                             " free_gpu_memory_fraction × the memory left after them";
+    out.kvPool = std::move(kvPool);
   }
   out.components.insert(out.components.begin() + 1, std::move(kv));
   out.totalBytes = sumBytes(out);

@@ -29,9 +29,11 @@ Result<EngineProfile> parseEngineProfile(std::string_view text) {
   if (name == "tensorrt-llm" || name == "trtllm" || name == "trt-llm") {
     return EngineProfile::kTensorRtLlm;
   }
+  if (name == "sglang") return EngineProfile::kSglang;
+  if (name == "ollama") return EngineProfile::kOllama;
   return makeError(ErrorCode::kInvalidArgument, "engine",
                    "Unknown engine " + text::quote(text) +
-                       "; use transformers, vllm, llama.cpp or tensorrt-llm.");
+                       "; use transformers, vllm, llama.cpp, tensorrt-llm, sglang or ollama.");
 }
 
 Result<AttentionImplementation> parseAttentionImplementation(std::string_view text) {
@@ -192,6 +194,10 @@ Result<Breakdown> estimateOnOneGpu(const ModelArchitecture& arch, const Inferenc
       return estimateLlamaCpp(arch, o, std::move(out));
     case EngineProfile::kTensorRtLlm:
       return estimateTrtLlm(arch, o, std::move(out));
+    case EngineProfile::kSglang:
+      return estimateSglang(arch, o, std::move(out));
+    case EngineProfile::kOllama:
+      return estimateLlamaCpp(arch, o, std::move(out));
     case EngineProfile::kTransformers:
       break;
   }

@@ -7,6 +7,7 @@
 
 #include "gpumem/format.hpp"
 #include "gpumem/gpu_catalog.hpp"
+#include "gpumem/inference.hpp"
 #include "gpumem/kv_cache.hpp"
 #include "gpumem/lora.hpp"
 #include "gpumem/parameter_count.hpp"
@@ -27,12 +28,16 @@ std::string rangeText(const FieldSpec& f) {
 }
 
 Result<std::string> canonicalNumber(const FieldSpec& f, std::string_view value) {
+  // A number whose default is the engine's own ("auto") takes "auto", or nothing, for it.
+  const std::string word = text::lower(text::trim(value));
+  if (f.defaultValue == "auto" && (word == "auto" || word.empty())) return std::string("auto");
   const auto parsed = text::parseDecimal(text::trim(value));
   const bool whole = f.type == FieldType::kInteger;
   const std::string kind = whole ? "a whole number" : "a number";
   if (!parsed || !std::isfinite(*parsed)) {
-    return invalid(
-        f, "must be " + kind + " from " + rangeText(f) + "; got " + text::quote(value) + ".");
+    return invalid(f, "must be " + kind + " from " + rangeText(f) +
+                          (f.defaultValue == "auto" ? ", or auto" : "") + "; got " +
+                          text::quote(value) + ".");
   }
   if (whole && *parsed != std::floor(*parsed)) {
     return invalid(f, "must be a whole number; got " + text::quote(value) + ".");
@@ -75,6 +80,10 @@ Result<std::string> canonicalChoice(const FieldSpec& f, std::string_view value) 
     if (c.id == v) return v;
   }
   if (acceptedByParser(f, v)) return v;
+  // A vLLM release names the accounting of its range: 0.9.1 → 0.9, 0.12 → 0.10, 0.27 → 0.21.
+  if (f.name == "engineVersion") {
+    if (const auto version = parseVllmVersion(v)) return std::string(vllmVersionName(*version));
+  }
   if (f.name == "gpu") {
     return invalid(f, "has no GPU " + text::quote(value) + "; gpumem gpus lists them.");
   }
@@ -138,6 +147,8 @@ unsigned engineBit(const std::string& engine) {
   if (engine == "vllm") return applies::kVllm;
   if (engine == "llama.cpp") return applies::kLlamaCpp;
   if (engine == "tensorrt-llm") return applies::kTensorRtLlm;
+  if (engine == "sglang") return applies::kSglang;
+  if (engine == "ollama") return applies::kOllama;
   return applies::kTransformers;
 }
 
@@ -155,7 +166,9 @@ std::string enginesText(unsigned engines) {
   const std::pair<unsigned, const char*> names[] = {{applies::kTransformers, "Transformers"},
                                                     {applies::kVllm, "vLLM"},
                                                     {applies::kLlamaCpp, "llama.cpp"},
-                                                    {applies::kTensorRtLlm, "TensorRT-LLM"}};
+                                                    {applies::kTensorRtLlm, "TensorRT-LLM"},
+                                                    {applies::kSglang, "SGLang"},
+                                                    {applies::kOllama, "Ollama"}};
   for (const auto& [bit, name] : names) {
     if (!(engines & bit)) continue;
     if (!out.empty()) out += ", ";

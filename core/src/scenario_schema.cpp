@@ -68,6 +68,15 @@ constexpr FieldChoice kEngines[] = {
     {"vllm", "vLLM"},
     {"llama.cpp", "llama.cpp"},
     {"tensorrt-llm", "TensorRT-LLM"},
+    {"sglang", "SGLang"},
+    {"ollama", "Ollama"},
+};
+
+// How vLLM sizes its KV pool, by release (docs/methodology.md section 6 gives the sources).
+constexpr FieldChoice kVllmVersions[] = {
+    {"0.21", "0.21 or later: CUDA graphs profiled into the budget"},
+    {"0.10", "0.9.2 to 0.20: weights, profile run, non-torch growth"},
+    {"0.9", "0.8 to 0.9.1 (V1): the CUDA context counts too"},
 };
 
 constexpr FieldChoice kAttentions[] = {
@@ -172,12 +181,22 @@ constexpr FieldSpec kFields[] = {
     {"attention", Type::kChoice, "sdpa", 0, 0, "",
      {kAllTasks, kArchitecture, kTransformers}, "attn", "attn",
      "How attention is computed: fused kernels, or eager with the scores stored.", kAttentions},
-    {"gpuMemoryUtilization", Type::kDecimal, "0.9", 0.05, 1, "fraction", engineOnly(kVllm),
-     "util", "gpu-memory-utilization", "vLLM's share of each GPU's memory (0.9 = 90%)."},
-    {"maxNumSeqs", Type::kInteger, "256", 1, 65536, "sequences", engineOnly(kVllm), "mns",
-     "max-num-seqs", "vLLM's sequences per step (sizes the sampler's warm-up)."},
-    {"maxNumBatchedTokens", Type::kInteger, "8192", 1, 1 << 20, "tokens", engineOnly(kVllm),
-     "mnbt", "max-num-batched-tokens", "vLLM's tokens per step (sizes the profiled activations)."},
+    {"engineVersion", Type::kChoice, "0.21", 0, 0, "", engineOnly(kVllm), "vv",
+     "engine-version",
+     "The vLLM release whose memory accounting applies: what its profiler charges to the "
+     "budget before the KV pool.",
+     kVllmVersions},
+    {"gpuMemoryUtilization", Type::kDecimal, "auto", 0.05, 1, "fraction", engineOnly(kVllm),
+     "util", "gpu-memory-utilization",
+     "vLLM's share of each GPU's memory; auto = 0.92 from 0.21, 0.9 before."},
+    {"maxNumSeqs", Type::kInteger, "auto", 1, 65536, "sequences", engineOnly(kVllm), "mns",
+     "max-num-seqs",
+     "vLLM's sequences per step (sizes the sampler's warm-up); auto = vllm serve's default for "
+     "the GPU (1024 on 70 GiB and more, A100 aside; else 256)."},
+    {"maxNumBatchedTokens", Type::kInteger, "auto", 1, 1 << 20, "tokens", engineOnly(kVllm),
+     "mnbt", "max-num-batched-tokens",
+     "vLLM's tokens per step (sizes the profiled activations); auto = vllm serve's default for "
+     "the GPU (8192 on 70 GiB and more, A100 aside; else 2048)."},
     {"blockSize", Type::kInteger, "16", 1, 1024, "tokens", engineOnly(kVllm), "bs",
      "block-size", "Tokens per paged KV block."},
     {"enforceEager", Type::kBoolean, "false", 0, 0, "", engineOnly(kVllm), "eager",
@@ -186,11 +205,17 @@ constexpr FieldSpec kFields[] = {
      "n-gpu-layers", "llama.cpp's layers on the GPU (-ngl); -1 = all, the output layer too."},
     {"ubatchSize", Type::kInteger, "512", 1, 65536, "tokens", engineOnly(kLlamaCpp), "ub",
      "ubatch-size", "llama.cpp's physical batch (-ub): the compute buffer's tokens."},
-    {"flashAttention", Type::kBoolean, "true", 0, 0, "", engineOnly(kLlamaCpp), "fa",
-     "flash-attn", "llama.cpp's flash attention (-fa): no score matrix in the compute buffer."},
+    {"flashAttention", Type::kBoolean, "true", 0, 0, "", engineOnly(kLlamaCpp | kOllama), "fa",
+     "flash-attn",
+     "Flash attention (llama.cpp -fa, OLLAMA_FLASH_ATTENTION; on where the GPU supports it): "
+     "no score matrix in the compute buffer."},
     {"freeGpuMemoryFraction", Type::kDecimal, "0.9", 0.05, 1, "fraction",
      engineOnly(kTensorRtLlm), "kvfrac", "free-gpu-memory-fraction",
      "TensorRT-LLM's share of the memory free after loading that goes to the KV cache."},
+    {"memFractionStatic", Type::kDecimal, "auto", 0.05, 0.99, "fraction", engineOnly(kSglang),
+     "mfs", "mem-fraction-static",
+     "SGLang's share of the free memory for weights and the KV pool; auto = as SGLang computes "
+     "it from the GPU's memory, prefill chunk, CUDA-graph batch and parallel size."},
     // Training.
     {"optimizer", Type::kChoice, "adamw", 0, 0, "", {kTraining, kAllMethods, kAllEngines},
      "optim", "optimizer", "The optimizer, which decides the states kept per parameter.",
@@ -237,13 +262,13 @@ constexpr FieldSpec kFields[] = {
     {"gpuCount", Type::kInteger, "1", 1, kMaxGpus, "GPUs", kAlways, "gpus", "gpus",
      "GPUs available: the split's GPUs, with any more as data-parallel replicas."},
     {"tensorParallel", Type::kInteger, "1", 1, kMaxDegree, "GPUs",
-     {kAllTasks, kArchitecture, kTransformers | kVllm | kTensorRtLlm}, "tp", "tp",
+     {kAllTasks, kArchitecture, kTransformers | kVllm | kTensorRtLlm | kSglang}, "tp", "tp",
      "GPUs each layer is split over (tensor parallel)."},
     {"pipelineParallel", Type::kInteger, "1", 1, kMaxDegree, "stages",
-     {kAllTasks, kArchitecture, kTransformers | kVllm | kTensorRtLlm}, "pp", "pp",
+     {kAllTasks, kArchitecture, kTransformers | kVllm | kTensorRtLlm | kSglang}, "pp", "pp",
      "Stages of consecutive layers (pipeline parallel)."},
     {"expertParallel", Type::kInteger, "1", 1, kMaxDegree, "GPUs",
-     {kAllTasks, kArchitecture, kTransformers | kVllm | kTensorRtLlm,
+     {kAllTasks, kArchitecture, kTransformers | kVllm | kTensorRtLlm | kSglang,
       FieldCondition::kMixtureOfExperts},
      "ep", "ep", "GPUs a mixture-of-experts layer's experts are spread over."},
     // How the page shows it.

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "gpumem/format.hpp"
 #include "gpumem/model_config.hpp"
 #include "test_breakdown.hpp"
@@ -106,6 +108,207 @@ TEST(Engine, TrtLlmSizesBuffersAndTheFreeMemoryPool) {
   EXPECT_NE(kv.find("room for " + formatCount(13349) + " blocks"), std::string::npos) << kv;
   // The workload's own need is what the total counts.
   EXPECT_DOUBLE_EQ(b->totalBytes, 17785746432.0 + component(*b, "kv_cache"));
+}
+
+TEST(Engine, ParsesNewEngines) {
+  EXPECT_EQ(*parseEngineProfile("SGLang"), EngineProfile::kSglang);
+  EXPECT_EQ(*parseEngineProfile("ollama"), EngineProfile::kOllama);
+}
+
+TEST(Engine, VllmVersionsMapToTheirAccounting) {
+  EXPECT_EQ(*parseVllmVersion("0.8.5"), VllmVersion::k0_9);
+  EXPECT_EQ(*parseVllmVersion("0.9.1"), VllmVersion::k0_9);
+  EXPECT_EQ(*parseVllmVersion("0.9.2"), VllmVersion::k0_10);
+  EXPECT_EQ(*parseVllmVersion("0.11"), VllmVersion::k0_10);
+  EXPECT_EQ(*parseVllmVersion("0.21"), VllmVersion::k0_21);
+  EXPECT_EQ(*parseVllmVersion("0.27.1"), VllmVersion::k0_21);
+  EXPECT_EQ(parseVllmVersion("latest").error().field, "engineVersion");
+  EXPECT_DOUBLE_EQ(vllmDefaultUtilization(VllmVersion::k0_21), 0.92);
+  EXPECT_DOUBLE_EQ(vllmDefaultUtilization(VllmVersion::k0_10), 0.9);
+}
+
+TEST(Engine, VllmServeDefaultsFollowTheGpu) {
+  const VllmSchedulerDefaults h100 = vllmServeDefaults(85017493504.0, "h100-80gb");
+  EXPECT_EQ(h100.maxNumBatchedTokens, 8192);
+  EXPECT_EQ(h100.maxNumSeqs, 1024);
+  // A100s stay in the lower tier whatever their memory (vLLM PR #17885).
+  const VllmSchedulerDefaults a100 = vllmServeDefaults(85100068864.0, "a100-80gb");
+  EXPECT_EQ(a100.maxNumBatchedTokens, 2048);
+  EXPECT_EQ(a100.maxNumSeqs, 256);
+  EXPECT_EQ(vllmServeDefaults(25386352640.0, "rtx-4090").maxNumBatchedTokens, 2048);
+}
+
+/// vLLM's estimate of Llama 3.1 8B in bf16 on a GPU of `gib` GiB at utilization `util`.
+Breakdown vllmOn(double gib, double util, VllmVersion version, std::int64_t context = 8192) {
+  InferenceOptions o;
+  o.engine = EngineProfile::kVllm;
+  o.gpuMemoryBytes = gib * 1073741824.0;
+  o.vllm.gpuMemoryUtilization = util;
+  o.vllm.version = version;
+  o.promptTokens = context - 1;
+  o.generatedTokens = 1;
+  const auto b = estimateInference(llama8b(), o);
+  EXPECT_TRUE(b.ok()) << b.error().message;
+  return b.ok() ? *b : Breakdown{};
+}
+
+TEST(Engine, VllmChargesWhatItsReleaseCharges) {
+  // The issue's case: Llama 3.1 8B on a GPU reporting 22.07 GiB at 0.9, which vLLM's V0
+  // engine logged as 37,696 tokens (4.60 GiB); the CUDA context, graphs and more charged to
+  // the budget had made it 2.48 GiB.
+  const Breakdown v10 = vllmOn(22.07, 0.9, VllmVersion::k0_10, 131072);
+  ASSERT_TRUE(v10.kvPool);
+  EXPECT_NEAR(v10.kvPool->tokens, 37696, 0.05 * 37696);
+  EXPECT_EQ(std::fmod(v10.kvPool->tokens, 16), 0);  // whole blocks
+  EXPECT_NEAR(v10.kvPool->maxConcurrency, v10.kvPool->tokens / 131072, 1e-9);
+  EXPECT_NE(v10.kvPool->summary.find("tokens of KV cache"), std::string::npos);
+  // Releases before 0.9.2 charge the CUDA context too; from 0.21 the CUDA graphs.
+  const Breakdown v9 = vllmOn(22.07, 0.9, VllmVersion::k0_9, 131072);
+  const Breakdown v21 = vllmOn(22.07, 0.9, VllmVersion::k0_21, 131072);
+  EXPECT_NEAR(v10.kvPool->bytes - v9.kvPool->bytes, component(v10, "cuda_context"), 1);
+  EXPECT_NEAR(v10.kvPool->bytes - v21.kvPool->bytes, component(v10, "cuda_graphs"), 1);
+  // What stays outside the budget is still on the GPU: the capacity adds it, up to the GPU.
+  EXPECT_NEAR(
+      v10.kvPool->capacityBytes,
+      0.9 * 22.07 * 1073741824.0 + component(v10, "cuda_context") + component(v10, "cuda_graphs"),
+      1);
+  EXPECT_LE(vllmOn(22.07, 1.0, VllmVersion::k0_10).kvPool->capacityBytes, 22.07 * 1073741824.0);
+}
+
+TEST(Engine, VllmProfilePeakIsTheLargerOfForwardAndSampler) {
+  InferenceOptions o;
+  o.engine = EngineProfile::kVllm;
+  o.vllm.maxNumBatchedTokens = 20000;  // a long prefill: the forward pass peaks
+  const auto forward = estimateInference(llama8b(), o);
+  ASSERT_TRUE(forward.ok());
+  EXPECT_DOUBLE_EQ(component(*forward, "profile_peak"), 20000.0 * 59392 * 2);
+  o.vllm.maxNumBatchedTokens = 2048;  // the sampler over 256 rows of fp32 logits peaks
+  const auto sampler = estimateInference(llama8b(), o);
+  ASSERT_TRUE(sampler.ok());
+  EXPECT_DOUBLE_EQ(component(*sampler, "profile_peak"), 256.0 * 128256 * 4 * 2);
+}
+
+TEST(Engine, SglangDefaultFractionFollowsTheGpu) {
+  // H100 80GB (81,079 MiB as the runtime reports it): 512 + 8192 × 1.5 + 256 × 2 + 1/8 × 1024
+  // = 13,440 MiB reserved, above the 10 GiB floor; (81079 − 13440) / 81079 = 0.834.
+  const SglangDefaults h100 = sglangDefaults(85017493504.0, 1, 1);
+  EXPECT_EQ(h100.chunkedPrefillSize, 8192);
+  EXPECT_EQ(h100.cudaGraphMaxBs, 256);
+  EXPECT_DOUBLE_EQ(h100.reservedMiB, 13440);
+  EXPECT_DOUBLE_EQ(h100.memFractionStatic, 0.834);
+  // A 24 GiB card: 2048-token chunks, graphs up to 24: 512 + 3072 + 48 + 128 = 3,760 MiB.
+  const SglangDefaults rtx = sglangDefaults(25386352640.0, 1, 1);
+  EXPECT_DOUBLE_EQ(rtx.reservedMiB, 3760);
+  EXPECT_DOUBLE_EQ(rtx.memFractionStatic, 0.845);
+  // Eight-way tensor parallel reserves 1 GiB for it and graphs up to 512 sequences.
+  const SglangDefaults tp8 = sglangDefaults(85017493504.0, 8, 1);
+  EXPECT_EQ(tp8.cudaGraphMaxBs, 512);
+  EXPECT_DOUBLE_EQ(tp8.reservedMiB, 512 + 12288 + 1024 + 1024);
+  // A GPU above 60 GiB keeps at least 10 GiB back.
+  EXPECT_GE(sglangDefaults(68719476736.0, 1, 1).reservedMiB, 10240);
+}
+
+TEST(Engine, SglangPoolIsTheFractionOfFreeMemoryLessTheWeights) {
+  InferenceOptions o;
+  o.engine = EngineProfile::kSglang;
+  o.gpuMemoryBytes = 85017493504.0;
+  o.sglang.memFractionStatic = 0.88;
+  const auto b = estimateInference(llama8b(), o);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  ASSERT_TRUE(b->kvPool);
+  const double free = 85017493504.0 - kDefaultCudaContextBytes;
+  const double pool = 0.88 * free - 8030261248.0 * 2;
+  EXPECT_NEAR(b->kvPool->bytes, pool, 1);
+  EXPECT_DOUBLE_EQ(b->kvPool->tokens, std::floor(pool / 131072));
+  EXPECT_NEAR(component(*b, "runtime_reserve"), 0.12 * free, 1);
+  // The pool holds the requested tokens exactly when the total fits in the GPU.
+  EXPECT_DOUBLE_EQ(b->kvPool->capacityBytes, 85017493504.0);
+  EXPECT_EQ(b->totalBytes <= 85017493504.0, component(*b, "kv_cache") <= pool);
+}
+
+TEST(Engine, SglangCachesTheMlaLatentOnce) {
+  const auto v3 = parseModelConfig(
+      R"({"model_type":"deepseek_v3","hidden_size":7168,"intermediate_size":18432,
+          "moe_intermediate_size":2048,"num_hidden_layers":61,"num_attention_heads":128,
+          "n_routed_experts":256,"q_lora_rank":1536,"kv_lora_rank":512,
+          "qk_nope_head_dim":128,"qk_rope_head_dim":64,"v_head_dim":128,"vocab_size":129280})");
+  ASSERT_TRUE(v3.ok());
+  InferenceOptions o;
+  o.engine = EngineProfile::kSglang;
+  o.promptTokens = 1000;
+  o.generatedTokens = 0;
+  o.weightFormat = "fp8";
+  o.kvBytesPerValue = 2;
+  o.gpuMemoryBytes = 1e12;  // one GPU large enough for the weights
+  o.sglang.memFractionStatic = 0.9;
+  const auto b = estimateInference(*v3, o);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  // (kv_lora_rank + qk_rope_head_dim) × layers × 2 B, no × 2 for K and V.
+  EXPECT_DOUBLE_EQ(component(*b, "kv_cache"), 1000.0 * 61 * 576 * 2);
+  ASSERT_TRUE(b->kvPool);
+  EXPECT_DOUBLE_EQ(b->kvPool->tokens, std::floor(b->kvPool->bytes / (61.0 * 576 * 2)));
+}
+
+TEST(Engine, OllamaDefaultContextFollowsTheVramTiers) {
+  const double gib = 1073741824.0;
+  EXPECT_EQ(ollamaDefaultNumCtx(16 * gib), 4096);
+  EXPECT_EQ(ollamaDefaultNumCtx(22.9 * gib), 4096);
+  EXPECT_EQ(ollamaDefaultNumCtx(23 * gib), 32768);
+  EXPECT_EQ(ollamaDefaultNumCtx(46.9 * gib), 32768);
+  EXPECT_EQ(ollamaDefaultNumCtx(47 * gib), 262144);
+}
+
+TEST(Engine, OllamaBatchFollowsTheContextAndTheHeadroom) {
+  const double gib = 1073741824.0;
+  const double file = 4.9e9;  // an 8B model in Q4_K_M
+  const ModelArchitecture arch = llama8b();
+  EXPECT_EQ(ollamaDefaults(arch, file, 4096, 80 * gib, 80 * gib, true).numBatch, 512);
+  EXPECT_EQ(ollamaDefaults(arch, file, 8192, 80 * gib, 80 * gib, true).numBatch, 1024);
+  EXPECT_EQ(ollamaDefaults(arch, file, 65536, 80 * gib, 80 * gib, true).numBatch, 2048);
+  // Past 32k on a 12 GiB card the prediction leaves less than 60 % headroom: back to 1024,
+  // then to 512 when 75 % is not left either.
+  EXPECT_EQ(ollamaDefaults(arch, file, 65536, 12 * gib, 12 * gib, true).numBatch, 1024);
+  EXPECT_EQ(ollamaDefaults(arch, 4 * file, 65536, 12 * gib, 12 * gib, true).numBatch, 512);
+  // Without flash attention on CUDA: 512, and 256 past 4096 tokens on 8 GiB or less.
+  EXPECT_EQ(ollamaDefaults(arch, file, 8192, 24 * gib, 24 * gib, false).numBatch, 512);
+  EXPECT_EQ(ollamaDefaults(arch, file, 8192, 8 * gib, 8 * gib, false).numBatch, 256);
+  // PredictServerVRAM: the file and an f16 cache with head size embd / heads.
+  EXPECT_DOUBLE_EQ(ollamaDefaults(arch, file, 8192, 80 * gib, 80 * gib, true).predictedBytes,
+                   file + 2.0 * 32 * 8 * 128 * 8192 * 2);
+}
+
+TEST(Engine, OllamaRunsLlamaCppWithItsBatchAsTheComputeBuffer) {
+  InferenceOptions o;
+  o.engine = EngineProfile::kOllama;
+  o.weightFormat = "q4_k_m";
+  o.batch = 2;
+  o.llamaCpp.nUbatch = 1024;
+  const auto b = estimateInference(llama8b(), o);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  // -c num_ctx × num_parallel cells; the output of 1024 tokens is the largest moment.
+  EXPECT_DOUBLE_EQ(component(*b, "kv_cache"), 2 * 528 * 131072.0);
+  EXPECT_DOUBLE_EQ(component(*b, "activations"), 1024.0 * (128256 + 4096) * 4);
+  ASSERT_TRUE(b->kvPool);
+  EXPECT_DOUBLE_EQ(b->kvPool->tokens, 2 * 528);
+  EXPECT_NE(b->kvPool->summary.find("Ollama"), std::string::npos);
+}
+
+TEST(Engine, LlamaCppComputeBufferIsItsLargestMoment) {
+  // Llama 3 8B, n_ubatch 512: the output, 512 × (128256 + 4096) × 4 B = 258.5 MiB, until the
+  // scores of n_ctx 8192 without flash attention outgrow it: 512 × (8192 × 33 + 4 × 4096) ×
+  // 4 B = 560 MiB, as llama.cpp logs it.
+  InferenceOptions o;
+  o.engine = EngineProfile::kLlamaCpp;
+  o.weightFormat = "q4_k_m";
+  o.promptTokens = 8191;
+  o.generatedTokens = 1;
+  const auto flash = estimateInference(llama8b(), o);
+  ASSERT_TRUE(flash.ok());
+  EXPECT_DOUBLE_EQ(component(*flash, "activations"), 258.5 * 1048576);
+  o.llamaCpp.flashAttention = false;
+  const auto scores = estimateInference(llama8b(), o);
+  ASSERT_TRUE(scores.ok());
+  EXPECT_DOUBLE_EQ(component(*scores, "activations"), 560.0 * 1048576);
 }
 
 TEST(Engine, TrtLlmRejectsSettingsOutOfRange) {

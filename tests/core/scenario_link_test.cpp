@@ -62,6 +62,8 @@ TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
                                                             {"activationPerSample", "75"},
                                                             {"gpu", "a100-80gb"},
                                                             {"gpuCount", "16"},
+                                                            {"engineVersion", "0.10"},
+                                                            {"memFractionStatic", "0.8"},
                                                             {"tensorParallel", "2"},
                                                             {"pipelineParallel", "2"},
                                                             {"expertParallel", "2"},

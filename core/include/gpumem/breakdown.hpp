@@ -1,6 +1,7 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,11 +37,26 @@ struct Component {
   std::string note;         ///< what the numbers do not say: the mechanism, the dtype
 };
 
+/// The KV cache an engine preallocates at start-up on one GPU (vLLM, SGLang and TensorRT-LLM
+/// size a pool from what is left of their budget; llama.cpp and Ollama allocate n_ctx cells),
+/// and what the scenario may use of the GPU with that engine.
+struct KvPool {
+  double bytes = 0;             ///< the pool, per GPU (negative: the budget is overdrawn)
+  double tokens = 0;            ///< tokens it holds (whole blocks where the engine pages them)
+  double tokensPerRequest = 0;  ///< the context of one request (max_model_len, num_ctx)
+  double maxConcurrency = 0;    ///< requests of that context the pool holds at once
+  double capacityBytes = 0;     ///< what the scenario may use of one GPU with this engine
+  std::string capacityFormula;  ///< how capacityBytes follows from the GPU and the settings
+  std::string summary;          ///< the start-up line in the engine's words
+};
+
 /// An estimate: its components (summing to totalBytes) and, when a GPU was chosen,
 /// how many of them are needed and whether the chosen count suffices.
 struct Breakdown {
   std::vector<Component> components;
   double totalBytes = 0;  ///< sum of components, per GPU
+  /// What the engine preallocates for the KV cache, when it sizes a pool at start-up.
+  std::optional<KvPool> kvPool;
 };
 
 /// A component whose bytes are the sum of `terms`' products, so the formula shown and

@@ -18,8 +18,8 @@ namespace gpumem {
 
 /// What values a field takes.
 enum class FieldType {
-  kInteger,  ///< a whole number within [min, max]
-  kDecimal,  ///< a decimal number within [min, max]
+  kInteger,  ///< a whole number within [min, max]; "auto" too when that is the default
+  kDecimal,  ///< a decimal number within [min, max]; "auto" too when that is the default
   kChoice,   ///< one of `choices` (some fields also accept other names their parser knows)
   kBoolean,  ///< "true" or "false" (also 1/0, on/off, yes/no)
   kText,     ///< free text (a model id, a parameter count, LoRA target names)
@@ -53,7 +53,10 @@ inline constexpr unsigned kTransformers = 1u << 0;
 inline constexpr unsigned kVllm = 1u << 1;
 inline constexpr unsigned kLlamaCpp = 1u << 2;
 inline constexpr unsigned kTensorRtLlm = 1u << 3;
-inline constexpr unsigned kAllEngines = kTransformers | kVllm | kLlamaCpp | kTensorRtLlm;
+inline constexpr unsigned kSglang = 1u << 4;
+inline constexpr unsigned kOllama = 1u << 5;
+inline constexpr unsigned kAllEngines =
+    kTransformers | kVllm | kLlamaCpp | kTensorRtLlm | kSglang | kOllama;
 }  // namespace applies
 
 /// Further conditions on the scenario for a field to matter.
@@ -79,7 +82,8 @@ struct FieldScope {
 struct FieldSpec {
   std::string_view name;          ///< the one name: errors, JSON, the page's data-field
   FieldType type;
-  std::string_view defaultValue;  ///< canonical text of the default ("" = none)
+  std::string_view defaultValue;  ///< canonical text of the default ("" = none; "auto" = the
+                                  ///< engine's own default, which the answer's effective names)
   double min = 0;                 ///< numbers: the smallest value accepted
   double max = 0;                 ///< numbers: the largest; text: the longest length
   std::string_view unit;          ///< e.g. "tokens", "%", "" when none

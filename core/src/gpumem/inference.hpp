@@ -30,19 +30,49 @@ enum class EngineProfile {
   kVllm,          ///< vLLM: paged KV blocks, profile run, CUDA graphs, memory fraction
   kLlamaCpp,      ///< llama.cpp: GGUF buffers, n_ctx KV cache, compute buffer, offload
   kTensorRtLlm,   ///< TensorRT-LLM: paged KV blocks, free-memory fraction for the KV pool
+  kSglang,        ///< SGLang: a static fraction of the free memory for weights and KV pool
+  kOllama,        ///< Ollama: llama.cpp's buffers with Ollama's own defaults
 };
 
 /// Parses "transformers" (or "hf"), "vllm", "llama.cpp" (or "llamacpp"), "tensorrt-llm"
-/// (or "trtllm", "trt-llm"). Field "engine".
+/// (or "trtllm", "trt-llm"), "sglang", "ollama". Field "engine".
 Result<EngineProfile> parseEngineProfile(std::string_view text);
+
+/// How a vLLM release sizes its KV pool (vllm/v1/worker/gpu_worker.py
+/// determine_available_memory; vllm/utils/mem_utils.py memory_profiling).
+enum class VllmVersion {
+  /// 0.8 to 0.9.1, the first V1 worker: budget − (torch peak with the weights + everything
+  /// else in use on the GPU), the CUDA context and other processes included.
+  k0_9,
+  /// 0.9.2 to 0.20 (PR #19312 brought V0's memory_profiling, used by V0 since 0.7, to V1):
+  /// budget − (weights + the profile run's torch peak + non-torch growth since start-up);
+  /// the CUDA context and NCCL are measured before the baseline and fall outside the budget.
+  k0_10,
+  /// 0.21 on (PR #38284): also the CUDA graphs' profiled estimate; utilization 0.92 by default.
+  k0_21,
+};
+
+/// Parses "0.9", "0.10", "0.21" (a release in a range maps to it: "0.11" → 0.10's accounting,
+/// "0.25" → 0.21's). Field "engineVersion".
+Result<VllmVersion> parseVllmVersion(std::string_view text);
+
+/// The schema's name of a vLLM accounting: "0.9", "0.10" or "0.21".
+std::string_view vllmVersionName(VllmVersion version);
 
 /// vLLM settings that size its memory (vllm/config: CacheConfig, SchedulerConfig).
 struct VllmSettings {
-  double gpuMemoryUtilization = 0.9;        ///< fraction of the GPU vLLM may take
+  double gpuMemoryUtilization = 0.92;       ///< fraction of the GPU vLLM may take
   std::int64_t blockSize = 16;              ///< tokens per KV block
   std::int64_t maxNumSeqs = 256;            ///< sequences per step (sampler warm-up size)
-  std::int64_t maxNumBatchedTokens = 8192;  ///< tokens per step: the profile run's prefill
+  std::int64_t maxNumBatchedTokens = 2048;  ///< tokens per step: the profile run's prefill
   bool cudaGraphs = true;                   ///< false with enforce_eager
+  VllmVersion version = VllmVersion::k0_21;  ///< whose accounting sizes the KV pool
+};
+
+/// SGLang settings that size its memory (python/sglang/srt/server_args.py).
+struct SglangSettings {
+  /// Share of the memory free at start-up for weights and the KV pool (mem_fraction_static).
+  double memFractionStatic = 0.88;
 };
 
 /// llama.cpp settings (common/arg.cpp: -c, -ub, -ngl, -fa, --cache-type-k/v).
@@ -86,6 +116,7 @@ struct InferenceOptions {
   VllmSettings vllm;
   LlamaCppSettings llamaCpp;
   TrtLlmSettings trtLlm;
+  SglangSettings sglang;
   ParallelLayout parallel;  ///< tensor/pipeline/expert split; the breakdown is then per GPU
   /// Exact bytes of all weights, read from a model file's header (0: computed from the
   /// architecture and the format).
