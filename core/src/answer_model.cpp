@@ -35,6 +35,11 @@ Result<ResolvedModel> fromFile(const Scenario& s) {
         fromConfig(own ? file->configJson : s.text("config"), own ? "file" : "config", file->label);
     if (!parsed) return parsed.error();
     m = std::move(parsed).value();
+  } else if (file->parameters <= 0) {
+    return makeError(ErrorCode::kInvalidArgument, "file",
+                     file->label +
+                         " gives the weights' bytes but not how many there are; add "
+                         "the model's config.json.");
   } else {
     m.note = file->label +
              " has no architecture gpumem reads; sized by the parameter-count "
@@ -42,7 +47,7 @@ Result<ResolvedModel> fromFile(const Scenario& s) {
              "KV cache and activations)";
   }
   m.file = *file;
-  m.parameters = file->parameters;
+  if (file->parameters > 0) m.parameters = file->parameters;  // an index keeps the config's
   m.label = file->label;
   return m;
 }

@@ -189,9 +189,11 @@ Result<ModelFile> modelFileFromJson(std::string_view json) {
   f.dominantDtype = string("dominantDtype");
   f.configJson = string("configJson");
   f.precision = string("precision");
-  const bool sane = f.weightBytes > 0 && f.weightBytes < 1e16 && f.parameters > 0 &&
-                    f.parameters < 1e16 && f.tokenEmbeddingBytes >= 0 &&
-                    f.tokenEmbeddingBytes <= f.weightBytes && f.tensorCount >= 0;
+  // An index gives the weights' bytes but not their count (0): the config.json gives that.
+  const bool counted = f.parameters > 0 || (f.format == "safetensors-index" && f.parameters == 0);
+  const bool sane = f.weightBytes > 0 && f.weightBytes < 1e16 && counted && f.parameters < 1e16 &&
+                    f.tokenEmbeddingBytes >= 0 && f.tokenEmbeddingBytes <= f.weightBytes &&
+                    f.tensorCount >= 0;
   if (!sane) return bad;
   return f;
 }

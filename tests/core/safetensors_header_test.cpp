@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "gpumem/answer.hpp"
+#include "gpumem/model_file.hpp"
+#include "gpumem/scenario.hpp"
 #include "model_file_writer.hpp"
 
 using namespace gpumem;
@@ -63,4 +66,32 @@ TEST(SafetensorsIndex, ReadsTotalSizeAndTensorNames) {
   EXPECT_DOUBLE_EQ(inv->totalBytes, 16060522496.0);
   EXPECT_EQ(inv->tensors.size(), 2u);
   EXPECT_FALSE(readSafetensorsIndex(R"({"weight_map":{}})").ok());
+}
+
+// An index gives the bytes of the weights, not their count: with its config.json the model's
+// count comes from the config; alone it asks for the config instead of failing obscurely.
+TEST(SafetensorsIndex, WeighsWithTheBytesAndCountsWithTheConfig) {
+  const std::string index =
+      R"({"metadata":{"total_size":2471645184},"weight_map":{"a":"model-00001-of-00002.safetensors"}})";
+  const auto* data = reinterpret_cast<const std::uint8_t*>(index.data());
+  const auto file = readModelFile("model.safetensors.index.json",
+                                  std::span<const std::uint8_t>(data, index.size()), index.size());
+  ASSERT_TRUE(file.ok()) << file.error().message;
+  const std::string json = modelFileToJson(*file);
+  ASSERT_TRUE(modelFileFromJson(json).ok());
+  std::map<std::string, std::string, std::less<>> values{{"file", json}};
+  const auto alone = parseScenario(values, Strictness::kStrict);
+  ASSERT_TRUE(alone.ok()) << alone.error().message;
+  const auto refused = evaluate(*alone);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("config.json"), std::string::npos);
+  values["config"] =
+      R"({"model_type":"llama","hidden_size":2048,"intermediate_size":8192,"num_hidden_layers":16,)"
+      R"("num_attention_heads":32,"num_key_value_heads":8,"vocab_size":128256,)"
+      R"("tie_word_embeddings":true,"head_dim":64})";
+  const auto withConfig = parseScenario(values, Strictness::kStrict);
+  ASSERT_TRUE(withConfig.ok()) << withConfig.error().message;
+  const auto answer = evaluate(*withConfig);
+  ASSERT_TRUE(answer.ok()) << answer.error().message;
+  EXPECT_DOUBLE_EQ(answer->parameters, 1235814400.0);
 }
