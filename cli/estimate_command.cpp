@@ -10,6 +10,7 @@
 #include "gpumem/answer.hpp"
 #include "gpumem/scenario.hpp"
 #include "gpumem/scenario_link.hpp"
+#include "hub.hpp"
 #include "output.hpp"
 
 namespace gpumem::cli {
@@ -18,7 +19,7 @@ namespace {
 using Values = std::map<std::string, std::string, std::less<>>;
 
 OptionSpec estimateOptions() {
-  OptionSpec spec{{"link"}, {"json", "help"}};
+  OptionSpec spec{{"link", "hf"}, {"json", "help"}};
   for (const FieldSpec& f : scenarioSchema()) {
     if (f.flag.empty()) continue;
     (f.type == FieldType::kBoolean ? spec.switches : spec.valued).emplace_back(f.flag);
@@ -44,15 +45,22 @@ Result<Values> valuesFrom(const Args& args) {
     if (!decoded) return decoded.error();
     values = decoded->values;
   }
+  if (const auto id = args.get("hf")) {  // the Hub's files; --config and --file still win
+    const auto hub = fetchHubModel(*id);
+    if (!hub) return hub.error();
+    values.insert_or_assign("config", hub->configJson);
+    if (hub->fileJson) values.insert_or_assign("file", *hub->fileJson);
+  }
   for (const auto& [flag, text] : args.options) {
     const FieldSpec* f = findFieldByFlag(flag);
-    if (!f) continue;  // --link
+    if (!f) continue;  // --link, --hf
     const auto value = fieldValue(*f, text);
     if (!value) return value.error();
     values.insert_or_assign(std::string(f->name), *value);
   }
   for (const std::string& flag : args.flags) {
-    if (const FieldSpec* f = findFieldByFlag(flag)) values.insert_or_assign(std::string(f->name), "true");
+    if (const FieldSpec* f = findFieldByFlag(flag))
+      values.insert_or_assign(std::string(f->name), "true");
   }
   return values;
 }

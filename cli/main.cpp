@@ -15,6 +15,8 @@ void printUsage() {
 usage:
   gpumem estimate [options] [--json]   one scenario: breakdown, verdict, fewest GPUs, limits
   gpumem estimate --link '#v=1&...'    the scenario of a page link (options override it)
+  gpumem estimate --hf ORG/NAME        a model's config.json and weights header from the
+                                       Hugging Face Hub (HF_ENDPOINT, HF_TOKEN are honoured)
   gpumem schema [--json]               every option with its default, range and where it applies
   gpumem models [--json]               the model catalog
   gpumem model-types [--json]          the config.json model_types read by a mapping of their own

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages_for() {
   case "$1" in
-    native) echo "cmake g++ make libgtest-dev libbenchmark-dev nlohmann-json3-dev" ;;
+    native) echo "cmake g++ make libgtest-dev libbenchmark-dev nlohmann-json3-dev libcurl4-openssl-dev python3" ;;
     wasm) echo "emscripten nlohmann-json3-dev nodejs googletest" ;;
     browser) echo "chromium nodejs npm" ;;
     sanitize) echo "clang-14 libclang-rt-14-dev" ;;

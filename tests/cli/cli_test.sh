@@ -114,5 +114,14 @@ refuse "model-types takes no words" "unexpected" model-types extra
 printf '%s' '{"model_type":"my_new_llama","hidden_size":4096,"intermediate_size":14336,"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"vocab_size":128256,"tie_word_embeddings":false}' > "$tmp/generic.json"
 check "an unmapped model_type is read generically and says so" 'has no dedicated mapping: read generically from hidden_size' "$(json --config "$tmp/generic.json")"
 
+# --hf, against a local stand-in for the Hub (HF_ENDPOINT).
+hub_out=$(bash "$(dirname "$0")/hub_test.sh" "$cli" 2>&1)
+hub_rc=$?
+printf '%s\n' "$hub_out" | grep -E '^(ok|FAIL) '
+passes=$((passes + $(printf '%s\n' "$hub_out" | grep -c '^ok ')))
+hub_failures=$(printf '%s\n' "$hub_out" | grep -c '^FAIL ')
+[ "$hub_rc" -ne 0 ] && [ "$hub_failures" -eq 0 ] && hub_failures=1
+failures=$((failures + hub_failures))
+
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
