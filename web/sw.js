@@ -6,7 +6,7 @@ const CACHE = "gpumem-v3";
 const SHELL = [
   "./", "index.html", "style.css", "manifest.webmanifest", "icon.svg", "gpumem.mjs", "gpumem.wasm",
   "js/main.js", "js/app.js", "js/breakdown.js", "js/chart.js", "js/core.js", "js/dom.js", "js/embed.js",
-  "js/export.js", "js/form.js", "js/format.js", "js/model-file.js", "js/view.js",
+  "js/export.js", "js/form.js", "js/format.js", "js/model-file.js", "js/hub.js", "js/view.js",
 ];
 
 self.addEventListener("install", (event) => {

@@ -9,6 +9,7 @@ import { byTestId } from "./dom.js";
 import { setUpEmbed } from "./embed.js";
 import { toCsv, toMarkdown } from "./export.js";
 import { fillFromSchema, fillModelList, markInvalid, readForm, setSlider, showApplicability, sliderValue, writeForm } from "./form.js";
+import { loadFromHub } from "./hub.js";
 import { readModelFile } from "./model-file.js";
 import { renderBreakdown, renderCompare, renderFits, renderGpuTable, renderHeadline, renderModelFacts, renderNoAnswer, renderSuggestions } from "./view.js";
 
@@ -115,6 +116,9 @@ function wireInputs() {
     radio.addEventListener("change", () => onInput(/** @type {HTMLInputElement} */ (radio), true));
   }
   byTestId("clear-file").addEventListener("click", forgetFile);
+  byTestId("hub-load").addEventListener("click", loadHubModel);
+  // The model box keeps its focus, so no "unknown model" message moves the button mid-click.
+  byTestId("hub-load").addEventListener("mousedown", (event) => event.preventDefault());
   const dropzone = /** @type {HTMLElement} */ (byTestId("dropzone"));
   dropzone.addEventListener("dragover", (event) => { event.preventDefault(); dropzone.classList.add("over"); });
   dropzone.addEventListener("dragleave", () => dropzone.classList.remove("over"));
@@ -165,6 +169,7 @@ function onInput(target, committed) {
  * @param {string} text @param {boolean} committed @returns {boolean} whether to recompute
  */
 function onModelText(text, committed) {
+  if (state.fileLabel && text.trim() === state.fileLabel) return false; // the Hub model loaded
   if (!text.trim()) {
     state.modelId = "";
     return true;
@@ -202,6 +207,25 @@ async function loadFile(file) {
   } else {
     state.file = read.text;
     const precision = JSON.parse(read.text).precision;
+    if (precision) /** @type {HTMLSelectElement} */ (byTestId("precision")).value = precision;
+  }
+  state.fileLabel = read.label;
+  /** @type {HTMLElement} */ (byTestId("clear-file")).hidden = false;
+  state.values = readForm(core, state.modelId);
+  update({ committed: true });
+}
+
+/** "Load from the Hub": the model box's text as a Hub id, fetched only now. */
+async function loadHubModel() {
+  const id = /** @type {HTMLInputElement} */ (byTestId("model")).value;
+  showMessage(`Loading ${id.trim()} from the Hugging Face Hub…`, "info");
+  const read = await loadFromHub(core, id);
+  if ("error" in read) return showFieldError(read.error);
+  clearMessage();
+  state.config = read.config;
+  state.file = read.file;
+  if (read.file) {
+    const precision = JSON.parse(read.file).precision;
     if (precision) /** @type {HTMLSelectElement} */ (byTestId("precision")).value = precision;
   }
   state.fileLabel = read.label;
