@@ -179,7 +179,7 @@ Result<std::optional<ModelFile>> safetensorsHeader(Hub& hub) {
     if (r->status == 404) return std::optional<ModelFile>();
     if (r->status != 200 && r->status != 206) return hub.statusError(name, r->status);
     const std::uint64_t size = r->totalSize.value_or(r->body.size());
-    auto model = readModel(name, r->body, size);
+    auto model = readModel(hub.id() + "/" + name, r->body, size);
     if (model) return std::optional<ModelFile>(std::move(*model));
     const bool whole = r->body.size() >= size;
     if (model.error().code != ErrorCode::kNeedMoreData && whole) {
@@ -236,7 +236,7 @@ Result<HubModel> fetchHubModel(const std::string& id) {
                        "The " + indexName + " of " + id + " is over " +
                            std::to_string(kMaxIndexBytes) + " bytes; gpumem reads no more.");
     }
-    const auto model = readModel(indexName, index->body, index->body.size());
+    const auto model = readModel(id + "/" + indexName, index->body, index->body.size());
     if (!model)
       return makeError(model.error().code, kField,
                        indexName + " of " + id + ": " + model.error().message);
