@@ -159,6 +159,34 @@ test('vLLM: gpu_memory_utilization changes the verdict, and a shortfall is never
   await page.close();
 });
 
+test('an engine that preallocates its KV cache says how many tokens it holds, and what "auto" resolved to', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${browser.base}#${link({ model: 'llama-3.1-8b', engine: 'vllm', gpu: 'h100-80gb' })}`);
+  await ready(page);
+  const pool = page.locator('[data-testid="kv-pool"]');
+  const answer = JSON.parse(await page.locator('[data-testid="answer-json"]').textContent());
+  assert.match(await pool.innerText(), /^vLLM will allocate [\d,]+ tokens of KV cache \([\d.]+ GiB\): [\d.]+ concurrent 8k requests\.$/);
+  assert.equal(await pool.getAttribute('data-tokens'), String(answer.kvCacheTokens));
+  // The empty box of an "auto" setting names the engine's default for this GPU and release.
+  assert.equal(await page.inputValue('[data-testid="gpu-util"]'), '');
+  assert.equal(await page.getAttribute('[data-testid="gpu-util"]', 'placeholder'), 'auto: 0.92');
+  assert.equal(await page.getAttribute('[data-testid="max-num-seqs"]', 'placeholder'), 'auto: 1024');
+  await page.selectOption('[data-testid="engine-version"]', '0.10');
+  await ready(page);
+  assert.equal(await page.getAttribute('[data-testid="gpu-util"]', 'placeholder'), 'auto: 0.9');
+  // SGLang's fraction, computed from the GPU.
+  await page.selectOption('[data-testid="engine"]', 'sglang');
+  await ready(page);
+  assert.match(await pool.innerText(), /^SGLang will allocate [\d,]+ tokens/);
+  assert.equal(await page.getAttribute('[data-testid="mem-fraction-static"]', 'placeholder'), 'auto: 0.834');
+  // Transformers grows its cache as it goes: no pool to speak of.
+  await page.selectOption('[data-testid="engine"]', 'transformers');
+  await ready(page);
+  assert.ok(await pool.isHidden());
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test('an error stays until it is fixed, and no number of another model is shown meanwhile', async () => {
   const page = await browser.newPage();
   await page.goto(browser.base);

@@ -67,6 +67,27 @@ test('the answer agrees with itself: verdict, headroom, GPUs in use and the limi
   }
 });
 
+test('engines that preallocate a KV pool say how many tokens it holds, in their own words', () => {
+  for (const [values, words] of [
+    [{ model: 'llama-3.1-8b', engine: 'vllm', gpu: 'h100-80gb' }, /^vLLM will allocate [\d,]+ tokens of KV cache \([\d.]+ GiB\): [\d.]+ concurrent 8k requests$/],
+    [{ model: 'llama-3.1-8b', engine: 'sglang', gpu: 'h100-80gb' }, /^SGLang will allocate [\d,]+ tokens/],
+    [{ model: 'llama-3.1-8b', engine: 'ollama', batch: '2' }, /^Ollama asks llama-server for 16,384 tokens/],
+  ]) {
+    const a = evaluate(values);
+    assert.ok(Number.isInteger(a.kvCacheTokens) && a.kvCacheTokens > 0, JSON.stringify(values));
+    assert.match(a.kvCacheSummary, words);
+    if (values.engine !== 'ollama') assert.ok(Math.abs(a.maxConcurrency - a.kvCacheTokens / 8192) < 0.01);
+    // The verdict is the pool's: it holds the tokens asked for exactly when the answer fits.
+    assert.equal(a.fits, a.kvCacheTokens >= 8192 * Number(values.batch ?? 1), JSON.stringify(values));
+  }
+  const transformers = evaluate({ model: 'llama-3.1-8b' });
+  assert.equal(transformers.kvCacheTokens, null);
+  assert.equal(transformers.kvCacheSummary, null);
+  // "auto" names what the engine's default resolved to.
+  assert.equal(evaluate({ model: 'llama-3.1-8b', engine: 'vllm', gpu: 'h100-80gb' }).effective.gpuMemoryUtilization, '0.92');
+  assert.equal(evaluate({ model: 'llama-3.1-8b', engine: 'sglang', gpu: 'h100-80gb' }).effective.memFractionStatic, '0.834');
+});
+
 test('every formula is data: the products of its terms sum to the bytes shown', () => {
   for (const values of [
     { model: 'gemma-3-27b', engine: 'llama.cpp', contextLength: '32768' },

@@ -8,7 +8,7 @@ import { Core } from "./core.js";
 import { byTestId } from "./dom.js";
 import { setUpEmbed } from "./embed.js";
 import { toCsv, toMarkdown } from "./export.js";
-import { fillFromSchema, fillModelList, markInvalid, readForm, setSlider, showApplicability, sliderValue, writeForm } from "./form.js";
+import { fillFromSchema, fillModelList, markInvalid, readForm, setSlider, showApplicability, showAutoValues, sliderValue, writeForm } from "./form.js";
 import { loadFromHub } from "./hub.js";
 import { readModelFile } from "./model-file.js";
 import { renderBreakdown, renderCompare, renderFits, renderGpuTable, renderHeadline, renderModelFacts, renderNoAnswer, renderSuggestions } from "./view.js";
@@ -270,6 +270,7 @@ function update({ committed, replace = true }) {
   state.deepText = text;
   document.body.classList.toggle("task-train", values.task !== "inference");
   renderHeadline(answer, values.unit, locale);
+  showAutoValues(core, answer.effective ?? {});
   renderSuggestions(answer, values.unit, locale, applyChanges);
   renderBreakdown(answer, values.unit, locale);
   renderModelFacts(answer, locale);

@@ -66,11 +66,27 @@ export function writeForm(core, values) {
     for (const element of fieldElements(field.name)) {
       if (element.type === "radio") element.checked = element.value === value;
       else if (element.type === "checkbox") element.checked = value === "true";
+      // A number left to the engine ("auto") shows as an empty box whose placeholder names it.
+      else if (element.type === "text" && field.default === "auto" && value === "auto") element.value = "";
       else element.value = field.name === "model" ? (value ? core.modelName(value) : "") : value;
     }
   }
   setSlider("contextLength", values.contextLength);
   setSlider("batch", values.batch);
+}
+
+/**
+ * Names what each "auto" input resolved to, as the core's answer says it (effective), in the
+ * empty box's placeholder: "auto: 0.92".
+ * @param {import("./core.js").Core} core @param {Record<string, string>} effective
+ */
+export function showAutoValues(core, effective) {
+  for (const field of core.schema.fields) {
+    if (field.default !== "auto" || field.type === "choice") continue;
+    for (const element of fieldElements(field.name)) {
+      element.placeholder = effective[field.name] ? `auto: ${effective[field.name]}` : "auto";
+    }
+  }
 }
 
 /** Moves a slider to the log2 position of its number box's value. @param {string} field @param {string} value */

@@ -33,6 +33,11 @@ export function renderHeadline(a, unit, locale) {
   replaceChildren(verdict, h("strong", {}, a.fits ? "Fits" : "Does not fit"), " ", h("span", {}, detail),
     h("span", { class: "capacity" }, ` (each may use ${formatBytes(a.capacityBytes, unit, locale)}: ${a.capacityFormula})`));
   renderGpus(a, unit, locale);
+  // What the engine preallocates for the KV cache, in its own words (the core's sentence).
+  const pool = el("kv-pool");
+  pool.hidden = !a.kvCacheSummary;
+  pool.textContent = a.kvCacheSummary ? `${a.kvCacheSummary}.` : "";
+  pool.dataset.tokens = String(a.kvCacheTokens ?? "");
   el("mobile-summary").textContent = `${formatBytes(a.totalBytes, unit, locale)} per GPU · ${a.fits ? "fits" : "does not fit"} on ${where}`;
 }
 
