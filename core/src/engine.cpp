@@ -351,9 +351,11 @@ OllamaDefaults ollamaDefaults(const ModelArchitecture& arch, double fileBytes,
   };
   d.predictedBytes = predictedAt(static_cast<double>(contextTokens));
   if (!flashAttention) {
-    // Without flash attention on CUDA: 512, or 256 past 4096 tokens on GPUs of 8 GiB or less
-    // (the one step down a longer context can take).
-    d.numBatch = contextTokens > 4096 && gpuMemoryBytes <= 8 * kEngineGiB ? 256 : 512;
+    // Without flash attention on CUDA: 512. (Ollama steps down to 256 past 4,096 tokens on
+    // GPUs of 8 GiB or less; the estimate keeps 512 there, at most one compute buffer's
+    // halving too high, so that a longer context never needs less memory.)
+    static_cast<void>(gpuMemoryBytes);
+    d.numBatch = 512;
     return d;
   }
   // Ollama checks the headroom at the context it loads; here it is checked at the smallest

@@ -269,9 +269,11 @@ TEST(Engine, OllamaBatchFollowsTheContextAndTheHeadroom) {
   // then to 512 when 75 % is not left either.
   EXPECT_EQ(ollamaDefaults(arch, file, 65536, 12 * gib, 12 * gib, true).numBatch, 1024);
   EXPECT_EQ(ollamaDefaults(arch, 4 * file, 65536, 12 * gib, 12 * gib, true).numBatch, 512);
-  // Without flash attention on CUDA: 512, and 256 past 4096 tokens on 8 GiB or less.
+  // Without flash attention on CUDA: 512 (Ollama's step down to 256 past 4096 tokens on
+  // 8 GiB or less is not taken: a longer context must never need less memory).
   EXPECT_EQ(ollamaDefaults(arch, file, 8192, 24 * gib, 24 * gib, false).numBatch, 512);
-  EXPECT_EQ(ollamaDefaults(arch, file, 8192, 8 * gib, 8 * gib, false).numBatch, 256);
+  EXPECT_EQ(ollamaDefaults(arch, file, 8192, 8 * gib, 8 * gib, false).numBatch, 512);
+  EXPECT_EQ(ollamaDefaults(arch, file, 2048, 8 * gib, 8 * gib, false).numBatch, 512);
   // PredictServerVRAM: the file and an f16 cache with head size embd / heads.
   EXPECT_DOUBLE_EQ(ollamaDefaults(arch, file, 8192, 80 * gib, 80 * gib, true).predictedBytes,
                    file + 2.0 * 32 * 8 * 128 * 8192 * 2);
