@@ -1,6 +1,7 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
 // `gpumem schema`, `gpumem gpus`, `gpumem models`, `gpumem model-types`: what the core knows,
 // as text or JSON.
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -57,17 +58,19 @@ int runGpus(int argc, char** argv) {
                      {"vendor", g.vendor},
                      {"memoryBytes", g.memoryBytes},
                      {"marketing", g.marketing},
-                     {"source", g.source}});
+                     {"source", g.source},
+                     {"budgetBytes", std::llround(gpuBudgetBytes(g))},
+                     {"budgetFraction", g.budgetFraction},
+                     {"budgetSource", g.budgetSource}});
     }
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  std::printf("%-22s %-44s %10s %16s\n", "id", "name", "sold as", "usable GiB");
+  std::printf("%-22s %-44s %14s %12s\n", "id", "name", "sold as", "usable GiB");
   for (const GpuSpec& g : gpuCatalog()) {
-    std::printf("%-22.*s %-44.*s %10.*s %16.2f\n", static_cast<int>(g.id.size()), g.id.data(),
+    std::printf("%-22.*s %-44.*s %14.*s %12.2f\n", static_cast<int>(g.id.size()), g.id.data(),
                 static_cast<int>(g.name.size()), g.name.data(),
-                static_cast<int>(g.marketing.size()), g.marketing.data(),
-                toGiB(static_cast<double>(g.memoryBytes)));
+                static_cast<int>(g.marketing.size()), g.marketing.data(), toGiB(gpuBudgetBytes(g)));
   }
   return 0;
 }

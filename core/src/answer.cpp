@@ -493,12 +493,40 @@ std::int64_t fewestGpus(const Scenario& s, const ResolvedModel& m, double memory
   return 0;
 }
 
-double gpuMemoryOf(const Scenario& s, std::string& id, std::string& name) {
+/// The GPU a scenario runs on.
+struct ChosenGpu {
+  std::string id;
+  std::string name;
+  double memory = 0;  ///< what the GPU has
+  double budget = 0;  ///< what a program may use of it by default (Apple: Metal's working set)
+  std::string note;   ///< how the budget follows from the memory, when it differs
+};
+
+/// "2/3" for two thirds: the fractions platforms cap memory at, as people write them.
+std::string fractionText(double f) {
+  for (int denominator = 2; denominator <= 10; ++denominator) {
+    const double numerator = f * denominator;
+    if (std::fabs(numerator - std::round(numerator)) < 1e-9) {
+      return formula::count(std::llround(numerator)) + "/" + formula::count(denominator);
+    }
+  }
+  return formatNumber(f);
+}
+
+Result<ChosenGpu> chosenGpu(const Scenario& s) {
   const auto gpu = findGpu(s.text("gpu"));
-  if (!gpu) return 0;
-  id = std::string(gpu->id);
-  name = std::string(gpu->name);
-  return static_cast<double>(gpu->memoryBytes);
+  if (!gpu) return gpu.error();
+  ChosenGpu out;
+  out.id = std::string(gpu->id);
+  out.name = std::string(gpu->name);
+  out.memory = static_cast<double>(gpu->memoryBytes);
+  out.budget = gpuBudgetBytes(*gpu);
+  if (gpu->budgetFraction < 1) {
+    out.note = "here " + fractionText(gpu->budgetFraction) + " × " + formatGiB(out.memory) +
+               " of unified memory, Metal's recommended working set by default (sudo sysctl "
+               "iogpu.wired_limit_mb raises it)";
+  }
+  return out;
 }
 
 void fillLimits(Answer& a, const Scenario& s, const ResolvedModel& m, double memory) {
@@ -520,9 +548,13 @@ void fillLimits(Answer& a, const Scenario& s, const ResolvedModel& m, double mem
 Result<Answer> evaluate(const Scenario& s, AnswerDepth depth) {
   const auto model = resolveModel(s);
   if (!model) return model.error();
+  const auto gpu = chosenGpu(s);
+  if (!gpu) return gpu.error();
   Answer a;
-  const double memory = gpuMemoryOf(s, a.gpuId, a.gpuName);
-  if (!(memory > 0)) return makeError(ErrorCode::kInvalidArgument, "gpu", "Choose a GPU.");
+  a.gpuId = gpu->id;
+  a.gpuName = gpu->name;
+  // Every verdict, count and limit below is against what a program may use of one GPU.
+  const double memory = gpu->budget;
   auto placement = place(s, *model, memory);
   if (!placement) return placement.error();
   Placement& p = placement.value();
@@ -533,9 +565,9 @@ Result<Answer> evaluate(const Scenario& s, AnswerDepth depth) {
   a.parameters = model->parameters;
   a.maxPositions = model->architecture ? model->arch.maxPositions : 0;
   a.mixtureOfExperts = model->architecture && model->arch.isMoe();
-  a.gpuMemoryBytes = memory;
+  a.gpuMemoryBytes = gpu->memory;
   a.capacityBytes = p.capacityBytes;
-  a.capacityFormula = p.capacityFormula;
+  a.capacityFormula = gpu->note.empty() ? p.capacityFormula : p.capacityFormula + "; " + gpu->note;
   a.gpuCount = s.integer("gpuCount");
   a.gpusInUse = p.gpusInUse;
   a.gpusPerReplica = p.gpusPerReplica;
@@ -572,8 +604,9 @@ Result<std::vector<SweepPoint>> sweep(const Scenario& s, std::string_view field,
   }
   const auto model = resolveModel(s);
   if (!model) return model.error();
-  std::string id, name;
-  const double memory = gpuMemoryOf(s, id, name);
+  const auto gpu = chosenGpu(s);
+  if (!gpu) return gpu.error();
+  const double memory = gpu->budget;
   std::vector<SweepPoint> out;
   for (const std::int64_t x : points) {
     const auto p = place(s.with(field, std::to_string(x)), *model, memory);
@@ -588,7 +621,7 @@ Result<std::vector<GpuFit>> gpuTable(const Scenario& s) {
   std::vector<GpuFit> rows;
   for (const GpuSpec& gpu : gpuCatalog()) {
     const Scenario here = s.with("gpu", std::string(gpu.id));
-    const double memory = static_cast<double>(gpu.memoryBytes);
+    const double memory = gpuBudgetBytes(gpu);  // what a program may use of it
     GpuFit row{std::string(gpu.id), std::string(gpu.name), memory, 0, 0, 0};
     const auto current = place(here, *model, memory);
     if (current) row.gpusNeeded = fewestGpus(here, *model, memory, *current);

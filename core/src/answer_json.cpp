@@ -95,10 +95,10 @@ Json choicesJson(const FieldSpec& f) {
   Json out = Json::array();
   if (f.name == "gpu") {
     for (const GpuSpec& g : gpuCatalog()) {
-      out.push_back(
-          {{"id", g.id}, {"label", std::string(g.name) + " (" + std::string(g.marketing) + ")"}});
+      std::string label = std::string(g.name) + " (" + std::string(g.marketing);
+      if (g.budgetFraction < 1) label += "; GPU budget " + formatGiB(gpuBudgetBytes(g));
+      out.push_back({{"id", g.id}, {"label", label + ")"}});
     }
-    return out;
   }
   for (const FieldChoice& c : f.choices) out.push_back({{"id", c.id}, {"label", c.label}});
   return out;

@@ -4,10 +4,27 @@
 #include <array>
 #include <cmath>
 
+#include "gpumem/format.hpp"
 #include "text.hpp"
 
 namespace gpumem {
 namespace {
+
+// Metal's recommendedMaxWorkingSetSize, the most a Mac's GPU keeps resident by default, as
+// llama.cpp prints it at start-up (in MiB, labelled "MB", in its 2023 builds): 2/3 of the
+// unified memory up to 32 GB, 3/4 from 36 GB. macOS 26 reports somewhat more on some machines
+// (107.52 GiB of 128 GiB, https://github.com/antirez/ds4/pull/893): these are the floor.
+constexpr double kMetalTwoThirds = 2.0 / 3.0;
+constexpr std::string_view kMetalTwoThirdsSource =
+    "Metal's recommendedMaxWorkingSetSize, 2/3 of unified memory up to 32 GB: 10922.67 MiB of an "
+    "M1 16 GB (https://github.com/abetlen/llama-cpp-python/issues/687), 21845.34 MiB of an M2 "
+    "Max 32 GB (https://github.com/ollama/ollama/issues/434)";
+constexpr double kMetalThreeQuarters = 3.0 / 4.0;
+constexpr std::string_view kMetalThreeQuartersSource =
+    "Metal's recommendedMaxWorkingSetSize, 3/4 of unified memory from 36 GB: 49152 MiB of an M1 "
+    "Max 64 GB (https://github.com/ggml-org/llama.cpp/issues/1870), 73728 MiB of an M2 Max 96 GB "
+    "(https://github.com/ggml-org/llama.cpp/issues/3213); an M4 Max 36 GB prints 28991.03 MB, "
+    "27 GiB";
 
 constexpr GpuSpec kGpus[] = {
 #include "gpu_catalog_data.inc"
@@ -25,6 +42,12 @@ Result<GpuSpec> findGpu(std::string_view id) {
   return makeError(ErrorCode::kInvalidArgument, "gpu",
                    "Unknown GPU " + text::quote(id) + "; see the list of GPU ids.");
 }
+
+double gpuBudgetBytes(const GpuSpec& gpu) {
+  return static_cast<double>(gpu.memoryBytes) * gpu.budgetFraction;
+}
+
+std::string formatGiB(double bytes) { return formatNumber(bytes / 1073741824.0, 2) + " GiB"; }
 
 std::uint64_t gpusNeeded(double totalBytes, std::uint64_t memoryBytes) {
   if (memoryBytes == 0 || !(totalBytes > 0)) return 1;

@@ -187,6 +187,18 @@ test('an engine that preallocates its KV cache says how many tokens it holds, an
   await page.close();
 });
 
+test('a Mac\'s GPU may use Metal\'s working set, not the whole unified memory', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${browser.base}#${link({ model: 'llama-3.2-1b', gpu: 'apple-m2-16gb' })}`);
+  await ready(page);
+  const a = JSON.parse(await page.locator('[data-testid="answer-json"]').textContent());
+  assert.equal(a.gpu.memoryBytes, 16 * 2 ** 30);
+  assert.equal(a.capacityBytes, Math.round((16 * 2 ** 30 * 2) / 3));
+  assert.match(a.capacityFormula, /2\/3 × 16 GiB of unified memory/);
+  assert.match(await page.locator('[data-testid="gpu"] option[value="apple-m2-16gb"]').innerText(), /GPU budget 10\.67 GiB/);
+  await page.close();
+});
+
 test('an error stays until it is fixed, and no number of another model is shown meanwhile', async () => {
   const page = await browser.newPage();
   await page.goto(browser.base);

@@ -92,6 +92,14 @@ out=$(json --model llama-3.1-70b --gpu h100-80gb --gpus 2)
 check "two GPUs split the layers in Transformers" '"gpusInUse": 2' "$out"
 refuse "ep on a dense model names --ep" "--ep" estimate --model llama-3.1-8b --ep 2 --gpus 2
 
+# The GPU's capacity: a Mac's Metal budget.
+out=$(json --gpu apple-m2-16gb)
+check "a 16 GB M2 may use 2/3 of its memory" '"capacityBytes": 11453246123' "$out"
+check "the capacity note says why" '2/3 × 16 GiB of unified memory' "$out"
+check "and how to raise it" 'iogpu.wired_limit_mb' "$out"
+check "gpus lists the usable GiB of a Mac" "10.67" "$("$cli" gpus | grep '^apple-m2-16gb ')"
+check "gpus --json gives the budget's source" '"budgetSource": "Metal' "$("$cli" gpus --json)"
+
 # A page link gives the same scenario.
 check "a page link is a scenario" '"totalBytes": 84000000000' "$(json --link '#v=1&model=&params=70B&prec=fp16&gpu=a100-80gb&gpus=2')"
 
