@@ -493,13 +493,13 @@ std::int64_t fewestGpus(const Scenario& s, const ResolvedModel& m, double memory
   return 0;
 }
 
-/// The GPU a scenario runs on.
+/// The GPU a scenario runs on: the catalog's, or one of the memory gpuMemory gives.
 struct ChosenGpu {
   std::string id;
   std::string name;
-  double memory = 0;  ///< what the GPU has
+  double memory = 0;  ///< what the GPU has: the catalog's memory, or gpuMemory
   double budget = 0;  ///< what a program may use of it by default (Apple: Metal's working set)
-  std::string note;   ///< how the budget follows from the memory, when it differs
+  std::string note;   ///< how the budget follows from the memory, when it differs or is custom
 };
 
 /// "2/3" for two thirds: the fractions platforms cap memory at, as people write them.
@@ -514,17 +514,35 @@ std::string fractionText(double f) {
 }
 
 Result<ChosenGpu> chosenGpu(const Scenario& s) {
-  const auto gpu = findGpu(s.text("gpu"));
-  if (!gpu) return gpu.error();
   ChosenGpu out;
-  out.id = std::string(gpu->id);
-  out.name = std::string(gpu->name);
-  out.memory = static_cast<double>(gpu->memoryBytes);
-  out.budget = gpuBudgetBytes(*gpu);
-  if (gpu->budgetFraction < 1) {
-    out.note = "here " + fractionText(gpu->budgetFraction) + " × " + formatGiB(out.memory) +
-               " of unified memory, Metal's recommended working set by default (sudo sysctl "
-               "iogpu.wired_limit_mb raises it)";
+  const std::string& gpuText = s.text("gpu");
+  const bool named = gpuText != "custom" && (s.given("gpu") || s.text("gpuMemory").empty());
+  if (named) {
+    const auto gpu = findGpu(gpuText);
+    if (!gpu) return gpu.error();
+    out.id = std::string(gpu->id);
+    out.name = std::string(gpu->name);
+    out.memory = static_cast<double>(gpu->memoryBytes);
+    out.budget = gpuBudgetBytes(*gpu);
+    if (gpu->budgetFraction < 1) {
+      out.note = "here " + fractionText(gpu->budgetFraction) + " × " + formatGiB(out.memory) +
+                 " of unified memory, Metal's recommended working set by default (sudo sysctl "
+                 "iogpu.wired_limit_mb raises it; then give the raised limit as gpuMemory)";
+    }
+  } else {
+    out.id = "custom";
+    out.name = "custom GPU";
+  }
+  if (!s.text("gpuMemory").empty()) {
+    const auto custom = parseMemorySize(s.text("gpuMemory"));
+    if (!custom) return custom.error();
+    out.memory = out.budget = *custom;
+    out.name += (named ? ", custom " : ", ") + formatGiB(*custom);
+    out.note = "here the " + formatGiB(*custom) + " given as gpuMemory";
+  }
+  if (!(out.budget > 0)) {
+    return makeError(ErrorCode::kInvalidArgument, "gpuMemory",
+                     "A custom GPU needs its memory in gpuMemory, e.g. 24GiB.");
   }
   return out;
 }
@@ -620,7 +638,7 @@ Result<std::vector<GpuFit>> gpuTable(const Scenario& s) {
   if (!model) return model.error();
   std::vector<GpuFit> rows;
   for (const GpuSpec& gpu : gpuCatalog()) {
-    const Scenario here = s.with("gpu", std::string(gpu.id));
+    const Scenario here = s.with("gpu", std::string(gpu.id)).with("gpuMemory", "");
     const double memory = gpuBudgetBytes(gpu);  // what a program may use of it
     GpuFit row{std::string(gpu.id), std::string(gpu.name), memory, 0, 0, 0};
     const auto current = place(here, *model, memory);

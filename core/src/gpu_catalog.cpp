@@ -30,6 +30,72 @@ constexpr GpuSpec kGpus[] = {
 #include "gpu_catalog_data.inc"
 };
 
+/// A unit of parseMemorySize: its spellings in lower case, canonical spelling and bytes.
+struct MemoryUnit {
+  std::string_view lower;
+  std::string_view canonical;
+  double bytes;
+};
+
+constexpr MemoryUnit kMemoryUnits[] = {
+    {"", "", 1},
+    {"b", "", 1},
+    {"kb", "KB", 1e3},
+    {"mb", "MB", 1e6},
+    {"gb", "GB", 1e9},
+    {"tb", "TB", 1e12},
+    {"kib", "KiB", 1024},
+    {"mib", "MiB", 1048576.0},
+    {"gib", "GiB", 1073741824.0},
+    {"tib", "TiB", 1099511627776.0},
+};
+
+constexpr double kSmallestMemory = 1048576.0;          // 1 MiB
+constexpr double kLargestMemory = 1125899906842624.0;  // 1 PiB
+
+struct ParsedMemory {
+  double bytes = 0;
+  std::string canonical;
+};
+
+Error memorySizeError(ErrorCode code, std::string message) {
+  return makeError(code, "gpuMemory", "gpuMemory " + std::move(message));
+}
+
+Result<ParsedMemory> parseMemory(std::string_view typed) {
+  const std::string_view trimmed = text::trim(typed);
+  std::size_t end = 0;
+  while (end < trimmed.size() &&
+         ((trimmed[end] >= '0' && trimmed[end] <= '9') || trimmed[end] == '.')) {
+    ++end;
+  }
+  const std::string_view number = trimmed.substr(0, end);
+  const std::string unit = text::lower(text::trim(trimmed.substr(end)));
+  const auto value = text::parseDecimal(number);
+  const MemoryUnit* found = nullptr;
+  for (const MemoryUnit& u : kMemoryUnits) {
+    if (u.lower == unit) found = &u;
+  }
+  if (number.empty() || !value || !found) {
+    return memorySizeError(ErrorCode::kInvalidArgument,
+                           "must be a size such as 24GiB, 24GB, 24000MiB or a number of bytes "
+                           "(GB = 10^9 bytes, GiB = 2^30); got " +
+                               text::quote(typed) + ".");
+  }
+  const double bytes = *value * found->bytes;
+  if (bytes < kSmallestMemory) {
+    return memorySizeError(ErrorCode::kOutOfRange,
+                           text::quote(typed) + " is " + formatNumber(bytes, 0) +
+                               " bytes, less than 1 MiB: add a unit, e.g. " + std::string(number) +
+                               "GiB or " + std::string(number) + "GB.");
+  }
+  if (bytes > kLargestMemory) {
+    return memorySizeError(ErrorCode::kOutOfRange,
+                           text::quote(typed) + " is more than 1 PiB per GPU.");
+  }
+  return ParsedMemory{bytes, std::string(number) + std::string(found->canonical)};
+}
+
 }  // namespace
 
 std::span<const GpuSpec> gpuCatalog() { return kGpus; }
@@ -45,6 +111,18 @@ Result<GpuSpec> findGpu(std::string_view id) {
 
 double gpuBudgetBytes(const GpuSpec& gpu) {
   return static_cast<double>(gpu.memoryBytes) * gpu.budgetFraction;
+}
+
+Result<double> parseMemorySize(std::string_view text) {
+  const auto parsed = parseMemory(text);
+  if (!parsed) return parsed.error();
+  return parsed->bytes;
+}
+
+Result<std::string> canonicalMemorySize(std::string_view text) {
+  const auto parsed = parseMemory(text);
+  if (!parsed) return parsed.error();
+  return parsed->canonical;
 }
 
 std::string formatGiB(double bytes) { return formatNumber(bytes / 1073741824.0, 2) + " GiB"; }

@@ -113,6 +113,7 @@ Result<std::string> canonicalText(const FieldSpec& f, std::string_view value) {
     const auto count = parseParameterCount(v);
     if (!count) return count.error();
   }
+  if (f.name == "gpuMemory" && !v.empty()) return canonicalMemorySize(v);
   if (f.name == "loraTargets") {
     const auto targets = parseLoraTargets(v);
     if (!targets) return targets.error();
@@ -264,6 +265,9 @@ std::string inapplicableChoiceReason(const FieldSpec& f, std::string_view choice
     return "selective checkpointing recomputes only the attention scores, which fused "
            "attention never stores: it is the same as none here";
   }
+  if (f.name == "gpu" && choice == "custom" && s.text("gpuMemory").empty()) {
+    return "a custom GPU needs its memory in gpuMemory first (e.g. 24GiB)";
+  }
   if (f.name == "recipe" && s.text("task") == "lora" &&
       (choice == "fp16-master" || choice == "bf16-master")) {
     return "LoRA's adapters are fp32 already and the base is frozen: a master copy changes "
@@ -291,6 +295,10 @@ Result<Scenario> parseScenario(const std::map<std::string, std::string, std::les
     s.given_.insert_or_assign(name, std::move(canonical).value());
   }
   if (strictness == Strictness::kStrict) {
+    if (s.text("gpu") == "custom" && s.text("gpuMemory").empty()) {
+      return makeError(ErrorCode::kInvalidArgument, "gpuMemory",
+                       "A custom GPU needs its memory in gpuMemory, e.g. 24GiB or 24GB.");
+    }
     if (!s.text("model").empty() && s.given("model") && !s.text("params").empty()) {
       return makeError(ErrorCode::kInvalidArgument, "params",
                        "Give either a model or a parameter count, not both.");

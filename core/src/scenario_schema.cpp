@@ -128,6 +128,10 @@ constexpr FieldChoice kUnits[] = {
     {"gib", "GiB (2^30 bytes)"},
 };
 
+constexpr FieldChoice kGpuChoices[] = {
+    {"custom", "Custom GPU (its memory in the box below)"},
+};
+
 constexpr FieldScope kAlways{};
 constexpr FieldScope kArchitectureOnly{kAllTasks, kArchitecture, kAllEngines};
 constexpr FieldScope kInferenceArchitecture{kInference, kArchitecture, kAllEngines};
@@ -258,7 +262,11 @@ constexpr FieldSpec kFields[] = {
      "The parameter-count method's activation memory per training sample."},
     // The hardware and how the model is split over it.
     {"gpu", Type::kChoice, "rtx-4090", 0, 0, "", kAlways, "gpu", "gpu",
-     "The GPU (gpumem gpus lists them; memory as the runtime reports it)."},
+     "The GPU (gpumem gpus lists them; memory as the runtime reports it), or custom.",
+     kGpuChoices},
+    {"gpuMemory", Type::kText, "", 0, 32, "", kAlways, "mem", "gpu-memory",
+     "Memory per GPU in place of the catalog's: 22.07GiB, 24GB, 24000MiB or bytes (GB = 10^9, "
+     "GiB = 2^30); on a Mac, the GPU's working-set limit."},
     {"gpuCount", Type::kInteger, "1", 1, kMaxGpus, "GPUs", kAlways, "gpus", "gpus",
      "GPUs available: the split's GPUs, with any more as data-parallel replicas."},
     {"tensorParallel", Type::kInteger, "1", 1, kMaxDegree, "GPUs",

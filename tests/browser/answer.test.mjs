@@ -56,6 +56,7 @@ function alternatives(field, base) {
   if (field.name === 'model') return ['qwen2.5-7b'];
   if (field.name === 'params') return ['13B'];
   if (field.name === 'generatedTokens') return ['1024'];
+  if (field.name === 'gpuMemory') return ['22.07GiB'];
   const n = Number(current);
   const inRange = [n * 2, n + 1, field.min].filter((x) => x !== n && x >= field.min && x <= field.max);
   return [String(inRange[0])];
@@ -183,6 +184,41 @@ test('an engine that preallocates its KV cache says how many tokens it holds, an
   await page.selectOption('[data-testid="engine"]', 'transformers');
   await ready(page);
   assert.ok(await pool.isHidden());
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a capacity typed in the box replaces the GPU\'s memory, and the verdict follows it', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${browser.base}#${link({ model: 'llama-3.1-8b', gpu: 'rtx-4090' })}`);
+  await ready(page);
+  const verdict = () => page.locator('[data-testid="verdict"]').getAttribute('data-fits');
+  const answer = async () => JSON.parse(await page.locator('[data-testid="answer-json"]').textContent());
+  assert.equal(await verdict(), 'true');
+  // A custom GPU needs its memory first: the menu says so until the box has one.
+  assert.ok(await page.locator('[data-testid="gpu"] option[value="custom"]').isDisabled());
+  for (const [typed, fits, bytes] of [['12GiB', 'false', 12 * 2 ** 30], ['22.07GiB', 'true', Math.round(22.07 * 2 ** 30)]]) {
+    await page.fill('[data-testid="gpu-memory"]', typed);
+    await page.locator('[data-testid="gpu-memory"]').dispatchEvent('change');
+    await ready(page);
+    assert.equal(await verdict(), fits, typed);
+    const a = await answer();
+    assert.equal(a.capacityBytes, bytes, typed);
+    assert.equal(a.fits, a.totalBytes <= a.capacityBytes);
+    assert.match(a.gpu.name, new RegExp(`RTX 4090 24GB, custom ${typed.replace('GiB', ' GiB')}`));
+    assert.match(await text(page, 'verdict'), fits === 'true' ? /^Fits/ : /short by/);
+  }
+  assert.match(await page.evaluate(() => location.hash), /mem=22\.07GiB/);
+  // With a capacity typed, the menu's custom GPU takes it.
+  assert.ok(!(await page.locator('[data-testid="gpu"] option[value="custom"]').isDisabled()));
+  await page.selectOption('[data-testid="gpu"]', 'custom');
+  await ready(page);
+  assert.equal((await answer()).gpu.name, 'custom GPU, 22.07 GiB');
+  // A unit the core does not read is an error naming the box.
+  await page.fill('[data-testid="gpu-memory"]', '24XB');
+  await page.locator('[data-testid="gpu-memory"]').dispatchEvent('change');
+  assert.match(await text(page, 'message'), /gpuMemory/);
+  assert.equal(await page.locator('[data-testid="gpu-memory"]').getAttribute('aria-invalid'), 'true');
   assert.deepEqual(page.problems, []);
   await page.close();
 });

@@ -92,13 +92,28 @@ out=$(json --model llama-3.1-70b --gpu h100-80gb --gpus 2)
 check "two GPUs split the layers in Transformers" '"gpusInUse": 2' "$out"
 refuse "ep on a dense model names --ep" "--ep" estimate --model llama-3.1-8b --ep 2 --gpus 2
 
-# The GPU's capacity: a Mac's Metal budget.
+# The GPU's capacity: a Mac's Metal budget, and a custom capacity in place of the catalog's.
 out=$(json --gpu apple-m2-16gb)
 check "a 16 GB M2 may use 2/3 of its memory" '"capacityBytes": 11453246123' "$out"
 check "the capacity note says why" '2/3 × 16 GiB of unified memory' "$out"
 check "and how to raise it" 'iogpu.wired_limit_mb' "$out"
 check "gpus lists the usable GiB of a Mac" "10.67" "$("$cli" gpus | grep '^apple-m2-16gb ')"
 check "gpus --json gives the budget's source" '"budgetSource": "Metal' "$("$cli" gpus --json)"
+out=$(json --gpu-memory 22.07GiB)
+check "--gpu-memory 22.07GiB is 22.07 × 2^30 bytes" '"capacityBytes": 23697482056' "$out"
+check "a custom capacity without --gpu is a custom GPU" '"name": "custom GPU, 22.07 GiB"' "$out"
+check "8B bf16 fits in 22.07 GiB" '"fits": true' "$out"
+check "but not in 12 GiB" '"fits": false' "$(json --gpu-memory 12GiB)"
+check "a named GPU keeps its name" '"name": "NVIDIA GeForce RTX 4090 24GB, custom 20 GiB"' "$(json --gpu rtx-4090 --gpu-memory 20GiB)"
+check "GB are 10^9 bytes" '"capacityBytes": 24000000000' "$(json --gpu custom --gpu-memory 24GB)"
+check "MiB and plain bytes are read" '"capacityBytes": 25165824000' "$(json --gpu-memory 24000MiB)"
+check "plain bytes" '"capacityBytes": 21474836480' "$(json --gpu-memory 21474836480)"
+check "a link carries the capacity" '"capacityBytes": 23697482056' "$(json --link '#v=1&mem=22.07GiB')"
+refuse "an unknown unit names --gpu-memory" "--gpu-memory" estimate --gpu-memory 24XB
+refuse "it lists the units it reads" "24GiB, 24GB, 24000MiB" estimate --gpu-memory 24XB
+refuse "a bare small number asks for a unit" "add a unit" estimate --gpu-memory 24
+refuse "a custom GPU needs --gpu-memory" "--gpu-memory" estimate --gpu custom
+check "JSON errors name gpuMemory" '"field": "gpuMemory"' "$(json --gpu-memory lots)"
 
 # A page link gives the same scenario.
 check "a page link is a scenario" '"totalBytes": 84000000000' "$(json --link '#v=1&model=&params=70B&prec=fp16&gpu=a100-80gb&gpus=2')"

@@ -316,6 +316,28 @@ TEST(GpuCatalog, LookupIsCaseInsensitiveAndUnknownIdsNameTheField) {
   EXPECT_EQ(missing.error().field, "gpu");
 }
 
+TEST(GpuCatalog, MemorySizesReadAsPeopleWriteThem) {
+  EXPECT_DOUBLE_EQ(*parseMemorySize("22.07GiB"), 22.07 * kGiB);
+  EXPECT_DOUBLE_EQ(*parseMemorySize(" 22.07 gib "), 22.07 * kGiB);
+  EXPECT_DOUBLE_EQ(*parseMemorySize("24GB"), 24e9);
+  EXPECT_DOUBLE_EQ(*parseMemorySize("24000MiB"), 24000.0 * 1048576);
+  EXPECT_DOUBLE_EQ(*parseMemorySize("1.5TiB"), 1.5 * 1024 * kGiB);
+  EXPECT_DOUBLE_EQ(*parseMemorySize("25769803776"), 25769803776.0);
+  EXPECT_DOUBLE_EQ(*parseMemorySize("25769803776B"), 25769803776.0);
+  EXPECT_EQ(*canonicalMemorySize(" 22.07 gib"), "22.07GiB");
+  EXPECT_EQ(*canonicalMemorySize("24gb"), "24GB");
+  EXPECT_EQ(*canonicalMemorySize("25769803776 b"), "25769803776");
+  EXPECT_EQ(formatGiB(22.07 * kGiB), "22.07 GiB");
+  // Units it does not know, no number, a sign, or a bare small number: an error naming the
+  // field, never a guess.
+  for (const char* bad : {"24XB", "24 G", "GiB", "-5GB", "", "24GiB!", "1e3GB", "24", "2 PiB"}) {
+    const auto parsed = parseMemorySize(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.error().field, "gpuMemory") << bad;
+  }
+  EXPECT_NE(parseMemorySize("24").error().message.find("add a unit"), std::string::npos);
+}
+
 TEST(GpuCatalog, GpusNeededRoundsUp) {
   EXPECT_EQ(gpusNeeded(1, 100), 1u);
   EXPECT_EQ(gpusNeeded(100, 100), 1u);

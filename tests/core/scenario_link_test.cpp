@@ -61,6 +61,7 @@ TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
                                                             {"overhead", "12.5"},
                                                             {"activationPerSample", "75"},
                                                             {"gpu", "a100-80gb"},
+                                                            {"gpuMemory", "22.07GiB"},
                                                             {"gpuCount", "16"},
                                                             {"engineVersion", "0.10"},
                                                             {"memFractionStatic", "0.8"},

@@ -35,6 +35,15 @@ Result<GpuSpec> findGpu(std::string_view id);
 /// The bytes a program may use of one `gpu` by default: memoryBytes × budgetFraction.
 double gpuBudgetBytes(const GpuSpec& gpu);
 
+/// A memory size as people write it: "22.07GiB", "24 GB", "24000MiB", "1.5TiB" or plain bytes
+/// ("25769803776"). GB, MB, KB and TB are powers of 10, GiB, MiB, KiB and TiB powers of 2;
+/// any letter case. Fails with field "gpuMemory" on other units, and outside 1 MiB … 1 PiB.
+Result<double> parseMemorySize(std::string_view text);
+
+/// The canonical text of a memory size: the number as typed (no spaces) and the unit spelled
+/// as above, e.g. " 22.07 gib" → "22.07GiB"; plain bytes stay plain. Fails as parseMemorySize.
+Result<std::string> canonicalMemorySize(std::string_view text);
+
 /// A size for people in the unit a person most likely typed it in: 23697100390 → "22.07 GiB".
 std::string formatGiB(double bytes);
 
