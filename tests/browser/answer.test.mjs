@@ -51,7 +51,12 @@ function baseFor(field, task) {
 /** Values other than the default that the field can take, as a person would set them. */
 function alternatives(field, base) {
   const current = base[field.name] ?? field.default;
-  if (field.type === 'choice' || (field.type === 'text' && field.choices.length)) return field.choices.map((c) => c.id).filter((id) => id !== current);
+  if (field.type === 'choice' || (field.type === 'text' && field.choices.length)) {
+    const ids = field.choices.map((c) => c.id).filter((id) => id !== current);
+    // A long menu (the GPU catalog) is sampled evenly: eight entries, first and last among them.
+    if (ids.length <= 12) return ids;
+    return Array.from({ length: 8 }, (_, i) => ids[Math.round((i * (ids.length - 1)) / 7)]);
+  }
   if (field.type === 'boolean') return [current === 'true' ? 'false' : 'true'];
   if (field.name === 'model') return ['qwen2.5-7b'];
   if (field.name === 'params') return ['13B'];
