@@ -141,7 +141,14 @@ Peak activationPeak(const ModelArchitecture& arch, const InferenceOptions& o,
     prefill.push_back({{{static_cast<double>(o.batch), "sequences"}, queries, keys, b},
                        "its additive copy in SDPA"});
   }
-  std::vector<Term> prompt = kvCacheTerms(arch, o.batch, o.promptTokens, o.kvBytesPerValue);
+  // During the prefill a sliding layer's cache (DynamicSlidingWindowLayer.update,
+  // transformers 5.x cache_utils.py) keeps its last sliding_window − 1 tokens as a slice,
+  // a view, of the whole prompt's keys and values: the whole prompt stays allocated until
+  // the first decode step replaces it (Gemma 3 1B's recorded timeline at 8,192 tokens: 22
+  // sliding layers × K and V of 4,194,304 B = 8,192 tokens × 256 × 2 B at the peak).
+  ModelArchitecture whole = arch;
+  whole.slidingWindow = 0;
+  std::vector<Term> prompt = kvCacheTerms(whole, o.batch, o.promptTokens, o.kvBytesPerValue);
   for (Term& t : prompt) t.label = "prompt cache";
   const double final = sumOf(kvFinal);
   const double decodeCopy = final / (2.0 * static_cast<double>(arch.numLayers));

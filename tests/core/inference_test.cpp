@@ -76,6 +76,34 @@ TEST(Inference, ASlidingWindowPromptLongerThanTheWindowMaterialisesItsMask) {
                    component(*estimateInference(gemma, flash), "activations"));
 }
 
+TEST(Inference, SlidingLayersHoldTheWholePromptDuringThePrefill) {
+  // Gemma 3 1B layout (five sliding layers of 512 tokens per global one). The recorded
+  // timeline of an 8,192-token prompt holds each sliding layer's K and V for all 8,192
+  // tokens at the prefill peak: the cache keeps a view of the whole prompt. With flash
+  // attention (no masks) the prefill peak is then the same as without any window.
+  const ModelArchitecture gemma3 = parse(
+      R"({"model_type":"gemma3_text","hidden_size":1152,"intermediate_size":6912,
+          "num_hidden_layers":26,"num_attention_heads":4,"num_key_value_heads":1,
+          "head_dim":256,"vocab_size":262144,"sliding_window":512})");
+  ASSERT_EQ(gemma3.slidingLayerCount(), 22);
+  InferenceOptions o;
+  o.attention = AttentionImplementation::kFlash;
+  o.promptTokens = 8192;
+  o.generatedTokens = 1;
+  const auto withWindow = estimateInference(gemma3, o);
+  ASSERT_TRUE(withWindow.ok());
+  ModelArchitecture noWindow = gemma3;
+  noWindow.slidingWindow = 0;
+  const auto without = estimateInference(noWindow, o);
+  ASSERT_TRUE(without.ok());
+  const double peakWith =
+      component(*withWindow, "kv_cache") + component(*withWindow, "activations");
+  const double peakWithout = component(*without, "kv_cache") + component(*without, "activations");
+  EXPECT_NEAR(peakWith, peakWithout, 1.0);
+  // The final cache is still capped at the window on the sliding layers.
+  EXPECT_LT(component(*withWindow, "kv_cache"), component(*without, "kv_cache"));
+}
+
 TEST(Inference, ComponentsSumToTotalAndWeightsAreParametersTimesBytes) {
   InferenceOptions o;
   const auto b = estimateInference(parse(kLlama31_8b), o);
