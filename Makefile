@@ -112,9 +112,11 @@ typecheck:
 	@tools/ensure-deps.sh js
 	node_modules/.bin/tsc -p tsconfig.json
 
+## test-browser: the page in headless Chromium, two test files at a time (each file has its
+## own server and browser; a file mostly waits on page round trips, so two share the cores)
 test-browser: site
 	@tools/ensure-deps.sh browser
-	node --test --test-concurrency=1 tests/browser/
+	node --test --test-concurrency=2 tests/browser/
 
 ## bench: timings and sizes for the notes (not part of make test): the core under Google
 ## Benchmark, then the page's transfer size, time to first result and input-to-frame time
