@@ -7,6 +7,9 @@ namespace gpumem::cli {
 
 /// `gpumem estimate [--FLAG VALUE …] [--link FRAGMENT] [--json]`: one scenario's answer.
 int runEstimate(int argc, char** argv);
+/// `gpumem timeline [--FLAG VALUE …] [--csv|--json]`: the scenario's allocation timeline,
+/// one event a line, and the replay's peaks and minimum capacity.
+int runTimeline(int argc, char** argv);
 /// `gpumem schema [--json]`: every input with its default, range and where it applies.
 int runSchema(int argc, char** argv);
 /// `gpumem gpus [--json]`: the GPU catalog with the bytes each exposes.

@@ -1,5 +1,6 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
 // `gpumem estimate`: every option is a field of the scenario schema, under its own flag.
+#include <cstdio>
 #include <iostream>
 #include <map>
 #include <string>
@@ -10,6 +11,7 @@
 #include "gpumem/answer.hpp"
 #include "gpumem/scenario.hpp"
 #include "gpumem/scenario_link.hpp"
+#include "gpumem/timeline.hpp"
 #include "hub.hpp"
 #include "output.hpp"
 
@@ -92,6 +94,85 @@ int runEstimate(int argc, char** argv) {
   } else {
     printAnswer(*answer);
   }
+  return 0;
+}
+
+}  // namespace gpumem::cli
+
+namespace gpumem::cli {
+namespace {
+
+/// One event as a CSV row: index, action, bytes, category, phase, tensor, layer, and the
+/// bytes live after it.
+void printTimelineCsv(const std::vector<TimelineEvent>& events) {
+  std::vector<double> sizes;
+  double live = 0;
+  std::printf("index,action,bytes,category,phase,tensor,layer,live_bytes\n");
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const TimelineEvent& e = events[i];
+    double bytes = e.bytes;
+    if (e.alloc) {
+      sizes.push_back(e.bytes);
+      live += e.bytes;
+    } else {
+      bytes = sizes[static_cast<std::size_t>(e.id)];
+      live -= bytes;
+    }
+    std::printf("%zu,%s,%.0f,%s,%s,%s,%d,%.0f\n", i, e.alloc ? "alloc" : "free", bytes, e.category,
+                e.phase, e.tensor, e.layer, live);
+  }
+}
+
+}  // namespace
+
+int runTimeline(int argc, char** argv) {
+  OptionSpec spec = estimateOptions();
+  spec.switches.emplace_back("csv");
+  const auto args = parseArgs(argc, argv, 2, spec);
+  if (!args) return reportError(args.error(), false);
+  const bool json = args->hasFlag("json");
+  if (!args->positional.empty()) {
+    return reportError(makeError(ErrorCode::kInvalidArgument, "",
+                                 "timeline takes options only; \"" + args->positional.front() +
+                                     "\" is not one (options start with --)."),
+                       json);
+  }
+  const auto values = valuesFrom(*args);
+  if (!values) return reportError(values.error(), json);
+  const auto scenario = parseScenario(*values, Strictness::kStrict);
+  if (!scenario) return reportError(scenario.error(), json);
+  const auto events = scenarioTimeline(*scenario);
+  if (!events) return reportError(events.error(), json);
+  if (args->hasFlag("csv")) {
+    printTimelineCsv(*events);
+    return 0;
+  }
+  const TimelineSummary summary = summarizeTimeline(*events);
+  if (json) {
+    std::printf(
+        "{\n  \"peakAllocatedBytes\": %.0f,\n  \"peakReservedBytes\": %.0f,\n"
+        "  \"minimumCapacityBytes\": %.0f,\n  \"peakTensor\": \"%s\",\n"
+        "  \"peakPhase\": \"%s\",\n  \"events\": [\n",
+        summary.peakAllocatedBytes, summary.peakReservedBytes, summary.minimumCapacityBytes,
+        summary.peakTensor.c_str(), summary.peakPhase.c_str());
+    for (std::size_t i = 0; i < events->size(); ++i) {
+      const TimelineEvent& e = (*events)[i];
+      std::printf(
+          "    {\"action\": \"%s\", \"bytes\": %.0f, \"id\": %d, \"category\": \"%s\", "
+          "\"phase\": \"%s\", \"tensor\": \"%s\", \"layer\": %d}%s\n",
+          e.alloc ? "alloc" : "free", e.bytes, e.id, e.category, e.phase, e.tensor, e.layer,
+          i + 1 < events->size() ? "," : "");
+    }
+    std::printf("  ]\n}\n");
+    return 0;
+  }
+  std::printf("%zu events (transformers generate on one GPU, bytes above the CUDA context)\n",
+              events->size());
+  std::printf("peak allocated   %.3f GB (at %s, %s)\n", summary.peakAllocatedBytes / 1e9,
+              summary.peakTensor.c_str(), summary.peakPhase.c_str());
+  std::printf("peak reserved    %.3f GB\n", summary.peakReservedBytes / 1e9);
+  std::printf("minimum capacity %.3f GB\n", summary.minimumCapacityBytes / 1e9);
+  std::printf("(--csv lists the events)\n");
   return 0;
 }
 

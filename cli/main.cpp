@@ -17,6 +17,8 @@ usage:
   gpumem estimate --link '#v=1&...'    the scenario of a page link (options override it)
   gpumem estimate --hf ORG/NAME        a model's config.json and weights header from the
                                        Hugging Face Hub (HF_ENDPOINT, HF_TOKEN are honoured)
+  gpumem timeline [options] [--csv|--json]   the allocations and frees of the run (transformers
+                                       inference on one GPU) and what PyTorch's allocator makes of them
   gpumem schema [--json]               every option with its default, range and where it applies
   gpumem models [--json]               the model catalog
   gpumem model-types [--json]          the config.json model_types read by a mapping of their own
@@ -57,6 +59,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "estimate") return runEstimate(argc, argv);
+  if (command == "timeline") return runTimeline(argc, argv);
   if (command == "schema") return runSchema(argc, argv);
   if (command == "validate") return runValidate(argc, argv);
   if (command == "gpus") return runGpus(argc, argv);

@@ -13,6 +13,7 @@
 #include "gpumem/format.hpp"
 #include "gpumem/gpu_catalog.hpp"
 #include "gpumem/inference.hpp"
+#include "gpumem/inference_timeline.hpp"
 #include "gpumem/kv_cache.hpp"
 #include "gpumem/lora.hpp"
 #include "gpumem/model_parameters.hpp"
@@ -20,6 +21,7 @@
 #include "gpumem/parameter_count.hpp"
 #include "gpumem/precision.hpp"
 #include "gpumem/simple_method.hpp"
+#include "gpumem/timeline.hpp"
 #include "gpumem/training.hpp"
 #include "gpumem/training_limits.hpp"
 #include "gpumem/weight_format.hpp"
@@ -561,6 +563,56 @@ void fillLimits(Answer& a, const Scenario& s, const ResolvedModel& m, double mem
   }
 }
 
+/// The timeline of `s` when it is Transformers inference on one GPU (the only run modelled
+/// as a timeline), with `memory` as the GPU's budget.
+Result<std::vector<TimelineEvent>> timelineOf(const Scenario& s, const ResolvedModel& m,
+                                              double memory) {
+  if (!m.architecture || s.text("task") != "inference") {
+    return fieldError("task", "Timelines are modelled for inference only.");
+  }
+  if (engineOf(s.text("engine")) != EngineProfile::kTransformers) {
+    return fieldError("engine", "Timelines are modelled for the transformers engine only.");
+  }
+  Placement unused;
+  auto options = inferenceOptions(s, m, memory, unused);
+  if (!options) return options.error();
+  if (s.integer("gpuCount") != 1 || options->parallel.gpuCount() != 1) {
+    return fieldError("gpuCount", "Timelines are modelled for one GPU only.");
+  }
+  const auto weights = weightComponent(m.arch, *options);
+  if (!weights) return weights.error();
+  return transformersInferenceTimeline(m.arch, *options, weights->bytes);
+}
+
+/// The bytes of the component `name` of `b` (0 when absent).
+double componentBytes(const Breakdown& b, std::string_view name) {
+  for (const Component& c : b.components) {
+    if (c.name == name) return c.bytes;
+  }
+  return 0;
+}
+
+/// What PyTorch holds at the peak (Transformers inference and training: the breakdowns
+/// with a CUDA context and an allocator reserve), and for a run modelled as a timeline the
+/// smallest memory it runs in: the context, the peak of live tensors, and what the replay
+/// of the timeline through the caching-allocator model cannot release when memory runs
+/// short (its minimum capacity above its own peak allocation), at most the total.
+void fillAllocatorView(Answer& a, const Scenario& s, const ResolvedModel& m, double memory) {
+  const double context = componentBytes(a.perGpu, "cuda_context");
+  const double reserve = componentBytes(a.perGpu, "allocator_reserve");
+  if (!m.architecture || context <= 0 || reserve <= 0) return;
+  a.nvidiaSmiBytes = a.perGpu.totalBytes;
+  a.peakReservedBytes = a.perGpu.totalBytes - context;
+  a.peakAllocatedBytes = a.peakReservedBytes - reserve;
+  const auto events = timelineOf(s, m, memory);
+  if (!events || events->empty()) return;
+  const TimelineSummary replay = summarizeTimeline(*events);
+  const double unreleasable =
+      std::max(0.0, replay.minimumCapacityBytes - replay.peakAllocatedBytes);
+  a.minimumCapacityBytes =
+      std::min(a.perGpu.totalBytes, context + a.peakAllocatedBytes + unreleasable);
+}
+
 }  // namespace
 
 Result<Answer> evaluate(const Scenario& s, AnswerDepth depth) {
@@ -609,6 +661,7 @@ Result<Answer> evaluate(const Scenario& s, AnswerDepth depth) {
   }
   if (depth.gpusNeeded) a.gpusNeeded = fewestGpus(s, *model, memory, p);
   a.perGpu = std::move(p.perGpu);
+  fillAllocatorView(a, s, *model, memory);
   if (depth.limits) fillLimits(a, s, *model, memory);
   if (depth.suggestions && !a.fits) a.suggestions = suggestChanges(s, a);
   return a;
@@ -660,6 +713,18 @@ Result<std::vector<GpuFit>> gpuTable(const Scenario& s) {
     return a.headroomBytes > b.headroomBytes;
   });
   return rows;
+}
+
+}  // namespace gpumem
+
+namespace gpumem {
+
+Result<std::vector<TimelineEvent>> scenarioTimeline(const Scenario& s) {
+  const auto model = resolveModel(s);
+  if (!model) return model.error();
+  const auto gpu = chosenGpu(s);
+  if (!gpu) return gpu.error();
+  return timelineOf(s, *model, gpu->budget);
 }
 
 }  // namespace gpumem

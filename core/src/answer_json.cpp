@@ -25,6 +25,7 @@ Json bytes(double value) {
 }
 
 Json optionalCount(std::int64_t value) { return value < 0 ? Json(nullptr) : Json(value); }
+Json optionalBytes(double value) { return value < 0 ? Json(nullptr) : bytes(value); }
 
 Json suggestionsJson(const std::vector<Suggestion>& suggestions) {
   Json out = Json::array();
@@ -160,6 +161,10 @@ std::string answerToJson(const Answer& a) {
       {"kvCacheSummary", pool ? Json(pool->summary) : Json(nullptr)},
       {"cpuBytes", bytes(a.cpuBytes)},
       {"peakPhase", a.peakPhase},
+      {"peakAllocatedBytes", optionalBytes(a.peakAllocatedBytes)},
+      {"peakReservedBytes", optionalBytes(a.peakReservedBytes)},
+      {"nvidiaSmiBytes", optionalBytes(a.nvidiaSmiBytes)},
+      {"minimumCapacityBytes", optionalBytes(a.minimumCapacityBytes)},
       {"dataParallel", a.dataParallel},
       {"trainableParameters", a.trainableParameters},
       {"effective", a.effective},

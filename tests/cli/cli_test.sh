@@ -137,6 +137,18 @@ refuse "model-types takes no words" "unexpected" model-types extra
 printf '%s' '{"model_type":"my_new_llama","hidden_size":4096,"intermediate_size":14336,"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"vocab_size":128256,"tie_word_embeddings":false}' > "$tmp/generic.json"
 check "an unmapped model_type is read generically and says so" 'has no dedicated mapping: read generically from hidden_size' "$(json --config "$tmp/generic.json")"
 
+# gpumem timeline: the events of a Transformers generate(), and the replay's peaks.
+out=$("$cli" timeline --model llama-3.1-8b --context 4096 --generate 64 --csv 2>/dev/null)
+check "timeline --csv has a header" 'index,action,bytes,category,phase,tensor,layer,live_bytes' "$out"
+check "timeline --csv lists the weights first" '0,alloc,16060522496,weights,load,weights' "$out"
+check "timeline --csv grows the cache while decoding" ',decode,kv.k,' "$out"
+out=$("$cli" timeline --model llama-3.1-8b --context 4096 --generate 64 --json 2>/dev/null)
+check "timeline --json names the peak's tensor" '"peakTensor": "mlp.product"' "$out"
+refuse "timeline is for the transformers engine" "engine" timeline --model llama-3.1-8b --engine vllm
+out=$(json --model llama-3.1-8b --context 4096 --generate 64)
+check "estimate --json says what nvidia-smi shows" '"nvidiaSmiBytes": ' "$out"
+check "estimate --json says the smallest memory that runs it" '"minimumCapacityBytes": 1' "$out"
+
 # --hf, against a local stand-in for the Hub (HF_ENDPOINT).
 hub_out=$(bash "$(dirname "$0")/hub_test.sh" "$cli" 2>&1)
 hub_rc=$?

@@ -91,6 +91,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (a.fits != (std::round(a.perGpu.totalBytes) <= std::round(a.capacityBytes))) std::abort();
   if (a.headroomBytes != a.capacityBytes - a.perGpu.totalBytes) std::abort();
   if (a.gpusInUse < 1 || a.gpusInUse > a.gpuCount) std::abort();
+  // The allocator's view: nvidia-smi shows the total, and the smallest memory the run needs
+  // lies between its live tensors (with the context) and that total.
+  if (a.nvidiaSmiBytes >= 0 && a.nvidiaSmiBytes != a.perGpu.totalBytes) std::abort();
+  if (a.minimumCapacityBytes >= 0 && (a.minimumCapacityBytes > a.perGpu.totalBytes + 0.5 ||
+                                      a.minimumCapacityBytes < a.peakAllocatedBytes)) {
+    std::abort();
+  }
   if (a.capacityBytes > a.gpuMemoryBytes + 0.5) std::abort();
   const std::int64_t context = scenario->integer("contextLength");
   if (context * 2 <= 10'000'000) {

@@ -19,11 +19,11 @@ namespace gpumem {
 
 /// A change that makes a scenario need less memory, checked by estimating it again.
 struct Suggestion {
-  std::string label;                          ///< for people: "Turn on gradient checkpointing"
+  std::string label;                           ///< for people: "Turn on gradient checkpointing"
   std::map<std::string, std::string> changes;  ///< field → value, to apply in one click
-  double totalBytes = 0;                      ///< per GPU after the change
-  double savedBytes = 0;                      ///< per GPU, against the scenario as it is
-  bool fits = false;                          ///< whether the changed scenario fits
+  double totalBytes = 0;                       ///< per GPU after the change
+  double savedBytes = 0;                       ///< per GPU, against the scenario as it is
+  bool fits = false;                           ///< whether the changed scenario fits
 };
 
 /// Everything gpumem says about one scenario.
@@ -40,12 +40,12 @@ struct Answer {
 
   std::string gpuId;
   std::string gpuName;
-  double gpuMemoryBytes = 0;     ///< what the runtime reports for one GPU
-  double capacityBytes = 0;      ///< what the scenario may use of one GPU: the memory, or the
-                                 ///< engine's budget (vLLM: utilization × memory)
-  std::string capacityFormula;   ///< how capacityBytes follows from the GPU
-  std::int64_t gpuCount = 1;     ///< the GPUs chosen
-  std::int64_t gpusInUse = 1;    ///< the GPUs holding the model (every replica)
+  double gpuMemoryBytes = 0;        ///< what the runtime reports for one GPU
+  double capacityBytes = 0;         ///< what the scenario may use of one GPU: the memory, or the
+                                    ///< engine's budget (vLLM: utilization × memory)
+  std::string capacityFormula;      ///< how capacityBytes follows from the GPU
+  std::int64_t gpuCount = 1;        ///< the GPUs chosen
+  std::int64_t gpusInUse = 1;       ///< the GPUs holding the model (every replica)
   std::int64_t gpusPerReplica = 1;  ///< the split of one copy of the model
   std::int64_t replicas = 1;        ///< data-parallel copies
   std::string layout;               ///< how the model is split, in words
@@ -60,9 +60,19 @@ struct Answer {
   std::int64_t maxContext = -1;  ///< longest contextLength that fits; -1: not computed/applicable
   std::int64_t maxBatch = -1;    ///< largest batch that fits; -1: not computed/applicable
 
-  double jobBytes = -1;  ///< the parameter-count method: all GPUs together; -1 otherwise
-  double cpuBytes = 0;          ///< host memory: offloaded states or layers, per node
-  std::string peakPhase;        ///< training: "forward", "backward" or "optimizer step"
+  double jobBytes = -1;   ///< the parameter-count method: all GPUs together; -1 otherwise
+  double cpuBytes = 0;    ///< host memory: offloaded states or layers, per node
+  std::string peakPhase;  ///< training: "forward", "backward" or "optimizer step"
+  /// Where the estimate has a CUDA context and an allocator reserve (Transformers inference
+  /// and training; else −1): the peak of live tensors (the total less both), what PyTorch's
+  /// caching allocator has reserved at the peak (the total less the context), what
+  /// nvidia-smi shows (the total); and for runs modelled as a timeline (timeline.hpp) the
+  /// smallest GPU memory the run succeeds in: the context + the peak of live tensors + what
+  /// the replay cannot release when memory runs short, at most the total.
+  double peakAllocatedBytes = -1;
+  double peakReservedBytes = -1;
+  double nvidiaSmiBytes = -1;
+  double minimumCapacityBytes = -1;
   std::int64_t dataParallel = 1;
   double trainableParameters = 0;
   std::vector<std::string> notes;  ///< what the estimate assumed, in words

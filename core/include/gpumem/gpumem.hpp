@@ -19,6 +19,7 @@
 #include "gpumem/scenario.hpp"
 #include "gpumem/scenario_link.hpp"
 #include "gpumem/tensor_inventory.hpp"
+#include "gpumem/timeline.hpp"
 #include "gpumem/units.hpp"
 #include "gpumem/validation.hpp"
 #include "gpumem/version.hpp"

@@ -1,0 +1,50 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// A scenario's memory timeline: the ordered allocations and frees of one run, and what
+// PyTorch's caching allocator makes of them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gpumem/result.hpp"
+#include "gpumem/scenario.hpp"
+
+namespace gpumem {
+
+/// One allocation or free of a run, in order. A free names the allocation it returns by
+/// `id` (the index of that allocation among the timeline's allocations); an allocation's
+/// own id is its index. Bytes are what the tensor asks for (before the allocator's
+/// rounding).
+struct TimelineEvent {
+  bool alloc = true;
+  double bytes = 0;
+  std::int32_t id = 0;
+  const char* category = "";  ///< weights, kv_cache, activations, logits
+  const char* phase = "";     ///< load, prefill, decode
+  const char* tensor = "";    ///< e.g. "mlp.up", "kv.k"
+  std::int32_t layer = -1;    ///< the decoder layer, or -1
+};
+
+/// What a replay of a timeline through the caching-allocator model gives (bytes above the
+/// CUDA context).
+struct TimelineSummary {
+  double peakAllocatedBytes = 0;    ///< the most bytes live at once (rounded blocks)
+  double peakReservedBytes = 0;     ///< the most bytes of segments held at once
+  double minimumCapacityBytes = 0;  ///< the smallest capacity on which every request succeeds
+  std::string peakTensor;           ///< the tensor whose allocation reached the peak
+  std::string peakPhase;
+};
+
+/// The timeline of a scenario's run: Hugging Face Transformers inference on one GPU
+/// (`generate`: weights, the prefill layer by layer, DynamicCache growth by torch.cat per
+/// layer and decode step, logits). Fails naming the field for other tasks, engines or
+/// splits, which are not modelled as timelines.
+Result<std::vector<TimelineEvent>> scenarioTimeline(const Scenario& scenario);
+
+/// Replays `events` through the model of PyTorch's caching allocator
+/// (caching_allocator.hpp), with or without expandable segments.
+TimelineSummary summarizeTimeline(const std::vector<TimelineEvent>& events,
+                                  bool expandableSegments = false);
+
+}  // namespace gpumem

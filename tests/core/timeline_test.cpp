@@ -1,0 +1,107 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+#include "gpumem/timeline.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "gpumem/answer.hpp"
+
+namespace gpumem {
+namespace {
+
+std::string configText(const std::string& model) {
+  std::ifstream in(std::string(GPUMEM_TEST_DATA_DIR) + "/calibration-configs/" + model + ".json");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Scenario scenarioOf(const std::string& model, int batch, int prompt, int generated,
+                    const char* precision = "bf16") {
+  const auto s = parseScenario({{"config", configText(model)},
+                                {"precision", precision},
+                                {"batch", std::to_string(batch)},
+                                {"contextLength", std::to_string(prompt + generated)},
+                                {"generatedTokens", std::to_string(generated)}},
+                               Strictness::kStrict);
+  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+  return *s;
+}
+
+struct Traced {
+  const char* model;
+  int batch, prompt, generated;
+  const char* precision;
+  double peakAlloc;  // measured: torch.cuda.max_memory_allocated above the start
+};
+
+TEST(Timeline, MatchesTheRecordedPeakAllocationAndItsTensor) {
+  // The three generate() runs recorded with torch.cuda.memory._record_memory_history on an
+  // H200 (PyTorch 2.11, transformers 5.17): each peaks in the prefill's MLP, at the
+  // allocation of act(gate(x)) · up(x) (modeling_llama.py:175, modeling_qwen2.py:47,
+  // modeling_gemma3.py:132).
+  const Traced runs[] = {{"llama-3.2-1b", 4, 2048, 32, "bf16", 3313900544.0},
+                         {"qwen2.5-0.5b", 16, 1024, 64, "fp16", 1799008256.0},
+                         {"gemma-3-1b", 1, 8192, 16, "bf16", 2770124288.0}};
+  for (const Traced& run : runs) {
+    const auto events = scenarioTimeline(
+        scenarioOf(run.model, run.batch, run.prompt, run.generated, run.precision));
+    ASSERT_TRUE(events.ok()) << run.model;
+    const TimelineSummary summary = summarizeTimeline(*events);
+    EXPECT_NEAR(summary.peakAllocatedBytes, run.peakAlloc, 0.03 * run.peakAlloc) << run.model;
+    EXPECT_EQ(summary.peakTensor, "mlp.product") << run.model;
+    EXPECT_EQ(summary.peakPhase, "prefill") << run.model;
+    EXPECT_GE(summary.peakReservedBytes, summary.peakAllocatedBytes) << run.model;
+    EXPECT_GE(summary.minimumCapacityBytes, summary.peakAllocatedBytes) << run.model;
+    EXPECT_LE(summary.minimumCapacityBytes, summary.peakReservedBytes) << run.model;
+  }
+}
+
+TEST(Timeline, EveryFreeReturnsAnEarlierAllocationOnce) {
+  const auto events = scenarioTimeline(scenarioOf("gemma-3-1b", 2, 4096, 64));
+  ASSERT_TRUE(events.ok());
+  std::vector<int> state;  // 0 never, 1 live, 2 freed
+  for (const TimelineEvent& e : *events) {
+    if (e.alloc) {
+      EXPECT_EQ(e.id, static_cast<std::int32_t>(state.size()));
+      EXPECT_GT(e.bytes, 0);
+      state.push_back(1);
+    } else {
+      ASSERT_LT(static_cast<std::size_t>(e.id), state.size());
+      EXPECT_EQ(state[static_cast<std::size_t>(e.id)], 1);
+      state[static_cast<std::size_t>(e.id)] = 2;
+    }
+  }
+}
+
+TEST(Timeline, OnlyTransformersInferenceOnOneGpu) {
+  Scenario s = scenarioOf("llama-3.2-1b", 1, 512, 16);
+  EXPECT_EQ(scenarioTimeline(s.with("engine", "vllm")).error().field, "engine");
+  EXPECT_EQ(scenarioTimeline(s.with("task", "full")).error().field, "task");
+}
+
+TEST(Timeline, TheAnswerSaysWhatNvidiaSmiShowsAndWhatTheRunNeeds) {
+  const auto a = evaluate(scenarioOf("llama-3.2-1b", 4, 2048, 32));
+  ASSERT_TRUE(a.ok());
+  double context = 0;
+  double reserve = 0;
+  for (const Component& c : a->perGpu.components) {
+    if (c.name == "cuda_context") context = c.bytes;
+    if (c.name == "allocator_reserve") reserve = c.bytes;
+  }
+  EXPECT_DOUBLE_EQ(a->nvidiaSmiBytes, a->perGpu.totalBytes);
+  EXPECT_DOUBLE_EQ(a->peakReservedBytes, a->perGpu.totalBytes - context);
+  EXPECT_DOUBLE_EQ(a->peakAllocatedBytes, a->peakReservedBytes - reserve);
+  EXPECT_GE(a->minimumCapacityBytes, context + a->peakAllocatedBytes);
+  EXPECT_LE(a->minimumCapacityBytes, a->perGpu.totalBytes);
+  // vLLM's own pool is not a PyTorch timeline.
+  const auto vllm = evaluate(scenarioOf("llama-3.2-1b", 4, 2048, 32).with("engine", "vllm"));
+  ASSERT_TRUE(vllm.ok());
+  EXPECT_LT(vllm->minimumCapacityBytes, 0);
+}
+
+}  // namespace
+}  // namespace gpumem
