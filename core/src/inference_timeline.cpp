@@ -58,7 +58,7 @@ std::int32_t rope(Recorder& r, double bytes, const char* name) {
 /// Simulated layer groups and decode steps: enough to place the blocks the way the
 /// allocator sees them, few enough for a replay of a few hundred events.
 constexpr std::int32_t kLayerGroups = 4;
-constexpr std::int64_t kDecodeSteps = 8;
+constexpr std::int64_t kDecodeSteps = 4;
 
 struct LayerGroup {
   std::int32_t first = 0;    ///< its first layer
@@ -205,21 +205,36 @@ std::vector<TimelineEvent> transformersInferenceTimeline(const ModelArchitecture
   const std::int64_t steps = std::max<std::int64_t>(0, o.generatedTokens - 1);
   const std::int64_t simulated = std::min<std::int64_t>(steps, kDecodeSteps);
   const double window = static_cast<double>(arch.slidingWindow);
+  // Decode caches are per layer (a layer's grown K or V fits a freed one only within the
+  // 2 MiB rounding of its segment, so grouping them would overstate what is cached).
+  std::vector<std::int32_t> layerKeys(
+      static_cast<std::size_t>(std::max<std::int64_t>(1, arch.numLayers)), -1);
+  std::vector<std::int32_t> layerValues(layerKeys.size(), -1);
   for (std::int64_t step = 1; step <= simulated; ++step) {
-    const double cached = s.prompt + static_cast<double>(steps * step / simulated);
+    // The first simulated step jumps to the last few tokens, which then grow one by one.
+    const double cached = s.prompt + static_cast<double>(steps - simulated + step);
     for (std::size_t g = 0; g < groups.size(); ++g) {
-      r.layer = groups[g].first;
-      // A sliding layer's cat joins the window − 1 kept tokens and the new one.
-      const double held = static_cast<double>(groups[g].full) * cached +
-                          static_cast<double>(groups[g].sliding) * std::min(cached, window);
+      const LayerGroup& group = groups[g];
+      const std::int64_t count = group.full + group.sliding;
       r.category = "kv_cache";
-      for (std::vector<std::int32_t>* cache : {&keys, &values}) {
-        std::int32_t& id = (*cache)[g];
-        const std::int32_t grown =
-            r.alloc(s.batch * held * s.kvHalf * s.kvb, cache == &keys ? "kv.k" : "kv.v");
-        r.free(id);
-        id = grown;
+      for (std::int64_t i = 0; i < count; ++i) {
+        const auto l = static_cast<std::size_t>(group.first + i);
+        r.layer = static_cast<std::int32_t>(l);
+        const bool slidingLayer = sliding && l < arch.slidingLayers.size() && arch.slidingLayers[l];
+        // A sliding layer's cat joins the window − 1 kept tokens and the new one.
+        const double held = slidingLayer ? std::min(cached, window) : cached;
+        const double bytes = s.batch * held * s.kvHalf * s.kvb;
+        const std::int32_t k = r.alloc(bytes, "kv.k");
+        r.free(layerKeys[l]);
+        layerKeys[l] = k;
+        const std::int32_t v = r.alloc(bytes, "kv.v");
+        r.free(layerValues[l]);
+        layerValues[l] = v;
       }
+      // The prefill's cache of the group goes once its layers have grown theirs.
+      r.free(keys[g]);
+      r.free(values[g]);
+      keys[g] = values[g] = -1;
     }
     r.layer = -1;
     r.category = "logits";

@@ -21,9 +21,9 @@ namespace gpumem {
 /// tensors share transformersPrefillValuesPerToken − 4h values per token. Sliding layers
 /// keep the whole prompt until the first decode step. Each decode step grows every layer's
 /// K and V by torch.cat (DynamicCache.update: the grown tensor is allocated before the old
-/// one is freed). Coarsened for speed: the layers form up to four groups, one layer's
-/// transients simulated per group with the group's caches as one K and one V block, and
-/// the decode is up to eight steps of several tokens each (a few hundred events in all).
+/// one is freed). Coarsened for speed: the prefill's layers form up to four groups, one
+/// layer's transients simulated per group with the group's caches as one K and one V
+/// block; the decode simulates its last four steps, layer by layer.
 std::vector<TimelineEvent> transformersInferenceTimeline(const ModelArchitecture& arch,
                                                          const InferenceOptions& options,
                                                          double weightBytes);
