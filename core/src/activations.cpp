@@ -1,6 +1,8 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
 #include "gpumem/activations.hpp"
 
+#include <algorithm>
+
 namespace gpumem {
 
 namespace {
@@ -14,18 +16,45 @@ bool isTanhFormulaGelu(const ModelArchitecture& arch) {
 
 }  // namespace
 
-double prefillValuesPerToken(const ModelArchitecture& arch) {
+/// Values per token a hybrid's widest non-attention mixer holds at its peak: the in_proj
+/// output and the convolved copy of its conv channels (Mamba, Gated DeltaNet), 0 without one.
+double mixerValuesPerToken(const ModelArchitecture& arch) {
+  double values = 0;
+  if (arch.mambaLayerCount() > 0) {
+    const MambaShape& m = arch.mamba;
+    const double inner = static_cast<double>(m.innerSize);
+    const double channels = static_cast<double>(m.convChannels());
+    const double projection =
+        m.version == 1 ? 2 * inner : inner + channels + static_cast<double>(m.heads);
+    values = std::max(values, projection + channels);
+  }
+  if (arch.mixerLayerCount(MixerKind::kLinearAttention) > 0) {
+    const LinearAttentionShape& l = arch.linearAttention;
+    const double width =
+        l.lightning ? 4 * static_cast<double>(arch.numHeads * arch.headDim)
+                    : static_cast<double>(2 * l.convChannels() + l.valueHeads * l.valueHeadDim);
+    values = std::max(values, width);
+  }
+  return values;
+}
+
+/// The feed-forward part of prefillValuesPerToken: the MLP's or the active experts' values.
+double feedForwardValuesPerToken(const ModelArchitecture& arch) {
   const double h = static_cast<double>(arch.hiddenSize);
-  const double hidden = kHiddenTensorsAlive * h;
   if (arch.isMoe() && arch.moe.denseLayers < arch.numLayers) {
     const double k = static_cast<double>(arch.moe.expertsPerToken);
     const double expert = static_cast<double>(arch.moe.expertIntermediateSize);
-    return hidden + k * (4 * expert + 2 * h);
+    return k * (4 * expert + 2 * h);
   }
   const double width = static_cast<double>(arch.intermediateSize);
-  if (arch.mlpKind == MlpKind::kPlain) return hidden + (isTanhFormulaGelu(arch) ? 4 : 2) * width;
-  if (arch.fusedGateUp) return hidden + 4 * width;  // fused gate_up_proj output
-  return hidden + 3 * width;
+  if (arch.mlpKind == MlpKind::kPlain) return (isTanhFormulaGelu(arch) ? 4 : 2) * width;
+  if (arch.fusedGateUp) return 4 * width;  // fused gate_up_proj output
+  return 3 * width;
+}
+
+double prefillValuesPerToken(const ModelArchitecture& arch) {
+  const double hidden = kHiddenTensorsAlive * static_cast<double>(arch.hiddenSize);
+  return hidden + std::max(feedForwardValuesPerToken(arch), mixerValuesPerToken(arch));
 }
 
 double transformersPrefillValuesPerToken(const ModelArchitecture& arch, double activationBytes) {

@@ -11,6 +11,7 @@
 #include "gpumem/kv_cache.hpp"
 #include "gpumem/model_parameters.hpp"
 #include "gpumem/parallelism.hpp"
+#include "gpumem/recurrent_state.hpp"
 #include "gpumem/runtime_overhead.hpp"
 #include "gpumem/weight_format.hpp"
 #include "text.hpp"
@@ -34,11 +35,14 @@ std::int64_t roundUp(std::int64_t value, std::int64_t multiple) {
 std::vector<Term> cacheTerms(const ModelArchitecture& arch, std::int64_t sequences,
                              std::int64_t layers, std::int64_t tokens, std::int64_t slidingTokens,
                              double bytesPerTokenLayer) {
+  // Only attention layers cache keys and values (hybrids' other layers keep a fixed state).
+  const std::int64_t attention =
+      std::min<std::int64_t>(layers, arch.attentionLayerCount() * layers / arch.numLayers);
   const std::int64_t sliding =
-      std::min<std::int64_t>(layers, arch.slidingLayerCount() * layers / arch.numLayers);
+      std::min<std::int64_t>(attention, arch.slidingLayerCount() * layers / arch.numLayers);
   const std::int64_t slidingHeld =
       arch.slidingWindow > 0 ? std::min(tokens, slidingTokens) : tokens;
-  return tokenLayerTerms({static_cast<double>(sequences), "sequences"}, layers - sliding,
+  return tokenLayerTerms({static_cast<double>(sequences), "sequences"}, attention - sliding,
                          {static_cast<double>(tokens), "tokens"}, sliding,
                          {static_cast<double>(slidingHeld), "window tokens"},
                          {bytesPerTokenLayer, "B per token per layer"});
@@ -146,6 +150,26 @@ Component vllmProfilePeak(const ModelArchitecture& arch, const InferenceOptions&
           count(rows) + " requests; here the " + (samplerPeaks ? "sampler" : "forward pass"));
 }
 
+/// The recurrent state of the batch's sequences on one GPU, as the serving engines keep it:
+/// conv_kernel − 1 conv inputs, in the model's dtype (vLLM's mamba_cache_dtype and
+/// mamba_ssm_cache_dtype "auto", SGLang's default), or fp32 for llama.cpp (its recurrent
+/// cache's r and s tensors are F32).
+Component servingStateComponent(const ModelArchitecture& arch, std::int64_t sequences,
+                                double bytesPerValue, const std::string& engine) {
+  return recurrentStateComponent(arch, sequences, bytesPerValue, ConvWindow::kKernelMinusOne,
+                                 "one fixed-size state per sequence, whatever its length; " +
+                                     engine + " keeps conv_kernel − 1 inputs of each convolution");
+}
+
+/// Requests of `tokensPerRequest` a KV pool of `pool` bytes serves when each also needs a
+/// recurrent state: pool / (its KV cache + its state). vLLM pages the state and the attention
+/// layers' KV blocks from one pool (its hybrid allocator pads the pages to a common size);
+/// this counts bytes and leaves that padding out.
+double hybridConcurrency(double pool, double requestKv, double requestState) {
+  const double request = requestKv + requestState;
+  return request > 0 ? std::max(0.0, pool) / request : 0;
+}
+
 }  // namespace
 
 Result<VllmVersion> parseVllmVersion(std::string_view text) {
@@ -204,6 +228,10 @@ Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOpt
       makeComponent("kv_cache", "KV cache",
                     cacheTerms(arch, o.batch, arch.numLayers, tokens, slidingTokens, perTokenLayer),
                     "tokens rounded up to blocks of " + count(v.blockSize)));
+  if (arch.hasRecurrentState()) {
+    out.components.push_back(
+        servingStateComponent(arch, o.batch, o.activationBytesPerValue, "vLLM"));
+  }
   out.components.push_back(vllmProfilePeak(arch, o, shares->activations));
   const bool parallel = o.parallel.gpuCount() > 1;
   out.components.push_back(makeComponent(
@@ -229,7 +257,7 @@ Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOpt
     double inside = 0;
     double outside = 0;
     for (const Component& c : out.components) {
-      if (c.name == "kv_cache") continue;
+      if (c.name == "kv_cache" || c.name == "recurrent_state") continue;
       const bool charged = c.name == "weights" || c.name == "profile_peak" ||
                            c.name == "non_torch" || (c.name == "cuda_context" && contextInBudget) ||
                            (c.name == "cuda_graphs" && graphsInBudget);
@@ -238,15 +266,25 @@ Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOpt
     }
     const double budget = v.gpuMemoryUtilization * o.gpuMemoryBytes;
     const double pool = budget - inside;
-    const double perToken = perTokenLayer * static_cast<double>(arch.numLayers) * shares->kvCache;
-    const double blocks = std::floor(std::max(0.0, pool) / (perToken * double(v.blockSize)));
-    const double poolTokens = blocks * static_cast<double>(v.blockSize);
+    const double perToken =
+        perTokenLayer * static_cast<double>(arch.attentionLayerCount()) * shares->kvCache;
     // One request of the asked context, in whole blocks (sliding layers hold their window).
     const double request =
         sumTerms(cacheTerms(arch, 1, arch.numLayers, tokens, slidingTokens, perTokenLayer)) *
         shares->kvCache;
-    KvPool kv = describePool("vLLM", pool, poolTokens, poolTokens * perToken / request,
-                             static_cast<double>(o.promptTokens + o.generatedTokens));
+    const double asked = static_cast<double>(o.promptTokens + o.generatedTokens);
+    KvPool kv;
+    if (arch.hasRecurrentState()) {
+      const double state = recurrentStateBytesPerSequence(arch, o.activationBytesPerValue,
+                                                          ConvWindow::kKernelMinusOne) *
+                           shares->kvCache;
+      const double concurrency = hybridConcurrency(pool, request, state);
+      kv = describePool("vLLM", pool, concurrency * asked, concurrency, asked);
+    } else {
+      const double blocks = std::floor(std::max(0.0, pool) / (perToken * double(v.blockSize)));
+      const double poolTokens = blocks * static_cast<double>(v.blockSize);
+      kv = describePool("vLLM", pool, poolTokens, poolTokens * perToken / request, asked);
+    }
     kv.capacityBytes = std::min(o.gpuMemoryBytes, budget + outside);
     kv.capacityFormula =
         num(v.gpuMemoryUtilization) + " gpu_memory_utilization × " + formatBytes(o.gpuMemoryBytes) +
@@ -304,6 +342,10 @@ Result<Breakdown> estimateSglang(const ModelArchitecture& arch, const InferenceO
       makeComponent("kv_cache", "KV cache",
                     cacheTerms(arch, o.batch, arch.numLayers, tokens, tokens, perTokenLayer),
                     "one slot per token in every layer (page size 1)"));
+  if (arch.hasRecurrentState()) {
+    out.components.push_back(
+        servingStateComponent(arch, o.batch, o.activationBytesPerValue, "SGLang"));
+  }
   const double freeAtStart = std::max(0.0, o.gpuMemoryBytes - o.cudaContextBytes);
   std::vector<Term> reserve;
   if (freeAtStart > 0) {
@@ -317,10 +359,20 @@ Result<Breakdown> estimateSglang(const ModelArchitecture& arch, const InferenceO
   if (o.gpuMemoryBytes > 0) {
     const double weights = out.components.front().bytes * shares->weights;
     const double pool = f * freeAtStart - weights;
-    const double perToken = perTokenLayer * static_cast<double>(arch.numLayers) * shares->kvCache;
-    const double poolTokens = std::floor(std::max(0.0, pool) / perToken);
+    const double perToken =
+        perTokenLayer * static_cast<double>(arch.attentionLayerCount()) * shares->kvCache;
     const double request = static_cast<double>(tokens);
-    KvPool kv = describePool("SGLang", pool, poolTokens, poolTokens / request, request);
+    KvPool kv;
+    if (arch.hasRecurrentState()) {
+      const double state = recurrentStateBytesPerSequence(arch, o.activationBytesPerValue,
+                                                          ConvWindow::kKernelMinusOne) *
+                           shares->kvCache;
+      const double concurrency = hybridConcurrency(pool, perToken * request, state);
+      kv = describePool("SGLang", pool, concurrency * request, concurrency, request);
+    } else {
+      const double poolTokens = std::floor(std::max(0.0, pool) / perToken);
+      kv = describePool("SGLang", pool, poolTokens, poolTokens / request, request);
+    }
     kv.capacityBytes = o.gpuMemoryBytes;
     kv.capacityFormula = "the GPU's memory: mem_fraction_static " + num(f) +
                          " of what is free at start-up holds the weights and the KV pool";
@@ -420,6 +472,14 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
              : "n_ctx " + count(nCtx) + " shared by the sequences");
   const double kvBytes = kv.bytes;
   out.components.push_back(std::move(kv));
+  if (arch.hasRecurrentState()) {
+    // llama_memory_recurrent: one F32 state per sequence (-np) in each offloaded layer.
+    Component state = servingStateComponent(arch, o.batch, 4, ollama ? "Ollama" : "llama.cpp");
+    scaleComponent(state, {static_cast<double>(repeatingOnGpu) / static_cast<double>(layers),
+                           "share of layers on the GPU"});
+    state.note += "; fp32";
+    out.components.push_back(std::move(state));
+  }
 
   // ggml's allocator reuses the buffer across the graph: its size is the largest moment.
   const double ubatchTokens = static_cast<double>(std::min<std::int64_t>(s.nUbatch, nCtx));
@@ -489,6 +549,10 @@ Result<Breakdown> estimateTrtLlm(const ModelArchitecture& arch, const InferenceO
                        {4, "B"}}}},
                     "fp32; at most max_batch_size " + count(t.maxBatchSize) + " rows"));
   out.components.push_back(contextComponent(o.cudaContextBytes, kLazyKernelBytes));
+  if (arch.hasRecurrentState()) {
+    out.components.push_back(
+        servingStateComponent(arch, o.batch, o.activationBytesPerValue, "TensorRT-LLM"));
+  }
 
   const std::int64_t block = t.tokensPerBlock;
   const std::int64_t tokens = roundUp(o.promptTokens + o.generatedTokens, block);
@@ -504,8 +568,10 @@ Result<Breakdown> estimateTrtLlm(const ModelArchitecture& arch, const InferenceO
     const double loaded = sumBytes(out) - (1 - shares->weights) * out.components[0].bytes -
                           (1 - shares->activations) * out.components[1].bytes;
     const double pool = t.freeGpuMemoryFraction * std::max(0.0, o.gpuMemoryBytes - loaded);
-    const double perToken = perTokenLayer * static_cast<double>(arch.numLayers) * shares->kvCache;
-    const double blocks = std::floor(pool / (perToken * static_cast<double>(block)));
+    const double perToken =
+        perTokenLayer * static_cast<double>(arch.attentionLayerCount()) * shares->kvCache;
+    const double blocks =
+        perToken > 0 ? std::floor(pool / (perToken * static_cast<double>(block))) : 0;
     kv.note += "; TensorRT-LLM preallocates " + formatBytes(pool) + " (" +
                num(t.freeGpuMemoryFraction) +
                " free_gpu_memory_fraction × the memory free after weights, activations and "
@@ -516,8 +582,13 @@ Result<Breakdown> estimateTrtLlm(const ModelArchitecture& arch, const InferenceO
         sumTerms(cacheTerms(arch, 1, arch.numLayers, tokens, slidingTokens, perTokenLayer)) *
         shares->kvCache;
     const double poolTokens = blocks * static_cast<double>(block);
-    KvPool kvPool = describePool("TensorRT-LLM", pool, poolTokens, poolTokens * perToken / request,
-                                 static_cast<double>(o.promptTokens + o.generatedTokens));
+    const double asked = static_cast<double>(o.promptTokens + o.generatedTokens);
+    // A hybrid's recurrent states are held beside the pool (counted in what is loaded).
+    KvPool kvPool = describePool("TensorRT-LLM", pool, poolTokens,
+                                 request > 0 ? poolTokens * perToken / request : 0, asked);
+    if (perToken <= 0) {
+      kvPool.summary = "TensorRT-LLM keeps no KV cache for a model without attention layers";
+    }
     // The engine's own buffers must fit first; the KV pool then takes its share of the rest.
     kvPool.capacityBytes = loaded <= o.gpuMemoryBytes ? loaded + pool : o.gpuMemoryBytes;
     kvPool.capacityFormula = "the engine's buffers + " + num(t.freeGpuMemoryFraction) +

@@ -11,6 +11,7 @@
 #include "gpumem/format.hpp"
 #include "gpumem/kv_cache.hpp"
 #include "gpumem/model_parameters.hpp"
+#include "gpumem/recurrent_state.hpp"
 #include "gpumem/runtime_overhead.hpp"
 #include "gpumem/weight_format.hpp"
 #include "text.hpp"
@@ -214,6 +215,13 @@ Result<Breakdown> estimateOnOneGpu(const ModelArchitecture& arch, const Inferenc
   out.components.push_back(makeComponent(
       "kv_cache", "KV cache", kv,
       arch.slidingLayerCount() > 0 ? "a sliding layer keeps sliding_window − 1 tokens" : ""));
+
+  if (arch.hasRecurrentState()) {
+    out.components.push_back(recurrentStateComponent(
+        arch, o.batch, o.activationBytesPerValue, ConvWindow::kWholeKernel,
+        "one fixed-size state per sequence, whatever its length, in the model's dtype; "
+        "transformers keeps the whole conv_kernel window of each convolution"));
+  }
 
   const Peak peak = activationPeak(arch, o, kv);
   out.components.push_back(

@@ -55,7 +55,8 @@ std::vector<Term> kvCacheTerms(const ModelArchitecture& arch, std::int64_t batch
   const std::int64_t sliding = arch.slidingLayerCount();
   const std::int64_t windowTokens =
       arch.slidingWindow > 0 ? std::min<std::int64_t>(tokens, arch.slidingWindow - 1) : tokens;
-  return tokenLayerTerms({static_cast<double>(batch), "sequences"}, arch.numLayers - sliding,
+  return tokenLayerTerms({static_cast<double>(batch), "sequences"},
+                         arch.attentionLayerCount() - sliding,
                          {static_cast<double>(tokens), "tokens"}, sliding,
                          {static_cast<double>(windowTokens), "window tokens"},
                          {kvValuesPerTokenPerLayer(arch) * bytesPerValue, "B per token per layer"});

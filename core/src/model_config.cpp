@@ -93,6 +93,20 @@ constexpr Mapping kMappings[] = {
     {"gpt_oss", config::readGptOss},
     {"llama4", config::readLlama4},
     {"llama4_text", config::readLlama4, "llama4"},
+    // State-space models, and hybrids of attention with Mamba, linear attention or short
+    // convolutions: their recurrent state is sized beside the attention layers' KV cache.
+    {"mamba", config::readMamba},
+    {"falcon_mamba", config::readMamba},
+    {"mamba2", config::readMamba2},
+    {"granitemoehybrid", config::readGraniteMoeHybrid},
+    {"bamba", config::readBamba},
+    {"jamba", config::readJamba},
+    {"nemotron_h", config::readNemotronH},
+    {"qwen3_next", config::readQwen3Next},
+    {"minimax", config::readMiniMax},
+    {"minimax_text_01", config::readMiniMax, "minimax"},
+    {"minimax_m1", config::readMiniMax, "minimax"},
+    {"lfm2", config::readLfm2},
     // Vision-language models: the language model, from text_config when the file has one
     // (the vision tower is not counted), else from the top level.
     {"mistral3", config::readMistral, "mistral"},
@@ -125,21 +139,11 @@ struct Refusal {
 };
 
 constexpr std::string_view kRecurrent =
-    "mixes attention with recurrent or state-space layers, whose state gpumem does not size yet";
+    "mixes attention with recurrent or state-space layers of a kind gpumem does not size yet";
 constexpr Refusal kRefused[] = {
-    {"mamba", kRecurrent},
-    {"mamba2", kRecurrent},
-    {"falcon_mamba", kRecurrent},
-    {"jamba", kRecurrent},
-    {"bamba", kRecurrent},
     {"zamba", kRecurrent},
     {"zamba2", kRecurrent},
-    {"granitemoehybrid", kRecurrent},
     {"falcon_h1", kRecurrent},
-    {"nemotron_h", kRecurrent},
-    {"qwen3_next", kRecurrent},
-    {"minimax", kRecurrent},
-    {"lfm2", kRecurrent},
     {"lfm2_moe", kRecurrent},
     {"recurrent_gemma", kRecurrent},
     {"rwkv", kRecurrent},

@@ -15,6 +15,26 @@ std::int64_t ModelArchitecture::queryWidth() const {
   return numHeads * headDim;
 }
 
+std::int64_t ModelArchitecture::mixerLayerCount(MixerKind kind) const {
+  if (mixers.empty()) return kind == MixerKind::kAttention ? numLayers : 0;
+  std::int64_t count = 0;
+  for (MixerKind mixer : mixers) count += mixer == kind ? 1 : 0;
+  return count;
+}
+
+std::int64_t ModelArchitecture::attentionLayerCount() const {
+  return mixerLayerCount(MixerKind::kAttention) + mixerLayerCount(MixerKind::kAttentionAndMamba);
+}
+
+std::int64_t ModelArchitecture::mambaLayerCount() const {
+  return mixerLayerCount(MixerKind::kMamba) + mixerLayerCount(MixerKind::kAttentionAndMamba);
+}
+
+bool ModelArchitecture::hasRecurrentState() const {
+  return mambaLayerCount() > 0 || mixerLayerCount(MixerKind::kLinearAttention) > 0 ||
+         mixerLayerCount(MixerKind::kShortConv) > 0;
+}
+
 namespace {
 
 /// Parameters of one norm over `width` values.
@@ -60,8 +80,10 @@ double attentionParameters(const ModelArchitecture& arch) {
   const double h = static_cast<double>(arch.hiddenSize);
   const double q = static_cast<double>(arch.numHeads * arch.headDim);
   const double kv = static_cast<double>(arch.numKvHeads * arch.headDim);
-  double total =
-      linear(h, q, arch.qkvBias) + 2 * linear(h, kv, arch.qkvBias) + linear(q, h, arch.oBias);
+  // Qwen3-Next's q_proj yields the queries and as many output-gate values.
+  const double qProjection = arch.attentionOutputGate ? 2 * q : q;
+  double total = linear(h, qProjection, arch.qkvBias) + 2 * linear(h, kv, arch.qkvBias) +
+                 linear(q, h, arch.oBias);
   // q/k norm weights (and biases when they are LayerNorms with one).
   const double qkNormScale = arch.qkNormHasBias ? 2 : 1;
   if (arch.qkNorm == QkNormKind::kPerHead) {
@@ -70,6 +92,72 @@ double attentionParameters(const ModelArchitecture& arch) {
   if (arch.qkNorm == QkNormKind::kFull) total += qkNormScale * (q + kv);
   if (arch.attentionSinks) total += static_cast<double>(arch.numHeads);
   return total;
+}
+
+/// One Mamba mixer. Mamba 1 (modeling_mamba.py): in_proj hidden → 2·d_inner, a depthwise
+/// conv1d of d_inner channels, x_proj d_inner → dt_rank + 2·d_state, dt_proj dt_rank → d_inner
+/// with bias, A_log d_inner × d_state, D d_inner, out_proj d_inner → hidden (Jamba adds RMSNorms
+/// of dt_rank, d_state and d_state). Mamba-2 (modeling_mamba2.py): in_proj hidden → d_inner +
+/// conv channels + heads (z, xBC, dt), conv1d over d_inner + 2·groups·d_state channels,
+/// dt_bias, A_log and D per head, a gated RMSNorm over d_inner, out_proj d_inner → hidden.
+double mambaParameters(const ModelArchitecture& arch) {
+  const MambaShape& m = arch.mamba;
+  const double h = static_cast<double>(arch.hiddenSize);
+  const double inner = static_cast<double>(m.innerSize);
+  const double state = static_cast<double>(m.stateSize);
+  const double channels = static_cast<double>(m.convChannels());
+  const double conv = channels * static_cast<double>(m.convKernel) + (m.convBias ? channels : 0);
+  const double out = linear(inner, h, m.projBias);
+  if (m.version == 1) {
+    const double rank = static_cast<double>(m.dtRank);
+    return linear(h, 2 * inner, m.projBias) + conv + inner * (rank + 2 * state) +
+           linear(rank, inner, true) + inner * state + inner + out +
+           (m.dtBcNorms ? rank + 2 * state : 0);
+  }
+  const double heads = static_cast<double>(m.heads);
+  return linear(h, inner + channels + heads, m.projBias) + conv + 3 * heads +
+         (m.gatedNorm ? inner : 0) + out;
+}
+
+/// One linear-attention mixer. Gated DeltaNet (Qwen3-Next, modeling_qwen3_next.py):
+/// in_proj_qkvz hidden → 2·key + 2·value widths, in_proj_ba hidden → 2·value heads, a depthwise
+/// conv1d without bias over the q, k, v channels, dt_bias and A_log per value head, a gated
+/// RMSNorm of one value head, out_proj value width → hidden. Lightning attention (MiniMax,
+/// modeling_minimax.py): qkv_proj hidden → 3·heads·head_dim, an RMSNorm over heads·head_dim,
+/// output_gate hidden → heads·head_dim, out_proj heads·head_dim → hidden.
+double linearAttentionParameters(const ModelArchitecture& arch) {
+  const LinearAttentionShape& l = arch.linearAttention;
+  const double h = static_cast<double>(arch.hiddenSize);
+  if (l.lightning) {
+    const double width = static_cast<double>(arch.numHeads * arch.headDim);
+    return 3 * h * width + width + h * width + width * h;
+  }
+  const double key = static_cast<double>(l.keyHeads * l.keyHeadDim);
+  const double value = static_cast<double>(l.valueHeads * l.valueHeadDim);
+  const double valueHeads = static_cast<double>(l.valueHeads);
+  return h * (2 * key + 2 * value) + h * 2 * valueHeads +
+         static_cast<double>(l.convChannels() * l.convKernel) + 2 * valueHeads +
+         static_cast<double>(l.valueHeadDim) + value * h;
+}
+
+/// LFM2's gated short convolution (modeling_lfm2.py): in_proj hidden → 3·hidden, a depthwise
+/// conv1d of conv_L_cache taps, out_proj hidden → hidden, biases when conv_bias.
+double shortConvParameters(const ModelArchitecture& arch) {
+  const double h = static_cast<double>(arch.hiddenSize);
+  const bool bias = arch.shortConvBias;
+  return linear(h, 3 * h, bias) + h * static_cast<double>(arch.shortConvKernel) + (bias ? h : 0) +
+         linear(h, h, bias);
+}
+
+/// Every layer's token mixers: attention where the layer attends, the state-space, linear-
+/// attention or short-convolution mixer elsewhere (Falcon-H1's layers have both).
+double mixerParameters(const ModelArchitecture& arch, double perLayerAttention) {
+  return static_cast<double>(arch.attentionLayerCount()) * perLayerAttention +
+         static_cast<double>(arch.mambaLayerCount()) * mambaParameters(arch) +
+         static_cast<double>(arch.mixerLayerCount(MixerKind::kLinearAttention)) *
+             linearAttentionParameters(arch) +
+         static_cast<double>(arch.mixerLayerCount(MixerKind::kShortConv)) *
+             shortConvParameters(arch);
 }
 
 /// One feed-forward block hidden → width → hidden.
@@ -115,16 +203,17 @@ ModelParameters countModelParameters(const ModelArchitecture& arch) {
   p.outputHead = (arch.tieWordEmbeddings ? 0 : static_cast<double>(arch.vocabSize) * h) +
                  (arch.outputBias ? static_cast<double>(arch.vocabSize) : 0);
   p.perLayerAttention = attentionParameters(arch);
-  p.attention = layers * p.perLayerAttention;
+  p.attention = mixerParameters(arch, p.perLayerAttention);
   p.norms = layers * static_cast<double>(arch.normsPerLayer) * normParameters(arch, h) +
             (arch.finalNorm ? normParameters(arch, h) : 0) +
             (arch.embeddingNorm ? normParameters(arch, h) : 0);
-  const double denseLayers = arch.isMoe() ? static_cast<double>(arch.moe.denseLayers) : layers;
+  const double ffnLayers = layers - static_cast<double>(arch.mlpFreeLayers);
+  const double denseLayers = arch.isMoe() ? static_cast<double>(arch.moe.denseLayers) : ffnLayers;
   p.mlp =
       denseLayers * mlpParameters(arch, static_cast<double>(arch.intermediateSize), arch.mlpBias);
   if (arch.isMoe()) {
     const MoeLayerParameters moe = moeLayerParameters(arch);
-    const double moeLayers = layers - denseLayers;
+    const double moeLayers = ffnLayers - denseLayers;
     p.experts = moeLayers * moe.experts;
     p.routedExperts = moeLayers * moe.routed;
     p.router = moeLayers * moe.router;

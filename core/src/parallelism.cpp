@@ -102,6 +102,11 @@ Result<Breakdown> splitAcrossGpus(const ModelArchitecture& arch, const ParallelL
     if (c.name == "weights") fraction = shares->weights;
     if (c.name == "kv_cache" || c.name == "allocator_reserve") fraction = shares->kvCache;
     if (c.name == "activations") fraction = shares->activations;
+    // Mamba and linear-attention heads are split over tp like attention heads.
+    if (c.name == "recurrent_state") {
+      fraction = static_cast<double>(ceilDiv(arch.numLayers, layout.pipelineParallel)) /
+                 static_cast<double>(arch.numLayers) / static_cast<double>(layout.tensorParallel);
+    }
     if (fraction != 1) scaleComponent(c, {fraction, share});
     total += c.bytes;
   }

@@ -74,10 +74,10 @@ TEST(ModelConfig, DeepseekDenseFirstLayersAndMla) {
 }
 
 TEST(ModelConfig, UnknownModelTypeNamesTheFieldsItNeeds) {
-  const auto arch = parseModelConfig(R"({"model_type":"mamba","hidden_size":768})");
+  const auto arch = parseModelConfig(R"({"model_type":"rwkv","hidden_size":768})");
   ASSERT_FALSE(arch.ok());
   EXPECT_EQ(arch.error().field, "config");
-  EXPECT_NE(arch.error().message.find("mamba"), std::string::npos);
+  EXPECT_NE(arch.error().message.find("rwkv"), std::string::npos);
   EXPECT_NE(arch.error().message.find("num_key_value_heads"), std::string::npos);
 }
 

@@ -25,7 +25,9 @@ double kvValuesPerTokenPerLayer(const ModelArchitecture& arch);
 Result<double> parseKvCacheBytesPerValue(std::string_view text);
 
 /// Bytes of the cache holding `tokens` tokens for each of `batch` sequences:
-/// Σ over layers of batch × min(tokens, window − 1 on sliding layers) × values × bytes.
+/// Σ over attention layers of batch × min(tokens, window − 1 on sliding layers) × values ×
+/// bytes. Mamba, linear-attention and short-convolution layers keep no KV cache (their fixed
+/// state: recurrent_state.hpp).
 /// A sliding layer of the Transformers DynamicCache keeps sliding_window − 1 tokens
 /// (DynamicSlidingWindowLayer).
 double kvCacheBytes(const ModelArchitecture& arch, std::int64_t batch, std::int64_t tokens,

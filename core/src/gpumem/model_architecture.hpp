@@ -52,6 +52,57 @@ struct MoeShape {
   std::int64_t denseLayers = 0;   ///< layers whose MLP is dense (DeepSeek's first_k_dense_replace)
 };
 
+/// The token mixer of one layer: what it computes and what it keeps per sequence.
+enum class MixerKind {
+  kAttention,          ///< softmax attention (full, sliding, MLA): a KV cache growing with tokens
+  kMamba,              ///< a Mamba or Mamba-2 selective state space: a fixed state per sequence
+  kLinearAttention,    ///< Gated DeltaNet or lightning attention: a fixed matrix state
+  kShortConv,          ///< LFM2's gated short convolution: a fixed convolution window
+  kAttentionAndMamba,  ///< attention and a Mamba-2 mixer side by side (Falcon-H1)
+  kNone,               ///< no token mixer: a feed-forward-only block (Nemotron-H's "-" and "E")
+};
+
+/// A Mamba (version 1) or Mamba-2 mixer (transformers modeling_mamba.py, modeling_mamba2.py).
+struct MambaShape {
+  int version = 2;
+  std::int64_t innerSize = 0;  ///< d_inner: expand × hidden, or heads × head_dim
+  std::int64_t stateSize = 0;  ///< d_state (N)
+  std::int64_t convKernel = 4;
+  std::int64_t groups = 1;   ///< Mamba-2 n_groups of B and C
+  std::int64_t heads = 0;    ///< Mamba-2 heads (one dt, A and D each)
+  std::int64_t headDim = 0;  ///< Mamba-2 head_dim: innerSize / heads
+  std::int64_t chunkSize = 256;
+  std::int64_t dtRank = 0;  ///< Mamba 1: rank of the dt projection
+  bool convBias = true;
+  bool projBias = false;   ///< in_proj and out_proj biases
+  bool gatedNorm = true;   ///< Mamba-2's gated RMSNorm over d_inner
+  bool dtBcNorms = false;  ///< Jamba: learned RMSNorms on dt, B and C
+  /// Values one conv1d channel set spans: d_inner (Mamba 1) or d_inner + 2·groups·d_state.
+  std::int64_t convChannels() const {
+    return version == 1 ? innerSize : innerSize + 2 * groups * stateSize;
+  }
+  /// Values of the SSM state of one layer: d_inner × d_state (= heads × head_dim × d_state).
+  std::int64_t ssmStateValues() const { return innerSize * stateSize; }
+};
+
+/// Linear attention of one layer: Qwen3-Next's Gated DeltaNet (a short convolution before a
+/// key × value state per value head) or MiniMax's lightning attention (a head_dim × head_dim
+/// state per head, no convolution).
+struct LinearAttentionShape {
+  bool lightning = false;
+  std::int64_t keyHeads = 0;
+  std::int64_t valueHeads = 0;
+  std::int64_t keyHeadDim = 0;
+  std::int64_t valueHeadDim = 0;
+  std::int64_t convKernel = 0;  ///< 0: no convolution (lightning attention)
+  /// Channels of the Gated DeltaNet convolution: queries, keys and values.
+  std::int64_t convChannels() const {
+    return lightning ? 0 : 2 * keyHeads * keyHeadDim + valueHeads * valueHeadDim;
+  }
+  /// Values of the recurrent state of one layer: value heads × key dim × value dim.
+  std::int64_t stateValues() const { return valueHeads * keyHeadDim * valueHeadDim; }
+};
+
 /// The architecture of a decoder-only transformer, as read from a Hugging Face config.json.
 /// Counts are int64 so that wasm32 (32-bit size_t) holds them exactly.
 struct ModelArchitecture {
@@ -94,6 +145,15 @@ struct ModelArchitecture {
   bool hasMla = false;
   MlaShape mla;
 
+  /// Per layer: its token mixer; empty when every layer is attention (a plain transformer).
+  std::vector<MixerKind> mixers;
+  MambaShape mamba;  ///< the Mamba layers' shape, when some layer has one
+  LinearAttentionShape linearAttention;
+  std::int64_t shortConvKernel = 0;  ///< LFM2's conv_L_cache
+  bool shortConvBias = false;
+  std::int64_t mlpFreeLayers = 0;    ///< layers without a feed-forward block (Mamba, Nemotron-H)
+  bool attentionOutputGate = false;  ///< q_proj also yields a sigmoid gate (Qwen3-Next)
+
   std::int64_t slidingWindow = 0;   ///< tokens a sliding-window layer sees; 0 = none
   std::vector<bool> slidingLayers;  ///< per layer: true when it uses the sliding window
 
@@ -103,6 +163,14 @@ struct ModelArchitecture {
   std::vector<std::string> genericFields;  ///< the config fields a generic read used, in order
 
   bool isMoe() const { return moe.numExperts > 0; }
+  /// Layers whose mixer is `kind` (every layer is attention when `mixers` is empty).
+  std::int64_t mixerLayerCount(MixerKind kind) const;
+  /// Layers that hold a KV cache: attention layers, with Falcon-H1's parallel ones.
+  std::int64_t attentionLayerCount() const;
+  /// Layers that hold a Mamba state (with Falcon-H1's parallel ones).
+  std::int64_t mambaLayerCount() const;
+  /// True when some layer keeps a fixed-size recurrent state instead of (or beside) a KV cache.
+  bool hasRecurrentState() const;
   /// Number of layers whose attention is limited to the sliding window.
   std::int64_t slidingLayerCount() const;
   /// Query width: heads × head_dim (MLA: heads × (nope + rope)).

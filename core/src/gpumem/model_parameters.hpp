@@ -11,7 +11,7 @@ struct ModelParameters {
   double total = 0;          ///< every unique parameter
   double embedding = 0;      ///< token embedding (+ learned position table)
   double outputHead = 0;     ///< lm_head (+ its bias); tied to the embedding: the bias only
-  double attention = 0;      ///< q, k, v, o projections (+ biases, q/k norms, MLA latents, sinks)
+  double attention = 0;      ///< token mixers: attention (+ MLA, sinks) and Mamba/linear/conv
   double mlp = 0;            ///< dense MLP layers
   double experts = 0;        ///< routed + shared experts of MoE layers (all held in memory)
   double routedExperts = 0;  ///< the routed part of `experts` (what expert parallel splits)
@@ -26,7 +26,9 @@ struct ModelParameters {
 /// hidden for GPT-2), per layer q (hidden × heads × head_dim), k and v (hidden × kv_heads ×
 /// head_dim), o (heads × head_dim × hidden), biases where the architecture has them, MLP
 /// 3 × hidden × intermediate (gated) or 2 × (plain), every MoE expert, MLA down/up
-/// projections with their latent norms, norms (weight, + bias for LayerNorm).
+/// projections with their latent norms, norms (weight, + bias for LayerNorm); the Mamba,
+/// Mamba-2, Gated DeltaNet, lightning-attention and short-convolution mixers of hybrid and
+/// state-space models per their transformers modeling files (see model_parameters.cpp).
 ModelParameters countModelParameters(const ModelArchitecture& arch);
 
 }  // namespace gpumem

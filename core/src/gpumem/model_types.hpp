@@ -137,6 +137,18 @@ Result<ModelArchitecture> readDeepseekV1(const Json& config, const std::string& 
 Result<ModelArchitecture> readDots1(const Json& config, const std::string& type);
 Result<ModelArchitecture> readDbrx(const Json& config, const std::string& type);
 
+// --- State-space models and hybrids (model_types_hybrid.cpp) -------------------------------
+
+Result<ModelArchitecture> readMamba(const Json& config, const std::string& type);
+Result<ModelArchitecture> readMamba2(const Json& config, const std::string& type);
+Result<ModelArchitecture> readGraniteMoeHybrid(const Json& config, const std::string& type);
+Result<ModelArchitecture> readBamba(const Json& config, const std::string& type);
+Result<ModelArchitecture> readJamba(const Json& config, const std::string& type);
+Result<ModelArchitecture> readNemotronH(const Json& config, const std::string& type);
+Result<ModelArchitecture> readQwen3Next(const Json& config, const std::string& type);
+Result<ModelArchitecture> readMiniMax(const Json& config, const std::string& type);
+Result<ModelArchitecture> readLfm2(const Json& config, const std::string& type);
+
 // --- Any other decoder, from the standard field names (model_config_generic.cpp) -----------
 
 /// Reads a config whose model_type has no mapping from the field names most families share;

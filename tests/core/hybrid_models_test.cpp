@@ -1,0 +1,256 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// State-space models and hybrids: each reads a real model's public config.json
+// (tests/data/model-configs/) and must count the parameters its publisher states; their
+// recurrent state is sized by hand from the shapes, and kept apart from the KV cache.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "gpumem/engine.hpp"
+#include "gpumem/inference.hpp"
+#include "gpumem/kv_cache.hpp"
+#include "gpumem/model_config.hpp"
+#include "gpumem/model_parameters.hpp"
+#include "gpumem/recurrent_state.hpp"
+
+namespace gpumem {
+namespace {
+
+ModelArchitecture hybridFixture(const std::string& name) {
+  std::ifstream in(std::string(GPUMEM_TEST_DATA_DIR) + "/model-configs/" + name + ".json");
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_FALSE(text.str().empty()) << name;
+  const auto arch = parseModelConfig(text.str());
+  EXPECT_TRUE(arch.ok()) << name << ": " << (arch.ok() ? "" : arch.error().message);
+  if (!arch.ok()) return ModelArchitecture{};
+  EXPECT_FALSE(arch->readGenerically) << name;
+  return *arch;
+}
+
+double hybridParameters(const std::string& name) {
+  return countModelParameters(hybridFixture(name)).total;
+}
+
+/// Within 0.5% of a published count.
+void expectNearPublished(double counted, double published) {
+  EXPECT_NEAR(counted / published, 1.0, 0.005) << counted << " vs " << published;
+}
+
+// --- Parameter counts against published totals ---------------------------------------------
+
+// mistralai/Mamba-Codestral-7B-v0.1: its model card states 7,285,403,648 parameters.
+TEST(HybridModels, MambaCodestralCountsExactly) {
+  const ModelArchitecture arch = hybridFixture("mamba-codestral-7b-v0.1");
+  EXPECT_EQ(arch.mambaLayerCount(), 64);
+  EXPECT_EQ(arch.attentionLayerCount(), 0);
+  EXPECT_EQ(arch.mamba.innerSize, 8192);
+  EXPECT_EQ(arch.mamba.convChannels(), 8192 + 2 * 8 * 128);
+  EXPECT_EQ(hybridParameters("mamba-codestral-7b-v0.1"), 7285403648.0);
+}
+
+// state-spaces/mamba-2.8b-hf: Hugging Face Hub safetensors, 2.77B params.
+TEST(HybridModels, Mamba28bMatchesHubCount) {
+  const ModelArchitecture arch = hybridFixture("mamba-2.8b-hf");
+  EXPECT_EQ(arch.mamba.version, 1);
+  EXPECT_EQ(arch.mamba.dtRank, 160);
+  EXPECT_TRUE(arch.tieWordEmbeddings);
+  expectNearPublished(hybridParameters("mamba-2.8b-hf"), 2.77e9);
+}
+
+// tiiuae/falcon-mamba-7b: 7.27B parameters (model card and Hub safetensors); its B, C and dt
+// RMSNorms carry no weights.
+TEST(HybridModels, FalconMambaMatchesModelCard) {
+  expectNearPublished(hybridParameters("falcon-mamba-7b"), 7.27e9);
+}
+
+// ibm-granite/granite-4.0-h-tiny: "7B total parameters, 1B activated" (the Granite 4.0 docs);
+// Hugging Face Hub safetensors, 6.94B params. 4 attention layers of 40.
+TEST(HybridModels, Granite4HTinyMatchesHubCount) {
+  const ModelArchitecture arch = hybridFixture("granite-4.0-h-tiny");
+  EXPECT_EQ(arch.attentionLayerCount(), 4);
+  EXPECT_EQ(arch.mambaLayerCount(), 36);
+  EXPECT_EQ(arch.moe.numSharedExperts, 1);
+  EXPECT_EQ(arch.moe.sharedExpertIntermediateSize, 1024);
+  expectNearPublished(hybridParameters("granite-4.0-h-tiny"), 6.94e9);
+}
+
+// ibm-granite/granite-4.0-h-small: Hugging Face Hub safetensors, 32.2B params ("32B total, 9B
+// activated" in the Granite 4.0 docs).
+TEST(HybridModels, Granite4HSmallMatchesHubCount) {
+  expectNearPublished(hybridParameters("granite-4.0-h-small"), 32.2e9);
+}
+
+// ibm-ai-platform/Bamba-9B: Hugging Face Hub safetensors, 9.78B params; attention in layers 9,
+// 18 and 27.
+TEST(HybridModels, Bamba9bMatchesHubCount) {
+  const ModelArchitecture arch = hybridFixture("bamba-9b");
+  EXPECT_EQ(arch.attentionLayerCount(), 3);
+  EXPECT_EQ(arch.mixers[9], MixerKind::kAttention);
+  EXPECT_EQ(arch.mixers[10], MixerKind::kMamba);
+  expectNearPublished(hybridParameters("bamba-9b"), 9.78e9);
+}
+
+// ai21labs/AI21-Jamba-Mini-1.5: "52B parameters, 12B active" (its model card); Hugging Face Hub
+// safetensors, 51.6B params. One attention layer in eight, experts in every other layer.
+TEST(HybridModels, JambaMini15MatchesHubCount) {
+  const ModelArchitecture arch = hybridFixture("ai21-jamba-mini-1.5");
+  EXPECT_EQ(arch.attentionLayerCount(), 4);
+  EXPECT_EQ(arch.mixers[4], MixerKind::kAttention);
+  EXPECT_EQ(arch.moe.denseLayers, 16);
+  EXPECT_EQ(arch.mamba.dtRank, 256);
+  expectNearPublished(hybridParameters("ai21-jamba-mini-1.5"), 51.6e9);
+}
+
+// nvidia/NVIDIA-Nemotron-Nano-9B-v2: Hugging Face Hub safetensors, 8.89B params; 27 Mamba-2,
+// 4 attention and 25 MLP blocks.
+TEST(HybridModels, NemotronNano9bV2MatchesHubCount) {
+  const ModelArchitecture arch = hybridFixture("nvidia-nemotron-nano-9b-v2");
+  EXPECT_EQ(arch.mambaLayerCount(), 27);
+  EXPECT_EQ(arch.attentionLayerCount(), 4);
+  EXPECT_EQ(arch.mixerLayerCount(MixerKind::kNone), 25);
+  EXPECT_EQ(arch.mamba.innerSize, 128 * 80);
+  expectNearPublished(hybridParameters("nvidia-nemotron-nano-9b-v2"), 8.89e9);
+}
+
+// Qwen/Qwen3-Next-80B-A3B-Instruct: "80B in total and 3B activated" (its model card). The
+// checkpoint also holds a multi-token-prediction layer that transformers does not load; the
+// count here is the model transformers builds (0.4% under the rounded 80B).
+TEST(HybridModels, Qwen3NextMatchesModelCard) {
+  const ModelArchitecture arch = hybridFixture("qwen3-next-80b-a3b-instruct");
+  EXPECT_EQ(arch.attentionLayerCount(), 12);
+  EXPECT_EQ(arch.mixerLayerCount(MixerKind::kLinearAttention), 36);
+  EXPECT_EQ(arch.mixers[3], MixerKind::kAttention);
+  EXPECT_TRUE(arch.attentionOutputGate);
+  EXPECT_TRUE(arch.moe.sharedExpertGate);
+  expectNearPublished(hybridParameters("qwen3-next-80b-a3b-instruct"), 80e9);
+}
+
+// MiniMaxAI/MiniMax-Text-01: "456 billion total parameters" (its model card); 70 lightning
+// attention layers and 10 softmax attention layers.
+TEST(HybridModels, MiniMaxText01MatchesModelCard) {
+  const ModelArchitecture arch = hybridFixture("minimax-text-01");
+  EXPECT_EQ(arch.attentionLayerCount(), 10);
+  EXPECT_EQ(arch.mixerLayerCount(MixerKind::kLinearAttention), 70);
+  expectNearPublished(hybridParameters("minimax-text-01"), 456e9);
+}
+
+TEST(HybridModels, MiniMaxReadsTheRemoteCodeAttnTypeList) {
+  const auto arch = parseModelConfig(R"({"model_type":"minimax_text_01","hidden_size":1024,
+      "intermediate_size":2048,"num_hidden_layers":4,"num_attention_heads":8,
+      "num_key_value_heads":2,"head_dim":128,"vocab_size":1000,"attn_type_list":[0,1,0,1]})");
+  ASSERT_TRUE(arch.ok()) << arch.error().message;
+  EXPECT_EQ(arch->modelType, "minimax");
+  EXPECT_EQ(arch->attentionLayerCount(), 2);
+}
+
+// LiquidAI/LFM2-1.2B: Hugging Face Hub safetensors, 1.17B params; its MLP width 12288 shrinks
+// to 2/3 (8192).
+TEST(HybridModels, Lfm2MatchesHubCount) {
+  const ModelArchitecture arch = hybridFixture("lfm2-1.2b");
+  EXPECT_EQ(arch.intermediateSize, 8192);
+  EXPECT_EQ(arch.attentionLayerCount(), 6);
+  EXPECT_EQ(arch.mixerLayerCount(MixerKind::kShortConv), 10);
+  expectNearPublished(hybridParameters("lfm2-1.2b"), 1.17e9);
+}
+
+// --- The recurrent state and the KV cache ---------------------------------------------------
+
+// Mamba-2 state per sequence and layer, by hand from Codestral Mamba's shapes: conv (8192 +
+// 2·8·128) × 4 taps + SSM 128 heads × 64 × 128, bf16; 64 layers.
+TEST(HybridModels, MambaCodestralStateIsConvPlusSsm) {
+  const ModelArchitecture arch = hybridFixture("mamba-codestral-7b-v0.1");
+  const double perLayer = (10240.0 * 4 + 128.0 * 64 * 128) * 2;
+  EXPECT_EQ(recurrentStateBytesPerSequence(arch, 2, ConvWindow::kWholeKernel), 64 * perLayer);
+  const double served = (10240.0 * 3 + 128.0 * 64 * 128) * 2;
+  EXPECT_EQ(recurrentStateBytesPerSequence(arch, 2, ConvWindow::kKernelMinusOne), 64 * served);
+  EXPECT_EQ(kvCacheBytes(arch, 1, 100000, 2), 0.0);  // no attention layer, no KV cache
+}
+
+// Qwen3-Next's Gated DeltaNet state: conv (2·16·128 + 32·128) channels and 32 value heads of
+// 128 × 128; its KV cache: 12 attention layers × 2 × 2 KV heads × 256.
+TEST(HybridModels, Qwen3NextStateAndKvCache) {
+  const ModelArchitecture arch = hybridFixture("qwen3-next-80b-a3b-instruct");
+  const double perLayer = 8192.0 * 3 + 32.0 * 128 * 128;
+  EXPECT_EQ(recurrentStateBytesPerSequence(arch, 2, ConvWindow::kKernelMinusOne),
+            36 * perLayer * 2);
+  EXPECT_EQ(kvCacheBytes(arch, 1, 1000, 2), 12 * 2 * 2 * 256 * 1000 * 2.0);
+}
+
+// The transformers answer of a hybrid: a KV cache of the attention layers only, growing with
+// the context, and a recurrent state that does not.
+TEST(HybridModels, InferenceShowsRecurrentStateApartFromKvCache) {
+  const ModelArchitecture arch = hybridFixture("granite-4.0-h-tiny");
+  InferenceOptions o;
+  o.batch = 2;
+  o.promptTokens = 1000;
+  o.generatedTokens = 0;
+  const auto shortRun = estimateInference(arch, o);
+  ASSERT_TRUE(shortRun.ok()) << shortRun.error().message;
+  o.promptTokens = 8000;
+  const auto longRun = estimateInference(arch, o);
+  ASSERT_TRUE(longRun.ok());
+  const auto find = [](const Breakdown& b, const std::string& name) {
+    for (const Component& c : b.components) {
+      if (c.name == name) return c;
+    }
+    return Component{};
+  };
+  const Component state = find(*shortRun, "recurrent_state");
+  EXPECT_EQ(state.label, "Recurrent state (Mamba-2 layers)");
+  // 36 layers × 2 sequences × (conv 3328 × 4 + SSM 48 × 64 × 128) × 2 B.
+  EXPECT_EQ(state.bytes, 36 * 2 * (3328.0 * 4 + 48.0 * 64 * 128) * 2);
+  EXPECT_EQ(find(*longRun, "recurrent_state").bytes, state.bytes);
+  // 4 attention layers × 2 × 4 KV heads × 128 × 2 B per token and sequence.
+  EXPECT_EQ(find(*shortRun, "kv_cache").bytes, 2 * 1000 * 4 * 2 * 4 * 128 * 2.0);
+  EXPECT_GT(find(*longRun, "kv_cache").bytes, find(*shortRun, "kv_cache").bytes);
+}
+
+// vLLM: a request needs its attention layers' KV blocks and one state; a longer context leaves
+// fewer concurrent requests, never more.
+TEST(HybridModels, VllmPoolCountsStatePerRequest) {
+  const ModelArchitecture arch = hybridFixture("nvidia-nemotron-nano-9b-v2");
+  InferenceOptions o;
+  o.engine = EngineProfile::kVllm;
+  o.gpuMemoryBytes = 80e9;
+  o.batch = 4;
+  o.promptTokens = 4096;
+  o.generatedTokens = 0;
+  const auto shortRun = estimateInference(arch, o);
+  ASSERT_TRUE(shortRun.ok()) << shortRun.error().message;
+  ASSERT_TRUE(shortRun->kvPool.has_value());
+  o.promptTokens = 32768;
+  const auto longRun = estimateInference(arch, o);
+  ASSERT_TRUE(longRun.ok());
+  EXPECT_LT(longRun->kvPool->maxConcurrency, shortRun->kvPool->maxConcurrency);
+  bool hasState = false;
+  for (const Component& c : shortRun->components) hasState |= c.name == "recurrent_state";
+  EXPECT_TRUE(hasState);
+  // The pool over (request KV + request state), by hand: 4 attention layers × 2 × 8 × 128 × 2 B
+  // per token, 27 Mamba-2 layers × (12288 × 3 + 128 × 80 × 128) × 2 B per request.
+  const double kv = 4096.0 * 4 * 2 * 8 * 128 * 2;
+  const double state = 27 * (12288.0 * 3 + 128.0 * 80 * 128) * 2;
+  EXPECT_NEAR(shortRun->kvPool->maxConcurrency, shortRun->kvPool->bytes / (kv + state), 1e-9);
+}
+
+// llama.cpp keeps the recurrent state in fp32.
+TEST(HybridModels, LlamaCppKeepsStateInFp32) {
+  const ModelArchitecture arch = hybridFixture("bamba-9b");
+  InferenceOptions o;
+  o.engine = EngineProfile::kLlamaCpp;
+  o.batch = 1;
+  o.promptTokens = 2048;
+  o.generatedTokens = 0;
+  const auto run = estimateInference(arch, o);
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  double state = -1;
+  for (const Component& c : run->components) {
+    if (c.name == "recurrent_state") state = c.bytes;
+  }
+  EXPECT_EQ(state, 29 * (8448.0 * 3 + 128.0 * 64 * 128) * 4);
+}
+
+}  // namespace
+}  // namespace gpumem
