@@ -78,6 +78,12 @@ std::vector<LayerGroup> layerGroups(const ModelArchitecture& arch) {
     LayerGroup group;
     group.first = static_cast<std::int32_t>(begin);
     for (std::int64_t l = begin; l < end; ++l) {
+      // A hybrid's Mamba, linear-attention and convolution layers cache no keys and values.
+      if (!arch.mixers.empty() &&
+          arch.mixers[static_cast<std::size_t>(l)] != MixerKind::kAttention &&
+          arch.mixers[static_cast<std::size_t>(l)] != MixerKind::kAttentionAndMamba) {
+        continue;
+      }
       const bool isSliding = sliding && static_cast<std::size_t>(l) < arch.slidingLayers.size() &&
                              arch.slidingLayers[static_cast<std::size_t>(l)];
       ++(isSliding ? group.sliding : group.full);
