@@ -22,6 +22,14 @@ Error unknownOption(const std::string& key, const OptionSpec& spec) {
                        " (gpumem help lists the options)");
 }
 
+/// The words a switch takes as its value when written apart: --fit off, --flash-attn on.
+bool isSwitchWord(const std::string& word) {
+  for (const char* w : {"on", "off", "true", "false", "yes", "no"}) {
+    if (word == w) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool Args::hasFlag(const std::string& name) const { return contains(flags, name); }
@@ -56,6 +64,8 @@ Result<Args> parseArgs(int argc, char** argv, int first, const OptionSpec& spec)
       return makeError(ErrorCode::kInvalidArgument, "--" + key, "--" + key + " is given twice.");
     }
     if (isSwitch) {
+      // A switch also takes its value as the next word, as llama.cpp writes them: --fit off.
+      if (!value && i + 1 < argc && isSwitchWord(argv[i + 1])) value = argv[++i];
       if (value) {
         args.options[key] = *value;
       } else {

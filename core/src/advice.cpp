@@ -60,7 +60,14 @@ std::vector<Candidate> trainingCandidates(const Scenario& s) {
 std::vector<Candidate> inferenceCandidates(const Scenario& s) {
   std::vector<Candidate> out;
   const std::string& kv = s.text("kvDtype");
-  if (kv == "auto" || kv == "bf16" || kv == "fp16" || kv == "fp32") {
+  if (s.text("engine") == "llama.cpp") {
+    if (s.text("cacheTypeK") == "f16" || s.text("cacheTypeK") == "f32") {
+      out.push_back({"Quantize the KV cache to q8_0 (--cache-type-k/-v q8_0)",
+                     {{"cacheTypeK", "q8_0"}, {"cacheTypeV", "q8_0"}}});
+    }
+    if (!s.flag("fit"))
+      out.push_back({"Let llama.cpp fit the model (--fit on)", {{"fit", "true"}}});
+  } else if (kv == "auto" || kv == "bf16" || kv == "fp16" || kv == "fp32") {
     out.push_back({"Store the KV cache in FP8", {{"kvDtype", runsGguf(s) ? "q8_0" : "fp8"}}});
   }
   const std::string& precision = s.text("precision");
@@ -75,14 +82,16 @@ std::vector<Candidate> candidatesFor(const Scenario& s, const Answer& a) {
   const bool inference = s.text("task") == "inference";
   std::vector<Candidate> out;
   if (a.method == "architecture") out = inference ? inferenceCandidates(s) : trainingCandidates(s);
-  if (a.method == "architecture" && s.integer("contextLength") > 1024) {
+  // llama.cpp sizes its context with -c and -np, not the workload's context and batch.
+  const bool workload = s.text("engine") != "llama.cpp" || !inference;
+  if (workload && a.method == "architecture" && s.integer("contextLength") > 1024) {
     const std::int64_t half = s.integer("contextLength") / 2;
     if (!inference || half > s.integer("generatedTokens")) {
       out.push_back({"Halve the context to " + std::to_string(half) + " tokens",
                      {{"contextLength", std::to_string(half)}}});
     }
   }
-  if (s.integer("batch") > 1 && (a.method == "architecture" || !inference)) {
+  if (workload && s.integer("batch") > 1 && (a.method == "architecture" || !inference)) {
     const std::int64_t half = std::max<std::int64_t>(1, s.integer("batch") / 2);
     out.push_back(
         {"Halve the batch to " + std::to_string(half), {{"batch", std::to_string(half)}}});

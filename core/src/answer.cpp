@@ -15,6 +15,7 @@
 #include "gpumem/inference.hpp"
 #include "gpumem/inference_timeline.hpp"
 #include "gpumem/kv_cache.hpp"
+#include "gpumem/llama_fit.hpp"
 #include "gpumem/lora.hpp"
 #include "gpumem/model_parameters.hpp"
 #include "gpumem/parallelism.hpp"
@@ -240,6 +241,56 @@ Result<bool> readOllamaSettings(const Scenario& s, const ResolvedModel& m, doubl
   return true;
 }
 
+/// llama.cpp's options in its own names: -ngl (auto = the fit's), -c (0 = the trained
+/// length), -np (auto = 4 unified slots), -ub, -fa, -ctk/-ctv, --n-cpu-moe.
+Result<bool> readLlamaCppSettings(const Scenario& s, InferenceOptions& o) {
+  LlamaCppSettings& l = o.llamaCpp;
+  l.nGpuLayers = s.text("nGpuLayers") == "auto" ? -1 : s.integer("nGpuLayers");
+  l.nUbatch = s.integer("ubatchSize");
+  l.flashAttention = s.flag("flashAttention");
+  if (o.engine != EngineProfile::kLlamaCpp) return true;
+  l.nCtx = s.integer("ctxSize");
+  l.nSeq = s.text("parallel") == "auto" ? 4 : s.integer("parallel");
+  l.nCpuMoe = s.integer("nCpuMoe");
+  for (const auto& [field, bytes] :
+       {std::pair{"cacheTypeK", &l.cacheKBytes}, std::pair{"cacheTypeV", &l.cacheVBytes}}) {
+    const std::string& type = s.text(field);
+    const auto parsed = parseKvCacheBytesPerValue(type == "f16"   ? std::string("fp16")
+                                                  : type == "f32" ? std::string("fp32")
+                                                                  : type);
+    if (!parsed) return fieldError(field, parsed.error().message);
+    *bytes = *parsed;
+  }
+  return true;
+}
+
+/// llama.cpp's --fit on the options read (llama_fit.hpp): the breakdown at the context and
+/// layers it chooses, what "auto" and 0 resolved to, and the host memory it needs.
+Result<Breakdown> fitLlamaCppAnswer(const Scenario& s, const ResolvedModel& m,
+                                    const InferenceOptions& o, Placement& p) {
+  LlamaFitRequest r;
+  r.fit = s.flag("fit");
+  r.contextAuto = s.integer("ctxSize") == 0;
+  r.layersGiven = s.text("nGpuLayers") != "auto";
+  r.overridesGiven = m.arch.isMoe() && s.integer("nCpuMoe") > 0;
+  r.unified = s.text("parallel") == "auto";
+  r.marginBytes = static_cast<double>(s.integer("fitTarget")) * 1048576.0;
+  auto fit = fitLlamaCpp(m.arch, o, r);
+  if (!fit) return fit.error();
+  const LayerPlacement& l = *fit->breakdown.layers;
+  p.effective["nGpuLayers"] = l.gpuLayers == l.totalLayers ? "-1" : formula::count(l.gpuLayers);
+  p.effective["ctxSize"] = std::to_string(l.contextTokens);
+  p.effective["parallel"] = std::to_string(l.slots);
+  p.cpuBytes = l.host.model + l.host.kv + l.host.compute;
+  if (!fit->decision.empty()) p.notes.push_back("llama.cpp --fit: " + fit->decision);
+  if (l.gpuLayers < l.totalLayers || l.cpuMoeLayers > 0) {
+    p.notes.push_back("host memory for what stays on the CPU: " + formatBytes(p.cpuBytes) +
+                      " (weights " + formatBytes(l.host.model) + ", KV " + formatBytes(l.host.kv) +
+                      ", compute and logits " + formatBytes(l.host.compute) + ")");
+  }
+  return std::move(fit->breakdown);
+}
+
 Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel& m, double memory,
                                           Placement& p) {
   InferenceOptions o;
@@ -253,9 +304,7 @@ Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel
   o.gpuMemoryBytes = memory;
   if (const auto ok = readVllmSettings(s, memory, o, p); !ok) return ok.error();
   readSglangSettings(s, memory, o, p);
-  o.llamaCpp.nGpuLayers = s.integer("nGpuLayers");
-  o.llamaCpp.nUbatch = s.integer("ubatchSize");
-  o.llamaCpp.flashAttention = s.flag("flashAttention");
+  if (const auto ok = readLlamaCppSettings(s, o); !ok) return ok.error();
   o.trtLlm.freeGpuMemoryFraction = s.number("freeGpuMemoryFraction");
   if (o.engine == EngineProfile::kOllama) {
     if (const auto ok = readOllamaSettings(s, m, memory, o, p); !ok) return ok.error();
@@ -283,8 +332,11 @@ std::string computeDtype(const Scenario& s, const InferenceOptions& o) {
 /// KV cache's "auto" resolved to.
 void nameDtypes(const Scenario& s, const InferenceOptions& o, Placement& p) {
   const std::string compute = computeDtype(s, o);
-  const std::string kv = s.text("kvDtype") == "auto" ? compute : s.text("kvDtype");
-  p.effective["kvDtype"] = kv;
+  const bool llama = o.engine == EngineProfile::kLlamaCpp;
+  const std::string kv = llama ? "K " + s.text("cacheTypeK") + ", V " + s.text("cacheTypeV")
+                         : s.text("kvDtype") == "auto" ? compute
+                                                       : s.text("kvDtype");
+  if (!llama) p.effective["kvDtype"] = kv;
   for (Component& c : p.perGpu.components) {
     const auto addNote = [&c](const std::string& note) {
       c.note = c.note.empty() ? note : c.note + "; " + note;
@@ -345,7 +397,8 @@ Result<Placement> placeInference(const Scenario& s, const ResolvedModel& m, doub
                       " GPUs stay idle: the split needs multiples of " +
                       formula::count(p.gpusPerReplica));
   }
-  auto breakdown = estimateInference(m.arch, o);
+  auto breakdown = o.engine == EngineProfile::kLlamaCpp ? fitLlamaCppAnswer(s, m, o, p)
+                                                        : estimateInference(m.arch, o);
   if (!breakdown) return breakdown.error();
   p.perGpu = std::move(breakdown).value();
   nameDtypes(s, o, p);
@@ -551,13 +604,18 @@ Result<ChosenGpu> chosenGpu(const Scenario& s) {
 
 void fillLimits(Answer& a, const Scenario& s, const ResolvedModel& m, double memory) {
   const std::string& task = s.text("task");
-  if (m.architecture) {
+  // A limit is searched on a field only where that field matters (llama.cpp sizes its context
+  // with -c and -np instead).
+  const auto applies = [&](const char* field) {
+    return inapplicableReason(*findField(field), s, m.architecture && m.arch.isMoe()).empty();
+  };
+  if (m.architecture && applies("contextLength")) {
     const std::int64_t low = task == "inference" ? s.integer("generatedTokens") + 1 : 1;
     const auto* context = findField("contextLength");
     a.maxContext =
         largestFitting(s, m, memory, "contextLength", low, static_cast<std::int64_t>(context->max));
   }
-  if (m.architecture || task != "inference") {
+  if ((m.architecture || task != "inference") && applies("batch")) {
     const auto* batch = findField("batch");
     a.maxBatch = largestFitting(s, m, memory, "batch", 1, static_cast<std::int64_t>(batch->max));
   }

@@ -105,6 +105,10 @@ Json choicesJson(const FieldSpec& f) {
   return out;
 }
 
+Json buffersJson(const LlamaBuffers& b) {
+  return {{"model", bytes(b.model)}, {"kv", bytes(b.kv)}, {"compute", bytes(b.compute)}};
+}
+
 }  // namespace
 
 std::string answerToJson(const Answer& a) {
@@ -126,6 +130,7 @@ std::string answerToJson(const Answer& a) {
   // What the engine preallocates for the KV cache at start-up (vLLM, SGLang, TensorRT-LLM,
   // llama.cpp and Ollama), per GPU; null for Transformers, training and parameter counts.
   const std::optional<KvPool>& pool = a.perGpu.kvPool;
+  const std::optional<LayerPlacement>& layers = a.perGpu.layers;
   Json out = {
       {"version", version()},
       {"method", a.method},
@@ -159,6 +164,13 @@ std::string answerToJson(const Answer& a) {
       {"kvCacheTokens", pool ? Json(static_cast<std::int64_t>(pool->tokens)) : Json(nullptr)},
       {"maxConcurrency", pool ? Json(std::round(pool->maxConcurrency * 100) / 100) : Json(nullptr)},
       {"kvCacheSummary", pool ? Json(pool->summary) : Json(nullptr)},
+      // llama.cpp: the layers on the GPU (the output layer counted), n_ctx, and the buffers
+      // on one GPU and on the host, as its start-up log names them.
+      {"gpuLayers", layers ? Json(layers->gpuLayers) : Json(nullptr)},
+      {"contextTokens", layers ? Json(layers->contextTokens) : Json(nullptr)},
+      {"buffers",
+       layers ? Json{{"perGpu", buffersJson(layers->gpu)}, {"host", buffersJson(layers->host)}}
+              : Json(nullptr)},
       {"cpuBytes", bytes(a.cpuBytes)},
       {"peakPhase", a.peakPhase},
       {"peakAllocatedBytes", optionalBytes(a.peakAllocatedBytes)},

@@ -427,6 +427,136 @@ OllamaDefaults ollamaDefaults(const ModelArchitecture& arch, double fileBytes,
   return d;
 }
 
+namespace {
+
+/// llama.cpp's weights split between the GPU and the host: the token embedding stays in host
+/// memory; the last `repeatingOnGpu` layers and (with n_gpu_layers = layers + 1) the output
+/// layer go to the GPU; the routed experts of the first n_cpu_moe layers stay on the host.
+struct LlamaWeights {
+  Component onGpu;
+  double host = 0;
+};
+
+LlamaWeights splitLlamaWeights(const ModelArchitecture& arch, const Component& file,
+                               const InferenceOptions& o, std::int64_t gpuLayers,
+                               std::int64_t cpuMoe) {
+  const std::int64_t layers = arch.numLayers;
+  const std::int64_t repeatingOnGpu = std::min(gpuLayers, layers);
+  const ModelParameters p = countModelParameters(arch);
+  const double total = file.bytes;
+  const double bytesPerParam = total / p.total;
+  const double embedding =
+      o.fileTokenEmbeddingBytes > 0 ? o.fileTokenEmbeddingBytes : p.embedding * bytesPerParam;
+  const double head = (arch.tieWordEmbeddings ? p.embedding : p.outputHead) * bytesPerParam;
+  const double layerWeights = total - embedding - (arch.tieWordEmbeddings ? 0 : head);
+  const double perLayer = layerWeights / static_cast<double>(layers);
+  const double expertsPerLayer = p.routedExperts * bytesPerParam / static_cast<double>(layers);
+  // Layers [layers − repeatingOnGpu, layers) are on the GPU; [0, cpuMoe) keep their experts
+  // on the host.
+  const std::int64_t gpuWithHostExperts =
+      std::max<std::int64_t>(0, cpuMoe - (layers - repeatingOnGpu));
+  std::vector<Term> weights;
+  if (repeatingOnGpu > 0 && gpuWithHostExperts == 0) {
+    weights.push_back(
+        {{{static_cast<double>(repeatingOnGpu), "GPU layers"}, {perLayer, "B per layer"}}});
+  } else if (repeatingOnGpu > 0) {
+    weights.push_back({{{static_cast<double>(repeatingOnGpu), "GPU layers"},
+                        {perLayer - expertsPerLayer, "B per layer without routed experts"}}});
+    if (repeatingOnGpu > gpuWithHostExperts) {
+      weights.push_back({{{static_cast<double>(repeatingOnGpu - gpuWithHostExperts),
+                           "layers with their experts on the GPU"},
+                          {expertsPerLayer, "B of routed experts"}}});
+    }
+  }
+  if (gpuLayers > layers) weights.push_back({{{head, "B"}}, "output layer"});
+  LlamaWeights out;
+  out.onGpu = makeComponent("weights", "Weights", weights, file.note);
+  out.host = total - out.onGpu.bytes + (arch.tieWordEmbeddings && gpuLayers > layers ? head : 0);
+  out.onGpu.note +=
+      std::string(out.onGpu.note.empty() ? "" : "; ") + count(repeatingOnGpu) + " of " +
+      count(layers) + " layers" + (gpuLayers > layers ? " and the output layer" : "") +
+      " on the GPU; the host keeps " + formatBytes(out.host) +
+      " (the token embedding stays on the CPU" +
+      (gpuWithHostExperts > 0
+           ? "; the routed experts of " + count(gpuWithHostExperts) + " GPU layers too"
+           : "") +
+      ")";
+  return out;
+}
+
+/// llama.cpp's KV cache of `cells` n_ctx cells over `layers` of the model's layers, the
+/// sliding ones holding at most `slidingCells`.
+std::vector<Term> llamaCellTerms(const ModelArchitecture& arch, std::int64_t layers,
+                                 std::int64_t cells, std::int64_t slidingCells,
+                                 double bytesPerTokenLayer) {
+  const std::int64_t sliding =
+      std::min<std::int64_t>(layers, arch.slidingLayerCount() * layers / arch.numLayers);
+  const Factor bytes{bytesPerTokenLayer, "B per cell per layer"};
+  std::vector<Term> terms;
+  if (layers - sliding > 0) {
+    terms.push_back({{{static_cast<double>(cells), "n_ctx cells"},
+                      {static_cast<double>(layers - sliding), "layers"},
+                      bytes}});
+  }
+  if (sliding > 0) {
+    terms.push_back({{{static_cast<double>(std::min(cells, slidingCells)), "SWA cells"},
+                      {static_cast<double>(sliding), "sliding layers"},
+                      bytes}});
+  }
+  return terms;
+}
+
+/// "a 32,768-token context", "an 8,192-token context".
+std::string tokenContext(std::int64_t tokens) {
+  const std::string text = groupedCount(static_cast<double>(tokens));
+  const std::string lead = text.substr(0, text.find(','));
+  const bool an = lead.starts_with('8') || lead == "11" || lead == "18";
+  return (an ? "an " : "a ") + text + "-token context";
+}
+
+/// The compute buffer: ggml's allocator reuses memory across the graph, so its size is that
+/// of the largest moment, the output's logits or one layer.
+Component llamaComputeBuffer(const ModelArchitecture& arch, const LlamaCppSettings& s, bool ollama,
+                             double ubatchTokens, double scoreCells) {
+  const Factor ubatch{ubatchTokens, ollama ? "num_batch" : "n_ubatch"};
+  const double hidden = static_cast<double>(arch.hiddenSize);
+  std::vector<Term> moments = {
+      {{ubatch, {static_cast<double>(arch.vocabSize) + hidden, "vocab + hidden"}, {4, "B"}},
+       "output"}};
+  if (s.flashAttention) {
+    moments.push_back({{ubatch, {prefillValuesPerToken(arch), "values"}, {4, "B"}}, "layer"});
+  } else {
+    moments.push_back({{ubatch,
+                        {scoreCells * static_cast<double>(arch.numHeads + 1) + 4 * hidden,
+                         "n_ctx × (heads + 1) + 4 × hidden"},
+                        {4, "B"}},
+                       "layer with its attention scores"});
+  }
+  const Term& largest =
+      *std::max_element(moments.begin(), moments.end(),
+                        [](const Term& a, const Term& b) { return a.product() < b.product(); });
+  return makeComponent(
+      "activations", "Compute buffer", {largest},
+      std::string("fp32; the largest moment of the graph: the output's logits or a layer") +
+          (s.flashAttention ? " (flash attention: no score matrix)"
+                            : " with its n_ubatch × n_ctx scores per head"));
+}
+
+/// "llama.cpp will put 28 of 33 layers on the GPU with a 32,768-token context (…)".
+std::string llamaSummary(const LayerPlacement& l, double kvBytes) {
+  std::string out =
+      "llama.cpp will put " + count(l.gpuLayers) + " of " + count(l.totalLayers) +
+      " layers on the GPU with " + tokenContext(l.contextTokens) + " (" + engineGiB(kvBytes) +
+      " of KV cache on the GPU, " +
+      (l.slots == 1 ? std::string("one slot") : count(l.slots) + " slots sharing it") + ")";
+  if (l.cpuMoeLayers > 0) {
+    out += "; the routed experts of " + count(l.cpuMoeLayers) + " layers stay in host memory";
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const InferenceOptions& o,
                                    Breakdown out) {
   const LlamaCppSettings& s = o.llamaCpp;
@@ -438,39 +568,35 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
   const std::int64_t gpuLayers =
       s.nGpuLayers < 0 ? layers + 1 : std::min<std::int64_t>(s.nGpuLayers, layers + 1);
   const std::int64_t repeatingOnGpu = std::min(gpuLayers, layers);
-  // Split the weights: embedding (host), output head, repeating layers.
-  const ModelParameters p = countModelParameters(arch);
-  const Component& file = out.components.front();
-  const double total = file.bytes;
-  const double bytesPerParam = total / p.total;
-  const double embedding =
-      o.fileTokenEmbeddingBytes > 0 ? o.fileTokenEmbeddingBytes : p.embedding * bytesPerParam;
-  const double head = (arch.tieWordEmbeddings ? p.embedding : p.outputHead) * bytesPerParam;
-  const double layerWeights = total - embedding - (arch.tieWordEmbeddings ? 0 : head);
-  std::vector<Term> weights;
-  if (repeatingOnGpu > 0) {
-    weights.push_back({{{static_cast<double>(repeatingOnGpu), "GPU layers"},
-                        {layerWeights / static_cast<double>(layers), "B per layer"}}});
-  }
-  if (gpuLayers > layers) weights.push_back({{{head, "B"}}, "output layer"});
-  Component onGpu = makeComponent("weights", "Weights", weights, file.note);
-  const double host =
-      total - onGpu.bytes + (arch.tieWordEmbeddings && gpuLayers > layers ? head : 0);
-  onGpu.note += std::string(onGpu.note.empty() ? "" : "; ") + count(repeatingOnGpu) + " of " +
-                count(layers) + " layers on the GPU; the host keeps " + formatBytes(host) +
-                " (the token embedding stays on the CPU)";
-  out.components.front() = std::move(onGpu);
+  const std::int64_t cpuMoe =
+      arch.isMoe() ? std::clamp<std::int64_t>(s.nCpuMoe, 0, layers) : std::int64_t{0};
+  LlamaWeights weights = splitLlamaWeights(arch, out.components.front(), o, gpuLayers, cpuMoe);
+  out.components.front() = std::move(weights.onGpu);
 
+  // n_ctx cells: llama.cpp's own (-c, shared by the slots), or num_ctx × num_parallel.
+  const bool cells = s.nCtx > 0;
   const std::int64_t perSeq = o.promptTokens + o.generatedTokens;
-  const std::int64_t nCtx = o.batch * perSeq;
-  Component kv = makeComponent(
-      "kv_cache", "KV cache",
-      cacheTerms(arch, o.batch, repeatingOnGpu, perSeq, arch.slidingWindow + s.nUbatch,
-                 kvValuesPerTokenPerLayer(arch) * o.kvBytesPerValue),
-      ollama ? "-c num_ctx × num_parallel = " + count(perSeq) + " × " + count(o.batch) +
-                   " cells, -np " + count(o.batch)
-             : "n_ctx " + count(nCtx) + " shared by the sequences");
+  const std::int64_t slots = s.nSeq > 0 ? s.nSeq : o.batch;
+  const std::int64_t nCtx = cells ? s.nCtx : o.batch * perSeq;
+  const double kBytes = s.cacheKBytes > 0 ? s.cacheKBytes : o.kvBytesPerValue;
+  const double vBytes = s.cacheVBytes > 0 ? s.cacheVBytes : o.kvBytesPerValue;
+  const double perTokenLayer = kvValuesPerTokenPerLayer(arch) * (kBytes + vBytes) / 2;
+  // Sliding layers hold n_swa × slots + n_ubatch cells (llama-kv-cache-iswa), or all n_ctx
+  // with --swa-full.
+  const auto kvTerms = [&](std::int64_t kvLayers) {
+    return cells ? llamaCellTerms(arch, kvLayers, nCtx,
+                                  s.swaFull ? nCtx : arch.slidingWindow * slots + s.nUbatch,
+                                  perTokenLayer)
+                 : cacheTerms(arch, o.batch, kvLayers, perSeq, arch.slidingWindow + s.nUbatch,
+                              perTokenLayer);
+  };
+  Component kv = makeComponent("kv_cache", "KV cache", kvTerms(repeatingOnGpu),
+                               ollama ? "-c num_ctx × num_parallel = " + count(perSeq) + " × " +
+                                            count(o.batch) + " cells, -np " + count(o.batch)
+                                      : "n_ctx " + count(nCtx) + " cells shared by " +
+                                            count(slots) + (slots == 1 ? " sequence" : " slots"));
   const double kvBytes = kv.bytes;
+  const double hostKv = sumTerms(kvTerms(layers - repeatingOnGpu));
   out.components.push_back(std::move(kv));
   if (arch.hasRecurrentState()) {
     // llama_memory_recurrent: one F32 state per sequence (-np) in each offloaded layer.
@@ -481,36 +607,34 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
     out.components.push_back(std::move(state));
   }
 
-  // ggml's allocator reuses the buffer across the graph: its size is the largest moment.
   const double ubatchTokens = static_cast<double>(std::min<std::int64_t>(s.nUbatch, nCtx));
-  const Factor ubatch{ubatchTokens, ollama ? "num_batch" : "n_ubatch"};
-  const double hidden = static_cast<double>(arch.hiddenSize);
-  std::vector<Term> moments = {
-      {{ubatch, {static_cast<double>(arch.vocabSize) + hidden, "vocab + hidden"}, {4, "B"}},
-       "output"}};
-  if (s.flashAttention) {
-    moments.push_back({{ubatch, {prefillValuesPerToken(arch), "values"}, {4, "B"}}, "layer"});
-  } else {
-    moments.push_back(
-        {{ubatch,
-          {static_cast<double>(nCtx) * static_cast<double>(arch.numHeads + 1) + 4 * hidden,
-           "n_ctx × (heads + 1) + 4 × hidden"},
-          {4, "B"}},
-         "layer with its attention scores"});
-  }
-  const Term& largest =
-      *std::max_element(moments.begin(), moments.end(),
-                        [](const Term& a, const Term& b) { return a.product() < b.product(); });
-  out.components.push_back(makeComponent(
-      "activations", "Compute buffer", {largest},
-      std::string("fp32; the largest moment of the graph: the output's logits or a layer") +
-          (s.flashAttention ? " (flash attention: no score matrix)"
-                            : " with its n_ubatch × n_ctx scores per head")));
+  Component compute = llamaComputeBuffer(arch, s, ollama, ubatchTokens, static_cast<double>(nCtx));
+  const double computeBytes = compute.bytes;
+  out.components.push_back(std::move(compute));
   out.components.push_back(contextComponent(o.cudaContextBytes, 0));
+
+  LayerPlacement l;
+  l.gpuLayers = gpuLayers;
+  l.totalLayers = layers + 1;
+  l.contextTokens = nCtx;
+  l.slots = slots;
+  l.cpuMoeLayers = cpuMoe;
+  l.gpu = {out.components.front().bytes, kvBytes, computeBytes};
+  // Host: the weights left there, the KV of the layers left there, the output's logits when
+  // the output layer runs there (else the ubatch's embeddings), and the logits buffer.
+  const double hidden = static_cast<double>(arch.hiddenSize);
+  const double vocab = static_cast<double>(arch.vocabSize);
+  l.host = {weights.host, hostKv,
+            ubatchTokens * (gpuLayers > layers ? hidden : vocab + hidden) * 4 +
+                static_cast<double>(slots) * vocab * 4};
 
   KvPool pool = describePool(ollama ? "Ollama" : "llama.cpp", kvBytes, static_cast<double>(nCtx),
                              static_cast<double>(o.batch), static_cast<double>(perSeq));
-  if (kvBytes > 0) {
+  if (cells) {
+    pool.tokensPerRequest = static_cast<double>(nCtx);
+    pool.maxConcurrency = static_cast<double>(slots);
+    pool.summary = llamaSummary(l, kvBytes);
+  } else if (kvBytes > 0) {
     pool.summary = (ollama ? "Ollama asks llama-server for " : "llama.cpp allocates ") +
                    groupedCount(static_cast<double>(nCtx)) + " tokens of KV cache (" +
                    engineGiB(kvBytes) + ", " + count(repeatingOnGpu) + " layers on the GPU): " +
@@ -521,6 +645,7 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
   pool.capacityBytes = o.gpuMemoryBytes;
   pool.capacityFormula = "the GPU's memory as the runtime reports it";
   out.kvPool = std::move(pool);
+  out.layers = l;
   out.totalBytes = sumBytes(out);
   return out;
 }

@@ -52,6 +52,13 @@ constexpr FieldChoice kKvDtypes[] = {
     {"fp32", "FP32"},
 };
 
+// llama.cpp's --cache-type-k/-v (common/arg.cpp kv_cache_types; bf16 is accepted there too,
+// the same size as f16).
+constexpr FieldChoice kLlamaCacheTypes[] = {
+    {"f16", "f16"},       {"f32", "f32"},       {"q8_0", "q8_0"},     {"q4_0", "q4_0"},
+    {"q4_1", "q4_1"},     {"iq4_nl", "iq4_nl"}, {"q5_0", "q5_0"},     {"q5_1", "q5_1"},
+};
+
 constexpr FieldChoice kRecipes[] = {
     {"auto", "Usual for the task (mixed; bf16 base for LoRA)"},
     {"mixed", "Mixed precision (fp32 master, bf16 autocast)"},
@@ -133,8 +140,11 @@ constexpr FieldChoice kGpuChoices[] = {
 };
 
 constexpr FieldScope kAlways{};
-constexpr FieldScope kArchitectureOnly{kAllTasks, kArchitecture, kAllEngines};
+// llama.cpp sizes its context with its own options (--ctx-size, --parallel), not the workload's.
+constexpr unsigned kNotLlamaCpp = kAllEngines & ~kLlamaCpp;
+constexpr FieldScope kArchitectureOnly{kAllTasks, kArchitecture, kNotLlamaCpp};
 constexpr FieldScope kInferenceArchitecture{kInference, kArchitecture, kAllEngines};
+constexpr FieldScope kInferenceWorkload{kInference, kArchitecture, kNotLlamaCpp};
 constexpr FieldScope kTrainingArchitecture{kTraining, kArchitecture, kAllEngines};
 
 constexpr FieldScope engineOnly(unsigned engines) {
@@ -164,8 +174,10 @@ constexpr FieldSpec kFields[] = {
      {kInference | kFull, kAllMethods, kAllEngines, FieldCondition::kNotTrainingArchitecture},
      "prec", "precision", "How the weights are stored: a dtype or a quantization format.",
      kPrecisions},
-    {"kvDtype", Type::kChoice, "auto", 0, 0, "", kInferenceArchitecture, "kv", "kv-dtype",
-     "The KV cache's element type; auto = the compute dtype.", kKvDtypes},
+    {"kvDtype", Type::kChoice, "auto", 0, 0, "", kInferenceWorkload, "kv", "kv-dtype",
+     "The KV cache's element type; auto = the compute dtype (Ollama: OLLAMA_KV_CACHE_TYPE; "
+     "llama.cpp: --cache-type-k/-v).",
+     kKvDtypes},
     {"recipe", Type::kChoice, "auto", 0, 0, "", {kFull | kLora, kArchitecture, kAllEngines},
      "recipe", "recipe",
      "The training precision recipe: which dtypes the weights, gradients and states use.",
@@ -174,10 +186,10 @@ constexpr FieldSpec kFields[] = {
     {"contextLength", Type::kInteger, "8192", 1, kMaxContext, "tokens", kArchitectureOnly, "ctx",
      "context", "Tokens per sequence: prompt plus generated tokens (training: the sequence length)."},
     {"generatedTokens", Type::kInteger, "256", 0, kMaxContext - 1, "tokens",
-     kInferenceArchitecture, "gen", "generate",
+     kInferenceWorkload, "gen", "generate",
      "Of the context, how many tokens are generated (the rest is the prompt)."},
     {"batch", Type::kInteger, "1", 1, kMaxBatchSize, "sequences",
-     {kAllTasks, kAllMethods, kAllEngines, FieldCondition::kNotParameterCountInference},
+     {kAllTasks, kAllMethods, kNotLlamaCpp, FieldCondition::kNotParameterCountInference},
      "batch", "batch",
      "Sequences processed together: concurrent requests, or the training micro-batch."},
     {"engine", Type::kChoice, "transformers", 0, 0, "", kInferenceArchitecture, "engine",
@@ -205,8 +217,32 @@ constexpr FieldSpec kFields[] = {
      "block-size", "Tokens per paged KV block."},
     {"enforceEager", Type::kBoolean, "false", 0, 0, "", engineOnly(kVllm), "eager",
      "enforce-eager", "vLLM without CUDA graphs (saves their memory)."},
-    {"nGpuLayers", Type::kInteger, "-1", -1, 100000, "layers", engineOnly(kLlamaCpp), "ngl",
-     "n-gpu-layers", "llama.cpp's layers on the GPU (-ngl); -1 = all, the output layer too."},
+    {"nGpuLayers", Type::kInteger, "auto", -1, 100000, "layers", engineOnly(kLlamaCpp), "ngl",
+     "n-gpu-layers",
+     "llama.cpp's layers on the GPU (-ngl), the output layer counted as one more; auto = "
+     "--fit's choice (all with --fit off); -1 = all."},
+    {"ctxSize", Type::kInteger, "0", 0, kMaxContext, "tokens", engineOnly(kLlamaCpp), "nctx",
+     "ctx-size",
+     "llama.cpp's context (-c): KV cells shared by the slots; 0 = the model's trained length, "
+     "which --fit cuts down to fit (not below 4,096)."},
+    {"parallel", Type::kInteger, "auto", 1, 256, "slots", engineOnly(kLlamaCpp), "np",
+     "parallel",
+     "llama-server's slots (-np); auto = 4 slots sharing one KV cache (kv_unified); N = N "
+     "slots with n_ctx / N cells each (with -c 0 the fit starts from N × the trained length)."},
+    {"fit", Type::kBoolean, "true", 0, 0, "", engineOnly(kLlamaCpp), "fit", "fit",
+     "llama.cpp's --fit on|off: a dry run that cuts the context and moves MoE experts, then "
+     "layers, to the host until every GPU keeps --fit-target free."},
+    {"fitTarget", Type::kInteger, "1024", 0, 1 << 20, "MiB", engineOnly(kLlamaCpp), "fitt",
+     "fit-target", "llama.cpp's --fit-target: memory --fit leaves free on each GPU."},
+    {"cacheTypeK", Type::kChoice, "f16", 0, 0, "", engineOnly(kLlamaCpp), "ctk", "cache-type-k",
+     "llama.cpp's K cache type (-ctk).", kLlamaCacheTypes},
+    {"cacheTypeV", Type::kChoice, "f16", 0, 0, "", engineOnly(kLlamaCpp), "ctv", "cache-type-v",
+     "llama.cpp's V cache type (-ctv; quantized V needs flash attention).", kLlamaCacheTypes},
+    {"nCpuMoe", Type::kInteger, "0", 0, 100000, "layers",
+     {kInference, kArchitecture, kLlamaCpp, FieldCondition::kMixtureOfExperts}, "ncmoe",
+     "n-cpu-moe",
+     "llama.cpp's --n-cpu-moe: the routed experts of the first N layers stay in host memory "
+     "(--fit then keeps the layers as they are)."},
     {"ubatchSize", Type::kInteger, "512", 1, 65536, "tokens", engineOnly(kLlamaCpp), "ub",
      "ubatch-size", "llama.cpp's physical batch (-ub): the compute buffer's tokens."},
     {"flashAttention", Type::kBoolean, "true", 0, 0, "", engineOnly(kLlamaCpp | kOllama), "fa",

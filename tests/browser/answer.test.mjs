@@ -193,6 +193,24 @@ test('an engine that preallocates its KV cache says how many tokens it holds, an
   await page.close();
 });
 
+test('llama.cpp says what its --fit chose, and the host memory the layers left on the CPU need', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${browser.base}#${link({ model: 'llama-3.1-70b', engine: 'llama.cpp', precision: 'q4_k_m', gpu: 'rtx-4090' })}`);
+  await ready(page);
+  const answer = JSON.parse(await page.locator('[data-testid="answer-json"]').textContent());
+  assert.match(await page.locator('[data-testid="kv-pool"]').innerText(),
+    new RegExp(`^llama.cpp will put ${answer.gpuLayers} of 81 layers on the GPU with a 4,096-token context`));
+  assert.match(await text(page, 'gpus-needed'), /CPU RAM: [\d.]+ GB/);
+  // The empty -ngl box names what the fit chose.
+  assert.equal(await page.getAttribute('[data-testid="ngl"]', 'placeholder'), `auto: ${answer.gpuLayers}`);
+  // Turning the fit off puts every layer on the GPU at the trained context: it no longer fits.
+  await page.locator('[data-testid="fit"]').uncheck();
+  await ready(page);
+  assert.equal(await page.locator('[data-testid="verdict"]').getAttribute('data-fits'), 'false');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test('a capacity typed in the box replaces the GPU\'s memory, and the verdict follows it', async () => {
   const page = await browser.newPage();
   await page.goto(`${browser.base}#${link({ model: 'llama-3.1-8b', gpu: 'rtx-4090' })}`);

@@ -80,6 +80,15 @@ check "SGLang's KV pool in its own words" '"kvCacheSummary": "SGLang will alloca
 check "SGLang says how it chose the fraction" '13440 MiB reserved' "$out"
 check "SGLang takes a fraction" '"kvCacheTokens": ' "$(json --model llama-3.1-8b --engine sglang --mem-fraction-static 0.9 --gpu h100-80gb)"
 refuse "mem_fraction_static applies to SGLang only" "SGLang" estimate --model llama-3.1-8b --engine vllm --mem-fraction-static 0.9
+out=$(json --model llama-3.1-70b --precision q4_k_m --engine llama.cpp --gpu rtx-4090)
+check "llama.cpp's fit cuts the context to its minimum" '"contextTokens": 4096' "$out"
+check "llama.cpp's fit says it in llama.cpp's words" 'layers on the GPU with a 4,096-token context' "$out"
+check "llama.cpp's buffers per GPU and host" '"host": {' "$out"
+check "the layers left on the host need CPU RAM" '"cpuBytes": 2' "$out"
+out=$(json --model llama-3.1-8b --engine llama.cpp --fit off --ctx-size 8192 --n-gpu-layers 20)
+check "a switch takes on/off as the next word, and -c and -ngl stay as given" '"contextTokens": 8192' "$out"
+check "-ngl 20 puts 20 layers on the GPU" '"gpuLayers": 20' "$out"
+refuse "llama.cpp takes --ctx-size, not the workload's context" "contextLength" estimate --model llama-3.1-8b --engine llama.cpp --context 4096
 out=$(json --model llama-3.1-8b --engine ollama --gpu rtx-4090 --batch 2 --context 16384)
 check "Ollama says which defaults applied" 'num_ctx 32768 for 25.39 GB of GPU memory, replaced by the context asked (16384)' "$out"
 check "Ollama's slots are the sequences" 'OLLAMA_NUM_PARALLEL=2' "$out"

@@ -63,8 +63,27 @@ test('the answer agrees with itself: verdict, headroom, GPUs in use and the limi
     assert.equal(a.fits, a.totalBytes <= a.capacityBytes, JSON.stringify(values));
     assert.equal(a.headroomBytes, a.capacityBytes - a.totalBytes);
     assert.ok(a.gpusInUse <= a.gpuCount);
-    assert.equal(a.fits, a.maxContext >= Number(values.contextLength ?? 8192), JSON.stringify(values));
+    // llama.cpp sizes its context with -c and -np: no workload context to search there.
+    if (values.engine === 'llama.cpp') assert.equal(a.maxContext, null);
+    else assert.equal(a.fits, a.maxContext >= Number(values.contextLength ?? 8192), JSON.stringify(values));
   }
+});
+
+test('llama.cpp\'s --fit: layers, context and buffers per GPU and host, in its own words', () => {
+  // 70B Q4_K_M on one 4090: the context falls to the fit's 4,096 and some layers stay on the host.
+  const a = evaluate({ model: 'llama-3.1-70b', engine: 'llama.cpp', precision: 'q4_k_m', gpu: 'rtx-4090' });
+  assert.equal(a.contextTokens, 4096);
+  assert.ok(a.gpuLayers > 0 && a.gpuLayers < 81, String(a.gpuLayers));
+  assert.match(a.kvCacheSummary, new RegExp(`^llama.cpp will put ${a.gpuLayers} of 81 layers on the GPU with a 4,096-token context`));
+  const weights = a.components.find((c) => c.name === 'weights').bytes;
+  assert.equal(a.buffers.perGpu.model, weights);
+  assert.ok(a.buffers.host.model > 0 && a.cpuBytes >= a.buffers.host.model);
+  assert.ok(a.totalBytes + 1024 ** 3 <= a.capacityBytes, 'the fit leaves 1 GiB free');
+  assert.equal(a.effective.nGpuLayers, String(a.gpuLayers));
+  // -ngl and -c as given: the fit moves neither.
+  const given = evaluate({ model: 'llama-3.1-70b', engine: 'llama.cpp', precision: 'q4_k_m', gpu: 'rtx-4090', nGpuLayers: '10', ctxSize: '8192' });
+  assert.equal(given.gpuLayers, 10);
+  assert.equal(given.contextTokens, 8192);
 });
 
 test('engines that preallocate a KV pool say how many tokens it holds, in their own words', () => {

@@ -1,6 +1,7 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -50,6 +51,26 @@ struct KvPool {
   std::string summary;          ///< the start-up line in the engine's words
 };
 
+/// Buffers as llama.cpp logs them ("model buffer size", "KV buffer size", "compute buffer
+/// size"), in bytes.
+struct LlamaBuffers {
+  double model = 0;
+  double kv = 0;
+  double compute = 0;
+};
+
+/// Where llama.cpp (and Ollama, through llama-server) put the model: the layers on the GPU,
+/// the context, and the buffers on one GPU and on the host.
+struct LayerPlacement {
+  std::int64_t gpuLayers = 0;      ///< n_gpu_layers, the output layer counted as one more
+  std::int64_t totalLayers = 0;    ///< the model's layers + 1 (the output layer)
+  std::int64_t contextTokens = 0;  ///< n_ctx: KV cells shared by the slots
+  std::int64_t slots = 1;          ///< sequences (llama-server's slots)
+  std::int64_t cpuMoeLayers = 0;   ///< layers whose routed experts stay in host memory
+  LlamaBuffers gpu;                ///< on one GPU (the most loaded with several)
+  LlamaBuffers host;               ///< in host memory (CPU RAM)
+};
+
 /// An estimate: its components (summing to totalBytes) and, when a GPU was chosen,
 /// how many of them are needed and whether the chosen count suffices.
 struct Breakdown {
@@ -57,6 +78,8 @@ struct Breakdown {
   double totalBytes = 0;  ///< sum of components, per GPU
   /// What the engine preallocates for the KV cache, when it sizes a pool at start-up.
   std::optional<KvPool> kvPool;
+  /// llama.cpp and Ollama: layers, context and buffers per device and host.
+  std::optional<LayerPlacement> layers;
 };
 
 /// A component whose bytes are the sum of `terms`' products, so the formula shown and

@@ -61,11 +61,11 @@ std::string_view vllmVersionName(VllmVersion version);
 
 /// vLLM settings that size its memory (vllm/config: CacheConfig, SchedulerConfig).
 struct VllmSettings {
-  double gpuMemoryUtilization = 0.92;       ///< fraction of the GPU vLLM may take
-  std::int64_t blockSize = 16;              ///< tokens per KV block
-  std::int64_t maxNumSeqs = 256;            ///< sequences per step (sampler warm-up size)
-  std::int64_t maxNumBatchedTokens = 2048;  ///< tokens per step: the profile run's prefill
-  bool cudaGraphs = true;                   ///< false with enforce_eager
+  double gpuMemoryUtilization = 0.92;        ///< fraction of the GPU vLLM may take
+  std::int64_t blockSize = 16;               ///< tokens per KV block
+  std::int64_t maxNumSeqs = 256;             ///< sequences per step (sampler warm-up size)
+  std::int64_t maxNumBatchedTokens = 2048;   ///< tokens per step: the profile run's prefill
+  bool cudaGraphs = true;                    ///< false with enforce_eager
   VllmVersion version = VllmVersion::k0_21;  ///< whose accounting sizes the KV pool
 };
 
@@ -75,11 +75,24 @@ struct SglangSettings {
   double memFractionStatic = 0.88;
 };
 
-/// llama.cpp settings (common/arg.cpp: -c, -ub, -ngl, -fa, --cache-type-k/v).
+/// llama.cpp settings (common/arg.cpp: -c, -ub, -ngl, -fa, --cache-type-k/v, -np,
+/// --n-cpu-moe).
 struct LlamaCppSettings {
   std::int64_t nUbatch = 512;    ///< physical batch: the compute buffer's token count
   std::int64_t nGpuLayers = -1;  ///< layers offloaded; -1 = all (+ the output layer)
   bool flashAttention = true;    ///< no n_ubatch × n_ctx score matrix
+  /// KV cells (n_ctx) shared by the sequences; 0 = batch × (prompt + generated), as Ollama
+  /// asks for num_ctx × num_parallel.
+  std::int64_t nCtx = 0;
+  /// Sequences (llama-server's slots, -np); 0 = batch.
+  std::int64_t nSeq = 0;
+  /// Bytes per cached K and V value (--cache-type-k/-v); 0 = kvBytesPerValue.
+  double cacheKBytes = 0;
+  double cacheVBytes = 0;
+  /// Layers, from the first, whose routed experts stay in host memory (--n-cpu-moe).
+  std::int64_t nCpuMoe = 0;
+  /// Sliding-window layers cache all n_ctx cells (--swa-full), not n_swa × slots + n_ubatch.
+  bool swaFull = false;
 };
 
 /// TensorRT-LLM settings that size its memory. Defaults as TensorRT-LLM documents them:
