@@ -600,7 +600,7 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
   out.components.push_back(std::move(kv));
   if (arch.hasRecurrentState()) {
     // llama_memory_recurrent: one F32 state per sequence (-np) in each offloaded layer.
-    Component state = servingStateComponent(arch, o.batch, 4, ollama ? "Ollama" : "llama.cpp");
+    Component state = servingStateComponent(arch, slots, 4, ollama ? "Ollama" : "llama.cpp");
     scaleComponent(state, {static_cast<double>(repeatingOnGpu) / static_cast<double>(layers),
                            "share of layers on the GPU"});
     state.note += "; fp32";
