@@ -4,8 +4,10 @@
 #include <benchmark/benchmark.h>
 
 #include "gpumem/answer.hpp"
+#include "gpumem/caching_allocator.hpp"
 #include "gpumem/inference.hpp"
 #include "gpumem/model_config.hpp"
+#include "gpumem/timeline.hpp"
 
 namespace {
 
@@ -68,7 +70,8 @@ BENCHMARK(BM_EvaluateWholeAnswer)->Unit(benchmark::kMicrosecond);
 
 /// The headline alone (no searches): what a sweep point costs.
 void BM_EvaluateHeadline(benchmark::State& state) {
-  const auto scenario = gpumem::parseScenario({{"model", "llama-3.1-8b"}}, gpumem::Strictness::kStrict);
+  const auto scenario =
+      gpumem::parseScenario({{"model", "llama-3.1-8b"}}, gpumem::Strictness::kStrict);
   for (auto _ : state) {
     auto answer = gpumem::evaluate(*scenario, gpumem::AnswerDepth{false, false, false});
     benchmark::DoNotOptimize(answer);
@@ -76,9 +79,45 @@ void BM_EvaluateHeadline(benchmark::State& state) {
 }
 BENCHMARK(BM_EvaluateHeadline)->Unit(benchmark::kMicrosecond);
 
+/// The allocation timeline of Llama 3.1 8B generating 256 tokens after a 7,936-token prompt
+/// (timeline.hpp), as the caching-allocator model's requests.
+std::vector<gpumem::AllocatorEvent> llamaTimeline() {
+  const auto scenario =
+      gpumem::parseScenario({{"model", "llama-3.1-8b"}}, gpumem::Strictness::kStrict);
+  const auto events = gpumem::scenarioTimeline(*scenario);
+  std::vector<gpumem::AllocatorEvent> out;
+  for (const gpumem::TimelineEvent& e : *events) {
+    out.push_back(
+        {e.alloc ? gpumem::AllocatorEvent::Kind::kAlloc : gpumem::AllocatorEvent::Kind::kFree,
+         static_cast<std::int64_t>(e.bytes), e.id});
+  }
+  return out;
+}
+
+/// One replay of that timeline: its peak allocated and reserved bytes.
+void BM_TimelineReplay(benchmark::State& state) {
+  const auto events = llamaTimeline();
+  for (auto _ : state) {
+    auto replay = gpumem::replayTimeline(events);
+    benchmark::DoNotOptimize(replay);
+  }
+}
+BENCHMARK(BM_TimelineReplay)->Unit(benchmark::kMicrosecond);
+
+/// The smallest capacity on which it runs: a bisection of capped replays.
+void BM_TimelineMinimumCapacity(benchmark::State& state) {
+  const auto events = llamaTimeline();
+  for (auto _ : state) {
+    auto bytes = gpumem::minimumCapacity(events, false);
+    benchmark::DoNotOptimize(bytes);
+  }
+}
+BENCHMARK(BM_TimelineMinimumCapacity)->Unit(benchmark::kMicrosecond);
+
 /// "Which GPUs can run this": the fewest of every catalog GPU.
 void BM_GpuTable(benchmark::State& state) {
-  const auto scenario = gpumem::parseScenario({{"model", "llama-3.1-70b"}}, gpumem::Strictness::kStrict);
+  const auto scenario =
+      gpumem::parseScenario({{"model", "llama-3.1-70b"}}, gpumem::Strictness::kStrict);
   for (auto _ : state) {
     auto rows = gpumem::gpuTable(*scenario);
     benchmark::DoNotOptimize(rows);

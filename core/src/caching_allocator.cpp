@@ -51,17 +51,21 @@ std::int32_t CachingAllocator::newBlock(const Block& block) {
 
 void CachingAllocator::insertFree(std::int32_t index) {
   const Block& b = blocks_[static_cast<std::size_t>(index)];
-  (b.small ? freeSmall_ : freeLarge_).insert({b.size, b.address, index});
+  std::vector<FreeKey>& pool = b.small ? freeSmall_ : freeLarge_;
+  const FreeKey key{b.size, b.address, index};
+  pool.insert(std::lower_bound(pool.begin(), pool.end(), key), key);
 }
 
 void CachingAllocator::eraseFree(std::int32_t index) {
   const Block& b = blocks_[static_cast<std::size_t>(index)];
-  (b.small ? freeSmall_ : freeLarge_).erase({b.size, b.address, index});
+  std::vector<FreeKey>& pool = b.small ? freeSmall_ : freeLarge_;
+  const auto it = std::lower_bound(pool.begin(), pool.end(), FreeKey{b.size, b.address, index});
+  if (it != pool.end() && *it == FreeKey{b.size, b.address, index}) pool.erase(it);
 }
 
 std::int32_t CachingAllocator::findFree(bool small, std::int64_t size) {
-  const std::set<FreeKey>& pool = small ? freeSmall_ : freeLarge_;
-  const auto it = pool.lower_bound({size, -1, -1});
+  const std::vector<FreeKey>& pool = small ? freeSmall_ : freeLarge_;
+  const auto it = std::lower_bound(pool.begin(), pool.end(), FreeKey{size, -1, -1});
   return it == pool.end() ? -1 : std::get<2>(*it);
 }
 
@@ -70,18 +74,15 @@ bool CachingAllocator::fitsCapacity(std::int64_t more) const {
 }
 
 void CachingAllocator::releaseCachedSegments() {
-  for (std::set<FreeKey>* pool : {&freeSmall_, &freeLarge_}) {
-    for (auto it = pool->begin(); it != pool->end();) {
-      const std::int32_t index = std::get<2>(*it);
+  for (std::vector<FreeKey>* pool : {&freeSmall_, &freeLarge_}) {
+    std::erase_if(*pool, [&](const FreeKey& key) {
+      const std::int32_t index = std::get<2>(key);
       const Block& b = blocks_[static_cast<std::size_t>(index)];
-      if (b.prev == -1 && b.next == -1) {
-        reserved_ -= b.size;
-        unusedBlocks_.push_back(index);
-        it = pool->erase(it);
-      } else {
-        ++it;
-      }
-    }
+      if (b.prev != -1 || b.next != -1) return false;
+      reserved_ -= b.size;
+      unusedBlocks_.push_back(index);
+      return true;
+    });
   }
 }
 
@@ -115,7 +116,7 @@ void CachingAllocator::mapRange(bool small, std::int64_t begin, std::int64_t end
 }
 
 void CachingAllocator::unmapFreePages() {
-  for (const std::set<FreeKey>* pool : {&freeSmall_, &freeLarge_}) {
+  for (const std::vector<FreeKey>* pool : {&freeSmall_, &freeLarge_}) {
     for (const FreeKey& key : *pool) {
       const Block& b = blocks_[static_cast<std::size_t>(std::get<2>(key))];
       std::vector<std::uint8_t>& pages = b.small ? smallPages_ : largePages_;

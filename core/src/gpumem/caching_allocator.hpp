@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <set>
 #include <tuple>
 #include <vector>
 
@@ -111,7 +110,9 @@ class CachingAllocator {
   AllocatorOptions options_;
   std::vector<Block> blocks_;
   std::vector<std::int32_t> unusedBlocks_;
-  std::set<FreeKey> freeSmall_, freeLarge_;
+  // Each pool's free blocks, sorted by (size, address): few enough that a sorted vector
+  // beats a tree.
+  std::vector<FreeKey> freeSmall_, freeLarge_;
   std::int64_t nextAddress_ = 0;
   std::int64_t allocated_ = 0, reserved_ = 0, peakAllocated_ = 0, peakReserved_ = 0;
   // Expandable segments: the pages each pool's one segment has mapped, and its last block.
