@@ -83,7 +83,7 @@ std::vector<Candidate> candidatesFor(const Scenario& s, const Answer& a) {
   std::vector<Candidate> out;
   if (a.method == "architecture") out = inference ? inferenceCandidates(s) : trainingCandidates(s);
   // llama.cpp sizes its context with -c and -np, not the workload's context and batch.
-  const bool workload = s.text("engine") != "llama.cpp" || !inference;
+  const bool workload = !runsGguf(s) || !inference;
   if (workload && a.method == "architecture" && s.integer("contextLength") > 1024) {
     const std::int64_t half = s.integer("contextLength") / 2;
     if (!inference || half > s.integer("generatedTokens")) {

@@ -158,6 +158,11 @@ bool splitsLayers(EngineProfile engine) {
          engine == EngineProfile::kOllama;
 }
 
+/// Engines that run llama-server, whose --fit places the layers (Ollama does not pass -ngl).
+bool runsLlamaServer(EngineProfile engine) {
+  return engine == EngineProfile::kLlamaCpp || engine == EngineProfile::kOllama;
+}
+
 /// A number field's value, or `fallback` when it is "auto" (the engine's own default); when
 /// the field matters (`applies`), effective names what auto resolved to.
 double autoNumber(const Scenario& s, const char* field, double fallback, bool applies,
@@ -210,33 +215,41 @@ Result<bool> readOllamaSettings(const Scenario& s, const ResolvedModel& m, doubl
                                 InferenceOptions& o, Placement& p) {
   const auto file = weightComponent(m.arch, o);
   if (!file) return file.error();
-  const std::int64_t gpus = s.integer("gpuCount");
-  const std::int64_t numCtx = s.integer("contextLength");
-  const OllamaDefaults d =
-      ollamaDefaults(m.arch, file->bytes, numCtx * o.batch, memory * static_cast<double>(gpus),
-                     memory, o.llamaCpp.flashAttention);
+  const double vram = memory * static_cast<double>(s.integer("gpuCount"));
+  const std::int64_t tier = ollamaDefaultNumCtx(vram);
+  const std::int64_t trained = m.arch.maxPositions;
+  const bool automatic = s.text("numCtx") == "auto";
+  const std::int64_t numCtx = !automatic    ? s.integer("numCtx")
+                              : trained > 0 ? std::min(tier, trained)
+                                            : tier;
+  if (automatic) p.effective["numCtx"] = std::to_string(numCtx);
+  const std::int64_t parallel = s.integer("numParallel");
+  const OllamaDefaults d = ollamaDefaults(m.arch, file->bytes, numCtx * parallel, vram, memory,
+                                          o.llamaCpp.flashAttention);
   o.llamaCpp.nUbatch = d.numBatch;
   o.llamaCpp.nGpuLayers = -1;
+  o.llamaCpp.nCtx = numCtx * parallel;
+  o.llamaCpp.nSeq = parallel;
+  o.batch = parallel;
   const std::string kv = s.text("kvDtype");
-  std::string note = "Ollama's defaults: num_ctx " + formula::count(d.defaultNumCtx) + " for " +
-                     formatBytes(memory * static_cast<double>(gpus)) +
-                     " of GPU memory, replaced by the context asked (" + formula::count(numCtx) +
-                     ")";
-  if (m.arch.maxPositions > 0 && numCtx > m.arch.maxPositions) {
-    note += ", which Ollama caps at the trained " + formula::count(m.arch.maxPositions);
-  }
-  note +=
-      "; num_parallel " + formula::count(o.batch) +
-      (o.batch == 1 ? " (OLLAMA_NUM_PARALLEL's default)"
-                    : " (OLLAMA_NUM_PARALLEL=" + formula::count(o.batch) + "; the default is 1)");
+  std::string note =
+      "Ollama's defaults: num_ctx " + formula::count(numCtx) +
+      (automatic ? " (" + formula::count(tier) + " for " + formatBytes(vram) + " of GPU memory" +
+                       (trained > 0 && tier > trained
+                            ? ", capped at the trained " + formula::count(trained)
+                            : std::string()) +
+                       ")"
+                 : std::string(" (as given)"));
+  note += "; num_parallel " + formula::count(parallel) +
+          (parallel == 1 ? " (OLLAMA_NUM_PARALLEL's default)" : " (OLLAMA_NUM_PARALLEL)");
   note += "; num_batch " + formula::count(d.numBatch) + " (-b = -ub, Ollama's choice for " +
-          formula::count(numCtx * o.batch) + " tokens of context)";
+          formula::count(numCtx * parallel) + " tokens of context)";
   note += "; KV cache " + (kv == "auto"
                                ? std::string("f16 (OLLAMA_KV_CACHE_TYPE's default)")
                                : kv + " (OLLAMA_KV_CACHE_TYPE=" + kv + ", with flash attention)");
   note += o.llamaCpp.flashAttention ? "; flash attention auto (on where the GPU supports it)"
                                     : "; flash attention off (OLLAMA_FLASH_ATTENTION=0)";
-  note += "; all layers on the GPU (Ollama lets llama-server offload what does not fit)";
+  note += "; no -ngl, so llama-server's --fit places the layers (the context is given: it stays)";
   p.notes.push_back(note);
   return true;
 }
@@ -269,18 +282,27 @@ Result<bool> readLlamaCppSettings(const Scenario& s, InferenceOptions& o) {
 Result<Breakdown> fitLlamaCppAnswer(const Scenario& s, const ResolvedModel& m,
                                     const InferenceOptions& o, Placement& p) {
   LlamaFitRequest r;
-  r.fit = s.flag("fit");
-  r.contextAuto = s.integer("ctxSize") == 0;
-  r.layersGiven = s.text("nGpuLayers") != "auto";
-  r.overridesGiven = m.arch.isMoe() && s.integer("nCpuMoe") > 0;
-  r.unified = s.text("parallel") == "auto";
-  r.marginBytes = static_cast<double>(s.integer("fitTarget")) * 1048576.0;
+  const bool ollama = o.engine == EngineProfile::kOllama;
+  if (!ollama) {
+    r.fit = s.flag("fit");
+    r.contextAuto = s.integer("ctxSize") == 0;
+    r.layersGiven = s.text("nGpuLayers") != "auto";
+    r.overridesGiven = m.arch.isMoe() && s.integer("nCpuMoe") > 0;
+    r.unified = s.text("parallel") == "auto";
+    r.marginBytes = static_cast<double>(s.integer("fitTarget")) * 1048576.0;
+  } else {
+    // Ollama gives -c num_ctx × num_parallel and -np, never -ngl: the fit moves layers only.
+    r.contextAuto = false;
+    r.unified = false;
+  }
   auto fit = fitLlamaCpp(m.arch, o, r);
   if (!fit) return fit.error();
   const LayerPlacement& l = *fit->breakdown.layers;
-  p.effective["nGpuLayers"] = l.gpuLayers == l.totalLayers ? "-1" : formula::count(l.gpuLayers);
-  p.effective["ctxSize"] = std::to_string(l.contextTokens);
-  p.effective["parallel"] = std::to_string(l.slots);
+  if (!ollama) {
+    p.effective["nGpuLayers"] = l.gpuLayers == l.totalLayers ? "-1" : formula::count(l.gpuLayers);
+    p.effective["ctxSize"] = std::to_string(l.contextTokens);
+    p.effective["parallel"] = std::to_string(l.slots);
+  }
   p.cpuBytes = l.host.model + l.host.kv + l.host.compute;
   if (!fit->decision.empty()) p.notes.push_back("llama.cpp --fit: " + fit->decision);
   if (l.gpuLayers < l.totalLayers || l.cpuMoeLayers > 0) {
@@ -397,8 +419,8 @@ Result<Placement> placeInference(const Scenario& s, const ResolvedModel& m, doub
                       " GPUs stay idle: the split needs multiples of " +
                       formula::count(p.gpusPerReplica));
   }
-  auto breakdown = o.engine == EngineProfile::kLlamaCpp ? fitLlamaCppAnswer(s, m, o, p)
-                                                        : estimateInference(m.arch, o);
+  auto breakdown =
+      runsLlamaServer(o.engine) ? fitLlamaCppAnswer(s, m, o, p) : estimateInference(m.arch, o);
   if (!breakdown) return breakdown.error();
   p.perGpu = std::move(breakdown).value();
   nameDtypes(s, o, p);

@@ -543,11 +543,11 @@ Component llamaComputeBuffer(const ModelArchitecture& arch, const LlamaCppSettin
 }
 
 /// "llama.cpp will put 28 of 33 layers on the GPU with a 32,768-token context (…)".
-std::string llamaSummary(const LayerPlacement& l, double kvBytes) {
+std::string llamaSummary(const LayerPlacement& l, double kvBytes, bool ollama) {
   std::string out =
-      "llama.cpp will put " + count(l.gpuLayers) + " of " + count(l.totalLayers) +
-      " layers on the GPU with " + tokenContext(l.contextTokens) + " (" + engineGiB(kvBytes) +
-      " of KV cache on the GPU, " +
+      std::string(ollama ? "Ollama (llama-server)" : "llama.cpp") + " will put " +
+      count(l.gpuLayers) + " of " + count(l.totalLayers) + " layers on the GPU with " +
+      tokenContext(l.contextTokens) + " (" + engineGiB(kvBytes) + " of KV cache on the GPU, " +
       (l.slots == 1 ? std::string("one slot") : count(l.slots) + " slots sharing it") + ")";
   if (l.cpuMoeLayers > 0) {
     out += "; the routed experts of " + count(l.cpuMoeLayers) + " layers stay in host memory";
@@ -633,7 +633,7 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
   if (cells) {
     pool.tokensPerRequest = static_cast<double>(nCtx);
     pool.maxConcurrency = static_cast<double>(slots);
-    pool.summary = llamaSummary(l, kvBytes);
+    pool.summary = llamaSummary(l, kvBytes, ollama);
   } else if (kvBytes > 0) {
     pool.summary = (ollama ? "Ollama asks llama-server for " : "llama.cpp allocates ") +
                    groupedCount(static_cast<double>(nCtx)) + " tokens of KV cache (" +

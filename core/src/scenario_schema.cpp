@@ -55,8 +55,8 @@ constexpr FieldChoice kKvDtypes[] = {
 // llama.cpp's --cache-type-k/-v (common/arg.cpp kv_cache_types; bf16 is accepted there too,
 // the same size as f16).
 constexpr FieldChoice kLlamaCacheTypes[] = {
-    {"f16", "f16"},       {"f32", "f32"},       {"q8_0", "q8_0"},     {"q4_0", "q4_0"},
-    {"q4_1", "q4_1"},     {"iq4_nl", "iq4_nl"}, {"q5_0", "q5_0"},     {"q5_1", "q5_1"},
+    {"f16", "f16"},   {"f32", "f32"},       {"q8_0", "q8_0"}, {"q4_0", "q4_0"},
+    {"q4_1", "q4_1"}, {"iq4_nl", "iq4_nl"}, {"q5_0", "q5_0"}, {"q5_1", "q5_1"},
 };
 
 constexpr FieldChoice kRecipes[] = {
@@ -71,12 +71,8 @@ constexpr FieldChoice kRecipes[] = {
 };
 
 constexpr FieldChoice kEngines[] = {
-    {"transformers", "PyTorch / Transformers"},
-    {"vllm", "vLLM"},
-    {"llama.cpp", "llama.cpp"},
-    {"tensorrt-llm", "TensorRT-LLM"},
-    {"sglang", "SGLang"},
-    {"ollama", "Ollama"},
+    {"transformers", "PyTorch / Transformers"}, {"vllm", "vLLM"},     {"llama.cpp", "llama.cpp"},
+    {"tensorrt-llm", "TensorRT-LLM"},           {"sglang", "SGLang"}, {"ollama", "Ollama"},
 };
 
 // How vLLM sizes its KV pool, by release (docs/methodology.md section 6 gives the sources).
@@ -140,11 +136,14 @@ constexpr FieldChoice kGpuChoices[] = {
 };
 
 constexpr FieldScope kAlways{};
-// llama.cpp sizes its context with its own options (--ctx-size, --parallel), not the workload's.
-constexpr unsigned kNotLlamaCpp = kAllEngines & ~kLlamaCpp;
-constexpr FieldScope kArchitectureOnly{kAllTasks, kArchitecture, kNotLlamaCpp};
+// llama.cpp and Ollama size their context with their own options (--ctx-size and --parallel,
+// num_ctx and num_parallel), not the workload's.
+constexpr unsigned kWorkloadEngines = kAllEngines & ~(kLlamaCpp | kOllama);
+constexpr FieldScope kArchitectureOnly{kAllTasks, kArchitecture, kWorkloadEngines};
 constexpr FieldScope kInferenceArchitecture{kInference, kArchitecture, kAllEngines};
-constexpr FieldScope kInferenceWorkload{kInference, kArchitecture, kNotLlamaCpp};
+constexpr FieldScope kInferenceWorkload{kInference, kArchitecture, kWorkloadEngines};
+// llama.cpp names its cache types itself (--cache-type-k/-v); Ollama takes OLLAMA_KV_CACHE_TYPE.
+constexpr FieldScope kKvDtypeScope{kInference, kArchitecture, kAllEngines & ~kLlamaCpp};
 constexpr FieldScope kTrainingArchitecture{kTraining, kArchitecture, kAllEngines};
 
 constexpr FieldScope engineOnly(unsigned engines) {
@@ -174,7 +173,7 @@ constexpr FieldSpec kFields[] = {
      {kInference | kFull, kAllMethods, kAllEngines, FieldCondition::kNotTrainingArchitecture},
      "prec", "precision", "How the weights are stored: a dtype or a quantization format.",
      kPrecisions},
-    {"kvDtype", Type::kChoice, "auto", 0, 0, "", kInferenceWorkload, "kv", "kv-dtype",
+    {"kvDtype", Type::kChoice, "auto", 0, 0, "", kKvDtypeScope, "kv", "kv-dtype",
      "The KV cache's element type; auto = the compute dtype (Ollama: OLLAMA_KV_CACHE_TYPE; "
      "llama.cpp: --cache-type-k/-v).",
      kKvDtypes},
@@ -189,7 +188,7 @@ constexpr FieldSpec kFields[] = {
      kInferenceWorkload, "gen", "generate",
      "Of the context, how many tokens are generated (the rest is the prompt)."},
     {"batch", Type::kInteger, "1", 1, kMaxBatchSize, "sequences",
-     {kAllTasks, kAllMethods, kNotLlamaCpp, FieldCondition::kNotParameterCountInference},
+     {kAllTasks, kAllMethods, kWorkloadEngines, FieldCondition::kNotParameterCountInference},
      "batch", "batch",
      "Sequences processed together: concurrent requests, or the training micro-batch."},
     {"engine", Type::kChoice, "transformers", 0, 0, "", kInferenceArchitecture, "engine",
@@ -229,6 +228,15 @@ constexpr FieldSpec kFields[] = {
      "parallel",
      "llama-server's slots (-np); auto = 4 slots sharing one KV cache (kv_unified); N = N "
      "slots with n_ctx / N cells each (with -c 0 the fit starts from N × the trained length)."},
+    {"numCtx", Type::kInteger, "auto", 1, kMaxContext, "tokens", engineOnly(kOllama), "nc",
+     "num-ctx",
+     "Ollama's num_ctx (OLLAMA_CONTEXT_LENGTH, or PARAMETER num_ctx): tokens per slot; auto = "
+     "by the GPUs' total memory, 262,144 from 47 GiB, 32,768 from 23 GiB, else 4,096, at most "
+     "the model's trained length."},
+    {"numParallel", Type::kInteger, "1", 1, 256, "slots", engineOnly(kOllama), "npar",
+     "num-parallel",
+     "OLLAMA_NUM_PARALLEL: requests served at once; llama-server gets -c num_ctx × "
+     "num_parallel and -np num_parallel."},
     {"fit", Type::kBoolean, "true", 0, 0, "", engineOnly(kLlamaCpp), "fit", "fit",
      "llama.cpp's --fit on|off: a dry run that cuts the context and moves MoE experts, then "
      "layers, to the host until every GPU keeps --fit-target free."},

@@ -89,9 +89,11 @@ out=$(json --model llama-3.1-8b --engine llama.cpp --fit off --ctx-size 8192 --n
 check "a switch takes on/off as the next word, and -c and -ngl stay as given" '"contextTokens": 8192' "$out"
 check "-ngl 20 puts 20 layers on the GPU" '"gpuLayers": 20' "$out"
 refuse "llama.cpp takes --ctx-size, not the workload's context" "contextLength" estimate --model llama-3.1-8b --engine llama.cpp --context 4096
-out=$(json --model llama-3.1-8b --engine ollama --gpu rtx-4090 --batch 2 --context 16384)
-check "Ollama says which defaults applied" 'num_ctx 32768 for 25.39 GB of GPU memory, replaced by the context asked (16384)' "$out"
-check "Ollama's slots are the sequences" 'OLLAMA_NUM_PARALLEL=2' "$out"
+out=$(json --model llama-3.1-8b --engine ollama --gpu rtx-4090)
+check "Ollama's num_ctx follows the VRAM tier" 'num_ctx 32768 (32768 for 25.39 GB of GPU memory)' "$out"
+check "and says it in its own words" 'Ollama (llama-server) will put 33 of 33 layers on the GPU with a 32,768-token context' "$out"
+out=$(json --model llama-3.1-8b --engine ollama --gpu rtx-4090 --num-parallel 2 --num-ctx 16384)
+check "Ollama's slots are num_parallel" 'num_parallel 2 (OLLAMA_NUM_PARALLEL)' "$out"
 check "Ollama's batch follows the context" 'num_batch 1024' "$out"
 check "Ollama's KV cache is num_ctx × num_parallel" '"kvCacheTokens": 32768' "$out"
 check "Ollama takes its flash attention switch" '"fits": ' "$(json --model llama-3.1-8b --engine ollama --flash-attn=false)"

@@ -53,6 +53,8 @@ TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
                                                             {"cacheTypeK", "q8_0"},
                                                             {"cacheTypeV", "q4_0"},
                                                             {"nCpuMoe", "3"},
+                                                            {"numCtx", "16384"},
+                                                            {"numParallel", "2"},
                                                             {"freeGpuMemoryFraction", "0.5"},
                                                             {"optimizer", "lion"},
                                                             {"checkpointing", "full"},
