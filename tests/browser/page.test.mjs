@@ -230,6 +230,24 @@ test('full training on the page matches a measured H100 run within 15%', async (
   await page.close();
 });
 
+test('a hybrid shows its recurrent state on its own line and a KV cache of its attention layers only', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  await page.fill('[data-testid="model"]', 'Granite 4.0 H Tiny');
+  await page.locator('[data-testid="model"]').dispatchEvent('change');
+  await ready(page);
+  const state = page.locator('[data-testid="breakdown"] tr[data-component="recurrent_state"]');
+  assert.equal(await state.count(), 1);
+  assert.match(await state.locator('summary').innerText(), /Recurrent state \(Mamba-2 layers\)/);
+  // Granite 4.0-H-Tiny: 36 of its 40 layers are Mamba-2 layers, 4 attend.
+  assert.match(await state.locator('.formula').textContent(), /36 Mamba-2 layers/);
+  const kv = page.locator('[data-testid="breakdown"] tr[data-component="kv_cache"]');
+  assert.match(await kv.locator('.formula').textContent(), /× 4 layers ×/);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test('picking another model from the catalog changes the total', async () => {
   const page = await browser.newPage();
   await page.goto(browser.base);
