@@ -41,6 +41,17 @@ std::vector<Candidate> trainingCandidates(const Scenario& s) {
   if (s.text("checkpointing") != "full") {
     out.push_back({"Turn on gradient checkpointing", {{"checkpointing", "full"}}});
   }
+  const std::string& stack = s.text("stack");
+  if (stack != "liger" && stack != "unsloth") {
+    out.push_back({"Patch in Liger kernels (fused linear cross-entropy, RMSNorm, SwiGLU)",
+                   {{"stack", "liger"}}});
+  }
+  if (stack != "unsloth") {
+    Changes unsloth{{"stack", "unsloth"}};
+    if (s.text("checkpointing") == "none") unsloth["checkpointing"] = "auto";
+    out.push_back(
+        {"Fine-tune with Unsloth (checkpoints offloaded to CPU RAM, cut cross-entropy)", unsloth});
+  }
   const std::string& optimizer = s.text("optimizer");
   if (optimizer.find("8bit") == std::string::npos && optimizer != "none" && optimizer != "sgd") {
     out.push_back({"Use an 8-bit optimizer (bitsandbytes)", {{"optimizer", "adam8bit"}}});

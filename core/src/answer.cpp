@@ -430,6 +430,15 @@ Result<Placement> placeInference(const Scenario& s, const ResolvedModel& m, doub
 
 // ---- training from an architecture ------------------------------------------------------
 
+/// The checkpointing field with "auto" resolved to the stack's default (TRL's SFTConfig,
+/// Unsloth and torchtune's recipes turn it on; a plain loop and Liger leave it off).
+std::string resolvedCheckpointing(const Scenario& s) {
+  const std::string& given = s.text("checkpointing");
+  if (given != "auto") return given;
+  const auto stack = parseTrainingStack(s.text("stack"));
+  return stack && stackMechanisms(*stack).checkpointsByDefault ? "full" : "none";
+}
+
 Result<TrainingScenario> trainingScenario(const Scenario& s, const ResolvedModel& m) {
   TrainingScenario t;
   t.arch = m.arch;
@@ -445,7 +454,11 @@ Result<TrainingScenario> trainingScenario(const Scenario& s, const ResolvedModel
   const auto optimizer = parseOptimizer(s.text("optimizer"));
   if (!optimizer) return optimizer.error();
   t.optimizer = *optimizer;
-  const auto ckpt = parseCheckpointing(s.text("checkpointing"));
+  const auto stack = parseTrainingStack(s.text("stack"));
+  if (!stack) return stack.error();
+  t.stack = *stack;
+  t.offloadActivations = s.flag("activationOffload");
+  const auto ckpt = parseCheckpointing(resolvedCheckpointing(s));
   if (!ckpt) return ckpt.error();
   t.checkpointing = *ckpt;
   t.attention = s.text("attention") == "eager" ? AttentionImplementation::kEager
@@ -489,6 +502,7 @@ Result<Placement> placeTraining(const Scenario& s, const ResolvedModel& m, doubl
   p.peakPhase = estimate->peakPhase;
   p.trainableParameters = estimate->trainableParams;
   p.effective["recipe"] = recipeName(t->recipe);
+  p.effective["checkpointing"] = resolvedCheckpointing(s);
   p.layout = formula::count(estimate->dataParallel) + " data parallel × " +
              formula::count(p.gpusPerReplica) + " model-parallel GPU(s), " + s.text("sharding");
   p.capacityBytes = memory;

@@ -102,9 +102,18 @@ constexpr FieldChoice kOptimizers[] = {
 };
 
 constexpr FieldChoice kCheckpointing[] = {
+    {"auto", "The stack's default (PyTorch, Liger: none; TRL, Unsloth, torchtune: full)"},
     {"none", "None"},
     {"full", "Full (every layer)"},
     {"selective", "Selective (attention)"},
+};
+
+constexpr FieldChoice kStacks[] = {
+    {"pytorch", "PyTorch + Transformers/PEFT loop"},
+    {"trl", "Hugging Face Trainer / TRL SFTTrainer"},
+    {"unsloth", "Unsloth (offloaded checkpoints, fused loss)"},
+    {"liger", "Liger kernels (fused linear cross-entropy)"},
+    {"torchtune", "torchtune recipes (chunked loss)"},
 };
 
 constexpr FieldChoice kSharding[] = {
@@ -268,9 +277,17 @@ constexpr FieldSpec kFields[] = {
     {"optimizer", Type::kChoice, "adamw", 0, 0, "", {kTraining, kAllMethods, kAllEngines},
      "optim", "optimizer", "The optimizer, which decides the states kept per parameter.",
      kOptimizers},
-    {"checkpointing", Type::kChoice, "none", 0, 0, "", kTrainingArchitecture, "ckpt", "ckpt",
-     "Activation checkpointing: keep every layer's saved tensors, or recompute them.",
+    {"stack", Type::kChoice, "pytorch", 0, 0, "", kTrainingArchitecture, "stack", "stack",
+     "The fine-tuning software: its loss kernel, fused kernels, offloading and defaults.",
+     kStacks},
+    {"checkpointing", Type::kChoice, "auto", 0, 0, "", kTrainingArchitecture, "ckpt", "ckpt",
+     "Activation checkpointing: keep every layer's saved tensors, or recompute them; auto = "
+     "the stack's default.",
      kCheckpointing},
+    {"activationOffload", Type::kBoolean, "false", 0, 0, "", kTrainingArchitecture, "aoff",
+     "activation-offload",
+     "Move saved activations (with checkpointing: the layer inputs) to CPU RAM until the "
+     "backward needs them; Unsloth's checkpointing always does."},
     {"gradientAccumulation", Type::kInteger, "1", 1, 65536, "steps", kTrainingArchitecture,
      "ga", "grad-accum", "Micro-batches per optimizer step (gradients persist between them)."},
     {"sharding", Type::kChoice, "ddp", 0, 0, "", kTrainingArchitecture, "zero", "sharding",

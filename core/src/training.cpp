@@ -141,8 +141,11 @@ Result<ParameterSplit> splitParameters(const TrainingScenario& s) {
 double frozenBytesPerParameter(const TrainingScenario& s) {
   if (s.task == TrainingTask::kQlora) {
     const auto format = parseWeightFormat("nf4-dq");
-    const double total = countModelParameters(s.arch).total;
-    return format ? weightBytes(s.arch, *format) / total : 0.52;
+    const ModelParameters p = countModelParameters(s.arch);
+    const double nf4 = format ? weightBytes(s.arch, *format) / p.total : 0.52;
+    // A plain loop after prepare_model_for_kbit_training: embedding, head and norms in fp32.
+    const bool upcast = s.stack == TrainingStack::kPytorch;
+    return nf4 + (upcast ? 2 * (p.embedding + p.outputHead + p.norms) / p.total : 0);
   }
   return weightBytesPerParameter(s.recipe);
 }
@@ -173,8 +176,10 @@ ModelStates modelStatesOf(const TrainingScenario& s, const ParameterSplit& p,
 
 ActivationRecipe activationRecipe(const TrainingScenario& s) {
   ActivationRecipe r;
-  r.computeBytes = s.recipe == PrecisionRecipe::kFp32 ? 4 : 2;
-  r.residualBytes = s.task == TrainingTask::kQlora ? 2 : weightBytesPerParameter(s.recipe);
+  const bool kbitUpcast = s.task == TrainingTask::kQlora && stackMechanisms(s.stack).kbitUpcast;
+  r.computeBytes = s.recipe == PrecisionRecipe::kFp32 || kbitUpcast ? 4 : 2;
+  r.residualBytes =
+      s.task == TrainingTask::kQlora ? (kbitUpcast ? 4 : 2) : weightBytesPerParameter(s.recipe);
   r.autocast = isAutocast(s.recipe) && s.task != TrainingTask::kQlora;
   r.frozenBase = s.task != TrainingTask::kFull;
   r.loraTargets = s.loraTargets;
@@ -182,6 +187,9 @@ ActivationRecipe activationRecipe(const TrainingScenario& s) {
       s.checkpointing == Checkpointing::kSelective ? AttentionImplementation::kFlash : s.attention;
   r.tensorParallel = static_cast<double>(s.parallel.tensor);
   r.sequenceParallel = s.parallel.sequence;
+  const StackMechanisms stack = stackMechanisms(s.stack);
+  r.fusedKernels = stack.fusedKernels;
+  r.fusedLora = stack.fusedLora && s.task != TrainingTask::kFull;
   return r;
 }
 
@@ -202,10 +210,62 @@ Terms operator+(Terms a, const Terms& b) {
 struct ActivationMoments {
   Terms saved;              ///< saved tensors at the end of the forward and when backward starts
   Terms oneLayer;           ///< one layer's saved tensors (recomputed under checkpointing)
+  Terms layerGradients;     ///< the gradients that layer's backward holds beside them
   Terms lossForward;        ///< logits, fp32 copy, log_softmax output
   Terms lossBackward;       ///< log_softmax output, its incoming and outgoing gradients
+  Terms metrics;            ///< TRL's entropy and accuracy tensors after the loss forward
   double logitSegment = 0;  ///< the 16-bit logits tensor's block (idle in backward)
+  double hostBytes = 0;     ///< offloaded activations in CPU RAM (this GPU's)
 };
+
+constexpr double kFp32LogitBytes = 4;
+
+/// The stack's fused or chunked loss in place of the materialised logits (training_stack.hpp).
+void applyStackLoss(const TrainingScenario& s, double tokens, double logitBytes,
+                    ActivationMoments& m) {
+  const LossKernel kernel = stackMechanisms(s.stack).loss;
+  if (kernel == LossKernel::kMaterialized) return;
+  LossShape shape;
+  shape.tokens = tokens;
+  shape.vocab = static_cast<double>(s.arch.vocabSize) / static_cast<double>(s.parallel.tensor);
+  shape.hidden = static_cast<double>(s.arch.hiddenSize);
+  shape.logitBytes = logitBytes;
+  shape.softcapBytes = s.arch.finalLogitSoftcap > 0 ? 2 : 0;
+  const bool headTrained = s.task == TrainingTask::kFull || s.trainEmbeddings;
+  shape.headGradientBytes = headTrained ? weightBytesPerParameter(s.recipe) : 0;
+  m.lossForward = stackLossForward(kernel, shape);
+  m.lossBackward = stackLossBackward(kernel, shape);
+  m.logitSegment = 0;
+}
+
+/// Activation offloading: the saved tensors of all layers but the one in flight go to CPU
+/// RAM as the forward makes them and come back for the backward (Unsloth's offloaded
+/// checkpoints; torchtune's OffloadActivations). The GPU keeps one layer's.
+void offloadActivations(const TrainingScenario& s, const Term& layersTerm, double layerCount,
+                        ActivationMoments& m) {
+  const bool unsloth =
+      stackMechanisms(s.stack).offloadActivations && s.checkpointing == Checkpointing::kFull;
+  if (!(unsloth || s.offloadActivations) || layerCount <= 1) return;
+  m.hostBytes = layersTerm.product();
+  Term inFlight = layersTerm;
+  inFlight.factors[1] = {1, "layer in flight (the rest in CPU RAM)"};
+  inFlight.factors.erase(
+      std::remove_if(inFlight.factors.begin() + 2, inFlight.factors.end(),
+                     [](const Factor& f) { return f.unit == "micro-batches in flight"; }),
+      inFlight.factors.end());
+  inFlight.label = "one layer's, the others offloaded";
+  m.saved.front() = inFlight;
+}
+
+/// The head's output dtype: the compute dtype; QLoRA with peft's kbit preparation keeps
+/// a 16-bit head where the trainer casts it back (TRL's peft_module_casting_to_bf16) and an
+/// fp32 one in a plain loop.
+double headOutputBytes(const TrainingScenario& s, const ActivationRecipe& r) {
+  if (s.task == TrainingTask::kQlora && stackMechanisms(s.stack).kbitUpcast) {
+    return s.stack == TrainingStack::kPytorch ? 4 : 2;
+  }
+  return r.computeBytes;
+}
 
 ActivationMoments activationMoments(const TrainingScenario& s) {
   const ActivationRecipe r = activationRecipe(s);
@@ -228,7 +288,9 @@ ActivationMoments activationMoments(const TrainingScenario& s) {
   m.saved = {layersTerm,
              {{tokens, {finalNormSavedBytesPerToken(a, r), "B per token"}}, "final norm"}};
   m.oneLayer = {{{tokens, {perLayer, "B per token"}}, "one layer recomputed"}};
-  const double logitBytes = r.computeBytes;
+  m.layerGradients = {{{tokens, {layerBackwardBytesPerToken(a, r), "B per token"}},
+                       "that layer's MLP gradients in its backward"}};
+  const double logitBytes = headOutputBytes(s, r);
   const Factor vocabShare{1 / static_cast<double>(s.parallel.tensor), "(vocabulary parallel)"};
   const Factor vocab{static_cast<double>(a.vocabSize), "vocab"};
   auto lossTerm = [&](double bytesPerToken, const char* what) {
@@ -241,6 +303,19 @@ ActivationMoments activationMoments(const TrainingScenario& s) {
   m.lossBackward = lossTerm(lossBackwardBytesPerToken(a, logitBytes),
                             "fp32 log_softmax output, its gradient and the NLL gradient");
   m.logitSegment = logitBytes < 4 ? logitBytes * vocab.value * tokens.value * vocabShare.value : 0;
+  applyStackLoss(s, tokens.value, logitBytes, m);
+  if (stackMechanisms(s.stack).metricLogitsCopy) {
+    m.metrics =
+        lossTerm(logitBytes + kFp32LogitBytes, "logits and the saved fp32 log_softmax output") +
+        lossTerm(logitBytes, "SFTTrainer's contiguous copy of the shifted logits");
+    Term chunk{{{std::min(tokens.value, kTrlEntropyChunkTokens), "tokens per entropy chunk"},
+                vocab,
+                {logitBytes + 2 * kFp32LogitBytes, "B"}},
+               "entropy_from_logits on one chunk"};
+    if (s.parallel.tensor > 1) chunk.factors.push_back(vocabShare);
+    m.metrics.push_back(chunk);
+  }
+  offloadActivations(s, m.saved.front(), layers.value * inFlight, m);
   return m;
 }
 
@@ -292,10 +367,28 @@ struct Phase {
   Terms weightCopies, gradients, temporaries, activations, logits;
 };
 
+/// torchtune's optimizer_in_bwd: with full training, one micro-batch per step and an
+/// optimizer, each parameter steps as its gradient is ready and frees it.
+bool stepsInBackward(const TrainingScenario& s) {
+  return stackMechanisms(s.stack).optimizerInBackward && s.task == TrainingTask::kFull &&
+         s.gradientAccumulation == 1 && s.optimizer != OptimizerKind::kNone;
+}
+
+/// What the optimizer in backward holds at once: the gradient of the largest matrix and
+/// its step's temporaries.
+Terms oneParameterStep(const TrainingScenario& s, const ParameterSplit& p) {
+  const double largest = p.largestTrainable / static_cast<double>(s.parallel.tensor);
+  const double bytes = gradientBytesPerParameter(s.recipe) +
+                       optimizerTemporaryBytesPerParameter(s.optimizer, s.recipe);
+  return {{{{largest, "parameters of the largest matrix"}, {bytes, "B"}},
+           "one parameter's gradient, stepped and freed in backward"}};
+}
+
 Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCopies& copies,
-               const ActivationMoments& m) {
+               const ActivationMoments& m, const Terms& inBackwardStep) {
   const bool ckpt = s.checkpointing == Checkpointing::kFull;
   const double held = st.weights + st.master + st.optimizer + st.gatheredLayer;
+  const bool stepInBackward = !inBackwardStep.empty();
   const Terms accumulated = s.gradientAccumulation > 1 ? st.terms.gradients : Terms{};
   Phase forward{"forward"};
   forward.weightCopies = copies.all;
@@ -309,14 +402,23 @@ Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCop
   backward.gradients = accumulated;
   Phase recompute{"backward"};
   recompute.weightCopies = copies.head;
-  if (ckpt) recompute.activations = m.saved + m.oneLayer;
+  if (ckpt) recompute.activations = m.saved + m.oneLayer + m.layerGradients;
   recompute.gradients = accumulated;
+  Phase metrics{"forward"};
+  metrics.weightCopies = copies.all;
+  metrics.activations = m.saved;
+  metrics.logits = m.metrics;
+  metrics.gradients = accumulated;
   Phase step{"optimizer step"};
   step.gradients = st.terms.gradients;
   step.temporaries = st.terms.temporaries;
+  if (stepInBackward) {
+    backward.gradients = recompute.gradients = inBackwardStep;
+    step = recompute;
+  }
   Phase best = step;
   best.live = -1;
-  for (Phase* phase : {&forward, &backward, &recompute, &step}) {
+  for (Phase* phase : {&forward, &backward, &recompute, &metrics, &step}) {
     phase->live = held + bytesOf(phase->weightCopies) + bytesOf(phase->gradients) +
                   bytesOf(phase->temporaries) + bytesOf(phase->activations) +
                   bytesOf(phase->logits);
@@ -336,7 +438,8 @@ Component reserveComponent(const TrainingScenario& s, const ModelStates& st,
   const double idleLogits = std::max(0.0, m.logitSegment - st.optimizer);
   const bool ckpt = s.checkpointing == Checkpointing::kFull;
   const double freed = bytesOf(ckpt ? m.saved + m.oneLayer : m.saved) + bytesOf(copies.all);
-  const bool inBackward = std::string(peak.name) != "optimizer step";
+  // States a stack creates inside the backward (optimizer in backward) displace nothing.
+  const bool inBackward = std::string(peak.name) != "optimizer step" && !stepsInBackward(s);
   // Room the states took is needed again only by the transients live at this peak: more
   // activations cannot shrink what the peak reserves.
   const double reused = std::min(
@@ -369,9 +472,12 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
   ShardingOptions sharding{s.sharding, out.dataParallel, s.gpusPerNode};
   const WeightCopies copies = weightCopies(s, *params, shardDivisors(sharding));
   const ActivationMoments m = activationMoments(s);
-  const Phase peak = pickPeak(s, st, copies, m);
+  const Terms inBackwardStep = stepsInBackward(s) ? oneParameterStep(s, *params) : Terms{};
+  const Phase peak = pickPeak(s, st, copies, m, inBackwardStep);
   out.peakPhase = peak.name;
-  out.cpuBytes = st.cpu;
+  const double gpusOnNode = static_cast<double>(
+      std::clamp<std::int64_t>(s.gpus, 1, std::max<std::int64_t>(1, s.gpusPerNode)));
+  out.cpuBytes = st.cpu + m.hostBytes * gpusOnNode;
 
   std::vector<Component>& c = out.perGpu.components;
   const double weightDivisor = shardDivisors(sharding).weights;

@@ -25,9 +25,18 @@ bool gemmaNorm(const ModelArchitecture& arch) { return arch.normInFp32; }
 double normBytes(const ModelArchitecture& arch, const ActivationRecipe& r, int consumers,
                  int adapted) {
   const double h = static_cast<double>(arch.hiddenSize);
-  if (r.frozenBase) return kFp32 * h + adapted * kFp32 * h;  // fp32 input; adapters' fp32 x
+  const bool fusedNorm = r.fusedKernels && arch.normKind == NormKind::kRmsNorm;
+  if (r.frozenBase) {
+    // fp32 input (the fused kernel: its 16-bit input and 1/rms); adapters' fp32 x
+    // (Unsloth's LoRA functions: one 16-bit copy for the group).
+    const double norm = fusedNorm ? r.residualBytes * h + kFp32 : kFp32 * h;
+    if (r.fusedLora) return norm + (adapted > 0 ? r.computeBytes * h : 0);
+    return norm + adapted * kFp32 * h;
+  }
   double kept = 0;
-  if (arch.normKind == NormKind::kRmsNorm) {
+  if (fusedNorm) {
+    kept = r.residualBytes * h + kFp32;
+  } else if (arch.normKind == NormKind::kRmsNorm) {
     kept = gemmaNorm(arch) ? 2 * kFp32 * h : kFp32 * h + r.residualBytes * h;
   } else {
     kept = r.residualBytes * h;  // native_layer_norm keeps its input (+ mean, rstd per token)
@@ -65,7 +74,8 @@ Saved attentionBytes(const ModelArchitecture& arch, const ActivationRecipe& r,
   }
   s.split += out * c;  // SDPA output
   if (r.frozenBase) {
-    s.split += r.loraTargets.covers(LinearRole::kOutput) ? kFp32 * out : 0;
+    const double adapterInput = r.fusedLora ? c : kFp32;
+    s.split += r.loraTargets.covers(LinearRole::kOutput) ? adapterInput * out : 0;
   } else {
     s.split += out * c;  // o_proj input (the contiguous transpose of the output)
   }
@@ -81,10 +91,13 @@ Saved attentionBytes(const ModelArchitecture& arch, const ActivationRecipe& r,
 
 double gatedMlpBytes(const ActivationRecipe& r, double width) {
   const double c = r.computeBytes;
+  // The fused SwiGLU keeps gate and up only (silu is recomputed in backward).
+  const double act = r.fusedKernels ? 2 * width * c : 3 * width * c;
   if (r.frozenBase) {
-    return 3 * width * c + (r.loraTargets.covers(LinearRole::kDown) ? kFp32 * width : 0);
+    if (r.fusedLora) return act;  // Unsloth's LoRA MLP recomputes down_proj's input
+    return act + (r.loraTargets.covers(LinearRole::kDown) ? kFp32 * width : 0);
   }
-  return 4 * width * c;  // gate (kept by act), act(gate), up, product (down_proj input)
+  return act + width * c;  // gate (kept by act), act(gate), up, product (down_proj input)
 }
 
 double plainMlpBytes(const ModelArchitecture& arch, const ActivationRecipe& r, double width) {
@@ -143,8 +156,21 @@ double finalNormSavedBytesPerToken(const ModelArchitecture& arch, const Activati
   // The embedding output itself is kept only as the first norm's fp32 input (counted in the
   // layer); GPT-2's embedding dropout adds its mask.
   const double embedding = arch.dropout > 0 ? kMaskBytes * h : 0;
-  const double norm = recipe.frozenBase ? kFp32 * h : normBytes(arch, recipe, 1, 0);
+  const double norm = normBytes(arch, recipe, recipe.frozenBase ? 0 : 1, 0);
   return combine({embedding + norm, 0}, recipe);
+}
+
+double layerBackwardBytesPerToken(const ModelArchitecture& arch, const ActivationRecipe& recipe) {
+  const double c = recipe.computeBytes;
+  const double gated = arch.mlpKind == MlpKind::kGated ? 3 : 2;
+  double width = static_cast<double>(arch.intermediateSize);
+  if (arch.isMoe() && arch.moe.denseLayers < arch.numLayers) {
+    width = static_cast<double>(arch.moe.expertsPerToken) *
+                static_cast<double>(arch.moe.expertIntermediateSize) +
+            static_cast<double>(arch.moe.numSharedExperts) *
+                static_cast<double>(arch.moe.sharedExpertIntermediateSize);
+  }
+  return combine({0, gated * width * c}, recipe);
 }
 
 double checkpointBytesPerToken(const ModelArchitecture& arch, const ActivationRecipe& recipe) {

@@ -58,6 +58,8 @@ TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
                                                             {"freeGpuMemoryFraction", "0.5"},
                                                             {"optimizer", "lion"},
                                                             {"checkpointing", "full"},
+                                                            {"stack", "unsloth"},
+                                                            {"activationOffload", "true"},
                                                             {"gradientAccumulation", "4"},
                                                             {"sharding", "zero3"},
                                                             {"offload", "all"},

@@ -16,6 +16,7 @@
 #include "gpumem/optimizer.hpp"
 #include "gpumem/result.hpp"
 #include "gpumem/sharding.hpp"
+#include "gpumem/training_stack.hpp"
 
 namespace gpumem {
 
@@ -65,6 +66,11 @@ struct TrainingScenario {
   ShardingStrategy sharding = ShardingStrategy::kDdp;
   bool offloadOptimizer = false;
   bool offloadParameters = false;
+  TrainingStack stack = TrainingStack::kPytorch;  ///< the software and its mechanisms
+  /// Saved activations (with checkpointing: the checkpointed layer inputs) go to CPU RAM
+  /// as they are made and come back for backward (torchtune enable_activation_offloading,
+  /// TRL activation_offloading; Unsloth's checkpointing always does).
+  bool offloadActivations = false;
   TrainingParallel parallel;
   std::int64_t gpus = 1;         ///< all GPUs of the job
   std::int64_t gpusPerNode = 8;  ///< hybrid shard and the CPU RAM of one node
@@ -74,7 +80,7 @@ struct TrainingScenario {
 /// The estimate for the most loaded GPU.
 struct TrainingEstimate {
   Breakdown perGpu;     ///< what is alive on one GPU at its peak, plus context and reserve
-  double cpuBytes = 0;  ///< CPU RAM of one node for offloaded states
+  double cpuBytes = 0;  ///< CPU RAM of one node for offloaded states and activations
   std::int64_t dataParallel = 1;  ///< gpus / (tensor × pipeline × context)
   double trainableParams = 0;     ///< whole model
   std::string peakPhase;          ///< "forward", "backward" or "optimizer step"

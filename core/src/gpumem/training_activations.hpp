@@ -22,6 +22,12 @@ struct ActivationRecipe {
   AttentionImplementation attention = AttentionImplementation::kSdpa;
   double tensorParallel = 1;      ///< Megatron TP: attention and MLP tensors split t ways
   bool sequenceParallel = false;  ///< TP + SP: hidden-sized tensors split t ways too
+  /// Fused RMSNorm (keeps its 16-bit input and an fp32 1/rms per token) and SwiGLU (keeps
+  /// gate and up, recomputes silu): Liger's and Unsloth's kernels.
+  bool fusedKernels = false;
+  /// Unsloth's LoRA autograd functions: a projection group keeps its 16-bit input once (no
+  /// fp32 copy per adapter) and the MLP recomputes down_proj's input.
+  bool fusedLora = false;
 };
 
 /// Bytes autograd saves per token in one decoder layer (no checkpointing), summed from:
@@ -41,6 +47,14 @@ double trainingSavedBytesPerToken(const ModelArchitecture& arch, const Activatio
 
 /// Bytes kept per token for the final norm before the head, and the embedding output.
 double finalNormSavedBytesPerToken(const ModelArchitecture& arch, const ActivationRecipe& recipe);
+
+/// Bytes per token of the gradients a layer's backward holds at once beside its saved
+/// tensors, at the MLP's elementwise backward: the gradient of the product (down_proj's
+/// input gradient) and those of gate and up — 3 × intermediate in the compute dtype for a
+/// gated MLP (2 × for a plain one; k routed experts and the shared ones for MoE), split by
+/// tensor parallel. Checked against the slope of Unsloth's published max-context tables
+/// (Llama 3.1 8B and Llama 3.3 70B, where one recomputed layer is most of what grows).
+double layerBackwardBytesPerToken(const ModelArchitecture& arch, const ActivationRecipe& recipe);
 
 /// Bytes per token of the layer input each checkpointed layer keeps (full recomputation,
 /// torch.utils.checkpoint): the residual stream, hidden × residual bytes.

