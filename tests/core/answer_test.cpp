@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -256,6 +257,12 @@ TEST_P(RandomScenarios, InvariantsHold) {
     ++answered;
     const std::string what = "scenario " + std::to_string(i) + ": " + describe(*s);
     expectConsistent(*a, what);
+    // llama.cpp's --fit chooses the context and the layers to fit the GPU: when it cut or
+    // moved something, more sequences can leave fewer layers on the GPU, by design.
+    const bool fitDecided = std::any_of(a->notes.begin(), a->notes.end(), [](const std::string& n) {
+      return n.starts_with("llama.cpp --fit:") && n.find("everything fits") == std::string::npos;
+    });
+    if (fitDecided) continue;
     // More context or more sequences never need less.
     const std::int64_t context = s->integer("contextLength");
     const auto longer =
