@@ -320,6 +320,17 @@ Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel
   o.batch = s.integer("batch");
   o.generatedTokens = s.integer("generatedTokens");
   o.promptTokens = s.integer("contextLength") - o.generatedTokens;
+  if (m.architecture && m.arch.vision.present() && s.integer("imagesPerRequest") > 0) {
+    // The images' tokens come on top of the text context (each image is tokensPerImage long).
+    o.imagesPerRequest = s.integer("imagesPerRequest");
+    const std::int64_t imageTokens = o.imagesPerRequest * m.arch.vision.tokensPerImage;
+    o.promptTokens += imageTokens;
+    p.notes.push_back(formula::count(o.imagesPerRequest) + " image(s) × " +
+                      formula::count(m.arch.vision.tokensPerImage) +
+                      " tokens = " + formula::count(imageTokens) +
+                      " image tokens added to each request's " + s.text("contextLength") +
+                      "-token context (" + m.arch.vision.tokensNote + ")");
+  }
   o.attention = s.text("attention") == "eager" ? AttentionImplementation::kEager
                                                : AttentionImplementation::kSdpa;
   o.engine = engineOf(s.text("engine"));
@@ -729,6 +740,11 @@ Result<Answer> evaluate(const Scenario& s, AnswerDepth depth) {
   a.parameters = model->parameters;
   a.maxPositions = model->architecture ? model->arch.maxPositions : 0;
   a.mixtureOfExperts = model->architecture && model->arch.isMoe();
+  if (model->architecture && model->arch.vision.present()) {
+    a.tokensPerImage = model->arch.vision.tokensPerImage;
+    a.visionParameters = countVisionParameters(model->arch.vision).total();
+    a.visionEncoder = model->arch.vision.kind;
+  }
   a.gpuMemoryBytes = gpu->memory;
   a.capacityBytes = p.capacityBytes;
   a.capacityFormula = gpu->note.empty() ? p.capacityFormula : p.capacityFormula + "; " + gpu->note;

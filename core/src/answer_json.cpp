@@ -81,6 +81,9 @@ Json appliesToJson(const FieldScope& scope) {
     case FieldCondition::kHybridOrOffload:
       out["when"] = "hybrid sharding or offload";
       break;
+    case FieldCondition::kVisionModel:
+      out["when"] = "the model has a vision tower";
+      break;
     case FieldCondition::kNone:
       break;
   }
@@ -140,7 +143,11 @@ std::string answerToJson(const Answer& a) {
         {"modelType", a.modelType},
         {"parameters", a.parameters},
         {"maxPositions", a.maxPositions},
-        {"mixtureOfExperts", a.mixtureOfExperts}}},
+        {"mixtureOfExperts", a.mixtureOfExperts},
+        {"vision", a.tokensPerImage > 0 ? Json{{"encoder", a.visionEncoder},
+                                               {"parameters", a.visionParameters},
+                                               {"tokensPerImage", a.tokensPerImage}}
+                                        : Json(nullptr)}}},
       {"totalBytes", bytes(a.perGpu.totalBytes)},
       {"totalGB", toGB(a.perGpu.totalBytes)},
       {"totalGiB", toGiB(a.perGpu.totalBytes)},
@@ -234,9 +241,10 @@ std::string gpuTableToJson(const std::vector<GpuFit>& rows) {
 std::string disabledFieldsJson(const Scenario& s) {
   const auto model = resolveModel(s);
   const bool moe = model && model->architecture && model->arch.isMoe();
+  const bool vision = model && model->architecture && model->arch.vision.present();
   Json out = Json::object();
   for (const FieldSpec& f : scenarioSchema()) {
-    const std::string why = inapplicableReason(f, s, moe);
+    const std::string why = inapplicableReason(f, s, moe, vision);
     if (!why.empty()) out[std::string(f.name)] = why;
     for (const FieldChoice& c : f.choices) {
       const std::string choiceWhy = inapplicableChoiceReason(f, c.id, s);

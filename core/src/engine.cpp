@@ -259,7 +259,8 @@ Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOpt
     for (const Component& c : out.components) {
       if (c.name == "kv_cache" || c.name == "recurrent_state") continue;
       const bool charged = c.name == "weights" || c.name == "profile_peak" ||
-                           c.name == "non_torch" || (c.name == "cuda_context" && contextInBudget) ||
+                           c.name == "vision_encoder" || c.name == "non_torch" ||
+                           (c.name == "cuda_context" && contextInBudget) ||
                            (c.name == "cuda_graphs" && graphsInBudget);
       const double bytes = c.name == "weights" ? c.bytes * shares->weights : c.bytes;
       (charged ? inside : outside) += bytes;

@@ -172,19 +172,77 @@ Peak activationPeak(const ModelArchitecture& arch, const InferenceOptions& o,
 }  // namespace
 
 Result<Component> weightComponent(const ModelArchitecture& arch, const InferenceOptions& o) {
-  const Factor params{countModelParameters(arch).total, "parameters"};
+  const ModelParameters counted = countModelParameters(arch);
+  const Factor params{counted.total, "parameters"};
   if (o.fileWeightBytes > 0) {
     return makeComponent("weights", "Weights", {{{{o.fileWeightBytes, "B"}}}},
                          "exact tensor bytes of " + o.fileDescription + ", read from its header");
   }
+  // A vision-language model: the language model and the vision tower as lines of their own.
+  const bool vision = counted.vision > 0;
+  const Factor language{counted.total - counted.vision, "parameters"};
+  const Factor tower{counted.vision, "parameters"};
+  const std::string towerLabel = "vision tower (" + arch.vision.kind + " encoder + projector)";
   if (o.weightFormat.empty()) {
-    return makeComponent("weights", "Weights", {{{params, {o.weightBytesPerParameter, "B"}}}});
+    const Factor b{o.weightBytesPerParameter, "B"};
+    if (!vision) return makeComponent("weights", "Weights", {{{params, b}}});
+    return makeComponent("weights", "Weights",
+                         {{{language, b}, "language model"}, {{tower, b}, towerLabel}});
   }
   const auto format = parseWeightFormat(o.weightFormat);
   if (!format) return format.error();
-  const double bits = weightBytes(arch, *format) * 8 / params.value;
-  return makeComponent("weights", "Weights", {{{params, {bits, "bits"}, {0.125, "B per bit"}}}},
-                       format->label + ", scales and unquantized tensors included");
+  const double all = weightBytes(arch, *format);
+  if (!vision) {
+    const double bits = all * 8 / params.value;
+    return makeComponent("weights", "Weights", {{{params, {bits, "bits"}, {0.125, "B per bit"}}}},
+                         format->label + ", scales and unquantized tensors included");
+  }
+  const double towerBytes = counted.vision * format->visionBits / 8;
+  const double languageBits = (all - towerBytes) * 8 / language.value;
+  return makeComponent(
+      "weights", "Weights",
+      {{{language, {languageBits, "bits"}, {0.125, "B per bit"}}, "language model"},
+       {{tower, {format->visionBits, "bits"}, {0.125, "B per bit"}}, towerLabel}},
+      format->label + ", scales and unquantized tensors included; the vision tower unquantized");
+}
+
+Component visionEncoderComponent(const ModelArchitecture& arch, const InferenceOptions& o) {
+  const VisionTower& t = arch.vision;
+  if (o.imagesPerRequest <= 0 || !t.present()) {
+    return makeComponent("vision_encoder", "Vision encoder (prefill)", {});
+  }
+  const bool wholeBatch = o.engine == EngineProfile::kTransformers;
+  const double images =
+      static_cast<double>(o.imagesPerRequest) * (wholeBatch ? static_cast<double>(o.batch) : 1);
+  const double h = static_cast<double>(t.hiddenSize);
+  const double attentionLive = 6 * h;  // residual, norm, q, k, v, attention output
+  const double mlpLive = 2 * h + (t.gatedMlp ? 3 : 2) * static_cast<double>(t.intermediateSize);
+  const Factor n{images, "images"};
+  const Factor b{o.activationBytesPerValue, "B"};
+  const double tiles = static_cast<double>(t.tilesPerImage);
+  const double patches = static_cast<double>(t.patchesPerImage);
+  std::vector<Term> terms;
+  terms.push_back(
+      {{n, {tiles * patches, "patches"}, {std::max(attentionLive, mlpLive), "values per patch"}, b},
+       "one encoder layer's live tensors"});
+  if (o.attention == AttentionImplementation::kEager && wholeBatch) {
+    terms.push_back({{n,
+                      {tiles * static_cast<double>(t.numHeads), "tiles × heads"},
+                      {patches, "queries"},
+                      {patches, "keys"},
+                      b},
+                     "eager attention scores"});
+  }
+  terms.push_back({{n,
+                    {static_cast<double>(t.tokensPerImage), "image tokens"},
+                    {static_cast<double>(arch.hiddenSize), "hidden"},
+                    b},
+                   "image embeddings for the language model"});
+  return makeComponent(
+      "vision_encoder", "Vision encoder (prefill)", terms,
+      (wholeBatch ? "the batch's images in one pass" : "one request's images per encoder pass") +
+          std::string("; ") + std::to_string(t.tokensPerImage) +
+          " tokens per image: " + t.tokensNote);
 }
 
 namespace {
@@ -195,6 +253,9 @@ Result<Breakdown> estimateOnOneGpu(const ModelArchitecture& arch, const Inferenc
   const auto weights = weightComponent(arch, o);
   if (!weights) return weights.error();
   out.components.push_back(*weights);
+  if (o.imagesPerRequest > 0 && arch.vision.present()) {
+    out.components.push_back(visionEncoderComponent(arch, o));
+  }
   switch (o.engine) {
     case EngineProfile::kVllm:
       return estimateVllm(arch, o, std::move(out));

@@ -107,8 +107,8 @@ constexpr Mapping kMappings[] = {
     {"minimax_text_01", config::readMiniMax, "minimax"},
     {"minimax_m1", config::readMiniMax, "minimax"},
     {"lfm2", config::readLfm2},
-    // Vision-language models: the language model, from text_config when the file has one
-    // (the vision tower is not counted), else from the top level.
+    // Vision-language models: the language model, from text_config when the file has one,
+    // else from the top level; the vision tower from vision_config (vision_config.cpp).
     {"mistral3", config::readMistral, "mistral"},
     {"llava", config::readLlama, "llama"},
     {"llava_next", config::readLlama, "llama"},
@@ -196,17 +196,8 @@ Result<ModelArchitecture> readByType(const Json& config, const std::string& type
   return config::readGeneric(config, type);
 }
 
-}  // namespace
-
-std::span<const std::string_view> supportedModelTypes() { return kTypeNames; }
-
-Result<ModelArchitecture> parseModelConfig(std::string_view configJsonText) {
-  const Json document = Json::parse(configJsonText, nullptr, false);
-  if (document.is_discarded() || !document.is_object()) {
-    return makeError(ErrorCode::kParseError, "config",
-                     "The config.json text is not a JSON object.");
-  }
-  const std::string outerType = config::stringOr(document, "model_type", "");
+/// The language model of a config.json: its text_config when it has one, else the top level.
+Result<ModelArchitecture> readLanguageModel(const Json& document, const std::string& outerType) {
   const Json& nested = languageModelConfig(document);
   const std::string type = config::stringOr(nested, "model_type", outerType);
   if (&nested == &document) return readByType(document, type);
@@ -223,6 +214,26 @@ Result<ModelArchitecture> parseModelConfig(std::string_view configJsonText) {
     }
   }
   return readByType(text, type);
+}
+
+}  // namespace
+
+std::span<const std::string_view> supportedModelTypes() { return kTypeNames; }
+
+Result<ModelArchitecture> parseModelConfig(std::string_view configJsonText) {
+  const Json document = Json::parse(configJsonText, nullptr, false);
+  if (document.is_discarded() || !document.is_object()) {
+    return makeError(ErrorCode::kParseError, "config",
+                     "The config.json text is not a JSON object.");
+  }
+  const std::string outerType = config::stringOr(document, "model_type", "");
+  auto arch = readLanguageModel(document, outerType);
+  if (!arch) return arch;
+  auto vision = config::readVisionTower(document, outerType, *arch);
+  if (!vision) return vision.error();
+  ModelArchitecture out = std::move(arch).value();
+  out.vision = std::move(vision).value();
+  return out;
 }
 
 }  // namespace gpumem

@@ -219,7 +219,9 @@ ModelParameters countModelParameters(const ModelArchitecture& arch) {
     p.router = moeLayers * moe.router;
     p.activeExperts = moeLayers * moe.active;
   }
-  p.total = p.embedding + p.outputHead + p.attention + p.mlp + p.experts + p.router + p.norms;
+  p.vision = countVisionParameters(arch.vision).total();
+  p.total =
+      p.embedding + p.outputHead + p.attention + p.mlp + p.experts + p.router + p.norms + p.vision;
   return p;
 }
 

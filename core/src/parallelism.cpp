@@ -22,9 +22,10 @@ double weightShare(const ModelArchitecture& arch, const ParallelLayout& l) {
   const double perLayerSplit =
       (p.attention + p.mlp + p.experts - p.routedExperts) / tp + p.routedExperts / expertGpus;
   const double perLayerReplicated = p.norms + p.router;
+  // The vision tower runs before the first layer: counted whole on the most loaded GPU.
   const double vocab =
       l.pipelineParallel == 1 ? p.embedding + p.outputHead : std::max(p.embedding, p.outputHead);
-  const double onGpu = (perLayerSplit + perLayerReplicated) * layerFraction + vocab / tp;
+  const double onGpu = (perLayerSplit + perLayerReplicated) * layerFraction + vocab / tp + p.vision;
   return onGpu / p.total;
 }
 

@@ -178,7 +178,7 @@ std::string enginesText(unsigned engines) {
   return out;
 }
 
-std::string conditionReason(FieldCondition condition, const Scenario& s, bool moe,
+std::string conditionReason(FieldCondition condition, const Scenario& s, bool moe, bool vision,
                             bool architecture) {
   const std::string& task = s.text("task");
   switch (condition) {
@@ -191,6 +191,8 @@ std::string conditionReason(FieldCondition condition, const Scenario& s, bool mo
       return s.integer("tensorParallel") > 1 ? "" : "needs tensor parallel above 1";
     case FieldCondition::kMixtureOfExperts:
       return moe ? "" : "needs a mixture-of-experts model";
+    case FieldCondition::kVisionModel:
+      return vision ? "" : "needs a vision-language model (one with a vision tower)";
     case FieldCondition::kNotTrainingArchitecture:
       return task != "inference" && architecture
                  ? "is set by the precision recipe when training from an architecture"
@@ -242,7 +244,7 @@ bool usesArchitecture(const Scenario& s) {
   return s.text("params").empty() && !s.text("model").empty();
 }
 
-std::string inapplicableReason(const FieldSpec& f, const Scenario& s, bool moe) {
+std::string inapplicableReason(const FieldSpec& f, const Scenario& s, bool moe, bool vision) {
   const bool architecture = usesArchitecture(s);
   const unsigned task = taskBit(s.text("task"));
   if (!(f.scope.tasks & task)) return "applies to " + tasksText(f.scope.tasks) + " only";
@@ -256,7 +258,7 @@ std::string inapplicableReason(const FieldSpec& f, const Scenario& s, bool moe) 
   if (task == applies::kInference && !(f.scope.engines & engineBit(s.text("engine")))) {
     return "applies to " + enginesText(f.scope.engines) + " only";
   }
-  return conditionReason(f.scope.condition, s, moe, architecture);
+  return conditionReason(f.scope.condition, s, moe, vision, architecture);
 }
 
 std::string inapplicableChoiceReason(const FieldSpec& f, std::string_view choice,

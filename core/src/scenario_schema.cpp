@@ -196,6 +196,10 @@ constexpr FieldSpec kFields[] = {
     {"generatedTokens", Type::kInteger, "256", 0, kMaxContext - 1, "tokens",
      kInferenceWorkload, "gen", "generate",
      "Of the context, how many tokens are generated (the rest is the prompt)."},
+    {"imagesPerRequest", Type::kInteger, "0", 0, 64, "images",
+     {kInference, kArchitecture, kAllEngines, FieldCondition::kVisionModel}, "img", "images",
+     "Images in each request's prompt (a vision-language model): each adds its image tokens "
+     "to the context and runs the vision encoder at prefill."},
     {"batch", Type::kInteger, "1", 1, kMaxBatchSize, "sequences",
      {kAllTasks, kAllMethods, kWorkloadEngines, FieldCondition::kNotParameterCountInference},
      "batch", "batch",

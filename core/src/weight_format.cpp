@@ -19,7 +19,7 @@ WeightFormat floatFormat(std::string id, std::string label, double bits) {
   WeightFormat f;
   f.id = std::move(id);
   f.label = std::move(label);
-  f.linearBits = f.embeddingBits = f.outputHeadBits = f.otherBits = bits;
+  f.linearBits = f.embeddingBits = f.outputHeadBits = f.otherBits = f.visionBits = bits;
   f.computeBytes = bits >= 32 ? 4 : 2;
   return f;
 }
@@ -143,7 +143,7 @@ double weightBytes(const ModelArchitecture& arch, const WeightFormat& f) {
   const double embeddingBits =
       arch.tieWordEmbeddings && f.tiedHeadUsesHeadType ? f.outputHeadBits : f.embeddingBits;
   double bits = p.embedding * embeddingBits + p.outputHead * f.outputHeadBits +
-                (p.norms + p.router) * f.otherBits;
+                (p.norms + p.router) * f.otherBits + p.vision * f.visionBits;
   double linear = p.attention + p.mlp + p.experts;
   if (f.moreBitsLinearBits > 0) {
     // attn_v and ffn_down (per expert too) of the upgraded layers.

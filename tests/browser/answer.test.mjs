@@ -42,6 +42,7 @@ function baseFor(field, task) {
   if (applies.when === 'sharding is not ddp') Object.assign(values, { sharding: 'zero3', gpuCount: '8' });
   if (applies.when === 'hybrid sharding or offload') Object.assign(values, { sharding: 'fsdp-hybrid', gpuCount: '16' });
   if (applies.when === 'tensorParallel > 1') Object.assign(values, { tensorParallel: '2', gpuCount: '8' });
+  if (applies.when === 'the model has a vision tower') values.model = 'gemma-3-4b';
   if (applies.when === 'the model is a mixture of experts') Object.assign(values, { model: 'mixtral-8x7b', gpuCount: '8', gpu: 'h100-80gb' });
   if (['tensorParallel', 'pipelineParallel', 'contextParallel'].includes(field.name)) values.gpuCount = '8';
   if (task !== 'inference' && !countOnly) values.model ??= 'llama-3.2-1b';

@@ -326,6 +326,14 @@ TEST(ModelTypes, Dots1ActiveParametersMatchModelCard) {
 }
 
 // --- Vision-language configs: the language model of text_config ------------------------------
+// (the whole model, vision tower included, is checked in vision_tower_test.cpp)
+
+namespace {
+double fixtureLanguageModelParameters(const std::string& name) {
+  const ModelParameters p = countModelParameters(fixtureArchitecture(name));
+  return p.total - p.vision;
+}
+}  // namespace
 
 // mistralai/Mistral-Small-3.1-24B-Instruct-2503 wraps the language model of
 // mistralai/Mistral-Small-24B-Base-2501 (Hugging Face Hub safetensors, 23.6B params).
@@ -333,13 +341,13 @@ TEST(ModelTypes, Mistral3ReadsItsTextConfig) {
   const ModelArchitecture arch = fixtureArchitecture("mistral-small-3.1-24b-instruct-2503");
   EXPECT_EQ(arch.hiddenSize, 5120);
   EXPECT_EQ(arch.slidingWindow, 0);  // "sliding_window": null
-  expectPublished(fixtureParameters("mistral-small-3.1-24b-instruct-2503"), 23.6e9);
+  expectPublished(fixtureLanguageModelParameters("mistral-small-3.1-24b-instruct-2503"), 23.6e9);
 }
 
 // Qwen/Qwen2.5-VL-7B-Instruct's language model has Qwen2.5-7B's shapes, whose parameters
 // PyTorch counted: 7,615,616,512 (params of tests/data/calibration.jsonl).
 TEST(ModelTypes, Qwen25VlLanguageModelIsQwen25_7b) {
-  EXPECT_EQ(fixtureParameters("qwen2.5-vl-7b-instruct"), 7615616512.0);
+  EXPECT_EQ(fixtureLanguageModelParameters("qwen2.5-vl-7b-instruct"), 7615616512.0);
 }
 
 // Qwen/Qwen3-VL-8B-Instruct's language model has Qwen3-8B's shapes (Qwen/Qwen3-8B: Hugging
@@ -349,7 +357,7 @@ TEST(ModelTypes, Qwen3VlReadsItsTextConfig) {
   EXPECT_EQ(arch.modelType, "qwen3_vl_text");
   EXPECT_EQ(arch.qkNorm, QkNormKind::kPerHead);
   EXPECT_FALSE(arch.tieWordEmbeddings);
-  expectPublished(fixtureParameters("qwen3-vl-8b-instruct"), 8.19e9);
+  expectPublished(fixtureLanguageModelParameters("qwen3-vl-8b-instruct"), 8.19e9);
 }
 
 TEST(ModelTypes, ATextConfigWithoutTieTakesTheTopLevelValue) {
@@ -368,7 +376,7 @@ TEST(ModelTypes, LlavaFillsLlamaDefaults) {
   EXPECT_EQ(arch.hiddenSize, 4096);
   EXPECT_EQ(arch.intermediateSize, 11008);
   EXPECT_EQ(arch.vocabSize, 32064);
-  expectPublished(fixtureParameters("llava-1.5-7b-hf"), 6.74e9);
+  expectPublished(fixtureLanguageModelParameters("llava-1.5-7b-hf"), 6.74e9);
 }
 
 // --- The list of mapped types --------------------------------------------------------------

@@ -73,6 +73,7 @@ TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
                                                             {"activationPerSample", "75"},
                                                             {"gpu", "a100-80gb"},
                                                             {"gpuMemory", "22.07GiB"},
+                                                            {"imagesPerRequest", "2"},
                                                             {"gpuCount", "16"},
                                                             {"engineVersion", "0.10"},
                                                             {"memFractionStatic", "0.8"},

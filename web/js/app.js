@@ -328,7 +328,8 @@ function renderCompareTable() {
 
 /** A short title of a compared scenario. @param {Values} values @param {any} answer */
 function scenarioTitle(values, answer) {
-  return `${answer.model.label} · ${values.task} · ${values.precision} · ${values.contextLength} tok × ${values.batch}`;
+  const images = Number(values.imagesPerRequest) > 0 && answer.model.vision ? ` + ${values.imagesPerRequest} img` : "";
+  return `${answer.model.label} · ${values.task} · ${values.precision} · ${values.contextLength} tok${images} × ${values.batch}`;
 }
 
 function addToCompare() {

@@ -35,6 +35,11 @@ struct Answer {
   double parameters = 0;   ///< of the whole model
   std::int64_t maxPositions = 0;  ///< the context the model was trained for (0: unknown)
   bool mixtureOfExperts = false;
+  /// A vision-language model's tower: tokens one image adds to the context (0: no tower),
+  /// the tower's parameters (encoder + projector) and its encoder family.
+  std::int64_t tokensPerImage = 0;
+  double visionParameters = 0;
+  std::string visionEncoder;
 
   Breakdown perGpu;  ///< the most loaded GPU's components and total
 

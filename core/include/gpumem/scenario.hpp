@@ -62,12 +62,13 @@ inline constexpr unsigned kAllEngines =
 /// Further conditions on the scenario for a field to matter.
 enum class FieldCondition {
   kNone,
-  kSharded,           ///< sharding is not DDP (offload)
-  kTensorParallel,    ///< tensor parallel > 1 (sequence parallel)
-  kMixtureOfExperts,  ///< the model routes to experts (expert parallel)
+  kSharded,                     ///< sharding is not DDP (offload)
+  kTensorParallel,              ///< tensor parallel > 1 (sequence parallel)
+  kMixtureOfExperts,            ///< the model routes to experts (expert parallel)
   kNotTrainingArchitecture,     ///< not training from an architecture (the recipe decides)
   kNotParameterCountInference,  ///< not inference by the parameter-count method
   kHybridOrOffload,             ///< hybrid sharding or offload (what is counted per node)
+  kVisionModel,                 ///< the model has a vision tower (images per request)
 };
 
 /// Where a field applies: tasks, estimation methods and (for inference) engines.
@@ -80,7 +81,7 @@ struct FieldScope {
 
 /// One input of a scenario.
 struct FieldSpec {
-  std::string_view name;          ///< the one name: errors, JSON, the page's data-field
+  std::string_view name;  ///< the one name: errors, JSON, the page's data-field
   FieldType type;
   std::string_view defaultValue;  ///< canonical text of the default ("" = none; "auto" = the
                                   ///< engine's own default, which the answer's effective names)
@@ -88,9 +89,9 @@ struct FieldSpec {
   double max = 0;                 ///< numbers: the largest; text: the longest length
   std::string_view unit;          ///< e.g. "tokens", "%", "" when none
   FieldScope scope;
-  std::string_view link;          ///< key in a shareable link; "" = never in a link
-  std::string_view flag;          ///< CLI option without the dashes; "" = page only
-  std::string_view help;          ///< one line for people
+  std::string_view link;                      ///< key in a shareable link; "" = never in a link
+  std::string_view flag;                      ///< CLI option without the dashes; "" = page only
+  std::string_view help;                      ///< one line for people
   std::span<const FieldChoice> choices = {};  ///< choice fields: the menu, in order
 };
 
@@ -155,9 +156,10 @@ Scenario defaultScenario();
 
 /// Whether `field` matters in `scenario`: "" when it does, else the reason it does not
 /// (e.g. "applies to vLLM only"), which the page shows next to the disabled input.
-/// `mixtureOfExperts` says whether the scenario's model routes to experts.
+/// `mixtureOfExperts` says whether the scenario's model routes to experts, `visionModel`
+/// whether it has a vision tower.
 std::string inapplicableReason(const FieldSpec& field, const Scenario& scenario,
-                               bool mixtureOfExperts);
+                               bool mixtureOfExperts, bool visionModel = true);
 
 /// Whether one choice of a field matters in `scenario`: "" when it does, else why not (e.g.
 /// selective checkpointing recomputes scores that SDPA never stores).

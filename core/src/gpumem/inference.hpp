@@ -122,6 +122,9 @@ struct InferenceOptions {
   std::int64_t batch = 1;
   std::int64_t promptTokens = 512;
   std::int64_t generatedTokens = 16;
+  /// Images in each request's prompt (a vision-language model). Their tokens are already in
+  /// promptTokens; this sizes the vision encoder's run (visionEncoderComponent).
+  std::int64_t imagesPerRequest = 0;
   AttentionImplementation attention = AttentionImplementation::kSdpa;
   EngineProfile engine = EngineProfile::kTransformers;
   double cudaContextBytes = kDefaultCudaContextBytes;  ///< what the driver takes at start-up
@@ -137,6 +140,15 @@ struct InferenceOptions {
   double fileTokenEmbeddingBytes = 0;  ///< of which the token embedding (GGUF token_embd)
   std::string fileDescription;         ///< e.g. "model.gguf (291 tensors)", for the formula
 };
+
+/// The vision encoder's memory at prefill for `o.imagesPerRequest` images per request: the
+/// live tensors of one encoder layer for every patch of the images encoded together (the
+/// residual, its norm, q/k/v and the attention output, or the norm and the MLP's
+/// intermediate values, whichever is larger), the score matrix per tile with eager attention,
+/// and the image embeddings handed to the language model (tokens × hidden). Transformers
+/// encodes the images of the whole batch in one pass; the serving engines encode one
+/// request's images at a time within their step budget. Empty without images or a tower.
+Component visionEncoderComponent(const ModelArchitecture& arch, const InferenceOptions& o);
 
 /// Largest batch and token counts accepted.
 inline constexpr std::int64_t kMaxBatch = 1 << 20;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "gpumem/vision_tower.hpp"
+
 namespace gpumem {
 
 /// The normalisation layer of an architecture.
@@ -156,6 +158,10 @@ struct ModelArchitecture {
 
   std::int64_t slidingWindow = 0;   ///< tokens a sliding-window layer sees; 0 = none
   std::vector<bool> slidingLayers;  ///< per layer: true when it uses the sliding window
+
+  /// The image encoder and projector of a vision-language model; absent (numLayers 0) for a
+  /// text-only model or a config without vision_config.
+  VisionTower vision;
 
   /// True when the model_type has no dedicated mapping and the architecture was read from the
   /// standard field names (hidden_size, num_hidden_layers, …) with Llama-like assumptions.

@@ -19,6 +19,7 @@ struct ModelParameters {
   double norms = 0;          ///< layer norms and the final norm
   double activeExperts = 0;  ///< expert parameters one token passes through (for FLOPs)
   double perLayerAttention = 0;  ///< attention parameters of one layer
+  double vision = 0;             ///< the vision encoder and its projector (vision-language models)
 };
 
 /// Counts the parameters of `arch` the way PyTorch's model.parameters() does for the
@@ -28,7 +29,8 @@ struct ModelParameters {
 /// 3 × hidden × intermediate (gated) or 2 × (plain), every MoE expert, MLA down/up
 /// projections with their latent norms, norms (weight, + bias for LayerNorm); the Mamba,
 /// Mamba-2, Gated DeltaNet, lightning-attention and short-convolution mixers of hybrid and
-/// state-space models per their transformers modeling files (see model_parameters.cpp).
+/// state-space models per their transformers modeling files (see model_parameters.cpp); and a
+/// vision-language model's vision tower and projector (countVisionParameters).
 ModelParameters countModelParameters(const ModelArchitecture& arch);
 
 }  // namespace gpumem

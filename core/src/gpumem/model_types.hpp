@@ -149,6 +149,14 @@ Result<ModelArchitecture> readQwen3Next(const Json& config, const std::string& t
 Result<ModelArchitecture> readMiniMax(const Json& config, const std::string& type);
 Result<ModelArchitecture> readLfm2(const Json& config, const std::string& type);
 
+// --- Vision towers of vision-language models (vision_config.cpp) ---------------------------
+
+/// Reads the vision_config (and projector fields) of a vision-language config.json whose
+/// outer model_type is `type`; an empty tower when the type has none gpumem reads or the file
+/// has no vision_config. `text` is the language model, whose width the projector maps into.
+Result<VisionTower> readVisionTower(const Json& document, const std::string& type,
+                                    const ModelArchitecture& text);
+
 // --- Any other decoder, from the standard field names (model_config_generic.cpp) -----------
 
 /// Reads a config whose model_type has no mapping from the field names most families share;

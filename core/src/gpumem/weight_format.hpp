@@ -13,12 +13,15 @@ namespace gpumem {
 
 /// Bits per weight of each kind of tensor under one format.
 struct WeightFormat {
-  std::string id;                     ///< canonical id, e.g. "gptq-4bit-g128", "gguf-q4_k_m"
-  std::string label;                  ///< for people
-  double linearBits = 16;             ///< attention and MLP/expert projection matrices
-  double embeddingBits = 16;          ///< token (and position) embedding
-  double outputHeadBits = 16;         ///< lm_head (tied: the embedding takes this type in GGUF)
-  double otherBits = 16;              ///< norms, routers, small vectors
+  std::string id;              ///< canonical id, e.g. "gptq-4bit-g128", "gguf-q4_k_m"
+  std::string label;           ///< for people
+  double linearBits = 16;      ///< attention and MLP/expert projection matrices
+  double embeddingBits = 16;   ///< token (and position) embedding
+  double outputHeadBits = 16;  ///< lm_head (tied: the embedding takes this type in GGUF)
+  double otherBits = 16;       ///< norms, routers, small vectors
+  /// A vision-language model's vision tower and projector: quantizers leave it in 16 bits
+  /// (llm-compressor's and AutoAWQ's ignore lists; llama.cpp's mmproj file is f16).
+  double visionBits = 16;
   double moreBitsLinearBits = 0;      ///< K-quant mixes: attn_v and ffn_down on the
                                       ///< use_more_bits layers (0 = no such upgrade)
   double computeBytes = 2;            ///< dtype of activations and KV cache by default
