@@ -147,7 +147,7 @@ Answer imageAnswer(ImageValues values) {
   return a.ok() ? *a : Answer{};
 }
 
-double componentBytes(const Answer& a, const std::string& name) {
+double visionComponentBytes(const Answer& a, const std::string& name) {
   for (const Component& c : a.perGpu.components) {
     if (c.name == name) return c.bytes;
   }
@@ -167,12 +167,12 @@ TEST(VisionTower, ImagesAddTheirTokensToTheCacheAndRunTheEncoder) {
   longer["contextLength"] = std::to_string(8192 + 2 * 256);
   const Answer plain = imageAnswer(base);
   const Answer images = imageAnswer(withImages);
-  EXPECT_EQ(componentBytes(plain, "vision_encoder"), -1);
-  EXPECT_EQ(componentBytes(images, "kv_cache"), componentBytes(imageAnswer(longer), "kv_cache"));
+  EXPECT_EQ(visionComponentBytes(plain, "vision_encoder"), -1);
+  EXPECT_EQ(visionComponentBytes(images, "kv_cache"), visionComponentBytes(imageAnswer(longer), "kv_cache"));
   // One SigLIP layer's MLP keeps 2 · 1152 + 2 · 4304 values per patch (bf16), and the
   // embeddings handed over are 256 tokens × 2560 per image.
   const double encoder = 2 * 4096 * (2 * 1152 + 2 * 4304) * 2.0 + 2 * 256 * 2560 * 2.0;
-  EXPECT_EQ(componentBytes(images, "vision_encoder"), encoder);
+  EXPECT_EQ(visionComponentBytes(images, "vision_encoder"), encoder);
   EXPECT_GT(images.perGpu.totalBytes, plain.perGpu.totalBytes);
   EXPECT_EQ(images.tokensPerImage, 256);
 }
@@ -206,5 +206,5 @@ TEST(VisionTower, QuantizedWeightsKeepTheTowerIn16Bits) {
   };
   EXPECT_GT(towerTerm(bf16), 0);
   EXPECT_EQ(towerTerm(awq), towerTerm(bf16));
-  EXPECT_LT(componentBytes(awq, "weights"), componentBytes(bf16, "weights"));
+  EXPECT_LT(visionComponentBytes(awq, "weights"), visionComponentBytes(bf16, "weights"));
 }
