@@ -149,21 +149,7 @@ int runTimeline(int argc, char** argv) {
   }
   const TimelineSummary summary = summarizeTimeline(*events);
   if (json) {
-    std::printf(
-        "{\n  \"peakAllocatedBytes\": %.0f,\n  \"peakReservedBytes\": %.0f,\n"
-        "  \"minimumCapacityBytes\": %.0f,\n  \"peakTensor\": \"%s\",\n"
-        "  \"peakPhase\": \"%s\",\n  \"events\": [\n",
-        summary.peakAllocatedBytes, summary.peakReservedBytes, summary.minimumCapacityBytes,
-        summary.peakTensor.c_str(), summary.peakPhase.c_str());
-    for (std::size_t i = 0; i < events->size(); ++i) {
-      const TimelineEvent& e = (*events)[i];
-      std::printf(
-          "    {\"action\": \"%s\", \"bytes\": %.0f, \"id\": %d, \"category\": \"%s\", "
-          "\"phase\": \"%s\", \"tensor\": \"%s\", \"layer\": %d}%s\n",
-          e.alloc ? "alloc" : "free", e.bytes, e.id, e.category, e.phase, e.tensor, e.layer,
-          i + 1 < events->size() ? "," : "");
-    }
-    std::printf("  ]\n}\n");
+    std::printf("%s\n", timelineToJson(*events, summary).c_str());
     return 0;
   }
   std::printf("%zu events (transformers generate on one GPU, bytes above the CUDA context)\n",

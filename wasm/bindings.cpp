@@ -6,6 +6,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -16,6 +17,7 @@
 #include "gpumem/model_file.hpp"
 #include "gpumem/scenario.hpp"
 #include "gpumem/scenario_link.hpp"
+#include "gpumem/timeline.hpp"
 #include "gpumem/version.hpp"
 
 namespace {
@@ -56,6 +58,18 @@ std::string gpuTableJs(std::string valuesJson) {
   if (!scenario) return errorToJson(scenario.error());
   const auto rows = gpuTable(*scenario);
   return rows ? gpuTableToJson(*rows) : errorToJson(rows.error());
+}
+
+/// timeline(valuesJson) → the allocation timeline `gpumem timeline --json` prints, its
+/// points coarsened to at most kTimelinePoints for the chart; an error (naming the field)
+/// for runs not modelled as a timeline.
+constexpr std::size_t kTimelinePoints = 400;
+std::string timelineJs(std::string valuesJson) {
+  const auto scenario = pageScenario(valuesJson);
+  if (!scenario) return errorToJson(scenario.error());
+  const auto events = scenarioTimeline(*scenario);
+  if (!events) return errorToJson(events.error());
+  return timelineToJson(*events, summarizeTimeline(*events), kTimelinePoints);
 }
 
 /// disabledFields(valuesJson) → {field: reason} for the inputs that do not apply.
@@ -115,6 +129,7 @@ EMSCRIPTEN_BINDINGS(gpumem) {
   emscripten::function("evaluate", &evaluateJs);
   emscripten::function("sweep", &sweepJs);
   emscripten::function("gpuTable", &gpuTableJs);
+  emscripten::function("timeline", &timelineJs);
   emscripten::function("disabledFields", &disabledFieldsJs);
   emscripten::function("decodeLink", &decodeLinkJs);
   emscripten::function("encodeLink", &encodeLinkJs);

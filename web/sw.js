@@ -2,11 +2,11 @@
 // The service worker: keeps the page's own files so it works with the network off after
 // one visit. Network first (so updates arrive), the cache when offline. Same-origin only.
 
-const CACHE = "gpumem-v3";
+const CACHE = "gpumem-v4";
 const SHELL = [
   "./", "index.html", "style.css", "manifest.webmanifest", "icon.svg", "gpumem.mjs", "gpumem.wasm",
   "js/main.js", "js/app.js", "js/breakdown.js", "js/chart.js", "js/core.js", "js/dom.js", "js/embed.js",
-  "js/export.js", "js/form.js", "js/format.js", "js/model-file.js", "js/hub.js", "js/view.js",
+  "js/export.js", "js/form.js", "js/format.js", "js/model-file.js", "js/hub.js", "js/timeline-chart.js", "js/view.js",
 ];
 
 self.addEventListener("install", (event) => {

@@ -1,13 +1,19 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
 // The one output shape: the CLI's --json, the page's "Copy JSON" and what the page draws.
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "answer_model.hpp"
 #include "gpumem/answer.hpp"
 #include "gpumem/format.hpp"
 #include "gpumem/gpu_catalog.hpp"
 #include "gpumem/model_catalog.hpp"
+#include "gpumem/timeline.hpp"
 #include "gpumem/units.hpp"
 #include "gpumem/version.hpp"
 
@@ -112,6 +118,51 @@ Json buffersJson(const LlamaBuffers& b) {
   return {{"model", bytes(b.model)}, {"kv", bytes(b.kv)}, {"compute", bytes(b.compute)}};
 }
 
+/// The categories of a timeline's events, in the order the chart stacks them.
+constexpr std::array<std::string_view, 4> kTimelineCategories = {"weights", "kv_cache",
+                                                                 "activations", "logits"};
+
+/// The bytes live per category after each event (requests, before the allocator's rounding).
+std::vector<std::array<double, 4>> liveByCategory(const std::vector<TimelineEvent>& events) {
+  std::vector<std::array<double, 4>> out;
+  std::vector<std::pair<std::size_t, double>> allocations;  // category, bytes by id
+  std::array<double, 4> live{};
+  for (const TimelineEvent& e : events) {
+    if (e.alloc) {
+      std::size_t c = 0;
+      while (c + 1 < kTimelineCategories.size() && kTimelineCategories[c] != e.category) ++c;
+      allocations.emplace_back(c, e.bytes);
+      live[c] += e.bytes;
+    } else if (e.id >= 0 && static_cast<std::size_t>(e.id) < allocations.size()) {
+      const auto& [slot, size] = allocations[static_cast<std::size_t>(e.id)];
+      live[slot] -= size;
+    }
+    out.push_back(live);
+  }
+  return out;
+}
+
+double sum(const std::array<double, 4>& values) {
+  return values[0] + values[1] + values[2] + values[3];
+}
+
+/// The points a chart draws: every event, or when there are more than `maxPoints` (> 0),
+/// the event with the most bytes live of each run of consecutive events, so the peak stays.
+std::vector<std::size_t> chartPoints(const std::vector<std::array<double, 4>>& live,
+                                     std::size_t maxPoints) {
+  std::vector<std::size_t> out;
+  const std::size_t stride =
+      maxPoints == 0 || live.size() <= maxPoints ? 1 : (live.size() + maxPoints - 1) / maxPoints;
+  for (std::size_t start = 0; start < live.size(); start += stride) {
+    std::size_t best = start;
+    for (std::size_t i = start; i < std::min(live.size(), start + stride); ++i) {
+      if (sum(live[i]) > sum(live[best])) best = i;
+    }
+    out.push_back(best);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string answerToJson(const Answer& a) {
@@ -191,6 +242,59 @@ std::string answerToJson(const Answer& a) {
       {"notes", a.notes},
   };
   return out.dump(2);
+}
+
+std::string timelineToJson(const std::vector<TimelineEvent>& events, const TimelineSummary& summary,
+                           std::size_t maxPoints) {
+  const auto live = liveByCategory(events);
+  std::vector<const char*> names;  // the tensor of each allocation, by id
+  Json list = Json::array();
+  for (const TimelineEvent& e : events) {
+    if (e.alloc) names.push_back(e.tensor);
+    list.push_back({{"action", e.alloc ? "alloc" : "free"},
+                    {"bytes", bytes(e.bytes)},
+                    {"id", e.id},
+                    {"category", e.category},
+                    {"phase", e.phase},
+                    {"tensor", e.tensor},
+                    {"layer", e.layer}});
+  }
+  Json points = Json::array();
+  std::size_t peak = 0;
+  for (std::size_t i = 0; i < live.size(); ++i) {
+    if (sum(live[i]) > sum(live[peak])) peak = i;
+  }
+  std::int64_t peakPoint = -1;
+  for (const std::size_t i : chartPoints(live, maxPoints)) {
+    // A free is named after the tensor it returns.
+    const TimelineEvent& e = events[i];
+    const bool known = !e.alloc && e.id >= 0 && static_cast<std::size_t>(e.id) < names.size();
+    const std::string tensor =
+        known ? std::string("free ") + names[static_cast<std::size_t>(e.id)] : e.tensor;
+    Json bytesBy = Json::object();
+    for (std::size_t c = 0; c < kTimelineCategories.size(); ++c) {
+      bytesBy[std::string(kTimelineCategories[c])] = bytes(live[i][c]);
+    }
+    if (i == peak) peakPoint = static_cast<std::int64_t>(points.size());
+    points.push_back({{"event", i},
+                      {"phase", e.phase},
+                      {"tensor", tensor},
+                      {"layer", e.layer},
+                      {"liveBytes", bytes(sum(live[i]))},
+                      {"byCategory", bytesBy}});
+  }
+  Json categories = Json::array();
+  for (const std::string_view c : kTimelineCategories) categories.push_back(std::string(c));
+  return Json{{"peakAllocatedBytes", bytes(summary.peakAllocatedBytes)},
+              {"peakReservedBytes", bytes(summary.peakReservedBytes)},
+              {"minimumCapacityBytes", bytes(summary.minimumCapacityBytes)},
+              {"peakTensor", summary.peakTensor},
+              {"peakPhase", summary.peakPhase},
+              {"events", list},
+              {"categories", categories},
+              {"points", points},
+              {"peakPoint", peakPoint}}
+      .dump(2);
 }
 
 std::string errorToJson(const Error& error) {

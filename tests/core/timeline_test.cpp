@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -101,6 +103,30 @@ TEST(Timeline, TheAnswerSaysWhatNvidiaSmiShowsAndWhatTheRunNeeds) {
   const auto vllm = evaluate(scenarioOf("llama-3.2-1b", 4, 2048, 32).with("engine", "vllm"));
   ASSERT_TRUE(vllm.ok());
   EXPECT_LT(vllm->minimumCapacityBytes, 0);
+}
+
+// The chart's points: coarsened to at most the number asked for, and the point of the most
+// bytes live (a hand-built timeline's: 10 + 30 bytes of activations) is kept and named.
+TEST(Timeline, TheChartsPointsKeepThePeakWhenCoarsened) {
+  std::vector<TimelineEvent> events;
+  events.push_back({true, 100, 0, "weights", "load", "weights", -1});
+  for (std::int32_t id = 1; id <= 50; ++id) {
+    const bool peak = id == 37;
+    events.push_back({true, peak ? 30.0 : 10.0, id, "activations", "prefill",
+                      peak ? "mlp.product" : "norm.out", 0});
+    events.push_back({false, 0, id, "activations", "prefill", "", 0});
+  }
+  const auto all = nlohmann::json::parse(timelineToJson(events, {}));
+  ASSERT_EQ(all["points"].size(), events.size());
+  const auto coarse = nlohmann::json::parse(timelineToJson(events, {}, 10));
+  EXPECT_LE(coarse["points"].size(), 10U);
+  const auto& peak = coarse["points"][coarse["peakPoint"].get<std::size_t>()];
+  EXPECT_EQ(peak["liveBytes"], 130);
+  EXPECT_EQ(peak["tensor"], "mlp.product");
+  EXPECT_EQ(peak["byCategory"]["weights"], 100);
+  EXPECT_EQ(peak["byCategory"]["activations"], 30);
+  EXPECT_EQ(all["points"][2]["tensor"], "free norm.out");
+  EXPECT_EQ(all["points"][2]["liveBytes"], 100);
 }
 
 }  // namespace

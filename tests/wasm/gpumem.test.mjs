@@ -255,3 +255,32 @@ test('a .gguf and a .safetensors header give the same weights in the CLI and in 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the page\'s timeline is the CLI\'s timeline --json, its points coarsened with the peak kept', () => {
+  const values = { model: 'llama-3.1-8b', contextLength: '4096', generatedTokens: '64' };
+  const flags = ['--model', 'llama-3.1-8b', '--context', '4096', '--generate', '64'];
+  const fromPage = JSON.parse(wasm.timeline(JSON.stringify(values)));
+  const fromCli = JSON.parse(execFileSync(cli, ['timeline', ...flags, '--json'], { encoding: 'utf8' }));
+  for (const key of ['peakAllocatedBytes', 'peakReservedBytes', 'minimumCapacityBytes', 'peakTensor', 'peakPhase', 'events', 'categories']) {
+    assert.deepEqual(fromPage[key], fromCli[key], key);
+  }
+  assert.ok(fromPage.points.length <= 400);
+  const most = (/** @type {any[]} */ points) => Math.max(...points.map((p) => p.liveBytes));
+  assert.equal(fromPage.points[fromPage.peakPoint].liveBytes, most(fromCli.points));
+  assert.equal(fromPage.points[fromPage.peakPoint].tensor, fromCli.points[fromCli.peakPoint].tensor);
+  // Each point's bytes by category add up to its bytes live.
+  for (const p of fromPage.points) {
+    assert.equal(Object.values(p.byCategory).reduce((a, b) => a + b, 0), p.liveBytes);
+  }
+  // And the answer's nvidia-smi figure, which the page shows, is the CLI's.
+  const answer = JSON.parse(wasm.evaluate(JSON.stringify(values), true));
+  const estimate = JSON.parse(execFileSync(cli, ['estimate', ...flags, '--json'], { encoding: 'utf8' }));
+  assert.ok(answer.nvidiaSmiBytes > 0);
+  assert.equal(answer.nvidiaSmiBytes, estimate.nvidiaSmiBytes);
+  assert.equal(answer.minimumCapacityBytes, estimate.minimumCapacityBytes);
+});
+
+test('a run with no timeline comes back as an error naming the field', () => {
+  const result = JSON.parse(wasm.timeline(JSON.stringify({ model: 'llama-3.1-8b', engine: 'vllm' })));
+  assert.equal(result.error.field, 'engine');
+});

@@ -11,6 +11,7 @@ import { toCsv, toMarkdown } from "./export.js";
 import { fillFromSchema, fillModelList, markInvalid, readForm, setSlider, showApplicability, showAutoValues, sliderValue, writeForm } from "./form.js";
 import { loadFromHub } from "./hub.js";
 import { readModelFile } from "./model-file.js";
+import { renderTimeline } from "./timeline-chart.js";
 import { renderBreakdown, renderCompare, renderFits, renderGpuTable, renderHeadline, renderModelFacts, renderNoAnswer, renderSuggestions } from "./view.js";
 
 const MAX_COMPARE = 4;
@@ -304,6 +305,7 @@ function scheduleSlowWork(values) {
     if (ticket !== slowWork) return;
     if (!state.embed) {
       renderFits(core, values, answer, values.unit, locale);
+      renderTimeline(/** @type {HTMLElement} */ (byTestId("timeline-chart")), core.timeline(values), values.unit, locale);
       renderGpuTable(core.gpuTable(values), values.gpu, values.unit, locale);
       renderCompareTable();
     }

@@ -50,6 +50,11 @@ export class Core {
     return JSON.parse(this.wasm.gpuTable(JSON.stringify(values)));
   }
 
+  /** The allocation timeline of one run (Transformers inference), or {error}. @param {Values} values */
+  timeline(values) {
+    return JSON.parse(this.wasm.timeline(JSON.stringify(values)));
+  }
+
   /** {field: reason} for the inputs that do not apply. @param {Values} values */
   disabledFields(values) {
     return /** @type {Record<string, string>} */ (JSON.parse(this.wasm.disabledFields(JSON.stringify(values))));

@@ -38,7 +38,30 @@ export function renderHeadline(a, unit, locale) {
   pool.hidden = !a.kvCacheSummary;
   pool.textContent = a.kvCacheSummary ? `${a.kvCacheSummary}.` : "";
   pool.dataset.tokens = String(a.kvCacheTokens ?? "");
+  renderAllocatorView(a, unit, locale);
   el("mobile-summary").textContent = `${formatBytes(a.totalBytes, unit, locale)} per GPU · ${a.fits ? "fits" : "does not fit"} on ${where}`;
+}
+
+/**
+ * What nvidia-smi will show (PyTorch's reserve plus the CUDA context) and, for a run
+ * replayed through the caching-allocator model, the least memory it runs in: the core's
+ * nvidiaSmiBytes and minimumCapacityBytes, where the answer has them.
+ * @param {Answer} a @param {string} unit @param {string} locale
+ */
+function renderAllocatorView(a, unit, locale) {
+  const line = el("allocator-view");
+  const smi = a.nvidiaSmiBytes ?? null;
+  const least = a.minimumCapacityBytes ?? null;
+  line.hidden = smi === null;
+  line.dataset.nvidiaSmi = String(smi ?? "");
+  line.dataset.minimumCapacity = String(least ?? "");
+  if (smi === null) {
+    replaceChildren(line);
+    return;
+  }
+  replaceChildren(line, "nvidia-smi will show ", h("strong", { "data-testid": "nvidia-smi" }, formatBytes(smi, unit, locale)),
+    least === null ? "." : " · needs at least ", least === null ? "" : h("strong", { "data-testid": "minimum-capacity" }, formatBytes(least, unit, locale)),
+    least === null ? "" : " of GPU memory.");
 }
 
 /** @param {Answer} a @param {string} unit @param {string} locale */
@@ -175,6 +198,7 @@ export function renderNoAnswer() {
   verdict.classList.remove("fits", "no-fit");
   verdict.dataset.fits = "";
   replaceChildren(verdict, h("strong", {}, "No answer"), " ", h("span", {}, "until the highlighted input is fixed"));
+  el("allocator-view").hidden = true;
   for (const id of ["gpus-needed", "suggestion", "method-note", "mobile-summary", "table-total"]) el(id).textContent = "";
   replaceChildren(el("bar"));
   replaceChildren(/** @type {HTMLTableElement} */ (el("breakdown")).tBodies[0]);

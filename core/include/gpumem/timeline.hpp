@@ -3,6 +3,7 @@
 // PyTorch's caching allocator makes of them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -46,5 +47,14 @@ Result<std::vector<TimelineEvent>> scenarioTimeline(const Scenario& scenario);
 /// (caching_allocator.hpp), with or without expandable segments.
 TimelineSummary summarizeTimeline(const std::vector<TimelineEvent>& events,
                                   bool expandableSegments = false);
+
+/// The timeline as JSON, what `gpumem timeline --json` prints and the page charts: the
+/// replay's summary, the events, and "points": after an event, the bytes live per category
+/// ("categories": weights, kv_cache, activations, logits; the requests' own sizes, before the
+/// allocator's rounding) and the tensor it allocates or frees, with "peakPoint" the point
+/// of the most bytes live. With `maxPoints` > 0 and more events than that, each point is
+/// the one with the most bytes live of a run of consecutive events (the peak is kept).
+std::string timelineToJson(const std::vector<TimelineEvent>& events, const TimelineSummary& summary,
+                           std::size_t maxPoints = 0);
 
 }  // namespace gpumem

@@ -1,0 +1,65 @@
+// gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
+// The allocation timeline and the allocator's figures on the page.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { answered, gigabytes, ready, startBrowser, text } from './harness.mjs';
+
+let browser;
+before(async () => { browser = await startBrowser(); });
+after(async () => { await browser.close(); });
+
+test('Transformers inference: a stacked timeline of generate() with its peak naming a tensor', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  assert.equal(await page.locator('[data-testid="engine"]').inputValue(), 'transformers');
+  const chart = page.locator('[data-testid="timeline-chart"]');
+  // Weights, KV cache and activations each draw a band.
+  for (const category of ['weights', 'kv_cache', 'activations']) {
+    assert.equal(await chart.locator(`path.area[data-category="${category}"]`).count(), 1, category);
+  }
+  const peak = chart.locator('[data-testid="timeline-peak"]');
+  assert.equal(await peak.count(), 1);
+  const tensor = await peak.getAttribute('data-tensor');
+  // A tensor's name as PyTorch's modules call it (module.tensor), not a category or a number.
+  assert.match(tensor, /^[a-z_]+\.[a-z_.]+$/);
+  const title = await peak.locator('title').textContent();
+  assert.ok(title.includes(tensor), title);
+  // The peak allocated exceeds the weights alone (16.06 GB of bf16 Llama 3.1 8B) and is
+  // below what the GPU holds (the default scenario fits on an RTX 4090).
+  const peakBytes = gigabytes(await text(page, 'timeline-peak-label'));
+  assert.ok(peakBytes > 16.06e9 && peakBytes < 24e9, `peak ${peakBytes}`);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('nvidia-smi and the least memory it needs sit beside the answer, as the answer JSON has them', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  const answer = JSON.parse(await page.locator('[data-testid="answer-json"]').textContent());
+  const line = page.locator('[data-testid="allocator-view"]');
+  assert.ok(await line.isVisible());
+  assert.equal(Number(await line.getAttribute('data-nvidia-smi')), answer.nvidiaSmiBytes);
+  assert.equal(Number(await line.getAttribute('data-minimum-capacity')), answer.minimumCapacityBytes);
+  // The displayed figures round the same bytes to 10 MB.
+  assert.ok(Math.abs(gigabytes(await text(page, 'nvidia-smi')) - answer.nvidiaSmiBytes) <= 5e6);
+  assert.ok(Math.abs(gigabytes(await text(page, 'minimum-capacity')) - answer.minimumCapacityBytes) <= 5e6);
+  // Needing at least Y can never exceed what the run shows at its peak, nor be below the weights.
+  assert.ok(answer.minimumCapacityBytes <= answer.nvidiaSmiBytes);
+  assert.ok(answer.minimumCapacityBytes > 16.06e9);
+  await page.close();
+});
+
+test('an engine without a timeline shows the reason instead of a chart', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  await answered(page, () => page.selectOption('[data-testid="engine"]', 'vllm'));
+  await ready(page);
+  const chart = page.locator('[data-testid="timeline-chart"]');
+  assert.equal(await chart.locator('svg').count(), 0);
+  assert.equal(await chart.locator('[data-testid="timeline-peak"]').count(), 0);
+  assert.match(await chart.locator('[data-testid="timeline-note"]').innerText(), /transformers/i);
+  await page.close();
+});
