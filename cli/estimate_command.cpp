@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "args.hpp"
 #include "commands.hpp"
@@ -67,6 +68,19 @@ Result<Values> valuesFrom(const Args& args) {
   return values;
 }
 
+/// The scenario a command's options describe (`command` takes options only), strictly
+/// parsed: an unknown or inapplicable option is an error naming it.
+Result<Scenario> scenarioFrom(const Args& args, std::string_view command) {
+  if (!args.positional.empty()) {
+    return makeError(ErrorCode::kInvalidArgument, "",
+                     std::string(command) + " takes options only; \"" + args.positional.front() +
+                         "\" is not one (options start with --).");
+  }
+  const auto values = valuesFrom(args);
+  if (!values) return values.error();
+  return parseScenario(*values, Strictness::kStrict);
+}
+
 }  // namespace
 
 int runEstimate(int argc, char** argv) {
@@ -77,15 +91,7 @@ int runEstimate(int argc, char** argv) {
     printUsage();
     return 0;
   }
-  if (!args->positional.empty()) {
-    return reportError(makeError(ErrorCode::kInvalidArgument, "",
-                                 "estimate takes options only; \"" + args->positional.front() +
-                                     "\" is not one (options start with --)."),
-                       json);
-  }
-  const auto values = valuesFrom(*args);
-  if (!values) return reportError(values.error(), json);
-  const auto scenario = parseScenario(*values, Strictness::kStrict);
+  const auto scenario = scenarioFrom(*args, "estimate");
   if (!scenario) return reportError(scenario.error(), json);
   const auto answer = evaluate(*scenario);
   if (!answer) return reportError(answer.error(), json);
@@ -100,30 +106,6 @@ int runEstimate(int argc, char** argv) {
 }  // namespace gpumem::cli
 
 namespace gpumem::cli {
-namespace {
-
-/// One event as a CSV row: index, action, bytes, category, phase, tensor, layer, and the
-/// bytes live after it.
-void printTimelineCsv(const std::vector<TimelineEvent>& events) {
-  std::vector<double> sizes;
-  double live = 0;
-  std::printf("index,action,bytes,category,phase,tensor,layer,live_bytes\n");
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const TimelineEvent& e = events[i];
-    double bytes = e.bytes;
-    if (e.alloc) {
-      sizes.push_back(e.bytes);
-      live += e.bytes;
-    } else {
-      bytes = sizes[static_cast<std::size_t>(e.id)];
-      live -= bytes;
-    }
-    std::printf("%zu,%s,%.0f,%s,%s,%s,%d,%.0f\n", i, e.alloc ? "alloc" : "free", bytes, e.category,
-                e.phase, e.tensor, e.layer, live);
-  }
-}
-
-}  // namespace
 
 int runTimeline(int argc, char** argv) {
   OptionSpec spec = estimateOptions();
@@ -131,20 +113,12 @@ int runTimeline(int argc, char** argv) {
   const auto args = parseArgs(argc, argv, 2, spec);
   if (!args) return reportError(args.error(), false);
   const bool json = args->hasFlag("json");
-  if (!args->positional.empty()) {
-    return reportError(makeError(ErrorCode::kInvalidArgument, "",
-                                 "timeline takes options only; \"" + args->positional.front() +
-                                     "\" is not one (options start with --)."),
-                       json);
-  }
-  const auto values = valuesFrom(*args);
-  if (!values) return reportError(values.error(), json);
-  const auto scenario = parseScenario(*values, Strictness::kStrict);
+  const auto scenario = scenarioFrom(*args, "timeline");
   if (!scenario) return reportError(scenario.error(), json);
   const auto events = scenarioTimeline(*scenario);
   if (!events) return reportError(events.error(), json);
   if (args->hasFlag("csv")) {
-    printTimelineCsv(*events);
+    std::fputs(timelineToCsv(*events).c_str(), stdout);
     return 0;
   }
   const TimelineSummary summary = summarizeTimeline(*events);

@@ -297,6 +297,23 @@ std::string timelineToJson(const std::vector<TimelineEvent>& events, const Timel
       .dump(2);
 }
 
+std::string timelineToCsv(const std::vector<TimelineEvent>& events) {
+  const auto live = liveByCategory(events);
+  std::vector<double> sizes;  // the bytes of each allocation, by id
+  std::string out = "index,action,bytes,category,phase,tensor,layer,live_bytes\n";
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const TimelineEvent& e = events[i];
+    if (e.alloc) sizes.push_back(e.bytes);
+    const bool known = !e.alloc && e.id >= 0 && static_cast<std::size_t>(e.id) < sizes.size();
+    const double eventBytes = known ? sizes[static_cast<std::size_t>(e.id)] : e.bytes;
+    out += std::to_string(i) + (e.alloc ? ",alloc," : ",free,") +
+           std::to_string(std::llround(eventBytes)) + "," + e.category + "," + e.phase + "," +
+           e.tensor + "," + std::to_string(e.layer) + "," +
+           std::to_string(std::llround(sum(live[i]))) + "\n";
+  }
+  return out;
+}
+
 std::string errorToJson(const Error& error) {
   return Json{
       {"error",

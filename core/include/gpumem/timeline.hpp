@@ -57,4 +57,9 @@ TimelineSummary summarizeTimeline(const std::vector<TimelineEvent>& events,
 std::string timelineToJson(const std::vector<TimelineEvent>& events, const TimelineSummary& summary,
                            std::size_t maxPoints = 0);
 
+/// The events as CSV, what `gpumem timeline --csv` prints: one row per allocation or free
+/// (index, action, bytes — a free's are those of the allocation it returns —, category,
+/// phase, tensor, layer) with the bytes live after it, as in timelineToJson's points.
+std::string timelineToCsv(const std::vector<TimelineEvent>& events);
+
 }  // namespace gpumem
