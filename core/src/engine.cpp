@@ -582,12 +582,12 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
   const double kBytes = s.cacheKBytes > 0 ? s.cacheKBytes : o.kvBytesPerValue;
   const double vBytes = s.cacheVBytes > 0 ? s.cacheVBytes : o.kvBytesPerValue;
   const double perTokenLayer = kvValuesPerTokenPerLayer(arch) * (kBytes + vBytes) / 2;
-  // Sliding layers hold n_swa × slots + n_ubatch cells (llama-kv-cache-iswa), or all n_ctx
-  // with --swa-full.
+  // Sliding layers hold n_swa × slots + n_ubatch cells padded to 256 (llama-kv-cache-iswa.cpp:
+  // GGML_PAD(min(n_ctx, n_swa × n_seq + n_ubatch), 256)), or all n_ctx with --swa-full.
+  const std::int64_t swaCells =
+      std::min(nCtx, roundUp(arch.slidingWindow * slots + s.nUbatch, 256));
   const auto kvTerms = [&](std::int64_t kvLayers) {
-    return cells ? llamaCellTerms(arch, kvLayers, nCtx,
-                                  s.swaFull ? nCtx : arch.slidingWindow * slots + s.nUbatch,
-                                  perTokenLayer)
+    return cells ? llamaCellTerms(arch, kvLayers, nCtx, s.swaFull ? nCtx : swaCells, perTokenLayer)
                  : cacheTerms(arch, o.batch, kvLayers, perSeq, arch.slidingWindow + s.nUbatch,
                               perTokenLayer);
   };

@@ -313,6 +313,28 @@ TEST(Engine, LlamaCppComputeBufferIsItsLargestMoment) {
   EXPECT_DOUBLE_EQ(component(*scores, "activations"), 560.0 * 1048576);
 }
 
+TEST(Engine, LlamaCppPadsTheSlidingWindowCacheTo256Cells) {
+  // Mistral 7B v0.1's shape with a 4000-token window in every layer, -c 32768, one slot,
+  // n_ubatch 512: llama-kv-cache-iswa.cpp sizes the SWA cache GGML_PAD(min(32768, 4000 +
+  // 512), 256) = 4608 cells of 32 layers × 2 × 8 heads × 128 × 2 B; 100 slots reach n_ctx.
+  const auto mistral = parseModelConfig(
+      R"({"model_type":"mistral","hidden_size":4096,"intermediate_size":14336,
+          "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,
+          "sliding_window":4000,"vocab_size":32000})");
+  ASSERT_TRUE(mistral.ok());
+  InferenceOptions o;
+  o.engine = EngineProfile::kLlamaCpp;
+  o.llamaCpp.nCtx = 32768;
+  o.llamaCpp.nSeq = 1;
+  const auto one = estimateInference(*mistral, o);
+  ASSERT_TRUE(one.ok()) << one.error().message;
+  EXPECT_DOUBLE_EQ(component(*one, "kv_cache"), 4608.0 * 32 * 2 * 8 * 128 * 2);
+  o.llamaCpp.nSeq = 100;
+  const auto many = estimateInference(*mistral, o);
+  ASSERT_TRUE(many.ok());
+  EXPECT_DOUBLE_EQ(component(*many, "kv_cache"), 32768.0 * 32 * 2 * 8 * 128 * 2);
+}
+
 TEST(Engine, TrtLlmRejectsSettingsOutOfRange) {
   InferenceOptions o;
   o.engine = EngineProfile::kTensorRtLlm;

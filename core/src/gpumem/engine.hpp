@@ -106,7 +106,8 @@ OllamaDefaults ollamaDefaults(const ModelArchitecture& arch, double fileBytes,
 /// llama.cpp (and Ollama, which runs llama-server): the model buffer on the GPU (the token
 /// embedding stays in host memory; with n_gpu_layers < layers + 1 only that share of the
 /// layers, and the output layer stays on the CPU), the KV cache for n_ctx = batch × (prompt +
-/// generated) tokens of the offloaded layers (sliding layers: window + n_ubatch), the compute
+/// generated) tokens of the offloaded layers (sliding layers: window × slots + n_ubatch cells,
+/// rounded up to 256 as llama-kv-cache-iswa.cpp pads them), the compute
 /// buffer, and the CUDA context. The compute buffer is ggml's allocator reusing memory across
 /// the graph, so its size is that of the largest moment: the output, n_ubatch × (vocab +
 /// hidden) fp32; without flash attention one layer's n_ubatch × n_ctx × heads fp32 scores with
