@@ -364,7 +364,9 @@ struct Phase {
   explicit Phase(const char* phaseName) : name(phaseName) {}
   const char* name;
   double live = 0;
-  Terms weightCopies, gradients, temporaries, activations, logits;
+  /// ZeRO-3/FSDP's gathered layer: live while layers run (forward, backward), not at the
+  /// optimizer step, which updates the local shards after the backward has resharded.
+  Terms gathered, weightCopies, gradients, temporaries, activations, logits;
 };
 
 /// torchtune's optimizer_in_bwd: with full training, one micro-batch per step and an
@@ -387,24 +389,28 @@ Terms oneParameterStep(const TrainingScenario& s, const ParameterSplit& p) {
 Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCopies& copies,
                const ActivationMoments& m, const Terms& inBackwardStep) {
   const bool ckpt = s.checkpointing == Checkpointing::kFull;
-  const double held = st.weights + st.master + st.optimizer + st.gatheredLayer;
+  const double held = st.weights + st.master + st.optimizer;
   const bool stepInBackward = !inBackwardStep.empty();
   const Terms accumulated = s.gradientAccumulation > 1 ? st.terms.gradients : Terms{};
   Phase forward{"forward"};
+  forward.gathered = st.terms.gatheredLayer;
   forward.weightCopies = copies.all;
   forward.activations = m.saved;
   forward.logits = m.lossForward;
   forward.gradients = accumulated;
   Phase backward{"backward"};
+  backward.gathered = st.terms.gatheredLayer;
   backward.weightCopies = ckpt ? copies.head : copies.all;
   backward.activations = m.saved;
   backward.logits = m.lossBackward;
   backward.gradients = accumulated;
   Phase recompute{"backward"};
+  recompute.gathered = st.terms.gatheredLayer;
   recompute.weightCopies = copies.head;
   if (ckpt) recompute.activations = m.saved + m.oneLayer + m.layerGradients;
   recompute.gradients = accumulated;
   Phase metrics{"forward"};
+  metrics.gathered = st.terms.gatheredLayer;
   metrics.weightCopies = copies.all;
   metrics.activations = m.saved;
   metrics.logits = m.metrics;
@@ -419,9 +425,9 @@ Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCop
   Phase best = step;
   best.live = -1;
   for (Phase* phase : {&forward, &backward, &recompute, &metrics, &step}) {
-    phase->live = held + bytesOf(phase->weightCopies) + bytesOf(phase->gradients) +
-                  bytesOf(phase->temporaries) + bytesOf(phase->activations) +
-                  bytesOf(phase->logits);
+    phase->live = held + bytesOf(phase->gathered) + bytesOf(phase->weightCopies) +
+                  bytesOf(phase->gradients) + bytesOf(phase->temporaries) +
+                  bytesOf(phase->activations) + bytesOf(phase->logits);
     if (phase->live > best.live) best = *phase;
   }
   return best;
@@ -445,7 +451,8 @@ Component reserveComponent(const TrainingScenario& s, const ModelStates& st,
   const double reused = std::min(
       freed, bytesOf(peak.activations) + bytesOf(peak.logits) + bytesOf(peak.weightCopies));
   const double displaced = inBackward ? std::max(0.0, st.optimizer - reused) : 0.0;
-  const double transient = peak.live - st.weights - st.master - st.optimizer - st.gatheredLayer;
+  const double transient =
+      peak.live - st.weights - st.master - st.optimizer - bytesOf(peak.gathered);
   Terms terms;
   if (idleLogits > 0) terms.push_back({{{idleLogits, "B"}}, "idle 16-bit logits block"});
   if (displaced > 0) {
@@ -531,9 +538,10 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
       makeComponent("optimizer_temporaries", "Optimizer step temporaries", peak.temporaries,
                     "live during the optimizer step (" + formatBytes(st.temporaries) + ")"));
   if (st.gatheredLayer > 0) {
-    c.push_back(makeComponent("gathered_parameters", "Gathered layer (ZeRO-3/FSDP)",
-                              st.terms.gatheredLayer,
-                              "16-bit parameters and gradients of the largest layer"));
+    c.push_back(makeComponent("gathered_parameters", "Gathered layer (ZeRO-3/FSDP)", peak.gathered,
+                              peak.gathered.empty()
+                                  ? "resharded before the optimizer step"
+                                  : "16-bit parameters and gradients of the largest layer"));
   }
   c.push_back(makeComponent("activations", "Activations", peak.activations,
                             "at the " + std::string(peak.name) + " peak"));
