@@ -73,6 +73,15 @@ ModelStates estimateModelStates(const ModelStateInputs& in) {
   if (shardsParameters(in.sharding.strategy) && div.weights > 1) t.gatheredLayer = gathered;
 
   const double perNode = gpusSharingCpu(in.sharding);
+  if (optimizerIsPaged(in.optimizer) && !frozen && !in.sharding.offloadOptimizer) {
+    // bitsandbytes' paged optimizers allocate their states in CUDA unified memory, which the
+    // driver evicts to CPU RAM when the GPU runs short and pages back in, tensor by tensor,
+    // for each update: the GPU must hold the largest matrix's states, CPU RAM all of them.
+    s.cpu += bytesOf(t.optimizer) * perNode;
+    t.optimizer = perParameter(
+        in.largestTrainableMatrix, "parameters of the largest trainable matrix (paged in)",
+        optimizerStateBytesPerParameter(in.optimizer, in.recipe, in.matrixSide), div.optimizer);
+  }
   if (in.sharding.offloadOptimizer && !frozen) {
     const double offloaded = bytesOf(t.master) + bytesOf(t.optimizer) + bytesOf(t.temporaries) +
                              trainable * kOffloadedGradientBytes / div.optimizer;

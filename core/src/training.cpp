@@ -532,8 +532,12 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
                                 ? "not yet allocated at the " + std::string(peak.name) +
                                       " peak (full size " + formatBytes(st.gradients) + ")"
                                 : "one per trainable parameter"));
-  c.push_back(makeComponent("optimizer_states", "Optimizer states", st.terms.optimizer,
-                            optimizerName(s.optimizer) + ", created by the first step"));
+  const bool paged = optimizerIsPaged(s.optimizer) && !s.offloadOptimizer;
+  c.push_back(makeComponent(
+      "optimizer_states", "Optimizer states", st.terms.optimizer,
+      optimizerName(s.optimizer) + ", created by the first step" +
+          (paged ? "; paged: the GPU holds one matrix's states, the rest may wait in CPU RAM"
+                 : "")));
   c.push_back(
       makeComponent("optimizer_temporaries", "Optimizer step temporaries", peak.temporaries,
                     "live during the optimizer step (" + formatBytes(st.temporaries) + ")"));

@@ -251,26 +251,120 @@ Values ligerExample(const char* model) {
           {"optimizer", "adamw"},    {"gpu", "a100-80gb"}};
 }
 
+// torchtune README, "Memory and training speed" (Llama 3.1, batch 2, packed to 2048 tokens,
+// torch.compile on), "Peak Memory per GPU", with the recipes' configs of that release:
+// 8B_full_single_device (bf16, bitsandbytes PagedAdamW8bit, optimizer_in_bwd, activation
+// checkpointing, CEWithChunkedOutputLoss), 8B_lora/qlora_single_device (q, v, output_proj
+// and the MLP; QLoRA k too; rank 8; fused AdamW), 70B_lora (FSDP over 8, q, v, output_proj
+// and the MLP, rank 16), 70B_full (fsdp_cpu_offload with fused AdamW: parameters and
+// optimizer in CPU RAM). The README does not say which of torchtune's peaks (active,
+// allocated, reserved) it gives: compared with allocated, as Liger's logs; the reserved
+// errors are in docs/methodology.md. torch's counters do not see the paged optimizer's
+// unified memory, so its states leave the comparison.
+constexpr const char* kTorchtuneReadme =
+    "https://github.com/pytorch/torchtune#memory-and-training-speed";
+constexpr const char* kCompiledLoss =
+    "compile=True fuses the chunked loss's fp32 upcast into the log_softmax (2.4 GiB at 4096 "
+    "tokens); not modelled";
+
+Values torchtune(const char* task, const char* model, const char* gpu) {
+  return {{"model", model},
+          {"task", task},
+          {"stack", "torchtune"},
+          {"batch", "2"},
+          {"contextLength", "2048"},
+          {"checkpointing", "full"},
+          {"optimizer", "adamw-fused"},
+          {"gpu", gpu}};
+}
+
+Values with(Values v, const Values& more) {
+  for (const auto& [k, x] : more) v[k] = x;
+  return v;
+}
+
+const Values kTorchtuneLora{{"loraRank", "8"},
+                            {"loraTargets", "q_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"}};
+
 const PublishedPeak kPublishedPeaks[] = {
     {kLigerLogs, "Llama 3 8B, Liger, FSDP ×4", ligerExample("llama-3-8b"), 38307.87},
     {kLigerLogs, "Mistral 7B, Liger, FSDP ×4", ligerExample("mistral-7b-v0.1"), 34547.82},
     {kLigerLogs, "Gemma 7B, Liger, FSDP ×4", ligerExample("gemma-7b"), 40729.03},
     {kLigerLogs, "Qwen2 7B, Liger, FSDP ×4", ligerExample("qwen2.5-7b"), 36853.69},
+    {kTorchtuneReadme, "Llama 3.1 8B full, torchtune",
+     with(torchtune("full", "llama-3.1-8b", "rtx-4090"),
+          {{"recipe", "bf16"}, {"optimizer", "paged-adam8bit"}}),
+     18.9 * 1024},
+    {kTorchtuneReadme, "Llama 3.1 70B LoRA, torchtune ×8",
+     with(torchtune("lora", "llama-3.1-70b", "a100-80gb"),
+          {{"sharding", "zero3"},
+           {"gpuCount", "8"},
+           {"loraRank", "16"},
+           {"loraTargets", "q_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"}}),
+     27.6 * 1024},
+    {kTorchtuneReadme, "Llama 3.1 70B full, torchtune ×8",
+     with(torchtune("full", "llama-3.1-70b", "a100-80gb"),
+          {{"recipe", "bf16"}, {"sharding", "zero3"}, {"gpuCount", "8"}, {"offload", "all"}}),
+     13.9 * 1024},
+    {kTorchtuneReadme, "Llama 3.1 8B LoRA, torchtune",
+     with(torchtune("lora", "llama-3.1-8b", "rtx-4090"), kTorchtuneLora), 16.2 * 1024,
+     kCompiledLoss},
+    {kTorchtuneReadme, "Llama 3.1 8B QLoRA, torchtune",
+     with(torchtune("qlora", "llama-3.1-8b", "rtx-4090"),
+          with(kTorchtuneLora,
+               {{"loraTargets", "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"}})),
+     7.4 * 1024, kCompiledLoss},
+    {kTorchtuneReadme, "Llama 3.1 405B QLoRA, torchtune ×8",
+     with(torchtune("qlora", "llama-3.1-405b", "a100-80gb"),
+          {{"sharding", "zero3"},
+           {"gpuCount", "8"},
+           {"loraRank", "16"},
+           {"loraTargets", "q_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"}}),
+     44.8e9 / (1024.0 * 1024.0),
+     "+45%: the 405B recipe's sharding of NF4 weights and its memory options are not "
+     "recovered"},
 };
+
+/// What torch's allocator counted at the peak: paged optimizer states live in CUDA unified
+/// memory, outside it.
+double torchAllocatedBytes(const Values& scenario, const Answer& a) {
+  const auto optimizer = scenario.find("optimizer");
+  const bool paged = optimizer != scenario.end() && optimizer->second.starts_with("paged");
+  return a.peakAllocatedBytes - (paged ? componentBytes(a, "optimizer_states") : 0.0);
+}
 
 TEST(TrainingStack, PublishedPeaksWithin10Percent) {
   int held = 0;
   for (const PublishedPeak& row : kPublishedPeaks) {
     const Answer a = answerOf(row.scenario);
-    const double predicted = a.peakAllocatedBytes / (1024.0 * 1024.0);
+    const double predicted = torchAllocatedBytes(row.scenario, a) / (1024.0 * 1024.0);
     const double error = (predicted - row.publishedMiB) / row.publishedMiB;
-    std::printf("%-32s published %9.0f MiB predicted %9.0f MiB  %+6.1f%%%s\n", row.what,
-                row.publishedMiB, predicted, 100 * error, row.knownMiss ? " (scored only)" : "");
+    std::printf("%-34s published %9.0f MiB predicted %9.0f MiB  %+6.1f%% (reserved %+6.1f%%)%s\n",
+                row.what, row.publishedMiB, predicted, 100 * error,
+                100 *
+                    ((a.peakReservedBytes - a.peakAllocatedBytes) / (1024.0 * 1024.0) + predicted -
+                     row.publishedMiB) /
+                    row.publishedMiB,
+                row.knownMiss ? " (scored only)" : "");
     if (row.knownMiss) continue;
     ++held;
     EXPECT_LE(std::fabs(error), 0.10) << row.what << " (" << row.source << ")";
   }
-  EXPECT_GE(held, 4);
+  EXPECT_GE(held, 7);
+}
+
+// torchtune's README runs Llama 3.1 8B's full fine-tune on one RTX 4090 with PagedAdamW8bit:
+// its 16 GB of 8-bit states wait in CPU RAM while the GPU is full. The same recipe with the
+// unpaged AdamW8bit does not fit.
+TEST(TrainingStack, PagedOptimizerStatesWaitInCpuRam) {
+  const Values paged = with(torchtune("full", "llama-3.1-8b", "rtx-4090"),
+                            {{"recipe", "bf16"}, {"optimizer", "paged-adam8bit"}});
+  const Answer a = answerOf(paged);
+  EXPECT_TRUE(a.fits) << a.perGpu.totalBytes;
+  // 2 × (1 + 4/256) B per parameter of 8.03 G in CPU RAM; the GPU pages in one matrix's.
+  EXPECT_NEAR(a.cpuBytes, 8.03e9 * 2 * (1 + 4.0 / 256), 0.01e9 * 2);
+  EXPECT_NEAR(componentBytes(a, "optimizer_states"), 128256.0 * 4096 * 2 * (1 + 4.0 / 256), 1e3);
+  EXPECT_FALSE(answerOf(with(paged, {{"optimizer", "adam8bit"}})).fits);
 }
 
 /// A published "runs at this length, out of memory at the next" figure: the longest

@@ -50,7 +50,10 @@ struct ModelStates {
 /// time: 4 bytes per parameter of the largest layer (16-bit weights and gradients, as in
 /// DeepSpeed's estimate_zero3_model_states_mem_needs). Optimizer offload moves master,
 /// states and an fp32 gradient copy to CPU RAM (ZeRO-Offload, Ren et al. 2021) and the
-/// GPU's gradients stream out; parameter offload moves the weights too.
+/// GPU's gradients stream out; parameter offload moves the weights too. Paged optimizers
+/// (bitsandbytes PagedAdamW, PagedAdamW8bit: states in CUDA unified memory, evicted under
+/// pressure and prefetched per tensor for its update) keep on the GPU only the largest
+/// matrix's states and need CPU RAM for all of them.
 ModelStates estimateModelStates(const ModelStateInputs& inputs);
 
 /// DeepSpeed's own ZeRO-3 model-state estimate, GPU and CPU bytes.
