@@ -172,12 +172,15 @@ double autoNumber(const Scenario& s, const char* field, double fallback, bool ap
   return fallback;
 }
 
-/// vLLM's settings: the release's accounting and the defaults of `vllm serve` on this GPU.
-Result<bool> readVllmSettings(const Scenario& s, double memory, InferenceOptions& o, Placement& p) {
+/// vLLM's settings: the release's accounting and the defaults of its entry point on this GPU.
+Result<bool> readVllmSettings(const Scenario& s, const ResolvedModel& m, double memory,
+                              InferenceOptions& o, Placement& p) {
   const auto version = parseVllmVersion(s.text("engineVersion"));
   if (!version) return version.error();
+  const auto entrypoint = parseVllmEntrypoint(s.text("entrypoint"));
+  if (!entrypoint) return entrypoint.error();
   const bool vllm = o.engine == EngineProfile::kVllm;
-  const VllmSchedulerDefaults serve = vllmServeDefaults(memory, s.text("gpu"));
+  const VllmSchedulerDefaults serve = vllmSchedulerDefaults(memory, s.text("gpu"), *entrypoint);
   o.vllm.version = *version;
   o.vllm.gpuMemoryUtilization =
       autoNumber(s, "gpuMemoryUtilization", vllmDefaultUtilization(*version), vllm, p);
@@ -185,7 +188,10 @@ Result<bool> readVllmSettings(const Scenario& s, double memory, InferenceOptions
       std::llround(autoNumber(s, "maxNumSeqs", static_cast<double>(serve.maxNumSeqs), vllm, p));
   o.vllm.maxNumBatchedTokens = std::llround(autoNumber(
       s, "maxNumBatchedTokens", static_cast<double>(serve.maxNumBatchedTokens), vllm, p));
-  o.vllm.blockSize = s.integer("blockSize");
+  o.vllm.blockSize = std::llround(autoNumber(
+      s, "blockSize",
+      static_cast<double>(m.architecture ? vllmDefaultBlockSize(m.arch) : std::int64_t{16}), vllm,
+      p));
   o.vllm.cudaGraphs = !s.flag("enforceEager");
   return true;
 }
@@ -335,7 +341,7 @@ Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel
                                                : AttentionImplementation::kSdpa;
   o.engine = engineOf(s.text("engine"));
   o.gpuMemoryBytes = memory;
-  if (const auto ok = readVllmSettings(s, memory, o, p); !ok) return ok.error();
+  if (const auto ok = readVllmSettings(s, m, memory, o, p); !ok) return ok.error();
   readSglangSettings(s, memory, o, p);
   if (const auto ok = readLlamaCppSettings(s, o); !ok) return ok.error();
   o.trtLlm.freeGpuMemoryFraction = s.number("freeGpuMemoryFraction");
@@ -523,8 +529,17 @@ Result<Placement> placeTraining(const Scenario& s, const ResolvedModel& m, doubl
 
 // ---- one verdict ---------------------------------------------------------------------
 
+/// Whether `s` asks vLLM for --max-model-len auto.
+bool vllmAutoLength(const Scenario& s) {
+  return s.text("task") == "inference" && engineOf(s.text("engine")) == EngineProfile::kVllm &&
+         s.text("maxModelLen") == "auto";
+}
+
+Result<Placement> placeVllmAutoLength(const Scenario& s, const ResolvedModel& m, double memory);
+
 Result<Placement> place(const Scenario& s, const ResolvedModel& m, double memory) {
   if (!m.architecture) return placeParameterCount(s, m, memory);
+  if (vllmAutoLength(s)) return placeVllmAutoLength(s, m, memory);
   if (s.text("task") == "inference") return placeInference(s, m, memory);
   return placeTraining(s, m, memory);
 }
@@ -557,6 +572,40 @@ std::int64_t largestFitting(const Scenario& s, const ResolvedModel& m, double me
     (at(middle) ? good : bad) = middle;
   }
   return good;
+}
+
+/// vLLM's --max-model-len auto (PR #29431, `_auto_fit_max_model_len` in
+/// vllm/v1/core/kv_cache_utils.py): the longest max_model_len whose one request fits in the KV
+/// cache, at most the model's trained length; 0 when not even the generated tokens fit.
+std::int64_t vllmAutoMaxModelLen(const Scenario& s, const ResolvedModel& m, double memory) {
+  const Scenario one = s.with("maxModelLen", "context").with("batch", "1");
+  std::int64_t high = static_cast<std::int64_t>(findField("contextLength")->max);
+  if (m.arch.maxPositions > 0) high = std::min(high, m.arch.maxPositions);
+  return largestFitting(one, m, memory, "contextLength", s.integer("generatedTokens") + 1, high);
+}
+
+/// vLLM with --max-model-len auto: the scenario at the longest max_model_len that fits (the
+/// context as given when none does: vLLM then refuses to start), saying which it chose.
+Result<Placement> placeVllmAutoLength(const Scenario& s, const ResolvedModel& m, double memory) {
+  const std::int64_t length = vllmAutoMaxModelLen(s, m, memory);
+  Scenario chosen = s.with("maxModelLen", "context");
+  if (length > 0) chosen = chosen.with("contextLength", std::to_string(length));
+  auto placed = placeInference(chosen, m, memory);
+  if (!placed) return placed;
+  Placement& p = placed.value();
+  if (length > 0) {
+    p.effective["maxModelLen"] = std::to_string(length);
+    p.notes.push_back(
+        "vLLM --max-model-len auto: " + formula::count(length) +
+        " tokens, the longest one request can hold in the KV cache" +
+        (length == m.arch.maxPositions ? " (the model's trained length: all of it fits)" : ""));
+  } else {
+    p.notes.push_back(
+        "vLLM --max-model-len auto: not even one request of " +
+        formula::count(s.integer("generatedTokens") + 1) +
+        " tokens fits in the KV cache, so vLLM refuses to start; shown at the context given");
+  }
+  return placed;
 }
 
 /// The scenario on `n` GPUs, split the engine's own way.
@@ -649,7 +698,15 @@ Result<ChosenGpu> chosenGpu(const Scenario& s) {
   return out;
 }
 
-void fillLimits(Answer& a, const Scenario& s, const ResolvedModel& m, double memory) {
+void fillLimits(Answer& a, const Scenario& given, const ResolvedModel& m, double memory) {
+  // With vLLM's --max-model-len auto, the limits are searched around the length it chose.
+  Scenario s = given;
+  if (vllmAutoLength(given)) {
+    s = given.with("maxModelLen", "context");
+    if (const auto it = a.effective.find("maxModelLen"); it != a.effective.end()) {
+      s = s.with("contextLength", it->second);
+    }
+  }
   const std::string& task = s.text("task");
   // A limit is searched on a field only where that field matters (llama.cpp sizes its context
   // with -c and -np instead).

@@ -93,10 +93,12 @@ std::string contextWords(double tokens) {
   return groupedCount(tokens);
 }
 
-/// "4.6 concurrent 8k requests": how many requests of one context a pool holds at once.
+/// "4.6 concurrent 8k requests", "1 concurrent 43,472-token requests": how many requests of
+/// one context a pool holds at once.
 std::string concurrencyWords(double concurrency, double tokensPerRequest) {
-  return formatNumber(concurrency, 2) + " concurrent " + contextWords(tokensPerRequest) +
-         " requests";
+  const std::string words = contextWords(tokensPerRequest);
+  return formatNumber(concurrency, 2) + " concurrent " + words +
+         (words.ends_with('k') ? "" : "-token") + " requests";
 }
 
 /// A KV pool of `bytes` that holds `tokens` tokens, `concurrency` requests of
@@ -201,10 +203,26 @@ double vllmDefaultUtilization(VllmVersion version) {
   return version == VllmVersion::k0_21 ? 0.92 : 0.9;
 }
 
-VllmSchedulerDefaults vllmServeDefaults(double gpuMemoryBytes, std::string_view gpuName) {
+Result<VllmEntrypoint> parseVllmEntrypoint(std::string_view text) {
+  const std::string name = text::lower(text::trim(text));
+  if (name == "serve" || name == "vllm serve") return VllmEntrypoint::kServe;
+  if (name == "llm") return VllmEntrypoint::kLlm;
+  return makeError(ErrorCode::kInvalidArgument, "entrypoint",
+                   "Unknown vLLM entry point " + text::quote(text) + "; use serve or llm.");
+}
+
+VllmSchedulerDefaults vllmSchedulerDefaults(double gpuMemoryBytes, std::string_view gpuName,
+                                            VllmEntrypoint entrypoint) {
   const bool a100 = text::lower(gpuName).find("a100") != std::string::npos;
-  if (gpuMemoryBytes >= 70 * kEngineGiB && !a100) return {8192, 1024};
-  return {2048, 256};
+  const bool large = gpuMemoryBytes >= 70 * kEngineGiB && !a100;
+  if (entrypoint == VllmEntrypoint::kLlm) {
+    return large ? VllmSchedulerDefaults{16384, 1024} : VllmSchedulerDefaults{8192, 256};
+  }
+  return large ? VllmSchedulerDefaults{8192, 1024} : VllmSchedulerDefaults{2048, 256};
+}
+
+std::int64_t vllmDefaultBlockSize(const ModelArchitecture& arch) {
+  return arch.mla.kvLoraRank > 0 ? 64 : 16;
 }
 
 Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOptions& o,

@@ -82,6 +82,16 @@ constexpr FieldChoice kVllmVersions[] = {
     {"0.9", "0.8 to 0.9.1 (V1): the CUDA context counts too"},
 };
 
+constexpr FieldChoice kVllmEntrypoints[] = {
+    {"serve", "vllm serve (the OpenAI-compatible server)"},
+    {"llm", "LLM(...) in Python (larger default batches)"},
+};
+
+constexpr FieldChoice kMaxModelLens[] = {
+    {"context", "The context above"},
+    {"auto", "auto: the longest that fits in the KV cache"},
+};
+
 constexpr FieldChoice kAttentions[] = {
     {"sdpa", "SDPA / FlashAttention (scores never stored)"},
     {"eager", "Eager (stores the scores)"},
@@ -214,19 +224,30 @@ constexpr FieldSpec kFields[] = {
      "The vLLM release whose memory accounting applies: what its profiler charges to the "
      "budget before the KV pool.",
      kVllmVersions},
+    {"entrypoint", Type::kChoice, "serve", 0, 0, "", engineOnly(kVllm), "entry", "entrypoint",
+     "How vLLM is started, which sets the default batch limits: vllm serve, or LLM(...) in "
+     "Python (16,384 tokens per step on 70 GiB and more, A100 aside; else 8,192).",
+     kVllmEntrypoints},
+    {"maxModelLen", Type::kChoice, "context", 0, 0, "", engineOnly(kVllm), "mml",
+     "max-model-len",
+     "vLLM's max_model_len: the context above, or auto (--max-model-len auto, vLLM 0.12 on): the "
+     "longest one request can have in the KV cache, at most the model's trained length.",
+     kMaxModelLens},
     {"gpuMemoryUtilization", Type::kDecimal, "auto", 0.05, 1, "fraction", engineOnly(kVllm),
      "util", "gpu-memory-utilization",
      "vLLM's share of each GPU's memory; auto = 0.92 from 0.21, 0.9 before."},
     {"maxNumSeqs", Type::kInteger, "auto", 1, 65536, "sequences", engineOnly(kVllm), "mns",
      "max-num-seqs",
-     "vLLM's sequences per step (sizes the sampler's warm-up); auto = vllm serve's default for "
-     "the GPU (1024 on 70 GiB and more, A100 aside; else 256)."},
+     "vLLM's sequences per step (sizes the sampler's warm-up); auto = the entry point's default "
+     "for the GPU (1024 on 70 GiB and more, A100 aside; else 256)."},
     {"maxNumBatchedTokens", Type::kInteger, "auto", 1, 1 << 20, "tokens", engineOnly(kVllm),
      "mnbt", "max-num-batched-tokens",
-     "vLLM's tokens per step (sizes the profiled activations); auto = vllm serve's default for "
-     "the GPU (8192 on 70 GiB and more, A100 aside; else 2048)."},
-    {"blockSize", Type::kInteger, "16", 1, 1024, "tokens", engineOnly(kVllm), "bs",
-     "block-size", "Tokens per paged KV block."},
+     "vLLM's tokens per step (sizes the profiled activations); auto = the entry point's default "
+     "for the GPU (vllm serve: 8192 on 70 GiB and more, A100 aside, else 2048; LLM(...): "
+     "16384, else 8192)."},
+    {"blockSize", Type::kInteger, "auto", 1, 1024, "tokens", engineOnly(kVllm), "bs",
+     "block-size",
+     "Tokens per paged KV block; auto = 16, or 64 for multi-head latent attention (FlashMLA)."},
     {"enforceEager", Type::kBoolean, "false", 0, 0, "", engineOnly(kVllm), "eager",
      "enforce-eager", "vLLM without CUDA graphs (saves their memory)."},
     {"nGpuLayers", Type::kInteger, "auto", -1, 100000, "layers", engineOnly(kLlamaCpp), "ngl",

@@ -72,6 +72,8 @@ check "vLLM's concurrency for the context asked" 'concurrent 8k requests' "$out"
 check "vLLM's utilization defaults to 0.92 from 0.21" '"gpuMemoryUtilization": "0.92"' "$(json --model llama-3.1-8b --engine vllm --gpu h100-80gb)"
 check "vLLM 0.10's default utilization is 0.9" '"gpuMemoryUtilization": "0.9"' "$(json --model llama-3.1-8b --engine vllm --engine-version 0.12 --gpu h100-80gb)"
 check "vLLM serve's scheduler defaults on an H100" '"maxNumSeqs": "1024"' "$(json --model llama-3.1-8b --engine vllm --gpu h100-80gb)"
+check "vLLM's LLM(...) entry point schedules 16384 tokens on an H100" '"maxNumBatchedTokens": "16384"' "$(json --model llama-3.1-8b --engine vllm --entrypoint llm --gpu h100-80gb)"
+check "vLLM --max-model-len auto takes the whole trained length on an H100" '"maxModelLen": "131072"' "$(json --model llama-3.1-8b --engine vllm --max-model-len auto --gpu h100-80gb)"
 check "a vLLM release names its accounting" 'CUDA context and graphs it keeps outside' "$(json --model llama-3.1-8b --engine vllm --engine-version 0.9.2 --gpu h100-80gb)"
 refuse "the vLLM version applies to vLLM only" "--engine-version" estimate --model llama-3.1-8b --engine-version 0.10
 out=$(json --model llama-3.1-8b --engine sglang --gpu h100-80gb)

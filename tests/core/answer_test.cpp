@@ -189,6 +189,39 @@ TEST(Answer, VllmFitsOnlyWithinItsUtilizationBudget) {
   EXPECT_GE(b.maxContext, a.maxContext);
 }
 
+TEST(Answer, VllmMaxModelLenAutoIsTheLongestRequestTheKvCacheHolds) {
+  // A plain-attention model: one request may use every block, so --max-model-len auto is the
+  // pool's token count (whole blocks of 16), and one token more does not fit.
+  const Values base = {
+      {"engine", "vllm"}, {"model", "llama-3.1-8b"}, {"gpu", "rtx-4090"}, {"maxModelLen", "auto"}};
+  const Answer a = answerOf(base);
+  expectConsistent(a, "vLLM --max-model-len auto");
+  ASSERT_TRUE(a.perGpu.kvPool);
+  const std::string length = a.effective.at("maxModelLen");
+  EXPECT_EQ(std::stoll(length), static_cast<std::int64_t>(a.perGpu.kvPool->tokens));
+  EXPECT_TRUE(a.fits);
+  Values longer = base;
+  longer["maxModelLen"] = "context";
+  longer["contextLength"] = std::to_string(std::stoll(length) + 1);
+  EXPECT_FALSE(answerOf(longer).fits);
+  // On an H100 the whole trained length (131,072 for Llama 3.1) fits.
+  Values h100 = base;
+  h100["gpu"] = "h100-80gb";
+  EXPECT_EQ(answerOf(h100).effective.at("maxModelLen"), "131072");
+}
+
+TEST(Answer, VllmDefaultsFollowTheEntrypointAndTheAttention) {
+  const Values base = {{"engine", "vllm"}, {"model", "llama-3.1-8b"}, {"gpu", "rtx-4090"}};
+  EXPECT_EQ(answerOf(base).effective.at("maxNumBatchedTokens"), "2048");
+  Values llm = base;
+  llm["entrypoint"] = "llm";
+  EXPECT_EQ(answerOf(llm).effective.at("maxNumBatchedTokens"), "8192");
+  EXPECT_EQ(answerOf(base).effective.at("blockSize"), "16");
+  Values mla = base;
+  mla["model"] = "deepseek-v2-lite";
+  EXPECT_EQ(answerOf(mla).effective.at("blockSize"), "64");  // FlashMLA's block
+}
+
 TEST(Answer, LlamaCppSplitsLayersOverFourCards) {
   const Answer a = answerOf({{"model", "llama-3.1-70b"},
                              {"engine", "llama.cpp"},

@@ -127,15 +127,25 @@ TEST(Engine, VllmVersionsMapToTheirAccounting) {
   EXPECT_DOUBLE_EQ(vllmDefaultUtilization(VllmVersion::k0_10), 0.9);
 }
 
-TEST(Engine, VllmServeDefaultsFollowTheGpu) {
-  const VllmSchedulerDefaults h100 = vllmServeDefaults(85017493504.0, "h100-80gb");
+TEST(Engine, VllmSchedulerDefaultsFollowTheGpuAndTheEntrypoint) {
+  const auto serve = VllmEntrypoint::kServe;
+  const VllmSchedulerDefaults h100 = vllmSchedulerDefaults(85017493504.0, "h100-80gb", serve);
   EXPECT_EQ(h100.maxNumBatchedTokens, 8192);
   EXPECT_EQ(h100.maxNumSeqs, 1024);
   // A100s stay in the lower tier whatever their memory (vLLM PR #17885).
-  const VllmSchedulerDefaults a100 = vllmServeDefaults(85100068864.0, "a100-80gb");
+  const VllmSchedulerDefaults a100 = vllmSchedulerDefaults(85100068864.0, "a100-80gb", serve);
   EXPECT_EQ(a100.maxNumBatchedTokens, 2048);
   EXPECT_EQ(a100.maxNumSeqs, 256);
-  EXPECT_EQ(vllmServeDefaults(25386352640.0, "rtx-4090").maxNumBatchedTokens, 2048);
+  EXPECT_EQ(vllmSchedulerDefaults(25386352640.0, "rtx-4090", serve).maxNumBatchedTokens, 2048);
+  // LLM(...) in Python (UsageContext.LLM_CLASS): 16384 tokens on the large tier, 8192 below.
+  const auto llm = VllmEntrypoint::kLlm;
+  EXPECT_EQ(vllmSchedulerDefaults(85017493504.0, "h100-80gb", llm).maxNumBatchedTokens, 16384);
+  EXPECT_EQ(vllmSchedulerDefaults(85017493504.0, "h100-80gb", llm).maxNumSeqs, 1024);
+  EXPECT_EQ(vllmSchedulerDefaults(25386352640.0, "rtx-4090", llm).maxNumBatchedTokens, 8192);
+  EXPECT_EQ(vllmSchedulerDefaults(25386352640.0, "rtx-4090", llm).maxNumSeqs, 256);
+  EXPECT_EQ(*parseVllmEntrypoint("LLM"), VllmEntrypoint::kLlm);
+  EXPECT_EQ(*parseVllmEntrypoint("serve"), VllmEntrypoint::kServe);
+  EXPECT_EQ(parseVllmEntrypoint("api").error().field, "entrypoint");
 }
 
 /// vLLM's estimate of Llama 3.1 8B in bf16 on a GPU of `gib` GiB at utilization `util`.

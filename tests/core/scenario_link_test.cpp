@@ -39,6 +39,8 @@ TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
                                                             {"engine", "vllm"},
                                                             {"attention", "eager"},
                                                             {"gpuMemoryUtilization", "0.8"},
+                                                            {"entrypoint", "llm"},
+                                                            {"maxModelLen", "auto"},
                                                             {"maxNumSeqs", "64"},
                                                             {"maxNumBatchedTokens", "4096"},
                                                             {"blockSize", "32"},

@@ -35,15 +35,30 @@ inline constexpr double kVllmNonTorchParallelBytes = 0.25 * 1073741824.0;
 /// estimate on and raised the default to keep the pool), 0.9 before.
 double vllmDefaultUtilization(VllmVersion version);
 
-/// What `vllm serve` schedules per step when max_num_batched_tokens and max_num_seqs are not
-/// given (vllm/engine/arg_utils.py, the OpenAI server's usage context): 8192 tokens and 1024
-/// sequences on GPUs of 70 GiB or more whose name has no "a100" (PR #17885), 2048 and 256
-/// elsewhere.
+/// How vLLM is started: its defaults differ (vllm/engine/arg_utils.py, the usage context).
+enum class VllmEntrypoint {
+  kServe,  ///< `vllm serve`, the OpenAI-compatible server (UsageContext.OPENAI_API_SERVER)
+  kLlm,    ///< `LLM(...)` in Python (UsageContext.LLM_CLASS)
+};
+
+/// Parses "serve" or "llm" (any case; "LLM" too). Field "entrypoint".
+Result<VllmEntrypoint> parseVllmEntrypoint(std::string_view text);
+
+/// What vLLM schedules per step when max_num_batched_tokens and max_num_seqs are not given
+/// (vllm/engine/arg_utils.py, EngineArgs._set_default_max_num_seqs_and_batched_tokens_args, by
+/// usage context): on GPUs of 70 GiB or more whose name has no "a100" (PR #17885) `vllm serve`
+/// takes 8192 tokens and 1024 sequences and `LLM(...)` 16384 and 1024; elsewhere 2048 and 256,
+/// and 8192 and 256.
 struct VllmSchedulerDefaults {
   std::int64_t maxNumBatchedTokens = 2048;
   std::int64_t maxNumSeqs = 256;
 };
-VllmSchedulerDefaults vllmServeDefaults(double gpuMemoryBytes, std::string_view gpuName);
+VllmSchedulerDefaults vllmSchedulerDefaults(double gpuMemoryBytes, std::string_view gpuName,
+                                            VllmEntrypoint entrypoint);
+
+/// vLLM's KV block size when --block-size is not given: 16 tokens (CacheConfig), 64 for
+/// multi-head latent attention, which FlashMLA requires (vLLM PR #13747).
+std::int64_t vllmDefaultBlockSize(const ModelArchitecture& arch);
 
 /// vLLM: weights; the KV cache the workload needs in blocks of block_size tokens (page =
 /// coef × block_size × kv_heads × head_dim × dtype, coef 1 for the MLA latent, 2 otherwise;
