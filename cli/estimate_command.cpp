@@ -126,8 +126,9 @@ int runTimeline(int argc, char** argv) {
     std::printf("%s\n", timelineToJson(*events, summary).c_str());
     return 0;
   }
-  std::printf("%zu events (transformers generate on one GPU, bytes above the CUDA context)\n",
-              events->size());
+  const bool inference = scenario->text("task") == "inference";
+  std::printf("%zu events (%s on one GPU, bytes above the CUDA context)\n", events->size(),
+              inference ? "transformers generate" : "two training steps");
   std::printf("peak allocated   %.3f GB (at %s, %s)\n", summary.peakAllocatedBytes / 1e9,
               summary.peakTensor.c_str(), summary.peakPhase.c_str());
   std::printf("peak reserved    %.3f GB\n", summary.peakReservedBytes / 1e9);

@@ -18,7 +18,8 @@ usage:
   gpumem estimate --hf ORG/NAME        a model's config.json and weights header from the
                                        Hugging Face Hub (HF_ENDPOINT, HF_TOKEN are honoured)
   gpumem timeline [options] [--csv|--json]   the allocations and frees of the run (transformers
-                                       inference on one GPU) and what PyTorch's allocator makes of them
+                                       inference, or two steps of a PyTorch training loop, on one
+                                       GPU) and what PyTorch's allocator makes of them
   gpumem schema [--json]               every option with its default, range and where it applies
   gpumem models [--json]               the model catalog
   gpumem model-types [--json]          the config.json model_types read by a mapping of their own

@@ -25,6 +25,7 @@
 #include "gpumem/timeline.hpp"
 #include "gpumem/training.hpp"
 #include "gpumem/training_limits.hpp"
+#include "gpumem/training_timeline.hpp"
 #include "gpumem/weight_format.hpp"
 
 namespace gpumem {
@@ -725,12 +726,19 @@ void fillLimits(Answer& a, const Scenario& given, const ResolvedModel& m, double
   }
 }
 
-/// The timeline of `s` when it is Transformers inference on one GPU (the only run modelled
-/// as a timeline), with `memory` as the GPU's budget.
+/// The timeline of `s` when it is Transformers inference or training (a plain PyTorch loop)
+/// on one GPU, the runs modelled as timelines, with `memory` as the GPU's budget.
 Result<std::vector<TimelineEvent>> timelineOf(const Scenario& s, const ResolvedModel& m,
                                               double memory) {
-  if (!m.architecture || s.text("task") != "inference") {
-    return fieldError("task", "Timelines are modelled for inference only.");
+  if (!m.architecture) {
+    return fieldError("model", "Timelines are modelled from a model's architecture only.");
+  }
+  if (s.text("task") != "inference") {
+    const auto t = trainingScenario(s, m);
+    if (!t) return t.error();
+    const auto sizes = trainingStepSizes(*t);
+    if (!sizes) return sizes.error();
+    return trainingTimeline(*t, *sizes);
   }
   if (engineOf(s.text("engine")) != EngineProfile::kTransformers) {
     return fieldError("engine", "Timelines are modelled for the transformers engine only.");

@@ -118,15 +118,29 @@ Json buffersJson(const LlamaBuffers& b) {
   return {{"model", bytes(b.model)}, {"kv", bytes(b.kv)}, {"compute", bytes(b.compute)}};
 }
 
-/// The categories of a timeline's events, in the order the chart stacks them.
-constexpr std::array<std::string_view, 4> kTimelineCategories = {"weights", "kv_cache",
-                                                                 "activations", "logits"};
+/// The categories of a timeline's events, in the order the chart stacks them (inference
+/// uses weights, kv_cache, activations and logits; training all but kv_cache).
+constexpr std::size_t kCategoryCount = 6;
+constexpr std::array<std::string_view, kCategoryCount> kTimelineCategories = {
+    "weights", "optimizer", "gradients", "kv_cache", "activations", "logits"};
+using CategoryBytes = std::array<double, kCategoryCount>;
+
+/// Which categories occur among `events`' allocations.
+std::array<bool, kCategoryCount> presentCategories(const std::vector<TimelineEvent>& events) {
+  std::array<bool, kCategoryCount> present{};
+  for (const TimelineEvent& e : events) {
+    for (std::size_t c = 0; c < kCategoryCount; ++c) {
+      if (e.alloc && kTimelineCategories[c] == e.category) present[c] = true;
+    }
+  }
+  return present;
+}
 
 /// The bytes live per category after each event (requests, before the allocator's rounding).
-std::vector<std::array<double, 4>> liveByCategory(const std::vector<TimelineEvent>& events) {
-  std::vector<std::array<double, 4>> out;
+std::vector<CategoryBytes> liveByCategory(const std::vector<TimelineEvent>& events) {
+  std::vector<CategoryBytes> out;
   std::vector<std::pair<std::size_t, double>> allocations;  // category, bytes by id
-  std::array<double, 4> live{};
+  CategoryBytes live{};
   for (const TimelineEvent& e : events) {
     if (e.alloc) {
       std::size_t c = 0;
@@ -142,13 +156,15 @@ std::vector<std::array<double, 4>> liveByCategory(const std::vector<TimelineEven
   return out;
 }
 
-double sum(const std::array<double, 4>& values) {
-  return values[0] + values[1] + values[2] + values[3];
+double sum(const CategoryBytes& values) {
+  double total = 0;
+  for (const double v : values) total += v;
+  return total;
 }
 
 /// The points a chart draws: every event, or when there are more than `maxPoints` (> 0),
 /// the event with the most bytes live of each run of consecutive events, so the peak stays.
-std::vector<std::size_t> chartPoints(const std::vector<std::array<double, 4>>& live,
+std::vector<std::size_t> chartPoints(const std::vector<CategoryBytes>& live,
                                      std::size_t maxPoints) {
   std::vector<std::size_t> out;
   const std::size_t stride =
@@ -247,6 +263,7 @@ std::string answerToJson(const Answer& a) {
 std::string timelineToJson(const std::vector<TimelineEvent>& events, const TimelineSummary& summary,
                            std::size_t maxPoints) {
   const auto live = liveByCategory(events);
+  const auto present = presentCategories(events);
   std::vector<const char*> names;  // the tensor of each allocation, by id
   Json list = Json::array();
   for (const TimelineEvent& e : events) {
@@ -272,8 +289,8 @@ std::string timelineToJson(const std::vector<TimelineEvent>& events, const Timel
     const std::string tensor =
         known ? std::string("free ") + names[static_cast<std::size_t>(e.id)] : e.tensor;
     Json bytesBy = Json::object();
-    for (std::size_t c = 0; c < kTimelineCategories.size(); ++c) {
-      bytesBy[std::string(kTimelineCategories[c])] = bytes(live[i][c]);
+    for (std::size_t c = 0; c < kCategoryCount; ++c) {
+      if (present[c]) bytesBy[std::string(kTimelineCategories[c])] = bytes(live[i][c]);
     }
     if (i == peak) peakPoint = static_cast<std::int64_t>(points.size());
     points.push_back({{"event", i},
@@ -284,7 +301,9 @@ std::string timelineToJson(const std::vector<TimelineEvent>& events, const Timel
                       {"byCategory", bytesBy}});
   }
   Json categories = Json::array();
-  for (const std::string_view c : kTimelineCategories) categories.push_back(std::string(c));
+  for (std::size_t c = 0; c < kCategoryCount; ++c) {
+    if (present[c]) categories.push_back(std::string(kTimelineCategories[c]));
+  }
   return Json{{"peakAllocatedBytes", bytes(summary.peakAllocatedBytes)},
               {"peakReservedBytes", bytes(summary.peakReservedBytes)},
               {"minimumCapacityBytes", bytes(summary.minimumCapacityBytes)},

@@ -7,6 +7,7 @@
 #include "gpumem/activations.hpp"
 #include "gpumem/caching_allocator.hpp"
 #include "gpumem/kv_cache.hpp"
+#include "gpumem/timeline_recorder.hpp"
 
 namespace gpumem {
 
@@ -14,27 +15,7 @@ namespace {
 
 constexpr double kFp32 = 4;
 
-/// Appends events and hands out allocation ids.
-class Recorder {
- public:
-  explicit Recorder(std::vector<TimelineEvent>& out) : out_(out) {}
-  const char* category = "activations";
-  const char* phase = "load";
-  std::int32_t layer = -1;
-
-  std::int32_t alloc(double bytes, const char* tensor) {
-    out_.push_back({true, std::max(1.0, std::round(bytes)), next_, category, phase, tensor, layer});
-    return next_++;
-  }
-  void free(std::int32_t id) {
-    if (id < 0) return;
-    out_.push_back({false, 0, id, category, phase, "", layer});
-  }
-
- private:
-  std::vector<TimelineEvent>& out_;
-  std::int32_t next_ = 0;
-};
+using Recorder = TimelineRecorder;
 
 /// RMSNorm in fp32 (modeling_llama.py LlamaRMSNorm.forward): the upcast, the rsqrt product,
 /// then the output in the model dtype.

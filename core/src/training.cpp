@@ -559,3 +559,99 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
 }
 
 }  // namespace gpumem
+
+namespace gpumem {
+
+namespace {
+
+/// Why a scenario has no step timeline, or an empty string when it has one.
+std::pair<const char*, const char*> unmodelledStep(const TrainingScenario& s) {
+  if (s.gpus != 1 || s.parallel.tensor * s.parallel.pipeline * s.parallel.context != 1) {
+    return {"gpuCount", "Training timelines are modelled for one GPU only."};
+  }
+  if (s.stack != TrainingStack::kPytorch) {
+    return {"stack", "Training timelines are modelled for a plain PyTorch loop only."};
+  }
+  if (s.task == TrainingTask::kQlora) {
+    return {"task", "Training timelines are modelled for full training and LoRA."};
+  }
+  if (s.checkpointing == Checkpointing::kSelective || s.offloadActivations) {
+    return {"checkpointing", "Training timelines model no or full checkpointing, on the GPU."};
+  }
+  switch (s.optimizer) {
+    case OptimizerKind::kAdamW:
+    case OptimizerKind::kAdamWFused:
+    case OptimizerKind::kAdamWForLoop:
+    case OptimizerKind::kSgd:
+    case OptimizerKind::kSgdMomentum:
+    case OptimizerKind::kAdafactor:
+      break;
+    default:
+      return {"optimizer", "Training timelines model AdamW, SGD and Adafactor."};
+  }
+  if (s.recipe != PrecisionRecipe::kMixedBf16 && s.recipe != PrecisionRecipe::kPureBf16 &&
+      s.recipe != PrecisionRecipe::kFp32) {
+    return {"recipe", "Training timelines model mixed, bf16 and fp32 training."};
+  }
+  return {nullptr, nullptr};
+}
+
+/// The intermediate-width tensors a layer's MLP saves (trainingSavedBytesPerToken's MLP
+/// part): gate, act(gate), up and their product for a dense gated MLP; with a frozen base the
+/// product is not kept, an adapted down_proj keeps its fp32 input instead.
+double mlpSavedBytesPerToken(const TrainingScenario& s, const ActivationRecipe& r) {
+  const ModelArchitecture& a = s.arch;
+  if (a.isMoe() && a.moe.denseLayers < a.numLayers) return 0;
+  const double width = static_cast<double>(a.intermediateSize);
+  if (a.mlpKind != MlpKind::kGated) return 2 * width * r.computeBytes;
+  if (!r.frozenBase) return 4 * width * r.computeBytes;
+  return 3 * width * r.computeBytes + (r.loraTargets.covers(LinearRole::kDown) ? 4 * width : 0);
+}
+
+}  // namespace
+
+Result<TrainingStepSizes> trainingStepSizes(const TrainingScenario& s) {
+  const auto valid = checkScenario(s);
+  if (!valid) return valid.error();
+  if (const auto [field, why] = unmodelledStep(s); field != nullptr) {
+    return makeError(ErrorCode::kUnsupported, field, why);
+  }
+  const auto params = splitParameters(s);
+  if (!params) return params.error();
+  const ModelStates st = modelStatesOf(s, *params, 1);
+  const WeightCopies copies = weightCopies(s, *params, shardDivisors({s.sharding, 1, 1}));
+  const ActivationRecipe r = activationRecipe(s);
+  const ModelArchitecture& a = s.arch;
+  const double tokens = static_cast<double>(s.microBatch) * static_cast<double>(s.sequence);
+  const double vocab = static_cast<double>(a.vocabSize);
+  const double hidden = static_cast<double>(a.hiddenSize);
+  TrainingStepSizes out;
+  out.weights = st.weights;
+  out.master = st.master;
+  out.gradients = st.gradients;
+  const bool headTrained = s.task == TrainingTask::kFull || s.trainEmbeddings;
+  out.headGradient = headTrained ? params->head * gradientBytesPerParameter(s.recipe) : 0;
+  out.optimizerStates = st.optimizer;
+  out.stepTemporaries = st.temporaries;
+  out.largestMatrix = params->largestTrainable;
+  const PrecisionRecipe stateRecipe =
+      s.task == TrainingTask::kFull ? s.recipe : PrecisionRecipe::kFp32;
+  out.largestMatrixStepBytesPerParameter =
+      optimizerLargestTensorBytesPerParameter(s.optimizer, stateRecipe);
+  out.headWeightCopy = bytesOf(copies.head);
+  out.layerWeightCopies = std::max(0.0, bytesOf(copies.all) - out.headWeightCopy);
+  out.layers = a.numLayers;
+  out.savedPerLayer = tokens * trainingSavedBytesPerToken(a, r, s.sequence);
+  out.mlpSavedPerLayer = std::min(out.savedPerLayer, tokens * mlpSavedBytesPerToken(s, r));
+  out.checkpointPerLayer = tokens * checkpointBytesPerToken(a, r);
+  out.finalNorm = tokens * finalNormSavedBytesPerToken(a, r);
+  out.layerGradients = tokens * layerBackwardBytesPerToken(a, r);
+  out.hiddenGradient = tokens * hidden * r.residualBytes;
+  const double logitBytes = headOutputBytes(s, r);
+  out.logits = tokens * vocab * logitBytes;
+  out.logitsFp32 = tokens * vocab * kFp32LogitBytes;
+  out.softcap = a.finalLogitSoftcap > 0 ? 2 * tokens * vocab : 0;
+  return out;
+}
+
+}  // namespace gpumem

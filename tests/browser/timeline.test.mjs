@@ -63,3 +63,26 @@ test('an engine without a timeline shows the reason instead of a chart', async (
   assert.match(await chart.locator('[data-testid="timeline-note"]').innerText(), /transformers/i);
   await page.close();
 });
+
+test('full training: the chart shows two steps, forward, backward and optimizer, stacked by category', async () => {
+  const page = await browser.newPage();
+  await page.goto(browser.base);
+  await ready(page);
+  await answered(page, () => page.selectOption('[data-testid="mode"]', 'full'));
+  await ready(page);
+  const chart = page.locator('[data-testid="timeline-chart"]');
+  assert.equal(await chart.locator('[data-testid="timeline-note"]').count(), 0);
+  // Weights, the optimizer states the first step creates, gradients, saved activations and
+  // the loss's vocabulary-wide tensors each draw a band.
+  for (const category of ['weights', 'optimizer', 'gradients', 'activations', 'logits']) {
+    assert.equal(await chart.locator(`path.area[data-category="${category}"]`).count(), 1, category);
+  }
+  // Two steps: each phase named where it starts.
+  const phases = await chart.locator('text.phase-label').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-phase')));
+  assert.deepEqual(phases, ['forward', 'backward', 'optimizer', 'forward', 'backward', 'optimizer']);
+  const peak = chart.locator('[data-testid="timeline-peak"]');
+  assert.equal(await peak.count(), 1);
+  assert.match(await peak.getAttribute('data-tensor'), /^[a-z_0-9]+\.[a-z_.0-9]+$/);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -158,6 +158,11 @@ check "timeline --csv grows the cache while decoding" ',decode,kv.k,' "$out"
 out=$("$cli" timeline --model llama-3.1-8b --context 4096 --generate 64 --json 2>/dev/null)
 check "timeline --json names the peak's tensor" '"peakTensor": "mlp.product"' "$out"
 refuse "timeline is for the transformers engine" "engine" timeline --model llama-3.1-8b --engine vllm
+# Two training steps: the loss's backward allocates log_softmax's gradient beside nll_loss's.
+out=$("$cli" timeline --model llama-3.2-1b --task full --context 2048 --csv 2>/dev/null)
+check "timeline --csv of training has a backward" ',backward,loss.log_softmax_grad,' "$out"
+check "timeline --csv of training has an optimizer step" ',optimizer,optimizer.states,' "$out"
+refuse "training timelines are for one GPU" "one GPU" timeline --model llama-3.2-1b --task full --gpus 2
 out=$(json --model llama-3.1-8b --context 4096 --generate 64)
 check "estimate --json says what nvidia-smi shows" '"nvidiaSmiBytes": ' "$out"
 check "estimate --json says the smallest memory that runs it" '"minimumCapacityBytes": 1' "$out"

@@ -1,8 +1,9 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
 // @ts-check
 // The allocation timeline of one run as a stacked area chart: after each event (the core's
-// points, already coarsened), the bytes live per category, the peak marked with the tensor
-// that reached it. Only drawing happens here: the bytes and the peak are the core's.
+// points, already coarsened), the bytes live per category, each phase (prefill and decode, or
+// a training step's forward, backward and optimizer) named where it starts, the peak marked
+// with the tensor that reached it. Only drawing happens here: the bytes and the peak are the core's.
 
 import { colourSlot } from "./breakdown.js";
 import { h, replaceChildren, svg } from "./dom.js";
@@ -54,15 +55,16 @@ export function renderTimeline(container, timeline, unit, locale) {
       svg("title", {}, category.replace("_", " "))));
     top.forEach((t, i) => { base[i] = t; });
   });
-  // Where the decode starts, and the phases' names.
-  const decode = points.findIndex((/** @type {any} */ p) => p.phase === "decode");
-  const prefill = points.findIndex((/** @type {any} */ p) => p.phase === "prefill");
-  if (prefill >= 0) parts.push(svg("text", { class: "tick", x: px(prefill) + 4, y: HEIGHT - MARGIN.bottom + 16 }, "prefill"));
-  if (decode > 0) {
-    const x = px(decode);
-    parts.push(svg("line", { class: "current", x1: x, x2: x, y1: MARGIN.top, y2: MARGIN.top + plotH }));
-    parts.push(svg("text", { class: "tick", x: x + 4, y: HEIGHT - MARGIN.bottom + 16 }, "decode"));
-  }
+  // Where each phase starts (prefill, decode; forward, backward, optimizer), named, with a
+  // line where one phase follows another.
+  let previous = "load";
+  points.forEach((/** @type {any} */ p, i) => {
+    if (p.phase === previous) return;
+    const x = px(i);
+    if (previous !== "load") parts.push(svg("line", { class: "current", x1: x, x2: x, y1: MARGIN.top, y2: MARGIN.top + plotH }));
+    parts.push(svg("text", { class: "tick phase-label", x: x + 4, y: HEIGHT - MARGIN.bottom + 16, "data-phase": p.phase }, p.phase));
+    previous = p.phase;
+  });
   parts.push(svg("text", { class: "axis-label", x: MARGIN.left + plotW / 2, y: HEIGHT - 4, "text-anchor": "middle" }, "allocations and frees, in order"));
   parts.push(svg("text", { class: "axis-label", x: 12, y: MARGIN.top + plotH / 2, "text-anchor": "middle", transform: `rotate(-90 12 ${MARGIN.top + plotH / 2})` }, `${label} allocated`));
   const peak = points[timeline.peakPoint];

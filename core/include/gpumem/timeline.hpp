@@ -21,8 +21,8 @@ struct TimelineEvent {
   bool alloc = true;
   double bytes = 0;
   std::int32_t id = 0;
-  const char* category = "";  ///< weights, kv_cache, activations, logits
-  const char* phase = "";     ///< load, prefill, decode
+  const char* category = "";  ///< weights, optimizer, gradients, kv_cache, activations, logits
+  const char* phase = "";     ///< load, prefill, decode; training: forward, backward, optimizer
   const char* tensor = "";    ///< e.g. "mlp.up", "kv.k"
   std::int32_t layer = -1;    ///< the decoder layer, or -1
 };
@@ -37,10 +37,11 @@ struct TimelineSummary {
   std::string peakPhase;
 };
 
-/// The timeline of a scenario's run: Hugging Face Transformers inference on one GPU
+/// The timeline of a scenario's run on one GPU: Hugging Face Transformers inference
 /// (`generate`: weights, the prefill layer by layer, DynamicCache growth by torch.cat per
-/// layer and decode step, logits). Fails naming the field for other tasks, engines or
-/// splits, which are not modelled as timelines.
+/// layer and decode step, logits), or two training steps of a plain PyTorch loop (forward,
+/// loss, backward per layer, optimizer step, zero_grad; training_timeline.hpp). Fails naming
+/// the field for other engines, stacks or splits, which are not modelled as timelines.
 Result<std::vector<TimelineEvent>> scenarioTimeline(const Scenario& scenario);
 
 /// Replays `events` through the model of PyTorch's caching allocator
@@ -50,10 +51,11 @@ TimelineSummary summarizeTimeline(const std::vector<TimelineEvent>& events,
 
 /// The timeline as JSON, what `gpumem timeline --json` prints and the page charts: the
 /// replay's summary, the events, and "points": after an event, the bytes live per category
-/// ("categories": weights, kv_cache, activations, logits; the requests' own sizes, before the
-/// allocator's rounding) and the tensor it allocates or frees, with "peakPoint" the point
-/// of the most bytes live. With `maxPoints` > 0 and more events than that, each point is
-/// the one with the most bytes live of a run of consecutive events (the peak is kept).
+/// ("categories": those the events use of weights, optimizer, gradients, kv_cache,
+/// activations, logits; the requests' own sizes, before the allocator's rounding) and the tensor it
+/// allocates or frees, with "peakPoint" the point of the most bytes live. With `maxPoints` > 0 and
+/// more events than that, each point is the one with the most bytes live of a run of consecutive
+/// events (the peak is kept).
 std::string timelineToJson(const std::vector<TimelineEvent>& events, const TimelineSummary& summary,
                            std::size_t maxPoints = 0);
 

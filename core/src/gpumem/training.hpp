@@ -86,6 +86,37 @@ struct TrainingEstimate {
   std::string peakPhase;          ///< "forward", "backward" or "optimizer step"
 };
 
+/// The tensors of one training step on one GPU, sized as estimateTraining sizes them at its
+/// peak: what trainingTimeline (training_timeline.hpp) orders into allocations and frees.
+struct TrainingStepSizes {
+  double weights = 0;          ///< every parameter in its storage dtype (LoRA: with adapters)
+  double master = 0;           ///< fp32 master copy (master recipes)
+  double gradients = 0;        ///< one gradient per trainable parameter
+  double headGradient = 0;     ///< the output head's (or tied embedding's) share of them
+  double optimizerStates = 0;  ///< created by the first optimizer step
+  double stepTemporaries = 0;  ///< foreach AdamW's sqrt(exp_avg_sq) copies, all at once
+  double largestMatrix = 0;    ///< parameters of the largest trainable matrix
+  double largestMatrixStepBytesPerParameter = 0;  ///< Adafactor / for-loop AdamW, at once
+  double layerWeightCopies = 0;  ///< autocast's 16-bit copies of the layers' projections
+  double headWeightCopy = 0;     ///< ... and of the head
+  std::int64_t layers = 0;
+  double savedPerLayer = 0;       ///< what autograd keeps of one layer (no checkpointing)
+  double mlpSavedPerLayer = 0;    ///< the intermediate-width part of it
+  double checkpointPerLayer = 0;  ///< the layer input a checkpointed layer keeps
+  double finalNorm = 0;           ///< the final norm's saved tensors
+  double layerGradients = 0;      ///< the MLP gradients one layer's backward holds at once
+  double hiddenGradient = 0;      ///< the gradient flowing between layers
+  double logits = 0;              ///< the head's output in its dtype
+  double logitsFp32 = 0;          ///< tokens × vocab × 4 (fp32 upcast, log_softmax, grads)
+  double softcap = 0;             ///< Gemma 2's tanh soft-capping output, kept for backward
+};
+
+/// The sizes of one step of `scenario`. Fails naming the field for what the timeline does
+/// not model: several GPUs, offload, sharding, QLoRA, selective checkpointing, a training
+/// stack other than a plain PyTorch loop, an optimizer other than AdamW (foreach, fused,
+/// for-loop), SGD or Adafactor.
+Result<TrainingStepSizes> trainingStepSizes(const TrainingScenario& scenario);
+
 /// Estimates what nvidia-smi shows on each GPU during training: the peak over the phases of
 /// a step — end of forward, backward at the loss, backward of the top layer (recomputed
 /// under checkpointing), optimizer step — with optimizer states present (they are created
