@@ -608,6 +608,30 @@ double mlpSavedBytesPerToken(const TrainingScenario& s, const ActivationRecipe& 
   return 3 * width * r.computeBytes + (r.loraTargets.covers(LinearRole::kDown) ? 4 * width : 0);
 }
 
+/// The trainable tensors of one layer, in parameters: full training's q, k, v, o (the
+/// attention's parameters when they are not four such matrices) and the MLP's matrices
+/// (gate and up fused where the model fuses them; MoE experts as the MLP's share); LoRA's
+/// adapters of the layer as one.
+std::vector<double> layerTensors(const TrainingScenario& s, const ParameterSplit& params) {
+  const ModelArchitecture& a = s.arch;
+  const double layers = static_cast<double>(std::max<std::int64_t>(1, a.numLayers));
+  if (s.task != TrainingTask::kFull) return {params.adapter / layers};
+  const ModelParameters p = countModelParameters(a);
+  const double attention = p.attention / layers;
+  const double query = static_cast<double>(a.hiddenSize) * static_cast<double>(a.queryWidth());
+  std::vector<double> out;
+  if (!a.hasMla && !a.fusedQkv && attention > 2 * query) {
+    const double kv = (attention - 2 * query) / 2;
+    out = {query, kv, kv, query};
+  } else {
+    out = {attention};
+  }
+  const double mlp = (p.mlp + p.experts) / layers;
+  const int parts = a.mlpKind == MlpKind::kGated && !a.fusedGateUp ? 3 : 2;
+  for (int i = 0; i < parts && mlp > 0; ++i) out.push_back(mlp / parts);
+  return out;
+}
+
 }  // namespace
 
 Result<TrainingStepSizes> trainingStepSizes(const TrainingScenario& s) {
@@ -651,6 +675,17 @@ Result<TrainingStepSizes> trainingStepSizes(const TrainingScenario& s) {
   out.logits = tokens * vocab * logitBytes;
   out.logitsFp32 = tokens * vocab * kFp32LogitBytes;
   out.softcap = a.finalLogitSoftcap > 0 ? 2 * tokens * vocab : 0;
+  out.layerTensors = layerTensors(s, *params);
+  out.headTensor = headTrained ? params->head : 0;
+  double inLayers = 0;
+  for (const double t : out.layerTensors) inLayers += t;
+  inLayers *= static_cast<double>(std::max<std::int64_t>(1, a.numLayers));
+  out.otherTrainable = std::max(0.0, params->trainable - inLayers - out.headTensor);
+  if (params->trainable > 0) {
+    out.gradientBytesPerParameter = st.gradients / params->trainable;
+    out.stateBytesPerParameter = st.optimizer / params->trainable;
+    out.temporaryBytesPerParameter = st.temporaries / params->trainable;
+  }
   return out;
 }
 

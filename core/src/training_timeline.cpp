@@ -119,7 +119,6 @@ class StepWriter {
     r_.category = "activations";
     r_.free(headCopy_);
     r_.free(finalNorm_);
-    const double layerGradients = std::max(0.0, z_.gradients - z_.headGradient);
     for (auto g = groups_.rbegin(); g != groups_.rend(); ++g) {
       r_.layer = g->first;
       std::int32_t recomputed = -1;
@@ -128,9 +127,12 @@ class StepWriter {
         recomputed = r_.alloc(z_.savedPerLayer + copies, "recompute.saved");
       }
       const std::int32_t mlpGrads = r_.alloc(z_.layerGradients, "grad.mlp");
-      if (allocatesGradients && layerGradients > 0) {
+      if (allocatesGradients) {
         r_.category = "gradients";
-        gradients_.push_back(r_.alloc(g->layers / layers_ * layerGradients, "grad.weights"));
+        for (const double tensor : z_.layerTensors) {
+          gradients_.push_back(
+              r_.alloc(g->layers * tensor * z_.gradientBytesPerParameter, "grad.weights"));
+        }
         r_.category = "activations";
       }
       r_.free(mlpGrads);
@@ -142,21 +144,28 @@ class StepWriter {
     }
     r_.layer = -1;
     r_.free(hidden);
+    if (allocatesGradients && z_.otherTrainable > 0) {
+      r_.category = "gradients";
+      gradients_.push_back(
+          r_.alloc(z_.otherTrainable * z_.gradientBytesPerParameter, "grad.embedding"));
+    }
   }
 
   void optimizerStep(bool first) {
     r_.phase = "optimizer";
     r_.category = "optimizer";
     if (first && z_.optimizerStates > 0) {
-      // Created by the first step (AdamW's exp_avg and exp_avg_sq, SGD's momentum cloned from
-      // the gradients, Adafactor's row and column factors), per group of parameters.
-      for (const TrainingGroup& g : groups_) {
-        r_.layer = g.first;
-        r_.alloc(g.layers / layers_ * z_.optimizerStates, "optimizer.states");
-      }
-      r_.layer = -1;
+      // Created by the first step, per parameter (AdamW's exp_avg and exp_avg_sq, SGD's
+      // momentum cloned from the gradient, Adafactor's row and column factors).
+      forEachTensor(z_.stateBytesPerParameter, "optimizer.states", statesPerTensor());
     }
-    if (z_.stepTemporaries > 0) r_.free(r_.alloc(z_.stepTemporaries, "adamw.sqrt_exp_avg_sq"));
+    if (z_.temporaryBytesPerParameter > 0) {
+      // foreach AdamW: torch._foreach_sqrt(exp_avg_sqs), one per parameter, all at once.
+      const std::size_t from = temporaries_.size();
+      forEachTensor(z_.temporaryBytesPerParameter, "adamw.sqrt_exp_avg_sq", 1, &temporaries_);
+      for (std::size_t i = from; i < temporaries_.size(); ++i) r_.free(temporaries_[i]);
+      temporaries_.clear();
+    }
     const double largest = z_.largestMatrix * z_.largestMatrixStepBytesPerParameter;
     if (s_.optimizer == OptimizerKind::kAdafactor && largest > 0) {
       adafactorLargest(largest / kFp32Value);
@@ -166,6 +175,35 @@ class StepWriter {
     r_.category = "gradients";
     for (const std::int32_t id : gradients_) r_.free(id);
     gradients_.clear();
+  }
+
+  /// The tensors the optimizer keeps or makes per parameter: AdamW two states, the others one.
+  int statesPerTensor() const {
+    const bool adam = s_.optimizer == OptimizerKind::kAdamW ||
+                      s_.optimizer == OptimizerKind::kAdamWFused ||
+                      s_.optimizer == OptimizerKind::kAdamWForLoop;
+    return adam ? 2 : 1;
+  }
+
+  /// Allocates `count` tensors of `bytesPerParameter` / `count` bytes per parameter for each
+  /// trainable tensor (a group's layers' tensors of one kind as one), in the model's order:
+  /// the layers, then the head and the rest. Their ids go to `ids` when given.
+  void forEachTensor(double bytesPerParameter, const char* name, int count,
+                     std::vector<std::int32_t>* ids = nullptr) {
+    const double share = bytesPerParameter / count;
+    const auto add = [&](double parameters) {
+      for (int c = 0; c < count; ++c) {
+        const std::int32_t id = r_.alloc(parameters * share, name);
+        if (ids != nullptr) ids->push_back(id);
+      }
+    };
+    for (const TrainingGroup& g : groups_) {
+      r_.layer = g.first;
+      for (const double tensor : z_.layerTensors) add(g.layers * tensor);
+    }
+    r_.layer = -1;
+    if (z_.headTensor > 0) add(z_.headTensor);
+    if (z_.otherTrainable > 0) add(z_.otherTrainable);
   }
 
   /// Adafactor.step on the largest matrix (`matrixBytes` in fp32): the fp32 copies of a
@@ -195,7 +233,7 @@ class StepWriter {
   std::vector<TrainingGroup> groups_;
   double layers_ = 1;
   std::int32_t finalNorm_ = -1, headCopy_ = -1, logSoftmax_ = -1, softcap_ = -1;
-  std::vector<std::int32_t> gradients_;
+  std::vector<std::int32_t> gradients_, temporaries_;
 };
 
 }  // namespace

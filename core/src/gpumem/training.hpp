@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gpumem/breakdown.hpp"
 #include "gpumem/inference.hpp"
@@ -89,10 +90,20 @@ struct TrainingEstimate {
 /// The tensors of one training step on one GPU, sized as estimateTraining sizes them at its
 /// peak: what trainingTimeline (training_timeline.hpp) orders into allocations and frees.
 struct TrainingStepSizes {
-  double weights = 0;          ///< every parameter in its storage dtype (LoRA: with adapters)
-  double master = 0;           ///< fp32 master copy (master recipes)
-  double gradients = 0;        ///< one gradient per trainable parameter
-  double headGradient = 0;     ///< the output head's (or tied embedding's) share of them
+  double weights = 0;       ///< every parameter in its storage dtype (LoRA: with adapters)
+  double master = 0;        ///< fp32 master copy (master recipes)
+  double gradients = 0;     ///< one gradient per trainable parameter
+  double headGradient = 0;  ///< the output head's (or tied embedding's) share of them
+  /// The trainable tensors of one layer, in parameters (q, k, v, o and the MLP's matrices;
+  /// LoRA: the layer's adapters as one), which the gradients, the optimizer states and the
+  /// step's temporaries are allocated per; the head's is `headTensor`, the rest (an untied
+  /// embedding, norms, biases) `otherTrainable`.
+  std::vector<double> layerTensors;
+  double headTensor = 0;
+  double otherTrainable = 0;
+  double gradientBytesPerParameter = 0;
+  double stateBytesPerParameter = 0;
+  double temporaryBytesPerParameter = 0;
   double optimizerStates = 0;  ///< created by the first optimizer step
   double stepTemporaries = 0;  ///< foreach AdamW's sqrt(exp_avg_sq) copies, all at once
   double largestMatrix = 0;    ///< parameters of the largest trainable matrix
