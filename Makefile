@@ -65,6 +65,9 @@ site: wasm-module
 	node_modules/.bin/esbuild $(SITE)/js/*.js --minify --format=esm --target=es2022 \
 	  --outdir=$(SITE)/js --allow-overwrite --log-level=warning
 	cp $(WASM)/wasm/gpumem.mjs $(WASM)/wasm/gpumem.wasm $(SITE)/
+	# Emscripten's glue is only whitespace-stripped at -Oz; minified it is 2.3 KB smaller gzipped.
+	node_modules/.bin/esbuild $(SITE)/gpumem.mjs --minify --format=esm --target=es2022 \
+	  --outfile=$(SITE)/gpumem.mjs --allow-overwrite --log-level=warning
 	node tools/build-offline.mjs $(SITE)
 
 ## serve: build the site and serve it at http://127.0.0.1:$(PORT)/
