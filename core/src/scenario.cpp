@@ -213,12 +213,30 @@ std::string conditionReason(FieldCondition condition, const Scenario& s, bool mo
 }  // namespace
 
 const std::string& Scenario::text(std::string_view name) const {
-  if (const auto it = given_.find(name); it != given_.end()) return it->second;
-  if (const auto it = defaults_.find(name); it != defaults_.end()) return it->second;
+  for (const auto& [field, value] : changes_) {
+    if (field == name) return value;
+  }
+  if (given_) {
+    if (const auto it = given_->find(name); it != given_->end()) return it->second;
+  }
+  if (defaults_) {
+    if (const auto it = defaults_->find(name); it != defaults_->end()) return it->second;
+  }
   return empty_;
 }
 
-bool Scenario::given(std::string_view name) const { return given_.find(name) != given_.end(); }
+bool Scenario::given(std::string_view name) const {
+  for (const auto& change : changes_) {
+    if (change.first == name) return true;
+  }
+  return given_ && given_->find(name) != given_->end();
+}
+
+Scenario::Values Scenario::givenValues() const {
+  Values out = given_ ? *given_ : Values{};
+  for (const auto& [field, value] : changes_) out.insert_or_assign(field, value);
+  return out;
+}
 
 double Scenario::number(std::string_view name) const {
   return text::parseDecimal(text(name)).value_or(0);
@@ -232,7 +250,13 @@ bool Scenario::flag(std::string_view name) const { return text(name) == "true"; 
 
 Scenario Scenario::with(std::string_view name, std::string value) const {
   Scenario copy = *this;
-  copy.given_.insert_or_assign(std::string(name), std::move(value));
+  for (auto& change : copy.changes_) {
+    if (change.first == name) {
+      change.second = std::move(value);
+      return copy;
+    }
+  }
+  copy.changes_.emplace_back(std::string(name), std::move(value));
   return copy;
 }
 
@@ -281,7 +305,10 @@ std::string inapplicableChoiceReason(const FieldSpec& f, std::string_view choice
 Result<Scenario> parseScenario(const std::map<std::string, std::string, std::less<>>& values,
                                Strictness strictness) {
   Scenario s;
-  for (const FieldSpec& f : scenarioSchema()) s.defaults_.emplace(f.name, f.defaultValue);
+  auto defaults = std::make_shared<Scenario::Values>();
+  for (const FieldSpec& f : scenarioSchema()) defaults->emplace(f.name, f.defaultValue);
+  s.defaults_ = std::move(defaults);
+  auto given = std::make_shared<Scenario::Values>();
   for (const auto& [name, value] : values) {
     const FieldSpec* f = findField(name);
     if (!f) {
@@ -294,8 +321,9 @@ Result<Scenario> parseScenario(const std::map<std::string, std::string, std::les
     }
     auto canonical = canonicalValue(*f, value);
     if (!canonical) return canonical.error();
-    s.given_.insert_or_assign(name, std::move(canonical).value());
+    given->insert_or_assign(name, std::move(canonical).value());
   }
+  s.given_ = std::move(given);
   if (strictness == Strictness::kStrict) {
     if (s.text("gpu") == "custom" && s.text("gpuMemory").empty()) {
       return makeError(ErrorCode::kInvalidArgument, "gpuMemory",
@@ -305,7 +333,7 @@ Result<Scenario> parseScenario(const std::map<std::string, std::string, std::les
       return makeError(ErrorCode::kInvalidArgument, "params",
                        "Give either a model or a parameter count, not both.");
     }
-    for (const auto& [name, value] : s.given_) {
+    for (const auto& [name, value] : *s.given_) {
       const FieldSpec& field = *findField(name);
       const std::string why = inapplicableReason(field, s, true);
       if (!why.empty()) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -133,14 +134,18 @@ class Scenario {
   bool flag(std::string_view name) const;
   /// Returns a copy with one field set (the value must be canonical and valid).
   Scenario with(std::string_view name, std::string value) const;
-  /// The values given, by field name.
-  const std::map<std::string, std::string, std::less<>>& givenValues() const { return given_; }
+  /// The values given (by with() too), by field name.
+  std::map<std::string, std::string, std::less<>> givenValues() const;
 
  private:
-  friend Result<Scenario> parseScenario(const std::map<std::string, std::string, std::less<>>&,
-                                        Strictness);
-  std::map<std::string, std::string, std::less<>> given_;
-  std::map<std::string, std::string, std::less<>> defaults_;
+  using Values = std::map<std::string, std::string, std::less<>>;
+  friend Result<Scenario> parseScenario(const Values&, Strictness);
+  /// The values as parsed and the schema's defaults, shared by every copy: a search copies
+  /// the scenario once per step and changes one field, so a copy holds only its changes.
+  std::shared_ptr<const Values> given_;
+  std::shared_ptr<const Values> defaults_;
+  /// Fields set by with(), at most one entry per field.
+  std::vector<std::pair<std::string, std::string>> changes_;
   std::string empty_;
 };
 
