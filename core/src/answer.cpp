@@ -149,6 +149,7 @@ EngineProfile engineOf(const std::string& engine) {
   if (engine == "tensorrt-llm") return EngineProfile::kTensorRtLlm;
   if (engine == "sglang") return EngineProfile::kSglang;
   if (engine == "ollama") return EngineProfile::kOllama;
+  if (engine == "mlx") return EngineProfile::kMlx;
   return EngineProfile::kTransformers;
 }
 
@@ -346,6 +347,7 @@ Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel
   readSglangSettings(s, memory, o, p);
   if (const auto ok = readLlamaCppSettings(s, o); !ok) return ok.error();
   o.trtLlm.freeGpuMemoryFraction = s.number("freeGpuMemoryFraction");
+  o.mlx.maxKvSize = s.integer("maxKvSize");
   if (o.engine == EngineProfile::kOllama) {
     if (const auto ok = readOllamaSettings(s, m, memory, o, p); !ok) return ok.error();
   }

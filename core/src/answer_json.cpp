@@ -63,7 +63,8 @@ Json appliesToJson(const FieldScope& scope) {
                                                           {applies::kLlamaCpp, "llama.cpp"},
                                                           {applies::kTensorRtLlm, "tensorrt-llm"},
                                                           {applies::kSglang, "sglang"},
-                                                          {applies::kOllama, "ollama"}};
+                                                          {applies::kOllama, "ollama"},
+                                                          {applies::kMlx, "mlx"}};
   for (const auto& [bit, name] : engineNames) {
     if (scope.engines & bit) engines.push_back(name);
   }

@@ -10,6 +10,7 @@
 #include "gpumem/engine.hpp"
 #include "gpumem/format.hpp"
 #include "gpumem/kv_cache.hpp"
+#include "gpumem/mlx_engine.hpp"
 #include "gpumem/model_parameters.hpp"
 #include "gpumem/recurrent_state.hpp"
 #include "gpumem/runtime_overhead.hpp"
@@ -31,6 +32,7 @@ Result<EngineProfile> parseEngineProfile(std::string_view text) {
     return EngineProfile::kTensorRtLlm;
   }
   if (name == "sglang") return EngineProfile::kSglang;
+  if (name == "mlx" || name == "mlx-lm" || name == "mlx_lm") return EngineProfile::kMlx;
   if (name == "ollama") return EngineProfile::kOllama;
   return makeError(ErrorCode::kInvalidArgument, "engine",
                    "Unknown engine " + text::quote(text) +
@@ -267,6 +269,8 @@ Result<Breakdown> estimateOnOneGpu(const ModelArchitecture& arch, const Inferenc
       return estimateSglang(arch, o, std::move(out));
     case EngineProfile::kOllama:
       return estimateLlamaCpp(arch, o, std::move(out));
+    case EngineProfile::kMlx:
+      return estimateMlx(arch, o, std::move(out));
     case EngineProfile::kTransformers:
       break;
   }

@@ -150,6 +150,7 @@ unsigned engineBit(const std::string& engine) {
   if (engine == "tensorrt-llm") return applies::kTensorRtLlm;
   if (engine == "sglang") return applies::kSglang;
   if (engine == "ollama") return applies::kOllama;
+  if (engine == "mlx") return applies::kMlx;
   return applies::kTransformers;
 }
 
@@ -169,7 +170,8 @@ std::string enginesText(unsigned engines) {
                                                     {applies::kLlamaCpp, "llama.cpp"},
                                                     {applies::kTensorRtLlm, "TensorRT-LLM"},
                                                     {applies::kSglang, "SGLang"},
-                                                    {applies::kOllama, "Ollama"}};
+                                                    {applies::kOllama, "Ollama"},
+                                                    {applies::kMlx, "MLX"}};
   for (const auto& [bit, name] : names) {
     if (!(engines & bit)) continue;
     if (!out.empty()) out += ", ";

@@ -39,6 +39,8 @@ constexpr FieldChoice kPrecisions[] = {
     {"q4_0", "GGUF Q4_0"},
     {"q3_k_m", "GGUF Q3_K_M"},
     {"q2_k", "GGUF Q2_K"},
+    {"mlx-8bit", "MLX 8-bit (group 64)"},
+    {"mlx-4bit", "MLX 4-bit (group 64)"},
 };
 
 constexpr FieldChoice kKvDtypes[] = {
@@ -73,6 +75,7 @@ constexpr FieldChoice kRecipes[] = {
 constexpr FieldChoice kEngines[] = {
     {"transformers", "PyTorch / Transformers"}, {"vllm", "vLLM"},     {"llama.cpp", "llama.cpp"},
     {"tensorrt-llm", "TensorRT-LLM"},           {"sglang", "SGLang"}, {"ollama", "Ollama"},
+    {"mlx", "MLX (mlx-lm, Apple Silicon)"},
 };
 
 // How vLLM sizes its KV pool, by release (docs/methodology.md section 6 gives the sources).
@@ -298,6 +301,10 @@ constexpr FieldSpec kFields[] = {
      "mfs", "mem-fraction-static",
      "SGLang's share of the free memory for weights and the KV pool; auto = as SGLang computes "
      "it from the GPU's memory, prefill chunk, CUDA-graph batch and parallel size."},
+    {"maxKvSize", Type::kInteger, "0", 0, kMaxContext, "tokens", engineOnly(kMlx), "mkv",
+     "max-kv-size",
+     "mlx-lm's --max-kv-size: every layer keeps a rotating cache of this many tokens (models "
+     "with their own sliding-window or hybrid caches ignore it); 0 = the whole context."},
     // Training.
     {"optimizer", Type::kChoice, "adamw", 0, 0, "", {kTraining, kAllMethods, kAllEngines},
      "optim", "optimizer", "The optimizer, which decides the states kept per parameter.",

@@ -97,6 +97,27 @@ std::optional<WeightFormat> ggufSingleType(const std::string& name) {
   return f;
 }
 
+/// MLX's affine quantization ("mlx-4bit", "mlx-8bit", …; mlx-lm convert -q --q-bits b
+/// --q-group-size 64): b bits per weight plus a bf16 scale and a bf16 bias per group of 64,
+/// b + 32 / 64 bits (4.5 for 4-bit). mlx-lm quantizes every Linear and Embedding whose input
+/// width divides by the group, so the token embedding and the output head too; norms stay
+/// bf16.
+std::optional<WeightFormat> mlxQuant(const std::string& name) {
+  if (!name.starts_with("mlx-")) return std::nullopt;
+  const auto bits = text::parseDecimal(name.substr(4, name.find("bit") - 4));
+  const bool valid =
+      name.ends_with("bit") && bits &&
+      (*bits == 2 || *bits == 3 || *bits == 4 || *bits == 5 || *bits == 6 || *bits == 8);
+  if (!valid) return std::nullopt;
+  const double bpw = *bits + 32.0 / 64;
+  WeightFormat f;
+  f.id = name;
+  f.label = "MLX " + std::to_string(static_cast<int>(*bits)) + "-bit, bf16 scale and bias per 64";
+  f.linearBits = f.embeddingBits = f.outputHeadBits = bpw;
+  f.otherBits = 16;
+  return f;
+}
+
 /// Layers llama.cpp gives more bits in the K-quant mixes (use_more_bits in llama-quant.cpp).
 double moreBitsLayerCount(std::int64_t layers) {
   std::int64_t count = 0;
@@ -129,13 +150,15 @@ Result<WeightFormat> parseWeightFormat(std::string_view text) {
   if (name.rfind("awq", 0) == 0) return parseGroupQuant(name, "awq");
   if (name == "mxfp4") return linearOnly("mxfp4", "MXFP4 (e8m0 scale per 32)", 4 + 8.0 / 32);
   if (name == "nvfp4") return linearOnly("nvfp4", "NVFP4 (fp8 scale per 16)", 4 + 8.0 / 16);
+  if (auto mlx = mlxQuant(name)) return *mlx;
   if (auto mix = ggufMix(name)) return *mix;
   if (auto single = ggufSingleType(name)) return *single;
-  return makeError(ErrorCode::kInvalidArgument, "precision",
-                   "Unknown weight format " + text::quote(text) +
-                       "; use fp32, fp16, bf16, fp8, int8, nf4, nf4-dq, fp4, gptq-4bit-g128, "
-                       "awq-4bit-g128, mxfp4, nvfp4, a GGUF type (q4_0, q8_0, q4_k, …) or "
-                       "q4_k_m / q5_k_m / q3_k_m.");
+  return makeError(
+      ErrorCode::kInvalidArgument, "precision",
+      "Unknown weight format " + text::quote(text) +
+          "; use fp32, fp16, bf16, fp8, int8, nf4, nf4-dq, fp4, gptq-4bit-g128, "
+          "awq-4bit-g128, mxfp4, nvfp4, mlx-4bit, a GGUF type (q4_0, q8_0, q4_k, …) or "
+          "q4_k_m / q5_k_m / q3_k_m.");
 }
 
 double weightBytes(const ModelArchitecture& arch, const WeightFormat& f) {

@@ -222,6 +222,18 @@ TEST(Answer, VllmDefaultsFollowTheEntrypointAndTheAttention) {
   EXPECT_EQ(answerOf(mla).effective.at("blockSize"), "64");  // FlashMLA's block
 }
 
+TEST(Answer, MlxFitsInMetalsWorkingSet) {
+  // On a 16 GB M2 the budget is Metal's working set, 2/3 of the unified memory, not the RAM.
+  const Answer a = answerOf({{"engine", "mlx"},
+                             {"model", "llama-3.1-8b"},
+                             {"precision", "mlx-4bit"},
+                             {"gpu", "apple-m2-16gb"}});
+  expectConsistent(a, "mlx-lm on an M2");
+  EXPECT_NEAR(a.capacityBytes, a.gpuMemoryBytes * 2 / 3, 1);
+  EXPECT_EQ(component(a, "cuda_context"), nullptr);
+  EXPECT_TRUE(a.fits);
+}
+
 TEST(Answer, LlamaCppSplitsLayersOverFourCards) {
   const Answer a = answerOf({{"model", "llama-3.1-70b"},
                              {"engine", "llama.cpp"},

@@ -210,6 +210,8 @@ const char* engineName(EngineProfile e) {
       return "llama.cpp";
     case EngineProfile::kOllama:
       return "Ollama";
+    case EngineProfile::kMlx:
+      return "MLX";
     case EngineProfile::kTensorRtLlm:
       return "TensorRT-LLM";
     case EngineProfile::kTransformers:

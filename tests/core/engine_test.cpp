@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "gpumem/format.hpp"
+#include "gpumem/mlx_engine.hpp"
 #include "gpumem/model_config.hpp"
 #include "test_breakdown.hpp"
 #include "test_models.hpp"
@@ -343,6 +344,43 @@ TEST(Engine, LlamaCppPadsTheSlidingWindowCacheTo256Cells) {
   const auto many = estimateInference(*mistral, o);
   ASSERT_TRUE(many.ok());
   EXPECT_DOUBLE_EQ(component(*many, "kv_cache"), 32768.0 * 32 * 2 * 8 * 128 * 2);
+}
+
+TEST(Engine, MlxGrowsItsCacheInStepsOf256Tokens) {
+  // mlx-lm's KVCache.step: 1001 tokens hold 1024, Llama 3 8B's 32 layers × 2 × 8 × 128 × 2 B
+  // = 131072 B per token; --max-kv-size 512 keeps a rotating cache of 512.
+  InferenceOptions o;
+  o.engine = EngineProfile::kMlx;
+  o.promptTokens = 1000;
+  o.generatedTokens = 1;
+  const auto stepped = estimateInference(llama8b(), o);
+  ASSERT_TRUE(stepped.ok()) << stepped.error().message;
+  EXPECT_DOUBLE_EQ(component(*stepped, "kv_cache"), 1024 * 131072.0);
+  o.mlx.maxKvSize = 512;
+  const auto rotating = estimateInference(llama8b(), o);
+  ASSERT_TRUE(rotating.ok());
+  EXPECT_DOUBLE_EQ(component(*rotating, "kv_cache"), 512 * 131072.0);
+  EXPECT_EQ(mlxCachedTokens(1, 0), 256);
+  EXPECT_EQ(mlxCachedTokens(5000, 4096), 4096);
+  o.mlx.maxKvSize = -1;
+  EXPECT_EQ(estimateInference(llama8b(), o).error().field, "maxKvSize");
+}
+
+TEST(Engine, MlxWeightsAndPrefillPeak) {
+  // MLX 4-bit: 4 bits + a bf16 scale and bias per 64 = 4.5 bits for every linear layer, the
+  // embedding and the head; Llama 3 8B's 65 norms of 4096 stay bf16.
+  InferenceOptions o;
+  o.engine = EngineProfile::kMlx;
+  o.weightFormat = "mlx-4bit";
+  o.promptTokens = 8000;
+  o.generatedTokens = 16;
+  const auto b = estimateInference(llama8b(), o);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  const double norms = 65.0 * 4096;
+  EXPECT_NEAR(component(*b, "weights"), (8030261248.0 - norms) * 4.5 / 8 + norms * 2, 1);
+  // The prefill runs 2048 tokens at a time; the last chunk's bf16 logits (2048 × 128256 × 2 B)
+  // outgrow a layer's values (2048 × 59392 × 2 B), plus the last token's fp32 log-probabilities.
+  EXPECT_DOUBLE_EQ(component(*b, "activations"), 2048.0 * 128256 * 2 + 128256.0 * 4);
 }
 
 TEST(Engine, TrtLlmRejectsSettingsOutOfRange) {

@@ -40,6 +40,7 @@ TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
                                                             {"attention", "eager"},
                                                             {"gpuMemoryUtilization", "0.8"},
                                                             {"entrypoint", "llm"},
+                                                            {"maxKvSize", "4096"},
                                                             {"maxModelLen", "auto"},
                                                             {"maxNumSeqs", "64"},
                                                             {"maxNumBatchedTokens", "4096"},

@@ -56,8 +56,9 @@ inline constexpr unsigned kLlamaCpp = 1u << 2;
 inline constexpr unsigned kTensorRtLlm = 1u << 3;
 inline constexpr unsigned kSglang = 1u << 4;
 inline constexpr unsigned kOllama = 1u << 5;
+inline constexpr unsigned kMlx = 1u << 6;
 inline constexpr unsigned kAllEngines =
-    kTransformers | kVllm | kLlamaCpp | kTensorRtLlm | kSglang | kOllama;
+    kTransformers | kVllm | kLlamaCpp | kTensorRtLlm | kSglang | kOllama | kMlx;
 }  // namespace applies
 
 /// Further conditions on the scenario for a field to matter.

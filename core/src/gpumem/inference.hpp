@@ -32,10 +32,11 @@ enum class EngineProfile {
   kTensorRtLlm,   ///< TensorRT-LLM: paged KV blocks, free-memory fraction for the KV pool
   kSglang,        ///< SGLang: a static fraction of the free memory for weights and KV pool
   kOllama,        ///< Ollama: llama.cpp's buffers with Ollama's own defaults
+  kMlx,           ///< MLX / mlx-lm on Apple Silicon: stepped KV cache, chunked prefill
 };
 
 /// Parses "transformers" (or "hf"), "vllm", "llama.cpp" (or "llamacpp"), "tensorrt-llm"
-/// (or "trtllm", "trt-llm"), "sglang", "ollama". Field "engine".
+/// (or "trtllm", "trt-llm"), "sglang", "ollama", "mlx" (or "mlx-lm"). Field "engine".
 Result<EngineProfile> parseEngineProfile(std::string_view text);
 
 /// How a vLLM release sizes its KV pool (vllm/v1/worker/gpu_worker.py
@@ -109,6 +110,13 @@ struct TrtLlmSettings {
   std::int64_t maxBatchSize = 2048;    ///< sequences per step: bounds the logits rows
 };
 
+/// mlx-lm settings (mlx_lm/generate.py generate_step, the mlx_lm.generate and mlx_lm.server
+/// options).
+struct MlxSettings {
+  std::int64_t maxKvSize = 0;           ///< --max-kv-size: a rotating cache of N tokens; 0 = none
+  std::int64_t prefillStepSize = 2048;  ///< prompt tokens processed per chunk
+};
+
 /// The CUDA context PyTorch 2.11 creates on an H100 (CUDA 13): bytes in use after
 /// initialisation and a first allocation, as measured in the calibration set's env line.
 inline constexpr double kDefaultCudaContextBytes = 650969088.0;
@@ -133,6 +141,7 @@ struct InferenceOptions {
   LlamaCppSettings llamaCpp;
   TrtLlmSettings trtLlm;
   SglangSettings sglang;
+  MlxSettings mlx;
   ParallelLayout parallel;  ///< tensor/pipeline/expert split; the breakdown is then per GPU
   /// Exact bytes of all weights, read from a model file's header (0: computed from the
   /// architecture and the format).

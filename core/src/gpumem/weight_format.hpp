@@ -34,7 +34,8 @@ struct WeightFormat {
 /// (double quantization: 8-bit absmax per 64 + fp32 per 256 blocks → 4.127 bpw);
 /// gptq / awq with optional bits and group, e.g. "gptq-4bit-g128", "awq-4-128":
 /// b + (16 + b) / g bpw (fp16 scale and packed b-bit zero point per group); mxfp4
-/// (4 + 8/32 = 4.25 bpw), nvfp4 (4 + 8/16 = 4.5 bpw); gguf types "q4_0" … "q8_0", "q4_k",
+/// (4 + 8/32 = 4.25 bpw), nvfp4 (4 + 8/16 = 4.5 bpw); mlx-2bit … mlx-8bit (MLX affine, bf16
+/// scale and bias per 64: b + 0.5 bpw, embeddings and head too); gguf types "q4_0" … "q8_0", "q4_k",
 /// "iq4_xs" (block-exact bpw from ggml) and the mixes "q4_k_m", "q5_k_m", "q3_k_m".
 /// bitsandbytes, GPTQ, AWQ, FP8, MXFP4 and NVFP4 keep embeddings, the head and norms in
 /// 16 bits; GGUF stores norms in F32 and quantizes the embedding. Field "format".
