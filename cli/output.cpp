@@ -26,9 +26,8 @@ std::string optionFor(const std::string& field) {
 }
 
 void printVerdict(const Answer& a) {
-  std::printf("\nGPU: %s, %s each as the runtime reports it; may use %s (%s).\n",
-              a.gpuName.c_str(), gb(a.gpuMemoryBytes).c_str(), gb(a.capacityBytes).c_str(),
-              a.capacityFormula.c_str());
+  std::printf("\nGPU: %s, %s each as the runtime reports it; may use %s (%s).\n", a.gpuName.c_str(),
+              gb(a.gpuMemoryBytes).c_str(), gb(a.capacityBytes).c_str(), a.capacityFormula.c_str());
   if (a.fits) {
     std::printf("Fits on %lld × %s: %s headroom per GPU.\n", static_cast<long long>(a.gpusInUse),
                 a.gpuName.c_str(), gb(a.headroomBytes).c_str());
@@ -52,8 +51,26 @@ void printLimits(const Answer& a) {
   if (a.maxContext >= 0) {
     std::printf("Longest context that fits: %lld tokens.", static_cast<long long>(a.maxContext));
   }
-  if (a.maxBatch >= 0) std::printf(" Largest batch that fits: %lld.", static_cast<long long>(a.maxBatch));
+  if (a.maxBatch >= 0)
+    std::printf(" Largest batch that fits: %lld.", static_cast<long long>(a.maxBatch));
   if (a.maxContext >= 0 || a.maxBatch >= 0) std::printf("\n");
+}
+
+/// The changes that make a scenario fit (or save most), each as the options to type: the
+/// core's suggestions, estimated again with the change applied.
+void printSuggestions(const Answer& a) {
+  if (a.suggestions.empty()) return;
+  std::printf("What would make it fit:\n");
+  for (const Suggestion& s : a.suggestions) {
+    std::printf("  %s: %s per GPU, %s (", s.label.c_str(), gb(s.totalBytes).c_str(),
+                s.fits ? "fits" : "still short");
+    const char* separator = "";
+    for (const auto& [field, value] : s.changes) {
+      std::printf("%s%s %s", separator, optionFor(field).c_str(), value.c_str());
+      separator = " ";
+    }
+    std::printf(")\n");
+  }
 }
 
 }  // namespace
@@ -77,6 +94,7 @@ void printAnswer(const Answer& a) {
     std::printf("\n");
   }
   for (const std::string& note : a.notes) std::printf("Note: %s.\n", note.c_str());
+  printSuggestions(a);
 }
 
 int reportError(const Error& error, bool json) {

@@ -1,6 +1,7 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
 // Advice that works: when a scenario does not fit, the changes people make to fit it —
-// checkpointing, an 8-bit optimizer, ZeRO, a smaller KV dtype or weight format, a shorter
+// checkpointing, a stack, offloaded activations, an 8-bit or paged optimizer, ZeRO and its
+// offload, a smaller KV dtype or weight format, a shorter
 // context or smaller batch, LoRA/QLoRA instead of full training, more GPUs split the
 // engine's way — each estimated again, so every suggestion shows what it really saves.
 #include <algorithm>
@@ -52,9 +53,21 @@ std::vector<Candidate> trainingCandidates(const Scenario& s) {
     out.push_back(
         {"Fine-tune with Unsloth (checkpoints offloaded to CPU RAM, cut cross-entropy)", unsloth});
   }
+  if (!s.flag("activationOffload") && stack != "unsloth") {
+    out.push_back({"Offload saved activations to CPU RAM", {{"activationOffload", "true"}}});
+  }
   const std::string& optimizer = s.text("optimizer");
-  if (optimizer.find("8bit") == std::string::npos && optimizer != "none" && optimizer != "sgd") {
+  const bool stateful = optimizer != "none" && optimizer != "sgd";
+  if (optimizer.find("8bit") == std::string::npos && stateful) {
     out.push_back({"Use an 8-bit optimizer (bitsandbytes)", {{"optimizer", "adam8bit"}}});
+  }
+  if (!optimizer.starts_with("paged") && stateful && s.text("offload") == "none") {
+    out.push_back({"Page the optimizer states to CPU RAM (bitsandbytes PagedAdamW8bit)",
+                   {{"optimizer", "paged-adam8bit"}}});
+  }
+  if (s.text("sharding") != "ddp" && s.text("offload") == "none" && stateful) {
+    out.push_back(
+        {"Offload the optimizer states to CPU RAM (ZeRO-Offload)", {{"offload", "optimizer"}}});
   }
   if (s.integer("gpuCount") > 1 && s.text("sharding") != "zero3") {
     out.push_back({"Shard the model states with ZeRO-3 / FSDP", {{"sharding", "zero3"}}});

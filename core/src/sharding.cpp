@@ -2,15 +2,13 @@
 #include "gpumem/sharding.hpp"
 
 #include <algorithm>
-#include <array>
-#include <utility>
 
-#include "text.hpp"
+#include "choice_table.hpp"
 
 namespace gpumem {
 namespace {
 
-constexpr std::array<std::pair<const char*, ShardingStrategy>, 11> kShardingNames{{
+constexpr ChoiceTable<ShardingStrategy, 11> kShardingNames{{
     {"ddp", ShardingStrategy::kDdp},
     {"none", ShardingStrategy::kDdp},
     {"zero0", ShardingStrategy::kDdp},
@@ -27,21 +25,13 @@ constexpr std::array<std::pair<const char*, ShardingStrategy>, 11> kShardingName
 }  // namespace
 
 Result<ShardingStrategy> parseShardingStrategy(std::string_view text) {
-  const std::string key = text::lower(text::trim(text));
-  for (const auto& [name, strategy] : kShardingNames) {
-    if (key == name) return strategy;
-  }
+  if (const auto strategy = lookupChoice(kShardingNames, text)) return *strategy;
   return makeError(ErrorCode::kInvalidArgument, "sharding",
                    "Unknown sharding strategy " + text::quote(text) +
                        "; use ddp, zero1, zero2, zero3 (fsdp-full), fsdp-grad-op or fsdp-hybrid.");
 }
 
-std::string shardingName(ShardingStrategy strategy) {
-  for (const auto& [name, value] : kShardingNames) {
-    if (value == strategy) return name;
-  }
-  return "?";
-}
+std::string shardingName(ShardingStrategy strategy) { return choiceName(kShardingNames, strategy); }
 
 ShardDivisors shardDivisors(const ShardingOptions& options) {
   const double n = static_cast<double>(std::max<std::int64_t>(1, options.dataParallel));

@@ -4,16 +4,14 @@
 #include "gpumem/training_stack.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <utility>
 
-#include "text.hpp"
+#include "choice_table.hpp"
 
 namespace gpumem {
 namespace {
 
-constexpr std::array<std::pair<const char*, TrainingStack>, 8> kStackNames{{
+constexpr ChoiceTable<TrainingStack, 8> kStackNames{{
     {"pytorch", TrainingStack::kPytorch},
     {"trl", TrainingStack::kTrl},
     {"unsloth", TrainingStack::kUnsloth},
@@ -27,21 +25,13 @@ constexpr std::array<std::pair<const char*, TrainingStack>, 8> kStackNames{{
 }  // namespace
 
 Result<TrainingStack> parseTrainingStack(std::string_view text) {
-  const std::string key = text::lower(text::trim(text));
-  for (const auto& [name, stack] : kStackNames) {
-    if (key == name) return stack;
-  }
+  if (const auto stack = lookupChoice(kStackNames, text)) return *stack;
   return makeError(ErrorCode::kInvalidArgument, "stack",
                    "Unknown training stack " + text::quote(text) +
                        "; use pytorch, trl, unsloth, liger or torchtune.");
 }
 
-std::string stackName(TrainingStack stack) {
-  for (const auto& [name, value] : kStackNames) {
-    if (value == stack) return name;
-  }
-  return "?";
-}
+std::string stackName(TrainingStack stack) { return choiceName(kStackNames, stack); }
 
 StackMechanisms stackMechanisms(TrainingStack stack) {
   StackMechanisms m;

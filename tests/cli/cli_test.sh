@@ -51,6 +51,10 @@ out=$(json --model llama-3.1-8b --gpu h100-80gb)
 check "the answer says it fits" '"fits": true' "$out"
 check "the answer has the longest context" '"maxContext":' "$out"
 check "the version is the project's" '"version": "'"$("$cli" version | cut -d' ' -f2)"'"' "$out"
+# torchtune's full fine-tune of Llama 3.1 8B on one 4090 fits with its paged 8-bit AdamW.
+out=$("$cli" estimate --task full --model llama-3.1-8b --stack torchtune --recipe bf16 --context 2048 --batch 2 --gpu rtx-4090)
+check "the CLI lists what would make it fit" "What would make it fit:" "$out"
+check "as the options to type" "fits (--optimizer paged-adam8bit)" "$out"
 out=$(json --task full --model llama-3.1-8b --batch 4 --context 2048 --ckpt full --sharding zero3 --gpus 8 --gpu h100-80gb)
 check "training zero3 shards over 8 GPUs" '"dataParallel": 8' "$out"
 check "training zero3 fits on 8 H100s" '"fits": true' "$out"
