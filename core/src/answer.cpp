@@ -321,6 +321,20 @@ Result<Breakdown> fitLlamaCppAnswer(const Scenario& s, const ResolvedModel& m,
   return std::move(fit->breakdown);
 }
 
+/// An encoder's workload: each sequence is contextLength tokens, cut to what its position
+/// table holds (the tokenizer truncates longer input), and nothing is generated.
+void encoderWorkload(const Scenario& s, const ModelArchitecture& arch, InferenceOptions& o,
+                     Placement& p) {
+  o.generatedTokens = 0;
+  o.promptTokens = s.integer("contextLength");
+  const std::int64_t most = arch.encoder.maxTokens;
+  if (most > 0 && o.promptTokens > most) {
+    o.promptTokens = most;
+    p.notes.push_back("each sequence is cut to " + formula::count(most) + " tokens, the most " +
+                      arch.modelType + "'s position table holds (the tokenizer truncates)");
+  }
+}
+
 Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel& m, double memory,
                                           Placement& p) {
   InferenceOptions o;
@@ -328,6 +342,14 @@ Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel
   o.batch = s.integer("batch");
   o.generatedTokens = s.integer("generatedTokens");
   o.promptTokens = s.integer("contextLength") - o.generatedTokens;
+  if (m.architecture && m.arch.encoder.present) {
+    encoderWorkload(s, m.arch, o, p);
+  } else if (o.promptTokens < 1) {
+    // Checked here, not with the scenario's values: an encoder's sequence has no such split.
+    return fieldError("generatedTokens", "generatedTokens must be less than contextLength (" +
+                                             s.text("contextLength") +
+                                             "): the prompt needs at least one token.");
+  }
   if (m.architecture && m.arch.vision.present() && s.integer("imagesPerRequest") > 0) {
     // The images' tokens come on top of the text context (each image is tokensPerImage long).
     o.imagesPerRequest = s.integer("imagesPerRequest");
@@ -341,7 +363,8 @@ Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel
   }
   o.attention = s.text("attention") == "eager" ? AttentionImplementation::kEager
                                                : AttentionImplementation::kSdpa;
-  o.engine = engineOf(s.text("engine"));
+  o.engine = m.architecture && m.arch.encoder.present ? EngineProfile::kTransformers
+                                                      : engineOf(s.text("engine"));
   o.gpuMemoryBytes = memory;
   if (const auto ok = readVllmSettings(s, m, memory, o, p); !ok) return ok.error();
   readSglangSettings(s, memory, o, p);
@@ -544,6 +567,11 @@ Result<Placement> place(const Scenario& s, const ResolvedModel& m, double memory
   if (!m.architecture) return placeParameterCount(s, m, memory);
   if (vllmAutoLength(s)) return placeVllmAutoLength(s, m, memory);
   if (s.text("task") == "inference") return placeInference(s, m, memory);
+  if (m.arch.encoder.present) {
+    return fieldError("task", m.arch.modelType +
+                                  " is an encoder: gpumem sizes its inference (one forward for "
+                                  "embeddings or reranking); training estimates cover decoders.");
+  }
   return placeTraining(s, m, memory);
 }
 
@@ -713,11 +741,14 @@ void fillLimits(Answer& a, const Scenario& given, const ResolvedModel& m, double
   const std::string& task = s.text("task");
   // A limit is searched on a field only where that field matters (llama.cpp sizes its context
   // with -c and -np instead).
+  const bool encoder = m.architecture && m.arch.encoder.present;
   const auto applies = [&](const char* field) {
-    return inapplicableReason(*findField(field), s, m.architecture && m.arch.isMoe()).empty();
+    return inapplicableReason(*findField(field), s, m.architecture && m.arch.isMoe(),
+                              m.architecture && m.arch.vision.present(), encoder)
+        .empty();
   };
   if (m.architecture && applies("contextLength")) {
-    const std::int64_t low = task == "inference" ? s.integer("generatedTokens") + 1 : 1;
+    const std::int64_t low = task == "inference" && !encoder ? s.integer("generatedTokens") + 1 : 1;
     const auto* context = findField("contextLength");
     a.maxContext =
         largestFitting(s, m, memory, "contextLength", low, static_cast<std::int64_t>(context->max));
@@ -744,6 +775,11 @@ Result<std::vector<TimelineEvent>> timelineOf(const Scenario& s, const ResolvedM
   }
   if (engineOf(s.text("engine")) != EngineProfile::kTransformers) {
     return fieldError("engine", "Timelines are modelled for the transformers engine only.");
+  }
+  if (m.arch.encoder.present) {
+    return fieldError("model",
+                      "Timelines are modelled for generate(); an encoder runs one "
+                      "forward, sized in the breakdown.");
   }
   Placement unused;
   auto options = inferenceOptions(s, m, memory, unused);
@@ -829,6 +865,14 @@ Result<Answer> evaluate(const Scenario& s, AnswerDepth depth) {
   a.notes = std::move(p.notes);
   a.effective = std::move(p.effective);
   if (!model->note.empty()) a.notes.insert(a.notes.begin(), model->note);
+  if (model->architecture && model->arch.encoder.present) {
+    a.encoder = true;
+    a.notes.insert(a.notes.begin(),
+                   model->arch.modelType +
+                       " is an encoder (embeddings, reranking): one bidirectional forward over "
+                       "batch × sequence tokens, no KV cache and no decode; sized as "
+                       "transformers runs it, whatever the engine");
+  }
   // A config.json whose model_type has no mapping of its own: say what it was read from.
   if (model->architecture && model->arch.readGenerically) {
     a.notes.insert(a.notes.begin(), model->arch.genericReadingNote());

@@ -212,6 +212,7 @@ std::string answerToJson(const Answer& a) {
         {"parameters", a.parameters},
         {"maxPositions", a.maxPositions},
         {"mixtureOfExperts", a.mixtureOfExperts},
+        {"encoder", a.encoder},
         {"vision", a.tokensPerImage > 0 ? Json{{"encoder", a.visionEncoder},
                                                {"parameters", a.visionParameters},
                                                {"tokensPerImage", a.tokensPerImage}}
@@ -383,9 +384,10 @@ std::string disabledFieldsJson(const Scenario& s) {
   const auto model = resolveModel(s);
   const bool moe = model && model->architecture && model->arch.isMoe();
   const bool vision = model && model->architecture && model->arch.vision.present();
+  const bool encoder = model && model->architecture && model->arch.encoder.present;
   Json out = Json::object();
   for (const FieldSpec& f : scenarioSchema()) {
-    const std::string why = inapplicableReason(f, s, moe, vision);
+    const std::string why = inapplicableReason(f, s, moe, vision, encoder);
     if (!why.empty()) out[std::string(f.name)] = why;
     for (const FieldChoice& c : f.choices) {
       const std::string choiceWhy = inapplicableChoiceReason(f, c.id, s);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gpumem/activations.hpp"
+#include "gpumem/encoder_inference.hpp"
 #include "gpumem/engine.hpp"
 #include "gpumem/format.hpp"
 #include "gpumem/kv_cache.hpp"
@@ -258,6 +259,8 @@ Result<Breakdown> estimateOnOneGpu(const ModelArchitecture& arch, const Inferenc
   if (o.imagesPerRequest > 0 && arch.vision.present()) {
     out.components.push_back(visionEncoderComponent(arch, o));
   }
+  // An encoder (embeddings, reranking) is sized as transformers runs its one forward.
+  if (arch.encoder.present) return estimateEncoderInference(arch, o, std::move(out));
   switch (o.engine) {
     case EngineProfile::kVllm:
       return estimateVllm(arch, o, std::move(out));

@@ -107,6 +107,11 @@ constexpr Mapping kMappings[] = {
     {"minimax_text_01", config::readMiniMax, "minimax"},
     {"minimax_m1", config::readMiniMax, "minimax"},
     {"lfm2", config::readLfm2},
+    // Bidirectional encoders served for embeddings and reranking: one forward, no KV cache.
+    {"bert", config::readBert},
+    {"roberta", config::readRoberta},
+    {"xlm-roberta", config::readRoberta},
+    {"modernbert", config::readModernBert},
     // Vision-language models: the language model, from text_config when the file has one,
     // else from the top level; the vision tower from vision_config (vision_config.cpp).
     {"mistral3", config::readMistral, "mistral"},

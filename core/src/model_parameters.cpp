@@ -192,21 +192,42 @@ MoeLayerParameters moeLayerParameters(const ModelArchitecture& arch) {
   return out;
 }
 
+/// An encoder's head kept in memory when it is served: BertPooler (dense hidden → hidden with
+/// bias), and a sequence-classification head (BertForSequenceClassification: classifier
+/// hidden → labels on the pooled output; RobertaClassificationHead: dense hidden → hidden and
+/// out_proj hidden → labels; ModernBertPredictionHead: dense, norm, then the classifier).
+double encoderHeadParameters(const ModelArchitecture& arch) {
+  const EncoderShape& e = arch.encoder;
+  if (!e.present) return 0;
+  const double h = static_cast<double>(arch.hiddenSize);
+  double total = e.pooler ? linear(h, h, true) : 0;
+  if (e.classifierLabels > 0) {
+    total += (e.classifierDense ? linear(h, h, e.classifierDenseBias) : 0) +
+             (e.classifierNorm ? normParameters(arch, h) : 0) +
+             linear(h, static_cast<double>(e.classifierLabels), true);
+  }
+  return total;
+}
+
 }  // namespace
 
 ModelParameters countModelParameters(const ModelArchitecture& arch) {
   ModelParameters p;
   const double h = static_cast<double>(arch.hiddenSize);
   const double layers = static_cast<double>(arch.numLayers);
-  p.embedding =
-      static_cast<double>(arch.vocabSize) * h + static_cast<double>(arch.learnedPositions) * h;
+  p.embedding = static_cast<double>(arch.vocabSize) * h +
+                static_cast<double>(arch.learnedPositions) * h +
+                static_cast<double>(arch.encoder.tokenTypes) * h;
   p.outputHead = (arch.tieWordEmbeddings ? 0 : static_cast<double>(arch.vocabSize) * h) +
-                 (arch.outputBias ? static_cast<double>(arch.vocabSize) : 0);
+                 (arch.outputBias ? static_cast<double>(arch.vocabSize) : 0) +
+                 encoderHeadParameters(arch);
   p.perLayerAttention = attentionParameters(arch);
   p.attention = mixerParameters(arch, p.perLayerAttention);
-  p.norms = layers * static_cast<double>(arch.normsPerLayer) * normParameters(arch, h) +
-            (arch.finalNorm ? normParameters(arch, h) : 0) +
-            (arch.embeddingNorm ? normParameters(arch, h) : 0);
+  p.norms =
+      (layers * static_cast<double>(arch.normsPerLayer) - static_cast<double>(arch.omittedNorms)) *
+          normParameters(arch, h) +
+      (arch.finalNorm ? normParameters(arch, h) : 0) +
+      (arch.embeddingNorm ? normParameters(arch, h) : 0);
   const double ffnLayers = layers - static_cast<double>(arch.mlpFreeLayers);
   const double denseLayers = arch.isMoe() ? static_cast<double>(arch.moe.denseLayers) : ffnLayers;
   p.mlp =

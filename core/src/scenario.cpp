@@ -270,7 +270,21 @@ bool usesArchitecture(const Scenario& s) {
   return s.text("params").empty() && !s.text("model").empty();
 }
 
-std::string inapplicableReason(const FieldSpec& f, const Scenario& s, bool moe, bool vision) {
+/// Why a field does not matter for an encoder's inference ("" when it does): nothing is
+/// generated or cached, and the forward is sized as transformers runs it.
+std::string encoderReason(const FieldSpec& f) {
+  if (f.name == "generatedTokens") {
+    return "an encoder generates no tokens: one forward reads each whole sequence";
+  }
+  if (f.name == "kvDtype") return "an encoder keeps no KV cache";
+  if (f.name == "engine") {
+    return "an encoder (embeddings, reranking) is sized as transformers runs its one forward";
+  }
+  return "";
+}
+
+std::string inapplicableReason(const FieldSpec& f, const Scenario& s, bool moe, bool vision,
+                               bool encoder) {
   const bool architecture = usesArchitecture(s);
   const unsigned task = taskBit(s.text("task"));
   if (!(f.scope.tasks & task)) return "applies to " + tasksText(f.scope.tasks) + " only";
@@ -281,7 +295,12 @@ std::string inapplicableReason(const FieldSpec& f, const Scenario& s, bool moe, 
                  "architecture)"
                : "needs a model's architecture; the parameter-count method does not use it";
   }
-  if (task == applies::kInference && !(f.scope.engines & engineBit(s.text("engine")))) {
+  const bool encoderInference = encoder && architecture && task == applies::kInference;
+  if (encoderInference) {
+    if (std::string why = encoderReason(f); !why.empty()) return why;
+  }
+  const unsigned engine = encoderInference ? applies::kTransformers : engineBit(s.text("engine"));
+  if (task == applies::kInference && !(f.scope.engines & engine)) {
     return "applies to " + enginesText(f.scope.engines) + " only";
   }
   return conditionReason(f.scope.condition, s, moe, vision, architecture);
@@ -348,12 +367,6 @@ Result<Scenario> parseScenario(const std::map<std::string, std::string, std::les
                          name + " " + value + " does not apply here: " + choiceWhy + ".");
       }
     }
-  }
-  if (usesArchitecture(s) && s.text("task") == "inference" &&
-      s.integer("generatedTokens") >= s.integer("contextLength")) {
-    return makeError(ErrorCode::kOutOfRange, "generatedTokens",
-                     "generatedTokens must be less than contextLength (" + s.text("contextLength") +
-                         "): the prompt needs at least one token.");
   }
   return s;
 }

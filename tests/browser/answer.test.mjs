@@ -139,6 +139,25 @@ test('every input of the schema changes the answer where it applies, and is disa
   await page.close();
 });
 
+test('an encoder: generated tokens, the KV dtype and the engine are disabled with their reason, and the answer is one forward', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${browser.base}#${link({ model: 'bge-m3', batch: '8', contextLength: '512', engine: 'vllm' })}`);
+  await ready(page);
+  for (const name of ['generatedTokens', 'kvDtype', 'engine']) {
+    assert.ok(await page.locator(`[data-field="${name}"]`).isDisabled(), name);
+    assert.match(await page.locator(`small.why[data-why="${name}"]`).innerText(), /encoder/, name);
+  }
+  // The engine's own settings follow: the encoder is sized as transformers runs it.
+  assert.ok(await page.locator('[data-field="gpuMemoryUtilization"]').isDisabled());
+  assert.ok(!(await page.locator('[data-field="batch"]').isDisabled()));
+  const answer = JSON.parse(await page.locator('[data-testid="answer-json"]').textContent());
+  assert.equal(answer.model.encoder, true);
+  assert.deepEqual(answer.components.filter((c) => ['kv_cache', 'logits'].includes(c.name)), []);
+  assert.match(await text(page, 'method-note'), /no KV cache and no decode/);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test('70B in bf16 on two H100s without tensor parallel: the layers are split, and the verdict matches the total', async () => {
   const page = await browser.newPage();
   await page.goto(`${browser.base}#${link({ model: 'llama-3.1-70b', gpu: 'h100-80gb', gpuCount: '2' })}`);

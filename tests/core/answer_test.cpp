@@ -281,6 +281,61 @@ TEST(Answer, AModelFileGivesItsExactWeights) {
   expectConsistent(a, "file");
 }
 
+// An embedding model: BAAI/bge-m3 (XLM-RoBERTa large: hidden 1,024, intermediate 4,096, 8,192
+// tokens) serving 4 sequences of 512 tokens in bf16. The MLP step holds the most per token:
+// the layer's input, the attention output and the intermediate before and after GELU,
+// 2 × 1,024 + 2 × 4,096 = 10,240 values; the padded batch's mask, 4 × 512² booleans, and SDPA's
+// additive copy, 4 × 512² × 2 B.
+TEST(Answer, AnEncoderIsOneForwardWithoutKvCacheOrDecode) {
+  const Values base = {{"model", "bge-m3"}, {"batch", "4"}, {"contextLength", "512"}};
+  const Answer a = answerOf(base);
+  expectConsistent(a, "bge-m3");
+  EXPECT_TRUE(a.encoder);
+  EXPECT_EQ(component(a, "kv_cache"), nullptr);
+  EXPECT_EQ(component(a, "logits"), nullptr);
+  ASSERT_NE(component(a, "weights"), nullptr);
+  EXPECT_DOUBLE_EQ(component(a, "weights")->bytes, 567754752.0 * 2);
+  ASSERT_NE(component(a, "activations"), nullptr);
+  EXPECT_DOUBLE_EQ(component(a, "activations")->bytes,
+                   4.0 * 512 * 10240 * 2 + 4.0 * 512 * 512 + 4.0 * 512 * 512 * 2);
+  ASSERT_FALSE(a.notes.empty());
+  EXPECT_NE(a.notes.front().find("no KV cache and no decode"), std::string::npos);
+  // Nothing is generated, and the engine does not change how the forward is sized.
+  Values other = base;
+  other["generatedTokens"] = "2000";
+  other["engine"] = "vllm";
+  EXPECT_DOUBLE_EQ(answerOf(other).perGpu.totalBytes, a.perGpu.totalBytes);
+  // One sequence needs no padding mask; eager attention stores 2 copies of the scores.
+  const Answer one = answerOf({{"model", "bge-m3"}, {"contextLength", "512"}});
+  EXPECT_DOUBLE_EQ(component(one, "activations")->bytes, 512.0 * 10240 * 2);
+  const Answer eager =
+      answerOf({{"model", "bge-m3"}, {"contextLength", "512"}, {"attention", "eager"}});
+  EXPECT_DOUBLE_EQ(component(eager, "activations")->bytes,
+                   512.0 * 10240 * 2 + 16.0 * 512 * 512 * 2 * 2);
+  // Past its 8,192 positions a sequence is truncated, and the answer says so.
+  const Answer longer = answerOf({{"model", "bge-m3"}, {"contextLength", "20000"}});
+  const Answer most = answerOf({{"model", "bge-m3"}, {"contextLength", "8192"}});
+  EXPECT_DOUBLE_EQ(longer.perGpu.totalBytes, most.perGpu.totalBytes);
+  EXPECT_TRUE(std::any_of(longer.notes.begin(), longer.notes.end(),
+                          [](const std::string& n) { return n.find("8192 tokens") != n.npos; }));
+}
+
+TEST(Answer, AnEncoderDisablesWhatItDoesNotUseAndRefusesTraining) {
+  const auto s =
+      parseScenario({{"model", "bge-reranker-v2-m3"}, {"engine", "vllm"}}, Strictness::kLenient);
+  ASSERT_TRUE(s.ok());
+  const std::string disabled = disabledFieldsJson(*s);
+  for (const char* field :
+       {"\"generatedTokens\"", "\"kvDtype\"", "\"engine\"", "\"gpuMemoryUtilization\""}) {
+    EXPECT_NE(disabled.find(field), std::string::npos) << field << " in " << disabled;
+  }
+  EXPECT_EQ(disabled.find("\"batch\""), std::string::npos) << disabled;
+  EXPECT_EQ(disabled.find("\"attention\""), std::string::npos) << disabled;
+  const auto training = evaluate(s->with("task", "full"), {});
+  ASSERT_FALSE(training.ok());
+  EXPECT_EQ(training.error().field, "task");
+}
+
 /// The random scenarios in four independent draws (so that a sharded run spreads them).
 class RandomScenarios : public ::testing::TestWithParam<int> {};
 

@@ -381,6 +381,65 @@ TEST(ModelTypes, LlavaFillsLlamaDefaults) {
 
 // --- The list of mapped types --------------------------------------------------------------
 
+// --- Encoders for embeddings and reranking ---------------------------------------------------
+
+/// One encoder checkpoint and the parameters of what an embedding server loads from it.
+struct EncoderCount {
+  const char* fixture;
+  double published;
+  bool exact;  ///< an exact figure; else one rounded to millions
+};
+
+// Exact totals from the layouts of modeling_bert.py / modeling_roberta.py /
+// modeling_modernbert.py, checked against the published figures:
+// - bert-base-uncased: BertModel with its pooler, 109,482,240 (the count every BERT-base
+//   reproduction reports; Hub safetensors of google-bert/bert-base-uncased: 110M).
+// - all-MiniLM-L6-v2 (sentence-transformers): 22,713,216 — the Hub's safetensors total (22.7M).
+// - xlm-roberta-large (FacebookAI): XLMRobertaModel with its pooler, 559,890,432 (Hub: 560M).
+// - BAAI/bge-m3: XLM-RoBERTa large with 8,194 positions, 567,754,752 (Hub safetensors: 568M).
+// - BAAI/bge-reranker-v2-m3: the same encoder without the pooler, with RobertaClassificationHead
+//   (1,024 × 1,024 + 1,024, then 1,024 × 1 + 1): 567,755,777 (Hub safetensors: 568M).
+// - answerdotai/ModernBERT-base and -large: model card, "149 million" and "395 million"
+//   parameters (the encoder; the MLM head is not loaded for embeddings).
+constexpr EncoderCount kEncoderCounts[] = {
+    {"bert-base-uncased", 109482240, true}, {"all-minilm-l6-v2", 22713216, true},
+    {"xlm-roberta-large", 559890432, true}, {"bge-m3", 567754752, true},
+    {"bge-reranker-v2-m3", 568e6, false},   {"modernbert-base", 149e6, false},
+    {"modernbert-large", 395e6, false},
+};
+
+TEST(ModelTypes, EncodersMatchPublishedCounts) {
+  for (const EncoderCount& c : kEncoderCounts) {
+    const ModelArchitecture arch = fixtureArchitecture(c.fixture);
+    EXPECT_TRUE(arch.encoder.present) << c.fixture;
+    // Exact figures are compared exactly; rounded ones within their rounding (±0.5M).
+    const double counted = countModelParameters(arch).total;
+    if (c.exact) {
+      EXPECT_EQ(counted, c.published) << c.fixture;
+    } else {
+      EXPECT_NEAR(counted, c.published, 0.5e6) << c.fixture;
+    }
+  }
+}
+
+// ModernBERT-base by hand: embeddings 50,368 × 768 + norm 768; per layer Wqkv 768 × 2,304,
+// Wo 768², Wi 768 × 2,304, Wo 1,152 × 768 and two norms of 768 (layer 0: one); final norm 768.
+TEST(ModelTypes, ModernBertCountsByHand) {
+  const double perLayer = 768.0 * 2304 + 768.0 * 768 + 768.0 * 2304 + 1152.0 * 768 + 2 * 768;
+  const double expected = 50368.0 * 768 + 768 + 22 * perLayer - 768 + 768;
+  EXPECT_EQ(countModelParameters(fixtureArchitecture("modernbert-base")).total, expected);
+  const ModelArchitecture arch = fixtureArchitecture("modernbert-base");
+  EXPECT_EQ(arch.encoder.maxTokens, 8192);
+  // Layers 0, 3, 6, … attend globally; the 14 others to a 128-token window.
+  EXPECT_EQ(arch.slidingLayerCount(), 14);
+}
+
+TEST(ModelTypes, RobertaPositionsStartAfterThePaddingIndex) {
+  EXPECT_EQ(fixtureArchitecture("bge-m3").encoder.maxTokens, 8192);
+  EXPECT_EQ(fixtureArchitecture("xlm-roberta-large").encoder.maxTokens, 512);
+  EXPECT_EQ(fixtureArchitecture("bert-base-uncased").encoder.maxTokens, 512);
+}
+
 TEST(ModelTypes, FiftyOrMoreDistinctTypesIncludingTheMeasuredOnes) {
   const auto types = supportedModelTypes();
   EXPECT_GE(types.size(), 50u);

@@ -35,6 +35,7 @@ struct Answer {
   double parameters = 0;   ///< of the whole model
   std::int64_t maxPositions = 0;  ///< the context the model was trained for (0: unknown)
   bool mixtureOfExperts = false;
+  bool encoder = false;  ///< a bidirectional encoder: one forward, no KV cache, no decode
   /// A vision-language model's tower: tokens one image adds to the context (0: no tower),
   /// the tower's parameters (encoder + projector) and its encoder family.
   std::int64_t tokensPerImage = 0;

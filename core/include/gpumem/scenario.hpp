@@ -163,9 +163,11 @@ Scenario defaultScenario();
 /// Whether `field` matters in `scenario`: "" when it does, else the reason it does not
 /// (e.g. "applies to vLLM only"), which the page shows next to the disabled input.
 /// `mixtureOfExperts` says whether the scenario's model routes to experts, `visionModel`
-/// whether it has a vision tower.
+/// whether it has a vision tower, `encoderModel` whether it is a bidirectional encoder (whose
+/// inference generates nothing, caches nothing and is sized as transformers runs it).
 std::string inapplicableReason(const FieldSpec& field, const Scenario& scenario,
-                               bool mixtureOfExperts, bool visionModel = true);
+                               bool mixtureOfExperts, bool visionModel = true,
+                               bool encoderModel = false);
 
 /// Whether one choice of a field matters in `scenario`: "" when it does, else why not (e.g.
 /// selective checkpointing recomputes scores that SDPA never stores).

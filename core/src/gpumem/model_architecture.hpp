@@ -105,6 +105,23 @@ struct LinearAttentionShape {
   std::int64_t stateValues() const { return valueHeads * keyHeadDim * valueHeadDim; }
 };
 
+/// A bidirectional encoder served for embeddings or reranking (BERT, XLM-RoBERTa, ModernBERT):
+/// one forward over each whole sequence, every token attending to every other; no KV cache, no
+/// generated tokens. Shapes per transformers' modeling_bert.py, modeling_roberta.py and
+/// modeling_modernbert.py.
+struct EncoderShape {
+  bool present = false;               ///< the model is an encoder
+  std::int64_t tokenTypes = 0;        ///< rows of the token-type table (type_vocab_size)
+  bool pooler = false;                ///< BertPooler: dense hidden → hidden with bias
+  std::int64_t classifierLabels = 0;  ///< a sequence-classification head's outputs; 0 = none
+  bool classifierDense = false;       ///< RoBERTa's and ModernBERT's head: dense hidden → hidden
+  bool classifierDenseBias = true;    ///< that dense layer has a bias (ModernBERT: classifier_bias)
+  bool classifierNorm = false;        ///< ModernBERT's head norm after the dense layer
+  bool preNorm = false;               ///< norms before attention and MLP (ModernBERT), not after
+  bool rotary = false;                ///< rotary positions applied to q and k (ModernBERT)
+  std::int64_t maxTokens = 0;         ///< tokens one sequence may hold (RoBERTa: positions − 2)
+};
+
 /// The architecture of a decoder-only transformer, as read from a Hugging Face config.json.
 /// Counts are int64 so that wasm32 (32-bit size_t) holds them exactly.
 struct ModelArchitecture {
@@ -124,6 +141,8 @@ struct ModelArchitecture {
   NormKind normKind = NormKind::kRmsNorm;
   bool normHasBias = false;
   std::int64_t normsPerLayer = 2;  ///< hidden-sized norms per layer (Gemma 2/3: 4)
+  std::int64_t omittedNorms = 0;   ///< per-layer norms the layout leaves out (ModernBERT's
+                                   ///< first layer has no attention norm)
   bool finalNorm = true;           ///< a norm after the last layer
   bool embeddingNorm = false;      ///< a norm right after the token embedding (BLOOM)
   QkNormKind qkNorm = QkNormKind::kNone;
@@ -158,6 +177,9 @@ struct ModelArchitecture {
 
   std::int64_t slidingWindow = 0;   ///< tokens a sliding-window layer sees; 0 = none
   std::vector<bool> slidingLayers;  ///< per layer: true when it uses the sliding window
+
+  /// Set for a bidirectional encoder (embedding and reranking models).
+  EncoderShape encoder;
 
   /// The image encoder and projector of a vision-language model; absent (numLayers 0) for a
   /// text-only model or a config without vision_config.

@@ -9,8 +9,9 @@ namespace gpumem {
 /// Parameters of a model by part. Tied weights are counted once (in `embedding`).
 struct ModelParameters {
   double total = 0;          ///< every unique parameter
-  double embedding = 0;      ///< token embedding (+ learned position table)
-  double outputHead = 0;     ///< lm_head (+ its bias); tied to the embedding: the bias only
+  double embedding = 0;      ///< token embedding (+ learned position and token-type tables)
+  double outputHead = 0;  ///< lm_head (+ its bias; tied: the bias only), or an encoder's pooler
+                          ///< and classification head
   double attention = 0;      ///< token mixers: attention (+ MLA, sinks) and Mamba/linear/conv
   double mlp = 0;            ///< dense MLP layers
   double experts = 0;        ///< routed + shared experts of MoE layers (all held in memory)
@@ -29,8 +30,10 @@ struct ModelParameters {
 /// 3 × hidden × intermediate (gated) or 2 × (plain), every MoE expert, MLA down/up
 /// projections with their latent norms, norms (weight, + bias for LayerNorm); the Mamba,
 /// Mamba-2, Gated DeltaNet, lightning-attention and short-convolution mixers of hybrid and
-/// state-space models per their transformers modeling files (see model_parameters.cpp); and a
-/// vision-language model's vision tower and projector (countVisionParameters).
+/// state-space models per their transformers modeling files (see model_parameters.cpp); a
+/// vision-language model's vision tower and projector (countVisionParameters); and an encoder's
+/// token-type table, pooler and classification head (modeling_bert.py, modeling_roberta.py,
+/// modeling_modernbert.py).
 ModelParameters countModelParameters(const ModelArchitecture& arch);
 
 }  // namespace gpumem

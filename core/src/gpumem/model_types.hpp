@@ -149,6 +149,12 @@ Result<ModelArchitecture> readQwen3Next(const Json& config, const std::string& t
 Result<ModelArchitecture> readMiniMax(const Json& config, const std::string& type);
 Result<ModelArchitecture> readLfm2(const Json& config, const std::string& type);
 
+// --- Bidirectional encoders for embeddings and reranking (model_types_encoder.cpp) --------
+
+Result<ModelArchitecture> readBert(const Json& config, const std::string& type);
+Result<ModelArchitecture> readRoberta(const Json& config, const std::string& type);
+Result<ModelArchitecture> readModernBert(const Json& config, const std::string& type);
+
 // --- Vision towers of vision-language models (vision_config.cpp) ---------------------------
 
 /// Reads the vision_config (and projector fields) of a vision-language config.json whose
