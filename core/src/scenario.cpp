@@ -368,6 +368,14 @@ Result<Scenario> parseScenario(const std::map<std::string, std::string, std::les
       }
     }
   }
+  // A generatedTokens given with the context must leave a prompt. The default (256) is
+  // checked by the decoder's estimate instead: an encoder's short sequence has no such split.
+  if (usesArchitecture(s) && s.text("task") == "inference" && s.given("generatedTokens") &&
+      s.integer("generatedTokens") >= s.integer("contextLength")) {
+    return makeError(ErrorCode::kOutOfRange, "generatedTokens",
+                     "generatedTokens must be less than contextLength (" + s.text("contextLength") +
+                         "): the prompt needs at least one token.");
+  }
   return s;
 }
 

@@ -302,7 +302,7 @@ TEST(Answer, AnEncoderIsOneForwardWithoutKvCacheOrDecode) {
   EXPECT_NE(a.notes.front().find("no KV cache and no decode"), std::string::npos);
   // Nothing is generated, and the engine does not change how the forward is sized.
   Values other = base;
-  other["generatedTokens"] = "2000";
+  other["generatedTokens"] = "500";
   other["engine"] = "vllm";
   EXPECT_DOUBLE_EQ(answerOf(other).perGpu.totalBytes, a.perGpu.totalBytes);
   // One sequence needs no padding mask; eager attention stores 2 copies of the scores.
