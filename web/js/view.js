@@ -104,6 +104,19 @@ function howItSplits(a) {
   return a.layout.startsWith("layers") || a.gpusPerReplica === 1 ? "layers split over the GPUs, or tensor parallel" : "tensor parallel";
 }
 
+/**
+ * What the total stands for, from the rows the core put in it: "what nvidia-smi shows" only
+ * where the breakdown holds a CUDA context (an engine on a Mac, or one that preallocates,
+ * has none). @param {Answer} a
+ */
+function runtimeNote(a) {
+  const has = (/** @type {string} */ name) => a.components.some((c) => c.name === name);
+  if (!has("cuda_context")) return "";
+  return has("allocator_reserve")
+    ? " of what nvidia-smi shows (CUDA context and allocator reserve included)"
+    : " of what nvidia-smi shows (CUDA context included)";
+}
+
 /** The bar, the table and the notes. @param {Answer} a @param {string} unit @param {string} locale */
 export function renderBreakdown(a, unit, locale) {
   renderBar(el("bar"), a.components, a.totalBytes, unit, locale);
@@ -111,7 +124,7 @@ export function renderBreakdown(a, unit, locale) {
   el("table-total").textContent = formatBytes(a.totalBytes, unit, locale);
   const method = a.method === "parameter-count"
     ? "Parameter-count method: weights × (1 + overhead). Pick a catalog model or paste a config.json for an architecture-aware estimate with the KV cache and activations."
-    : `Architecture-aware estimate of what nvidia-smi shows (CUDA context and allocator reserve included)${a.peakPhase ? `; the peak is at the ${a.peakPhase}` : ""}.`;
+    : `Architecture-aware estimate${runtimeNote(a)}${a.peakPhase ? `; the peak is at the ${a.peakPhase}` : ""}.`;
   el("method-note").textContent = [method, ...a.notes.map((n) => `${n[0].toUpperCase()}${n.slice(1)}.`)].join(" ");
 }
 
