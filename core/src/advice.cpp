@@ -147,7 +147,7 @@ std::optional<Suggestion> combined(const Scenario& s, const Answer& a,
       together.changes[field] = value;
       changed = changed.with(field, value);
     }
-    const auto after = evaluate(changed, AnswerDepth{false, false, false});
+    const auto after = evaluate(changed, kVerdictOnly);
     if (!after) return std::nullopt;
     if (after->fits && together.changes.size() > 1) {
       together.label = "Together: " + together.label;
@@ -167,7 +167,7 @@ std::vector<Suggestion> suggestChanges(const Scenario& s, const Answer& a) {
   for (const Candidate& c : candidatesFor(s, a)) {
     Scenario changed = s;
     for (const auto& [field, value] : c.changes) changed = changed.with(field, value);
-    const auto after = evaluate(changed, AnswerDepth{false, false, false});
+    const auto after = evaluate(changed, kVerdictOnly);
     if (!after) continue;
     const double saved = a.perGpu.totalBytes - after->perGpu.totalBytes;
     if (!(saved > 0) && !after->fits) continue;

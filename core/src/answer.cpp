@@ -882,7 +882,7 @@ Result<Answer> evaluate(const Scenario& s, AnswerDepth depth) {
   }
   if (depth.gpusNeeded) a.gpusNeeded = fewestGpus(s, *model, memory, p);
   a.perGpu = std::move(p.perGpu);
-  fillAllocatorView(a, s, *model, memory);
+  if (depth.allocatorView) fillAllocatorView(a, s, *model, memory);
   if (depth.limits) fillLimits(a, s, *model, memory);
   if (depth.suggestions && !a.fits) a.suggestions = suggestChanges(s, a);
   return a;

@@ -71,6 +71,11 @@ void expectConsistent(const Answer& a, const std::string& what) {
   EXPECT_LE(a.capacityBytes, a.gpuMemoryBytes + 0.5) << what;
   EXPECT_GT(a.capacityBytes, 0) << what;
   EXPECT_FALSE(a.layout.empty()) << what;
+  // The smallest memory the run needs holds at least its live tensors, at most the total.
+  if (a.minimumCapacityBytes >= 0) {
+    EXPECT_GE(a.minimumCapacityBytes, a.peakAllocatedBytes) << what;
+    EXPECT_LE(a.minimumCapacityBytes, a.perGpu.totalBytes + 0.5) << what;
+  }
 }
 
 std::string pick(std::mt19937_64& rng, const std::vector<std::string>& options) {
@@ -348,7 +353,7 @@ TEST_P(RandomScenarios, InvariantsHold) {
     const Values values = randomValues(rng, c.models, c.gpus);
     const auto s = parseScenario(values, Strictness::kLenient);
     ASSERT_TRUE(s.ok()) << s.error().message;
-    const auto a = evaluate(*s, AnswerDepth{false, false});
+    const auto a = evaluate(*s, {.gpusNeeded = false, .limits = false, .suggestions = false});
     if (!a) {
       EXPECT_NE(findField(a.error().field), nullptr)
           << "error names no input: " << a.error().field << ": " << a.error().message;
@@ -366,12 +371,12 @@ TEST_P(RandomScenarios, InvariantsHold) {
     // More context or more sequences never need less.
     const std::int64_t context = s->integer("contextLength");
     const auto longer =
-        evaluate(s->with("contextLength", std::to_string(context * 2)), {false, false});
+        evaluate(s->with("contextLength", std::to_string(context * 2)), kVerdictOnly);
     if (longer) {
       EXPECT_GE(longer->perGpu.totalBytes, a->perGpu.totalBytes - 1) << what;
     }
     const auto wider =
-        evaluate(s->with("batch", std::to_string(s->integer("batch") + 1)), {false, false});
+        evaluate(s->with("batch", std::to_string(s->integer("batch") + 1)), kVerdictOnly);
     if (wider) {
       EXPECT_GE(wider->perGpu.totalBytes, a->perGpu.totalBytes - 1) << what;
     }
@@ -387,7 +392,7 @@ TEST(Answer, LimitsAndFewestGpusAgreeWithTheVerdict) {
   int checked = 0;
   while (checked < kDeepScenarios) {
     const auto s = parseScenario(randomValues(rng, c.models, c.gpus), Strictness::kLenient);
-    const auto a = evaluate(*s, AnswerDepth{true, true, false});
+    const auto a = evaluate(*s, {.allocatorView = false});
     if (!a) continue;
     ++checked;
     const std::string what = "deep scenario " + std::to_string(checked) + ": " + describe(*s);
@@ -396,7 +401,7 @@ TEST(Answer, LimitsAndFewestGpusAgreeWithTheVerdict) {
       EXPECT_EQ(a->fits, a->maxContext >= s->integer("contextLength")) << what;
       if (a->maxContext > 0) {
         const auto at =
-            evaluate(s->with("contextLength", std::to_string(a->maxContext)), {false, false});
+            evaluate(s->with("contextLength", std::to_string(a->maxContext)), kVerdictOnly);
         ASSERT_TRUE(at.ok()) << what;
         EXPECT_TRUE(at->fits) << what;
       }
@@ -406,6 +411,18 @@ TEST(Answer, LimitsAndFewestGpusAgreeWithTheVerdict) {
     }
     if (!usesArchitecture(*s)) {
       EXPECT_EQ(a->fits, a->gpusNeeded <= a->gpuCount && a->gpusNeeded > 0) << what;
+    }
+    // Advice only where it does not fit, and each piece says what applying it gives.
+    if (a->fits) EXPECT_TRUE(a->suggestions.empty()) << what;
+    for (const Suggestion& advice : a->suggestions) {
+      Scenario changed = *s;
+      for (const auto& [field, value] : advice.changes) changed = changed.with(field, value);
+      const auto after = evaluate(changed, kVerdictOnly);
+      ASSERT_TRUE(after.ok()) << what << " + " << advice.label;
+      EXPECT_DOUBLE_EQ(after->perGpu.totalBytes, advice.totalBytes)
+          << what << " + " << advice.label;
+      EXPECT_EQ(after->fits, advice.fits) << what << " + " << advice.label;
+      EXPECT_DOUBLE_EQ(advice.savedBytes, a->perGpu.totalBytes - advice.totalBytes) << what;
     }
   }
 }

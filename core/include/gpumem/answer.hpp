@@ -97,7 +97,14 @@ struct AnswerDepth {
   bool gpusNeeded = true;
   bool limits = true;
   bool suggestions = true;
+  /// nvidiaSmiBytes, peakReservedBytes, peakAllocatedBytes and minimumCapacityBytes: the
+  /// last replays the run's timeline through the caching-allocator model several times.
+  bool allocatorView = true;
 };
+
+/// The breakdown and verdict alone: what a search or a piece of advice re-estimates.
+inline constexpr AnswerDepth kVerdictOnly{
+    .gpusNeeded = false, .limits = false, .suggestions = false, .allocatorView = false};
 
 /// Answers a scenario. Fails with an Error naming the field at fault (the schema's names).
 Result<Answer> evaluate(const Scenario& scenario, AnswerDepth depth = {});
