@@ -527,6 +527,10 @@ Result<TrainingScenario> trainingScenario(const Scenario& s, const ResolvedModel
   t.offloadParameters = sharded && s.text("offload") == "all";
   t.gpus = s.integer("gpuCount");
   t.gpusPerNode = s.integer("gpusPerNode");
+  t.doubleQuant = s.flag("doubleQuant");
+  t.fp4 = s.text("quantType") == "fp4";
+  t.floatQuantStorage = s.text("quantStorage") != "uint8";
+  t.base8bit = t.task == TrainingTask::kLora && s.flag("loadIn8bit");
   return t;
 }
 

@@ -91,6 +91,9 @@ Json appliesToJson(const FieldScope& scope) {
     case FieldCondition::kVisionModel:
       out["when"] = "the model has a vision tower";
       break;
+    case FieldCondition::kShardsParameters:
+      out["when"] = "zero3 or fsdp shards the parameters";
+      break;
     case FieldCondition::kNone:
       break;
   }

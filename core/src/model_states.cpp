@@ -48,10 +48,12 @@ ModelStates estimateModelStates(const ModelStateInputs& in) {
   ModelStates::Terms& t = s.terms;
   t.weights = perParameter(trainable, "trainable parameters", weightBytesPerParameter(in.recipe),
                            div.weights);
+  const bool replicated = in.frozenReplicated && !frozen;
   const auto held = perParameter(
-      heldForward, "frozen parameters",
-      frozen ? weightBytesPerParameter(in.recipe) : in.frozenBytesPerParam, div.weights);
-  t.weights.insert(t.weights.end(), held.begin(), held.end());
+      heldForward, replicated ? "frozen parameters (not sharded)" : "frozen parameters",
+      frozen ? weightBytesPerParameter(in.recipe) : in.frozenBytesPerParam,
+      replicated ? 1.0 : div.weights);
+  if (!replicated) t.weights.insert(t.weights.end(), held.begin(), held.end());
   t.master = perParameter(trainable, "trainable parameters", masterBytesPerParameter(in.recipe),
                           div.optimizer);
   t.gradients = perParameter(trainable, "trainable parameters",
@@ -97,6 +99,7 @@ ModelStates estimateModelStates(const ModelStateInputs& in) {
     t.weights.clear();
     t.gatheredLayer = gathered;
   }
+  if (replicated) t.weights.insert(t.weights.end(), held.begin(), held.end());
   s.weights = bytesOf(t.weights);
   s.master = bytesOf(t.master);
   s.gradients = bytesOf(t.gradients);

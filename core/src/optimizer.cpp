@@ -24,27 +24,45 @@ constexpr std::array<std::pair<const char*, PrecisionRecipe>, 12> kRecipeNames{{
     {"amp", PrecisionRecipe::kMixedBf16},
 }};
 
-constexpr std::array<std::pair<const char*, OptimizerKind>, 14> kOptimizerNames{{
+// The first name of each is canonical; the others include the Hugging Face Trainer's `optim`
+// names (transformers' OptimizerNames) as people write them in TrainingArguments.
+constexpr std::array<std::pair<const char*, OptimizerKind>, 27> kOptimizerNames{{
     {"adamw", OptimizerKind::kAdamW},
     {"adam", OptimizerKind::kAdamW},
+    {"adamw_torch", OptimizerKind::kAdamW},
     {"adamw-fused", OptimizerKind::kAdamWFused},
+    {"adamw_torch_fused", OptimizerKind::kAdamWFused},
     {"adamw-forloop", OptimizerKind::kAdamWForLoop},
     {"adam8bit", OptimizerKind::kAdam8bit},
     {"adamw8bit", OptimizerKind::kAdam8bit},
+    {"adamw_bnb_8bit", OptimizerKind::kAdam8bit},
+    {"adamw_8bit", OptimizerKind::kAdam8bit},
     {"paged-adam8bit", OptimizerKind::kPagedAdam8bit},
+    {"paged_adamw_8bit", OptimizerKind::kPagedAdam8bit},
     {"paged-adamw", OptimizerKind::kPagedAdamW},
+    {"paged_adamw_32bit", OptimizerKind::kPagedAdamW},
     {"sgd", OptimizerKind::kSgd},
     {"sgd-momentum", OptimizerKind::kSgdMomentum},
     {"adafactor", OptimizerKind::kAdafactor},
     {"lion", OptimizerKind::kLion},
+    {"lion_32bit", OptimizerKind::kLion},
+    {"lion8bit", OptimizerKind::kLion8bit},
+    {"lion_8bit", OptimizerKind::kLion8bit},
+    {"paged-lion", OptimizerKind::kPagedLion},
+    {"paged_lion_32bit", OptimizerKind::kPagedLion},
+    {"paged-lion8bit", OptimizerKind::kPagedLion8bit},
+    {"paged_lion_8bit", OptimizerKind::kPagedLion8bit},
     {"none", OptimizerKind::kNone},
     {"frozen", OptimizerKind::kNone},
 }};
 
 constexpr double kFp32Bytes = 4.0;
 constexpr double kHalfBytes = 2.0;
-/// bitsandbytes quantises optimizer states in blocks of 256 values, one fp32 absmax each.
+/// bitsandbytes quantises optimizer states in blocks of 256 values, one fp32 absmax each
+/// (bitsandbytes/functional.py, optimizer_update_8bit_blockwise: blocksize 256).
 constexpr double kBlockwiseQuantBlock = 256.0;
+/// One 8-bit blockwise state: a uint8 per value plus its block's fp32 absmax.
+constexpr double kBlockwiseStateBytes = 1.0 + kFp32Bytes / kBlockwiseQuantBlock;
 
 }  // namespace
 
@@ -66,7 +84,9 @@ Result<OptimizerKind> parseOptimizer(std::string_view text) {
   return makeError(ErrorCode::kInvalidArgument, "optimizer",
                    "Unknown optimizer " + text::quote(text) +
                        "; use adamw, adamw-fused, adamw-forloop, adam8bit, paged-adam8bit, "
-                       "paged-adamw, sgd, sgd-momentum, adafactor, lion or none.");
+                       "paged-adamw, sgd, sgd-momentum, adafactor, lion, lion8bit, paged-lion, "
+                       "paged-lion8bit or none (or a Trainer optim name such as "
+                       "paged_adamw_8bit).");
 }
 
 std::string recipeName(PrecisionRecipe recipe) {
@@ -118,14 +138,21 @@ double optimizerStateBytesPerParameter(OptimizerKind optimizer, PrecisionRecipe 
     case OptimizerKind::kAdamW:
     case OptimizerKind::kAdamWFused:
     case OptimizerKind::kAdamWForLoop:
-    case OptimizerKind::kPagedAdamW:
       return 2.0 * value;
+    case OptimizerKind::kPagedAdamW:
+      return 2.0 * kFp32Bytes;
     case OptimizerKind::kAdam8bit:
     case OptimizerKind::kPagedAdam8bit:
-      return 2.0 * (1.0 + kFp32Bytes / kBlockwiseQuantBlock);
+      return 2.0 * kBlockwiseStateBytes;
     case OptimizerKind::kSgdMomentum:
     case OptimizerKind::kLion:
       return value;
+    case OptimizerKind::kPagedLion:
+      return kFp32Bytes;
+    case OptimizerKind::kLion8bit:
+    case OptimizerKind::kPagedLion8bit:
+      // Lion (Chen et al. 2023) keeps the momentum alone: one state, not Adam's two.
+      return kBlockwiseStateBytes;
     case OptimizerKind::kAdafactor:
       return matrixSide > 0 ? value * 2.0 / matrixSide : value;
     case OptimizerKind::kSgd:
@@ -157,7 +184,8 @@ double optimizerLargestTensorBytesPerParameter(OptimizerKind optimizer, Precisio
 }
 
 bool optimizerIsPaged(OptimizerKind optimizer) {
-  return optimizer == OptimizerKind::kPagedAdam8bit || optimizer == OptimizerKind::kPagedAdamW;
+  return optimizer == OptimizerKind::kPagedAdam8bit || optimizer == OptimizerKind::kPagedAdamW ||
+         optimizer == OptimizerKind::kPagedLion || optimizer == OptimizerKind::kPagedLion8bit;
 }
 
 }  // namespace gpumem

@@ -204,6 +204,12 @@ std::string conditionReason(FieldCondition condition, const Scenario& s, bool mo
                      (s.text("sharding") != "ddp" && s.text("offload") != "none")
                  ? ""
                  : "needs hybrid sharding or CPU offload (what is counted per node)";
+    case FieldCondition::kShardsParameters:
+      return (s.text("sharding") == "zero3" || s.text("sharding") == "fsdp-hybrid") &&
+                     s.integer("gpuCount") > 1
+                 ? ""
+                 : "needs ZeRO-3 or FSDP sharding the parameters over two or more GPUs (the "
+                   "bytes are the same; only whether they can be sharded differs)";
     case FieldCondition::kNotParameterCountInference:
       return task == "inference" && !architecture
                  ? "is not used by the parameter-count method for inference; choose a model"

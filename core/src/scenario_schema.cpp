@@ -109,6 +109,9 @@ constexpr FieldChoice kOptimizers[] = {
     {"paged-adamw", "Paged AdamW"},
     {"adafactor", "Adafactor"},
     {"lion", "Lion"},
+    {"lion8bit", "8-bit Lion (bitsandbytes)"},
+    {"paged-lion", "Paged Lion"},
+    {"paged-lion8bit", "Paged 8-bit Lion"},
     {"sgd-momentum", "SGD + momentum"},
     {"sgd", "SGD"},
     {"none", "None (frozen, forward and backward only)"},
@@ -139,6 +142,18 @@ constexpr FieldChoice kOffload[] = {
     {"none", "Nothing"},
     {"optimizer", "Optimizer states (ZeRO-Offload)"},
     {"all", "Optimizer and parameters (ZeRO-3)"},
+};
+
+// bitsandbytes' 4-bit data types (BitsAndBytesConfig bnb_4bit_quant_type).
+constexpr FieldChoice kQuantTypes[] = {
+    {"nf4", "NF4 (normal float)"},
+    {"fp4", "FP4 (4-bit float)"},
+};
+
+// BitsAndBytesConfig bnb_4bit_quant_storage: the dtype the packed 4-bit values are held in.
+constexpr FieldChoice kQuantStorages[] = {
+    {"bf16", "bfloat16 (shardable by FSDP / ZeRO-3)"},
+    {"uint8", "uint8 (bitsandbytes' default)"},
 };
 
 constexpr FieldChoice kLoraTargets[] = {
@@ -336,6 +351,25 @@ constexpr FieldSpec kFields[] = {
     {"trainEmbeddings", Type::kBoolean, "false", 0, 0, "",
      {kAdapters, kArchitecture, kAllEngines}, "te", "train-embeddings",
      "Also train the embedding and the output head (modules_to_save)."},
+    {"loadIn8bit", Type::kBoolean, "false", 0, 0, "", {kLora, kArchitecture, kAllEngines}, "l8",
+     "load-in-8bit",
+     "LoRA on an 8-bit base (BitsAndBytesConfig load_in_8bit, LLM.int8): 1 B per projection "
+     "weight instead of the recipe's 2 or 4."},
+    {"quantType", Type::kChoice, "nf4", 0, 0, "", {kQlora, kArchitecture, kAllEngines}, "qt",
+     "bnb-4bit-quant-type",
+     "bnb_4bit_quant_type: NF4 or FP4. Both store 4 bits per weight with the same constants, "
+     "so the memory is the same; the answer names the type.",
+     kQuantTypes},
+    {"doubleQuant", Type::kBoolean, "true", 0, 0, "", {kQlora, kArchitecture, kAllEngines},
+     "dq", "double-quant",
+     "bnb_4bit_use_double_quant (on in QLoRA's recipe, off in BitsAndBytesConfig): the fp32 "
+     "absmax of each 64 weights becomes 8 bits, 0.127 instead of 0.5 bits per weight."},
+    {"quantStorage", Type::kChoice, "bf16", 0, 0, "",
+     {kQlora, kArchitecture, kAllEngines, FieldCondition::kShardsParameters}, "qs",
+     "quant-storage",
+     "bnb_4bit_quant_storage: the same packed bytes either way, but FSDP and ZeRO-3 shard only "
+     "floating-point parameters, so a uint8 4-bit base stays whole on every GPU.",
+     kQuantStorages},
     {"contextParallel", Type::kInteger, "1", 1, kMaxDegree, "GPUs", kTrainingArchitecture, "cp",
      "cp", "GPUs each sequence is split over (context parallel)."},
     {"sequenceParallel", Type::kBoolean, "false", 0, 0, "",

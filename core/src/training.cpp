@@ -136,18 +136,49 @@ Result<ParameterSplit> splitParameters(const TrainingScenario& s) {
   return out;
 }
 
-/// Bytes of one frozen base parameter: the recipe's weight dtype; QLoRA's NF4 with double
-/// quantization on the projections (embeddings, head and norms stay 16-bit).
+/// Whether bitsandbytes quantises the frozen base: QLoRA's 4-bit, or LoRA on LLM.int8.
+bool quantizedBase(const TrainingScenario& s) {
+  return s.task == TrainingTask::kQlora || (s.task == TrainingTask::kLora && s.base8bit);
+}
+
+/// The weight format (weight_format.hpp) of a quantised base: nf4 or fp4, with "-dq" under
+/// double quantisation (the two types store the same bytes); int8 for LLM.int8.
+std::string baseFormatName(const TrainingScenario& s) {
+  if (s.task != TrainingTask::kQlora) return "int8";
+  return std::string(s.fp4 ? "fp4" : "nf4") + (s.doubleQuant ? "-dq" : "");
+}
+
+/// Bytes of one frozen base parameter: the recipe's weight dtype; a quantised base's format
+/// on the projections (embeddings, head and norms stay 16-bit).
 double frozenBytesPerParameter(const TrainingScenario& s) {
-  if (s.task == TrainingTask::kQlora) {
-    const auto format = parseWeightFormat("nf4-dq");
+  if (quantizedBase(s)) {
+    const auto format = parseWeightFormat(baseFormatName(s));
     const ModelParameters p = countModelParameters(s.arch);
-    const double nf4 = format ? weightBytes(s.arch, *format) / p.total : 0.52;
+    const double quantized = format ? weightBytes(s.arch, *format) / p.total : 0.52;
     // A plain loop after prepare_model_for_kbit_training: embedding, head and norms in fp32.
     const bool upcast = s.stack == TrainingStack::kPytorch;
-    return nf4 + (upcast ? 2 * (p.embedding + p.outputHead + p.norms) / p.total : 0);
+    return quantized + (upcast ? 2 * (p.embedding + p.outputHead + p.norms) / p.total : 0);
   }
   return weightBytesPerParameter(s.recipe);
+}
+
+/// What the weights row says of a quantised base: the format, its bits per projection
+/// weight and whether ZeRO-3/FSDP can shard it.
+std::string quantizedBaseNote(const TrainingScenario& s, bool shardsParameters) {
+  if (s.task != TrainingTask::kQlora) {
+    return "LLM.int8 base (load_in_8bit): 8 bits per projection weight, at " +
+           num(frozenBytesPerParameter(s)) + " B per parameter";
+  }
+  std::string note =
+      std::string("bitsandbytes ") + (s.fp4 ? "fp4" : "nf4") + " base" +
+      (s.doubleQuant ? " with double quantisation: 4 + 8/64 + 32/(64·256)" : ": 4 + 32/64") +
+      " bits per projection weight (" + (s.fp4 ? "nf4" : "fp4") + " stores the same), " +
+      num(frozenBytesPerParameter(s)) + " B per parameter";
+  if (shardsParameters) {
+    note += s.floatQuantStorage ? "; stored as bf16, so sharded"
+                                : "; stored as uint8, which FSDP and ZeRO-3 do not shard";
+  }
+  return note;
 }
 
 bool isAutocast(PrecisionRecipe recipe) {
@@ -160,6 +191,7 @@ ModelStates modelStatesOf(const TrainingScenario& s, const ParameterSplit& p,
   in.trainableParams = p.trainable * p.share;
   in.frozenParams = p.frozen * p.share;
   in.frozenBytesPerParam = frozenBytesPerParameter(s);
+  in.frozenReplicated = s.task == TrainingTask::kQlora && !s.floatQuantStorage;
   // peft keeps adapters in fp32 (autocast_adapter_dtype): fp32 weights, grads, states.
   in.recipe = s.task == TrainingTask::kFull ? s.recipe : PrecisionRecipe::kFp32;
   in.optimizer = s.optimizer;
@@ -176,11 +208,10 @@ ModelStates modelStatesOf(const TrainingScenario& s, const ParameterSplit& p,
 
 ActivationRecipe activationRecipe(const TrainingScenario& s) {
   ActivationRecipe r;
-  const bool kbitUpcast = s.task == TrainingTask::kQlora && stackMechanisms(s.stack).kbitUpcast;
+  const bool kbitUpcast = quantizedBase(s) && stackMechanisms(s.stack).kbitUpcast;
   r.computeBytes = s.recipe == PrecisionRecipe::kFp32 || kbitUpcast ? 4 : 2;
-  r.residualBytes =
-      s.task == TrainingTask::kQlora ? (kbitUpcast ? 4 : 2) : weightBytesPerParameter(s.recipe);
-  r.autocast = isAutocast(s.recipe) && s.task != TrainingTask::kQlora;
+  r.residualBytes = quantizedBase(s) ? (kbitUpcast ? 4 : 2) : weightBytesPerParameter(s.recipe);
+  r.autocast = isAutocast(s.recipe) && !quantizedBase(s);
   r.frozenBase = s.task != TrainingTask::kFull;
   r.loraTargets = s.loraTargets;
   r.attention =
@@ -261,7 +292,7 @@ void offloadActivations(const TrainingScenario& s, const Term& layersTerm, doubl
 /// a 16-bit head where the trainer casts it back (TRL's peft_module_casting_to_bf16) and an
 /// fp32 one in a plain loop.
 double headOutputBytes(const TrainingScenario& s, const ActivationRecipe& r) {
-  if (s.task == TrainingTask::kQlora && stackMechanisms(s.stack).kbitUpcast) {
+  if (quantizedBase(s) && stackMechanisms(s.stack).kbitUpcast) {
     return s.stack == TrainingStack::kPytorch ? 4 : 2;
   }
   return r.computeBytes;
@@ -331,14 +362,18 @@ struct WeightCopies {
 WeightCopies weightCopies(const TrainingScenario& s, const ParameterSplit& p,
                           const ShardDivisors& div) {
   WeightCopies w;
-  if (s.task == TrainingTask::kQlora) {
+  if (quantizedBase(s)) {
     const ModelArchitecture& a = s.arch;
     const double width = static_cast<double>(
         std::max({a.intermediateSize, a.moe.expertIntermediateSize, a.queryWidth()}));
     w.all = w.head = {{{{static_cast<double>(a.hiddenSize), "hidden"},
                         {width / static_cast<double>(s.parallel.tensor), "width"},
                         {2, "B"}}}};
-    w.note = "bf16 dequantized copy of the largest projection (bitsandbytes computes in bf16)";
+    w.note = s.task == TrainingTask::kQlora
+                 ? "bf16 dequantized copy of the largest projection (bitsandbytes computes in "
+                   "bf16)"
+                 : "16-bit dequantized copy of the largest projection (LLM.int8's backward "
+                   "multiplies by the dequantized weight)";
     return w;
   }
   double bytes = 0;
@@ -513,8 +548,9 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
   }
   c.push_back(makeComponent(
       "weights", "Weights", baseWeights,
-      s.task == TrainingTask::kFull
-          ? recipeName(s.recipe)
+      s.task == TrainingTask::kFull ? recipeName(s.recipe)
+      : quantizedBase(s)
+          ? quantizedBaseNote(s, weightDivisor > 1)
           : "frozen base at " + num(frozenBytesPerParameter(s)) + " B per parameter"));
   if (s.task != TrainingTask::kFull) {
     c.push_back(makeComponent("lora_adapter", "LoRA adapter", adapter,
@@ -574,6 +610,9 @@ std::pair<const char*, const char*> unmodelledStep(const TrainingScenario& s) {
   }
   if (s.task == TrainingTask::kQlora) {
     return {"task", "Training timelines are modelled for full training and LoRA."};
+  }
+  if (s.task == TrainingTask::kLora && s.base8bit) {
+    return {"loadIn8bit", "Training timelines are modelled for a 16- or 32-bit LoRA base."};
   }
   if (s.checkpointing == Checkpointing::kSelective || s.offloadActivations) {
     return {"checkpointing", "Training timelines model no or full checkpointing, on the GPU."};

@@ -105,7 +105,8 @@ Values randomValues(std::mt19937_64& rng, const std::vector<std::string>& models
     v["model"] = pick(rng, models);
   }
   for (const char* choice : {"precision", "kvDtype", "recipe", "engine", "attention", "optimizer",
-                             "checkpointing", "sharding", "offload", "loraTargets"}) {
+                             "checkpointing", "sharding", "offload", "loraTargets", "quantType",
+                             "quantStorage"}) {
     v[choice] = pick(rng, choicesOf(choice));
   }
   const std::int64_t context = logUniform(rng, 16, 262144);
@@ -125,6 +126,8 @@ Values randomValues(std::mt19937_64& rng, const std::vector<std::string>& models
   v["contextParallel"] = pick(rng, {"1", "1", "2"});
   v["sequenceParallel"] = pick(rng, {"true", "false"});
   v["gradientAccumulation"] = pick(rng, {"1", "4"});
+  v["doubleQuant"] = pick(rng, {"true", "false"});
+  v["loadIn8bit"] = pick(rng, {"false", "false", "true"});
   return v;
 }
 
@@ -413,7 +416,9 @@ TEST(Answer, LimitsAndFewestGpusAgreeWithTheVerdict) {
       EXPECT_EQ(a->fits, a->gpusNeeded <= a->gpuCount && a->gpusNeeded > 0) << what;
     }
     // Advice only where it does not fit, and each piece says what applying it gives.
-    if (a->fits) EXPECT_TRUE(a->suggestions.empty()) << what;
+    if (a->fits) {
+      EXPECT_TRUE(a->suggestions.empty()) << what;
+    }
     for (const Suggestion& advice : a->suggestions) {
       Scenario changed = *s;
       for (const auto& [field, value] : advice.changes) changed = changed.with(field, value);

@@ -101,11 +101,55 @@ TEST(ModelStates, BytesPerParameterOfRecipesAndOptimizers) {
   EXPECT_DOUBLE_EQ(estimateModelStates(in).gpuTotal(), 12e9);
   in.optimizer = OptimizerKind::kAdam8bit;  // 2 uint8 + 2 fp32 absmax per 256
   EXPECT_NEAR(estimateModelStates(in).optimizer, 1e9 * 2.0 * (1.0 + 4.0 / 256.0), 1.0);
+  in.optimizer = OptimizerKind::kLion8bit;  // Lion's one momentum: 1 uint8 + fp32 per 256
+  EXPECT_NEAR(estimateModelStates(in).optimizer, 1e9 * (1.0 + 4.0 / 256.0), 1.0);
   in.optimizer = OptimizerKind::kAdafactor;  // (n+m)/(n·m) fp32 values per parameter
   in.matrixSide = 4096;
   EXPECT_NEAR(estimateModelStates(in).optimizer, 1e9 * 4.0 * 2.0 / 4096.0, 1.0);
   in.optimizer = OptimizerKind::kNone;  // frozen: weights only
   EXPECT_DOUBLE_EQ(estimateModelStates(in).gpuTotal(), 4e9);
+}
+
+// bitsandbytes' paged optimizers: the states wait in CPU RAM, the GPU pages in one matrix's
+// at a time; the 32-bit ones keep fp32 states even for bf16 parameters (init_state).
+TEST(ModelStates, PagedOptimizersKeepTheirStatesInCpuRam) {
+  struct Row {
+    OptimizerKind optimizer;
+    double stateBytes;  // per parameter, from bitsandbytes' state layout
+  };
+  const Row rows[] = {
+      {OptimizerKind::kPagedAdamW, 2 * 4.0},
+      {OptimizerKind::kPagedAdam8bit, 2 * (1 + 4.0 / 256)},
+      {OptimizerKind::kPagedLion, 4.0},
+      {OptimizerKind::kPagedLion8bit, 1 + 4.0 / 256},
+  };
+  for (const Row& row : rows) {
+    ModelStateInputs in;
+    in.trainableParams = 1e9;
+    in.largestTrainableMatrix = 1e6;
+    in.recipe = PrecisionRecipe::kPureBf16;
+    in.optimizer = row.optimizer;
+    const auto s = estimateModelStates(in);
+    EXPECT_NEAR(s.cpu, 1e9 * row.stateBytes, 1.0) << optimizerName(row.optimizer);
+    EXPECT_NEAR(s.optimizer, 1e6 * row.stateBytes, 1e-3) << optimizerName(row.optimizer);
+  }
+}
+
+// FSDP shards floating-point parameters only: a frozen base flagged as not shardable (a
+// uint8-stored 4-bit base) stays whole on each of the 8 GPUs while the rest is divided.
+TEST(ModelStates, FrozenBaseThatCannotBeShardedStaysWhole) {
+  ModelStateInputs in;
+  in.trainableParams = 8e6;
+  in.frozenParams = 1e9;
+  in.frozenBytesPerParam = 0.5;
+  in.recipe = PrecisionRecipe::kFp32;
+  in.optimizer = OptimizerKind::kAdamWFused;
+  in.sharding.strategy = ShardingStrategy::kZero3;
+  in.sharding.dataParallel = 8;
+  const double trainable = 8e6 * 4 / 8;  // fp32 weights, sharded
+  EXPECT_NEAR(estimateModelStates(in).weights, trainable + 1e9 * 0.5 / 8, 1e-3);
+  in.frozenReplicated = true;
+  EXPECT_NEAR(estimateModelStates(in).weights, trainable + 1e9 * 0.5, 1e-3);
 }
 
 TEST(ModelStates, HybridShardDividesWithinANodeOnly) {
@@ -131,6 +175,13 @@ TEST(ModelStates, ParameterOffloadLeavesOneGatheredLayer) {
 TEST(ModelStates, ParsesNames) {
   EXPECT_EQ(*parsePrecisionRecipe("Mixed"), PrecisionRecipe::kMixedBf16);
   EXPECT_EQ(*parseOptimizer("paged-adam8bit"), OptimizerKind::kPagedAdam8bit);
+  // The Hugging Face Trainer's optim names (transformers' OptimizerNames).
+  EXPECT_EQ(*parseOptimizer("paged_adamw_8bit"), OptimizerKind::kPagedAdam8bit);
+  EXPECT_EQ(*parseOptimizer("paged_adamw_32bit"), OptimizerKind::kPagedAdamW);
+  EXPECT_EQ(*parseOptimizer("adamw_torch_fused"), OptimizerKind::kAdamWFused);
+  EXPECT_EQ(*parseOptimizer("lion_8bit"), OptimizerKind::kLion8bit);
+  EXPECT_EQ(*parseOptimizer("paged_lion_8bit"), OptimizerKind::kPagedLion8bit);
+  EXPECT_EQ(*parseOptimizer("paged_lion_32bit"), OptimizerKind::kPagedLion);
   EXPECT_EQ(*parseShardingStrategy("fsdp-full"), ShardingStrategy::kZero3);
   EXPECT_FALSE(parsePrecisionRecipe("fp12").ok());
   EXPECT_EQ(parseOptimizer("adamax").error().field, "optimizer");

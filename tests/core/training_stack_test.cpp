@@ -412,3 +412,68 @@ TEST(TrainingStack, PublishedLengthRangesWithin15Percent) {
 }
 
 }  // namespace
+
+// bitsandbytes' storage of the frozen base, per projection weight (Llama 3.1 8B: 32 layers of
+// q, o 4096×4096, k, v 1024×4096 and gate, up, down 4096×14336 = 6,979,321,856 projection
+// weights; the embedding and head, 128,256 × 4,096 each, and the 65 norms of 4,096 stay
+// bf16). NF4 and FP4 store 4 bits plus an fp32 absmax per 64 weights (quantize_4bit,
+// blocksize 64); double quantisation stores that absmax as 8 bits with an fp32 constant per
+// 256 blocks (quantize_blockwise(absmax, blocksize=256); Dettmers et al. 2023, section 3:
+// 0.5 → 0.127 bits per weight); LLM.int8 stores 8 bits. TRL keeps the norms in bf16 (no
+// fp32 upcast), so the weights row is exactly these bytes.
+TEST(TrainingStack, QuantisedBaseStoresWhatBitsandbytesStores) {
+  const double projections = 32.0 * (2 * 4096.0 * 4096 + 2 * 1024.0 * 4096 + 3 * 4096.0 * 14336);
+  const double bf16Rest = 2 * (2 * 128256.0 * 4096 + 65 * 4096.0);
+  struct Row {
+    Values options;
+    double bitsPerProjectionWeight;
+  };
+  const Row rows[] = {
+      {{{"task", "qlora"}}, 4 + 8.0 / 64 + 32.0 / (64 * 256)},
+      {{{"task", "qlora"}, {"quantType", "fp4"}}, 4 + 8.0 / 64 + 32.0 / (64 * 256)},
+      {{{"task", "qlora"}, {"doubleQuant", "false"}}, 4 + 32.0 / 64},
+      {{{"task", "qlora"}, {"doubleQuant", "false"}, {"quantType", "fp4"}}, 4 + 32.0 / 64},
+      {{{"task", "lora"}, {"loadIn8bit", "true"}}, 8},
+      {{{"task", "lora"}}, 16},
+  };
+  for (const Row& row : rows) {
+    Values v{{"model", "llama-3.1-8b"}, {"stack", "trl"}, {"gpu", "h100-80gb"}};
+    v.insert(row.options.begin(), row.options.end());
+    const double expected = projections * row.bitsPerProjectionWeight / 8 + bf16Rest;
+    EXPECT_NEAR(componentBytes(answerOf(v), "weights"), expected, 1.0)
+        << row.bitsPerProjectionWeight << " bits per projection weight";
+  }
+}
+
+// FSDP and ZeRO-3 shard floating-point parameters only (bitsandbytes' FSDP-QLoRA guide):
+// bnb_4bit_quant_storage=bf16 packs the same bytes and is sharded over the 8 GPUs; uint8
+// leaves the whole 4-bit base on each.
+TEST(TrainingStack, QuantStorageDecidesWhetherZero3ShardsTheBase) {
+  const Values base{{"model", "llama-3.1-8b"}, {"task", "qlora"}, {"stack", "trl"},
+                    {"sharding", "zero3"},     {"gpuCount", "8"},   {"gpu", "h100-80gb"}};
+  Values uint8 = base;
+  uint8["quantStorage"] = "uint8";
+  const double sharded = componentBytes(answerOf(base), "weights");
+  const double whole = componentBytes(answerOf(uint8), "weights");
+  EXPECT_NEAR(whole / sharded, 8.0, 1e-9);
+  // Where nothing shards the parameters the storage is disabled, with its reason.
+  Values ddp = uint8;
+  ddp["sharding"] = "ddp";
+  const auto strict = parseScenario(ddp, Strictness::kStrict);
+  ASSERT_FALSE(strict.ok());
+  EXPECT_EQ(strict.error().field, "quantStorage");
+}
+
+// 8-bit Lion keeps one uint8 momentum (+ an fp32 absmax per 256) per trainable parameter,
+// half of 8-bit Adam's two states: LoRA rank 16 on Llama 3.1 8B's all-linear targets has
+// 32 layers × 16 × (q, o: 2·(4096+4096) + k, v: 2·(4096+1024) + gate, up, down:
+// 3·(4096+14336)) = 41,943,040 adapter parameters (peft's all-linear leaves the head out).
+TEST(TrainingStack, LionKeepsOneStateAdamTwo) {
+  const double adapter = 32.0 * 16 * (2 * 8192 + 2 * 5120 + 3 * 18432);
+  Values v{{"model", "llama-3.1-8b"}, {"task", "lora"}, {"gpu", "h100-80gb"}};
+  v["optimizer"] = "lion8bit";
+  EXPECT_NEAR(componentBytes(answerOf(v), "optimizer_states"), adapter * (1 + 4.0 / 256), 1.0);
+  v["optimizer"] = "adam8bit";
+  EXPECT_NEAR(componentBytes(answerOf(v), "optimizer_states"), adapter * 2 * (1 + 4.0 / 256),
+              1.0);
+}

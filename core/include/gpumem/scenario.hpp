@@ -71,6 +71,7 @@ enum class FieldCondition {
   kNotParameterCountInference,  ///< not inference by the parameter-count method
   kHybridOrOffload,             ///< hybrid sharding or offload (what is counted per node)
   kVisionModel,                 ///< the model has a vision tower (images per request)
+  kShardsParameters,            ///< ZeRO-3 or FSDP shards the parameters over 2+ GPUs
 };
 
 /// Where a field applies: tasks, estimation methods and (for inference) engines.

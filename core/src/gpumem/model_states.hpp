@@ -16,6 +16,10 @@ struct ModelStateInputs {
   double trainableParams = 0;      ///< parameters that get gradients and optimizer states
   double frozenParams = 0;         ///< parameters held for the forward pass only
   double frozenBytesPerParam = 2;  ///< storage of frozen parameters (bf16 2, NF4 ≈ 0.52)
+  /// The frozen parameters stay whole on every GPU under ZeRO-3/FSDP and their parameter
+  /// offload: FSDP shards floating-point parameters only (bitsandbytes' FSDP-QLoRA guide),
+  /// so a 4-bit base stored as uint8 is not sharded.
+  bool frozenReplicated = false;
   PrecisionRecipe recipe = PrecisionRecipe::kMixedBf16;
   OptimizerKind optimizer = OptimizerKind::kAdamW;
   double matrixSide = 4096;           ///< typical weight-matrix side (Adafactor's factors)

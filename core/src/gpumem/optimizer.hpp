@@ -32,6 +32,9 @@ enum class OptimizerKind {
   kSgdMomentum,    ///< SGD with momentum: one buffer
   kAdafactor,      ///< Adafactor, factored second moment (row + column), no first moment
   kLion,           ///< Lion: one momentum buffer
+  kLion8bit,       ///< bitsandbytes 8-bit Lion: one uint8 momentum + fp32 absmax per 256
+  kPagedLion,      ///< bitsandbytes paged 32-bit Lion (its momentum in CUDA unified memory)
+  kPagedLion8bit,  ///< bitsandbytes paged 8-bit Lion
   kNone,           ///< frozen model: no gradients, no optimizer
 };
 
@@ -40,8 +43,10 @@ enum class OptimizerKind {
 Result<PrecisionRecipe> parsePrecisionRecipe(std::string_view text);
 
 /// Parses an optimizer name: adamw (= adam), adamw-fused, adamw-forloop, adam8bit,
-/// paged-adam8bit, paged-adamw, sgd, sgd-momentum, adafactor, lion, none.
-/// Fails with field "optimizer".
+/// paged-adam8bit, paged-adamw, sgd, sgd-momentum, adafactor, lion, lion8bit, paged-lion,
+/// paged-lion8bit, none, and the Hugging Face Trainer's optim names for them
+/// (adamw_torch_fused, adamw_bnb_8bit, paged_adamw_8bit, paged_lion_32bit, …). Fails with field
+/// "optimizer".
 Result<OptimizerKind> parseOptimizer(std::string_view text);
 
 /// Canonical names (the first spelling the parsers accept).
@@ -68,7 +73,10 @@ double stateValueBytes(PrecisionRecipe recipe);
 /// Optimizer state bytes per trainable parameter. Adam/AdamW/paged AdamW: 2 states
 /// (exp_avg, exp_avg_sq; Kingma & Ba 2015); 8-bit Adam: 2 uint8 states + one fp32 absmax per
 /// 256-value block per state (Dettmers et al. 2022, "8-bit Optimizers via Block-wise
-/// Quantization"); SGD with momentum and Lion: 1 state (Chen et al. 2023); Adafactor: the
+/// Quantization"; bitsandbytes/functional.py, blocksize 256); SGD with momentum and Lion:
+/// 1 state, Lion's momentum (Chen et al. 2023), 8-bit Lion: one uint8 state + its absmax;
+/// bitsandbytes' 32-bit (paged) optimizers keep fp32 states whatever the parameter dtype
+/// (bitsandbytes/optim/optimizer.py, init_state: dtype=torch.float32); Adafactor: the
 /// row and column second-moment factors of an n×m matrix, (n+m)/(n·m) values per parameter
 /// (Shazeer & Stern 2018), approximated with square matrices of side `matrixSide`.
 double optimizerStateBytesPerParameter(OptimizerKind optimizer, PrecisionRecipe recipe,

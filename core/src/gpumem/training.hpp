@@ -72,6 +72,16 @@ struct TrainingScenario {
   /// as they are made and come back for backward (torchtune enable_activation_offloading,
   /// TRL activation_offloading; Unsloth's checkpointing always does).
   bool offloadActivations = false;
+  /// QLoRA: bnb_4bit_use_double_quant, the absmax of each 64 weights quantised to 8 bits
+  /// with an fp32 constant per 256 blocks (Dettmers et al. 2023, section 3).
+  bool doubleQuant = true;
+  /// QLoRA: bnb_4bit_quant_type fp4 instead of nf4 (the same 4 bits and constants).
+  bool fp4 = false;
+  /// QLoRA: bnb_4bit_quant_storage is a float dtype (bf16), which FSDP and ZeRO-3 can shard;
+  /// with uint8 storage the 4-bit base stays whole on every GPU.
+  bool floatQuantStorage = true;
+  /// LoRA on an LLM.int8 base (load_in_8bit): 8-bit projections.
+  bool base8bit = false;
   TrainingParallel parallel;
   std::int64_t gpus = 1;         ///< all GPUs of the job
   std::int64_t gpusPerNode = 8;  ///< hybrid shard and the CPU RAM of one node
