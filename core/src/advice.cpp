@@ -69,8 +69,10 @@ std::vector<Candidate> trainingCandidates(const Scenario& s) {
     out.push_back(
         {"Offload the optimizer states to CPU RAM (ZeRO-Offload)", {{"offload", "optimizer"}}});
   }
-  if (s.integer("gpuCount") > 1 && s.text("sharding") != "zero3") {
-    out.push_back({"Shard the model states with ZeRO-3 / FSDP", {{"sharding", "zero3"}}});
+  const std::string& sharding = s.text("sharding");
+  if (s.integer("gpuCount") > 1 && sharding != "zero3" && sharding != "fsdp" &&
+      sharding != "fsdp-hybrid") {
+    out.push_back({"Shard the model states and parameters with FSDP", {{"sharding", "fsdp"}}});
   }
   if (s.text("task") == "full") {
     out.push_back({"Fine-tune with LoRA instead of training every weight", {{"task", "lora"}}});

@@ -531,6 +531,13 @@ Result<TrainingScenario> trainingScenario(const Scenario& s, const ResolvedModel
   t.fp4 = s.text("quantType") == "fp4";
   t.floatQuantStorage = s.text("quantStorage") != "uint8";
   t.base8bit = t.task == TrainingTask::kLora && s.flag("loadIn8bit");
+  t.reshardAfterForward = s.flag("reshardAfterForward");
+  if (t.sharding == ShardingStrategy::kZero3) {
+    t.maxLiveParameters = s.number("stage3MaxLiveParameters");
+  }
+  if (t.sharding == ShardingStrategy::kZero1 || t.sharding == ShardingStrategy::kZero2) {
+    t.reduceBucketElements = s.number("reduceBucketSize");
+  }
   return t;
 }
 

@@ -94,6 +94,15 @@ Json appliesToJson(const FieldScope& scope) {
     case FieldCondition::kShardsParameters:
       out["when"] = "zero3 or fsdp shards the parameters";
       break;
+    case FieldCondition::kDeepSpeedZero12:
+      out["when"] = "deepspeed zero1 or zero2";
+      break;
+    case FieldCondition::kDeepSpeedZero3:
+      out["when"] = "deepspeed zero3";
+      break;
+    case FieldCondition::kFsdpSharding:
+      out["when"] = "fsdp or hsdp";
+      break;
     case FieldCondition::kNone:
       break;
   }

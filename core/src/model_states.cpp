@@ -8,16 +8,14 @@ namespace {
 
 /// fp32 copy of each gradient that ZeRO-Offload keeps on the CPU for the update.
 constexpr double kOffloadedGradientBytes = 4.0;
+/// DeepSpeed's gradient bucket holds the engine's 16-bit gradients (bf16/fp16 enabled).
+constexpr double kBucketBytes = 2.0;
 /// ZeRO-3 gathers one layer's 16-bit parameters and keeps its 16-bit gradients.
 constexpr double kGatheredBytesPerParam = 4.0;
 
 double gpusSharingCpu(const ShardingOptions& sharding) {
   return static_cast<double>(std::clamp<std::int64_t>(
       sharding.gpusPerNode, 1, std::max<std::int64_t>(1, sharding.dataParallel)));
-}
-
-bool shardsParameters(ShardingStrategy strategy) {
-  return strategy == ShardingStrategy::kZero3 || strategy == ShardingStrategy::kFsdpHybrid;
 }
 
 /// The sum of the terms' products.
@@ -34,6 +32,27 @@ std::vector<Term> perParameter(double count, const char* what, double bytes, dou
   Term t{{{count, what}, {bytes, "B"}}};
   if (divisor > 1) t.factors.push_back({1 / divisor, "(sharded)"});
   return {t};
+}
+
+/// The gathered 16-bit parameters and gradients live while layers run under ZeRO-3/FSDP:
+/// the largest layer's parameters and gradients (DeepSpeed's estimator), or more where the
+/// framework keeps gathered parameters resident (stage3_max_live_parameters; FSDP2 without
+/// reshard_after_forward: all of them).
+std::vector<Term> gatheredParameters(const ModelStateInputs& in) {
+  const double layer = in.largestLayerParams;
+  const double all = in.trainableParams + in.frozenParams;
+  const ShardingOptions& sh = in.sharding;
+  const bool fsdpKeeps = !sh.reshardAfterForward && sh.strategy != ShardingStrategy::kZero3;
+  const double resident = fsdpKeeps ? all : std::min(all, std::max(layer, sh.maxLiveParameters));
+  if (resident <= layer) {
+    return {{{{layer, "parameters of the largest layer"}, {kGatheredBytesPerParam, "B"}}}};
+  }
+  const double halfBytes = kGatheredBytesPerParam / 2;
+  return {{{{resident, fsdpKeeps ? "parameters kept gathered from forward to backward"
+                                 : "live parameters (stage3_max_live_parameters)"},
+            {halfBytes, "B"}},
+           "gathered 16-bit parameters"},
+          {{{layer, "parameters of the largest layer"}, {halfBytes, "B"}}, "its 16-bit gradients"}};
 }
 
 }  // namespace
@@ -70,8 +89,7 @@ ModelStates estimateModelStates(const ModelStateInputs& in) {
         optimizerLargestTensorBytesPerParameter(in.optimizer, in.recipe), div.optimizer);
     t.temporaries.insert(t.temporaries.end(), oneTensor.begin(), oneTensor.end());
   }
-  const std::vector<Term> gathered = {{{{in.largestLayerParams, "parameters of the largest layer"},
-                                        {kGatheredBytesPerParam, "B"}}}};
+  const std::vector<Term> gathered = gatheredParameters(in);
   if (shardsParameters(in.sharding.strategy) && div.weights > 1) t.gatheredLayer = gathered;
 
   const double perNode = gpusSharingCpu(in.sharding);
@@ -106,6 +124,14 @@ ModelStates estimateModelStates(const ModelStateInputs& in) {
   s.optimizer = bytesOf(t.optimizer);
   s.temporaries = bytesOf(t.temporaries);
   s.gatheredLayer = bytesOf(t.gatheredLayer);
+  const bool bucketed = in.sharding.strategy == ShardingStrategy::kZero1 ||
+                        in.sharding.strategy == ShardingStrategy::kZero2;
+  if (bucketed && in.sharding.reduceBucketElements > 0 && !frozen && div.optimizer > 1) {
+    t.reduceBucket = {{{{in.sharding.reduceBucketElements, "elements (reduce_bucket_size)"},
+                        {kBucketBytes, "B (16-bit)"}},
+                       "the backward's gradient bucket"}};
+  }
+  s.reduceBucket = bytesOf(t.reduceBucket);
   return s;
 }
 

@@ -205,11 +205,26 @@ std::string conditionReason(FieldCondition condition, const Scenario& s, bool mo
                  ? ""
                  : "needs hybrid sharding or CPU offload (what is counted per node)";
     case FieldCondition::kShardsParameters:
-      return (s.text("sharding") == "zero3" || s.text("sharding") == "fsdp-hybrid") &&
+      return (s.text("sharding") == "zero3" || s.text("sharding") == "fsdp" ||
+              s.text("sharding") == "fsdp-hybrid") &&
                      s.integer("gpuCount") > 1
                  ? ""
                  : "needs ZeRO-3 or FSDP sharding the parameters over two or more GPUs (the "
                    "bytes are the same; only whether they can be sharded differs)";
+    case FieldCondition::kDeepSpeedZero12:
+      return (s.text("sharding") == "zero1" || s.text("sharding") == "zero2") &&
+                     s.integer("gpuCount") > 1
+                 ? ""
+                 : "needs DeepSpeed ZeRO-1 or ZeRO-2 over two or more GPUs";
+    case FieldCondition::kDeepSpeedZero3:
+      return s.text("sharding") == "zero3" && s.integer("gpuCount") > 1
+                 ? ""
+                 : "needs DeepSpeed ZeRO-3 over two or more GPUs";
+    case FieldCondition::kFsdpSharding:
+      return (s.text("sharding") == "fsdp" || s.text("sharding") == "fsdp-hybrid") &&
+                     s.integer("gpuCount") > 1
+                 ? ""
+                 : "needs FSDP (full or hybrid shard) over two or more GPUs";
     case FieldCondition::kNotParameterCountInference:
       return task == "inference" && !architecture
                  ? "is not used by the parameter-count method for inference; choose a model"

@@ -133,9 +133,12 @@ constexpr FieldChoice kStacks[] = {
 };
 
 constexpr FieldChoice kSharding[] = {
-    {"ddp", "DDP (replicated)"},          {"zero1", "ZeRO-1"},
-    {"zero2", "ZeRO-2 / FSDP grad-op"},   {"zero3", "ZeRO-3 / FSDP full shard"},
-    {"fsdp-hybrid", "FSDP hybrid shard"},
+    {"ddp", "DDP (replicated)"},
+    {"zero1", "DeepSpeed ZeRO-1"},
+    {"zero2", "DeepSpeed ZeRO-2 (as FSDP grad-op shards)"},
+    {"zero3", "DeepSpeed ZeRO-3"},
+    {"fsdp", "FSDP full shard (fully_shard)"},
+    {"fsdp-hybrid", "HSDP (FSDP hybrid shard)"},
 };
 
 constexpr FieldChoice kOffload[] = {
@@ -375,6 +378,21 @@ constexpr FieldSpec kFields[] = {
     {"sequenceParallel", Type::kBoolean, "false", 0, 0, "",
      {kTraining, kArchitecture, kAllEngines, FieldCondition::kTensorParallel}, "sp", "sp",
      "Megatron sequence parallel on top of tensor parallel."},
+    {"reduceBucketSize", Type::kDecimal, "500000000", 0, 1e11, "elements",
+     {kTraining, kArchitecture, kAllEngines, FieldCondition::kDeepSpeedZero12}, "rbs",
+     "reduce-bucket-size",
+     "DeepSpeed reduce_bucket_size (default 5e8): ZeRO-1/2's backward allocates a gradient "
+     "bucket of this many elements (contiguous_gradients), 2 B each (bf16/fp16)."},
+    {"stage3MaxLiveParameters", Type::kDecimal, "1000000000", 0, 1e12, "parameters",
+     {kTraining, kArchitecture, kAllEngines, FieldCondition::kDeepSpeedZero3}, "s3mlp",
+     "stage3-max-live-parameters",
+     "DeepSpeed stage3_max_live_parameters (default 1e9): gathered parameters ZeRO-3 keeps "
+     "resident at most, at least the layer in flight; 1e9 is about 2 GB in 16 bits."},
+    {"reshardAfterForward", Type::kBoolean, "true", 0, 0, "",
+     {kTraining, kArchitecture, kAllEngines, FieldCondition::kFsdpSharding}, "raf",
+     "reshard-after-forward",
+     "FSDP2 fully_shard reshard_after_forward: false keeps every layer's gathered parameters "
+     "from its forward to its backward (no second all-gather, all parameters unsharded)."},
     {"gpusPerNode", Type::kInteger, "8", 1, 1024, "GPUs",
      {kTraining, kArchitecture, kAllEngines, FieldCondition::kHybridOrOffload}, "gpn",
      "gpus-per-node",

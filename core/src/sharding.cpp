@@ -8,7 +8,7 @@
 namespace gpumem {
 namespace {
 
-constexpr ChoiceTable<ShardingStrategy, 11> kShardingNames{{
+constexpr ChoiceTable<ShardingStrategy, 13> kShardingNames{{
     {"ddp", ShardingStrategy::kDdp},
     {"none", ShardingStrategy::kDdp},
     {"zero0", ShardingStrategy::kDdp},
@@ -16,9 +16,11 @@ constexpr ChoiceTable<ShardingStrategy, 11> kShardingNames{{
     {"zero2", ShardingStrategy::kZero2},
     {"fsdp-grad-op", ShardingStrategy::kZero2},
     {"zero3", ShardingStrategy::kZero3},
-    {"fsdp", ShardingStrategy::kZero3},
-    {"fsdp-full", ShardingStrategy::kZero3},
+    {"fsdp", ShardingStrategy::kFsdp},
+    {"fsdp-full", ShardingStrategy::kFsdp},
+    {"fsdp2", ShardingStrategy::kFsdp},
     {"fsdp-hybrid", ShardingStrategy::kFsdpHybrid},
+    {"hsdp", ShardingStrategy::kFsdpHybrid},
     {"hybrid", ShardingStrategy::kFsdpHybrid},
 }};
 
@@ -28,7 +30,7 @@ Result<ShardingStrategy> parseShardingStrategy(std::string_view text) {
   if (const auto strategy = lookupChoice(kShardingNames, text)) return *strategy;
   return makeError(ErrorCode::kInvalidArgument, "sharding",
                    "Unknown sharding strategy " + text::quote(text) +
-                       "; use ddp, zero1, zero2, zero3 (fsdp-full), fsdp-grad-op or fsdp-hybrid.");
+                       "; use ddp, zero1, zero2, zero3, fsdp, fsdp-grad-op or fsdp-hybrid (hsdp).");
 }
 
 std::string shardingName(ShardingStrategy strategy) { return choiceName(kShardingNames, strategy); }
@@ -43,6 +45,7 @@ ShardDivisors shardDivisors(const ShardingOptions& options) {
     case ShardingStrategy::kZero2:
       return {1, n, n};
     case ShardingStrategy::kZero3:
+    case ShardingStrategy::kFsdp:
       return {n, n, n};
     case ShardingStrategy::kFsdpHybrid: {
       const double node = static_cast<double>(
@@ -51,6 +54,11 @@ ShardDivisors shardDivisors(const ShardingOptions& options) {
     }
   }
   return {1, 1, 1};
+}
+
+bool shardsParameters(ShardingStrategy strategy) {
+  return strategy == ShardingStrategy::kZero3 || strategy == ShardingStrategy::kFsdp ||
+         strategy == ShardingStrategy::kFsdpHybrid;
 }
 
 }  // namespace gpumem

@@ -203,6 +203,9 @@ ModelStates modelStatesOf(const TrainingScenario& s, const ParameterSplit& p,
   in.sharding.gpusPerNode = s.gpusPerNode;
   in.sharding.offloadOptimizer = s.offloadOptimizer;
   in.sharding.offloadParameters = s.offloadParameters;
+  in.sharding.reshardAfterForward = s.reshardAfterForward;
+  in.sharding.maxLiveParameters = s.maxLiveParameters;
+  in.sharding.reduceBucketElements = s.reduceBucketElements;
   return estimateModelStates(in);
 }
 
@@ -434,13 +437,13 @@ Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCop
   forward.logits = m.lossForward;
   forward.gradients = accumulated;
   Phase backward{"backward"};
-  backward.gathered = st.terms.gatheredLayer;
+  backward.gathered = st.terms.gatheredLayer + st.terms.reduceBucket;
   backward.weightCopies = ckpt ? copies.head : copies.all;
   backward.activations = m.saved;
   backward.logits = m.lossBackward;
   backward.gradients = accumulated;
   Phase recompute{"backward"};
-  recompute.gathered = st.terms.gatheredLayer;
+  recompute.gathered = st.terms.gatheredLayer + st.terms.reduceBucket;
   recompute.weightCopies = copies.head;
   if (ckpt) recompute.activations = m.saved + m.oneLayer + m.layerGradients;
   recompute.gradients = accumulated;
@@ -578,10 +581,16 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
       makeComponent("optimizer_temporaries", "Optimizer step temporaries", peak.temporaries,
                     "live during the optimizer step (" + formatBytes(st.temporaries) + ")"));
   if (st.gatheredLayer > 0) {
-    c.push_back(makeComponent("gathered_parameters", "Gathered layer (ZeRO-3/FSDP)", peak.gathered,
+    c.push_back(makeComponent(
+        "gathered_parameters", "Gathered parameters (ZeRO-3/FSDP)", peak.gathered,
+        peak.gathered.empty() ? "resharded before the optimizer step"
+                              : "16-bit parameters gathered while layers run, and the "
+                                "largest layer's gradients"));
+  } else if (st.reduceBucket > 0) {
+    c.push_back(makeComponent("gathered_parameters", "Gradient bucket (ZeRO-1/2)", peak.gathered,
                               peak.gathered.empty()
-                                  ? "resharded before the optimizer step"
-                                  : "16-bit parameters and gradients of the largest layer"));
+                                  ? "allocated by the backward only"
+                                  : "DeepSpeed's contiguous gradient bucket (reduce_bucket_size)"));
   }
   c.push_back(makeComponent("activations", "Activations", peak.activations,
                             "at the " + std::string(peak.name) + " peak"));

@@ -152,6 +152,51 @@ TEST(ModelStates, FrozenBaseThatCannotBeShardedStaysWhole) {
   EXPECT_NEAR(estimateModelStates(in).weights, trainable + 1e9 * 0.5, 1e-3);
 }
 
+// The buffers as implemented, with the frameworks' documented defaults. An 8B model whose
+// largest layer (the head) has 525M parameters, over 8 GPUs:
+// - DeepSpeed ZeRO-2's backward allocates reduce_bucket_size 16-bit elements (5e8 by
+//   default, DeepSpeed's config docs): 1 GB;
+// - DeepSpeed ZeRO-3 keeps up to stage3_max_live_parameters gathered (1e9 by default,
+//   "would consume ~2GB" in transformers' DeepSpeed guide) plus the layer's 16-bit
+//   gradients;
+// - FSDP2 with reshard_after_forward=False keeps all 8B parameters gathered in 16 bits;
+//   with the default True, one layer's parameters and gradients (4 B each).
+TEST(ModelStates, ShardingBuffersAsImplemented) {
+  struct Row {
+    const char* what;
+    ShardingStrategy strategy;
+    double maxLive;
+    bool reshard;
+    double bucket;
+    double gathered;
+    double reduceBucket;
+  };
+  const double params = 8e9;
+  const double layer = 5.25e8;
+  const Row rows[] = {
+      {"zero2 bucket", ShardingStrategy::kZero2, 0, true, 5e8, 0, 5e8 * 2},
+      {"zero1 bucket", ShardingStrategy::kZero1, 0, true, 2e8, 0, 2e8 * 2},
+      {"zero3 live", ShardingStrategy::kZero3, 1e9, true, 0, 2e9 + 2 * layer, 0},
+      {"zero3 live below a layer", ShardingStrategy::kZero3, 1e8, true, 0, 4 * layer, 0},
+      {"fsdp", ShardingStrategy::kFsdp, 0, true, 0, 4 * layer, 0},
+      {"fsdp kept", ShardingStrategy::kFsdp, 0, false, 0, 2 * params + 2 * layer, 0},
+  };
+  for (const Row& row : rows) {
+    ModelStateInputs in;
+    in.trainableParams = params;
+    in.largestLayerParams = layer;
+    in.recipe = PrecisionRecipe::kBf16MasterFp32;
+    in.sharding.strategy = row.strategy;
+    in.sharding.dataParallel = 8;
+    in.sharding.maxLiveParameters = row.maxLive;
+    in.sharding.reshardAfterForward = row.reshard;
+    in.sharding.reduceBucketElements = row.bucket;
+    const auto s = estimateModelStates(in);
+    EXPECT_NEAR(s.gatheredLayer, row.gathered, 1.0) << row.what;
+    EXPECT_NEAR(s.reduceBucket, row.reduceBucket, 1.0) << row.what;
+  }
+}
+
 TEST(ModelStates, HybridShardDividesWithinANodeOnly) {
   ModelStateInputs in = zeroPaperModel(ShardingStrategy::kFsdpHybrid);
   in.sharding.gpusPerNode = 8;
@@ -182,7 +227,8 @@ TEST(ModelStates, ParsesNames) {
   EXPECT_EQ(*parseOptimizer("lion_8bit"), OptimizerKind::kLion8bit);
   EXPECT_EQ(*parseOptimizer("paged_lion_8bit"), OptimizerKind::kPagedLion8bit);
   EXPECT_EQ(*parseOptimizer("paged_lion_32bit"), OptimizerKind::kPagedLion);
-  EXPECT_EQ(*parseShardingStrategy("fsdp-full"), ShardingStrategy::kZero3);
+  EXPECT_EQ(*parseShardingStrategy("fsdp-full"), ShardingStrategy::kFsdp);
+  EXPECT_EQ(*parseShardingStrategy("hsdp"), ShardingStrategy::kFsdpHybrid);
   EXPECT_FALSE(parsePrecisionRecipe("fp12").ok());
   EXPECT_EQ(parseOptimizer("adamax").error().field, "optimizer");
   EXPECT_EQ(parseShardingStrategy("zero4").error().field, "sharding");

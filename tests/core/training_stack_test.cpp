@@ -245,9 +245,9 @@ constexpr const char* kLigerLogs =
     "https://github.com/linkedin/Liger-Kernel/tree/main/examples/huggingface/results";
 
 Values ligerExample(const char* model) {
-  return {{"model", model},          {"task", "full"},      {"stack", "liger"},
-          {"recipe", "bf16-master"}, {"sharding", "zero3"}, {"gpuCount", "4"},
-          {"checkpointing", "full"}, {"batch", "32"},       {"contextLength", "512"},
+  return {{"model", model},          {"task", "full"},     {"stack", "liger"},
+          {"recipe", "bf16-master"}, {"sharding", "fsdp"}, {"gpuCount", "4"},
+          {"checkpointing", "full"}, {"batch", "32"},      {"contextLength", "512"},
           {"optimizer", "adamw"},    {"gpu", "a100-80gb"}};
 }
 
@@ -297,14 +297,14 @@ const PublishedPeak kPublishedPeaks[] = {
      18.9 * 1024},
     {kTorchtuneReadme, "Llama 3.1 70B LoRA, torchtune ×8",
      with(torchtune("lora", "llama-3.1-70b", "a100-80gb"),
-          {{"sharding", "zero3"},
+          {{"sharding", "fsdp"},
            {"gpuCount", "8"},
            {"loraRank", "16"},
            {"loraTargets", "q_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"}}),
      27.6 * 1024},
     {kTorchtuneReadme, "Llama 3.1 70B full, torchtune ×8",
      with(torchtune("full", "llama-3.1-70b", "a100-80gb"),
-          {{"recipe", "bf16"}, {"sharding", "zero3"}, {"gpuCount", "8"}, {"offload", "all"}}),
+          {{"recipe", "bf16"}, {"sharding", "fsdp"}, {"gpuCount", "8"}, {"offload", "all"}}),
      13.9 * 1024},
     {kTorchtuneReadme, "Llama 3.1 8B LoRA, torchtune",
      with(torchtune("lora", "llama-3.1-8b", "rtx-4090"), kTorchtuneLora), 16.2 * 1024,
@@ -316,7 +316,7 @@ const PublishedPeak kPublishedPeaks[] = {
      7.4 * 1024, kCompiledLoss},
     {kTorchtuneReadme, "Llama 3.1 405B QLoRA, torchtune ×8",
      with(torchtune("qlora", "llama-3.1-405b", "a100-80gb"),
-          {{"sharding", "zero3"},
+          {{"sharding", "fsdp"},
            {"gpuCount", "8"},
            {"loraRank", "16"},
            {"loraTargets", "q_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"}}),
@@ -384,9 +384,9 @@ struct PublishedLengthRange {
 constexpr const char* kLigerReadme = "https://github.com/linkedin/Liger-Kernel#benchmark";
 
 Values ligerReadme(const char* stack) {
-  return {{"model", "llama-3-8b"},   {"task", "full"},      {"stack", stack},
-          {"recipe", "bf16-master"}, {"sharding", "zero3"}, {"gpuCount", "8"},
-          {"checkpointing", "full"}, {"batch", "8"},        {"optimizer", "adamw"},
+  return {{"model", "llama-3-8b"},   {"task", "full"},     {"stack", stack},
+          {"recipe", "bf16-master"}, {"sharding", "fsdp"}, {"gpuCount", "8"},
+          {"checkpointing", "full"}, {"batch", "8"},       {"optimizer", "adamw"},
           {"gpu", "a100-80gb"}};
 }
 
@@ -450,7 +450,7 @@ TEST(TrainingStack, QuantisedBaseStoresWhatBitsandbytesStores) {
 // leaves the whole 4-bit base on each.
 TEST(TrainingStack, QuantStorageDecidesWhetherZero3ShardsTheBase) {
   const Values base{{"model", "llama-3.1-8b"}, {"task", "qlora"}, {"stack", "trl"},
-                    {"sharding", "zero3"},     {"gpuCount", "8"},   {"gpu", "h100-80gb"}};
+                    {"sharding", "zero3"},     {"gpuCount", "8"}, {"gpu", "h100-80gb"}};
   Values uint8 = base;
   uint8["quantStorage"] = "uint8";
   const double sharded = componentBytes(answerOf(base), "weights");
@@ -474,6 +474,5 @@ TEST(TrainingStack, LionKeepsOneStateAdamTwo) {
   v["optimizer"] = "lion8bit";
   EXPECT_NEAR(componentBytes(answerOf(v), "optimizer_states"), adapter * (1 + 4.0 / 256), 1.0);
   v["optimizer"] = "adam8bit";
-  EXPECT_NEAR(componentBytes(answerOf(v), "optimizer_states"), adapter * 2 * (1 + 4.0 / 256),
-              1.0);
+  EXPECT_NEAR(componentBytes(answerOf(v), "optimizer_states"), adapter * 2 * (1 + 4.0 / 256), 1.0);
 }

@@ -72,6 +72,9 @@ enum class FieldCondition {
   kHybridOrOffload,             ///< hybrid sharding or offload (what is counted per node)
   kVisionModel,                 ///< the model has a vision tower (images per request)
   kShardsParameters,            ///< ZeRO-3 or FSDP shards the parameters over 2+ GPUs
+  kDeepSpeedZero12,             ///< DeepSpeed ZeRO-1 or ZeRO-2 over 2+ GPUs
+  kDeepSpeedZero3,              ///< DeepSpeed ZeRO-3 over 2+ GPUs
+  kFsdpSharding,                ///< FSDP full or hybrid shard over 2+ GPUs
 };
 
 /// Where a field applies: tasks, estimation methods and (for inference) engines.

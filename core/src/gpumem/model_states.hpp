@@ -36,14 +36,16 @@ struct ModelStates {
   double optimizer = 0;      ///< optimizer states
   double temporaries = 0;    ///< optimizer step temporaries (foreach AdamW)
   double gatheredLayer = 0;  ///< ZeRO-3/FSDP: one layer's gathered 16-bit params and grads
+  double reduceBucket = 0;   ///< ZeRO-1/2: the backward's 16-bit gradient bucket
   double cpu = 0;            ///< CPU RAM of one node holding offloaded states
   /// The formula terms of each GPU state above; their products sum to its bytes.
   struct Terms {
-    std::vector<Term> weights, master, gradients, optimizer, temporaries, gatheredLayer;
+    std::vector<Term> weights, master, gradients, optimizer, temporaries, gatheredLayer,
+        reduceBucket;
   } terms;
   /// Everything resident on the GPU.
   double gpuTotal() const {
-    return weights + master + gradients + optimizer + temporaries + gatheredLayer;
+    return weights + master + gradients + optimizer + temporaries + gatheredLayer + reduceBucket;
   }
 };
 
@@ -58,6 +60,12 @@ struct ModelStates {
 /// (bitsandbytes PagedAdamW, PagedAdamW8bit: states in CUDA unified memory, evicted under
 /// pressure and prefetched per tensor for its update) keep on the GPU only the largest
 /// matrix's states and need CPU RAM for all of them.
+/// As implemented: DeepSpeed ZeRO-3 keeps up to stage3_max_live_parameters gathered 16-bit
+/// parameters (those reused within stage3_max_reuse_distance stay; transformers' DeepSpeed
+/// guide: the 1e9 default "would consume ~2GB"), at least the layer in flight; FSDP2 with
+/// reshard_after_forward=False keeps every layer's gathered parameters from the forward to
+/// the backward; ZeRO-1/2's backward holds a 16-bit bucket of reduce_bucket_size gradients
+/// (deepspeed/runtime/zero/stage_1_and_2.py, backward(): ipg_buffer with contiguous_gradients).
 ModelStates estimateModelStates(const ModelStateInputs& inputs);
 
 /// DeepSpeed's own ZeRO-3 model-state estimate, GPU and CPU bytes.

@@ -15,8 +15,9 @@ enum class ShardingStrategy {
   kDdp,         ///< every GPU holds everything (DistributedDataParallel, or one GPU)
   kZero1,       ///< optimizer states (and fp32 master) partitioned: ZeRO P_os
   kZero2,       ///< + gradients partitioned: ZeRO P_os+g, FSDP SHARD_GRAD_OP
-  kZero3,       ///< + parameters partitioned: ZeRO P_os+g+p, FSDP FULL_SHARD
-  kFsdpHybrid,  ///< FSDP HYBRID_SHARD: full sharding inside a node, replicas across nodes
+  kZero3,       ///< + parameters partitioned: DeepSpeed ZeRO P_os+g+p
+  kFsdp,        ///< PyTorch FSDP FULL_SHARD / FSDP2 fully_shard: divides as ZeRO-3
+  kFsdpHybrid,  ///< HSDP (FSDP HYBRID_SHARD): full sharding inside a node, replicas across
 };
 
 struct ShardingOptions {
@@ -25,10 +26,19 @@ struct ShardingOptions {
   std::int64_t gpusPerNode = 8;    ///< hybrid shard: shards within one node of this many GPUs
   bool offloadOptimizer = false;   ///< ZeRO-Offload / FSDP CPUOffload: master + states on CPU
   bool offloadParameters = false;  ///< ZeRO-3 / FSDP: parameters on CPU, gathered per layer
+  /// FSDP2 fully_shard(reshard_after_forward=False): each layer's gathered parameters stay
+  /// from its forward to its backward instead of being freed and gathered again.
+  bool reshardAfterForward = true;
+  /// DeepSpeed ZeRO-3 stage3_max_live_parameters: gathered parameters it keeps resident at
+  /// most (0 = only the layer in flight, as DeepSpeed's memory estimator assumes).
+  double maxLiveParameters = 0;
+  /// DeepSpeed ZeRO-1/2 reduce_bucket_size: elements of the 16-bit gradient bucket the
+  /// backward allocates (contiguous_gradients; 0 = none).
+  double reduceBucketElements = 0;
 };
 
-/// Parses ddp (= none), zero1, zero2 (= fsdp-grad-op), zero3 (= fsdp, fsdp-full),
-/// fsdp-hybrid. Fails with field "sharding".
+/// Parses ddp (= none), zero1, zero2 (= fsdp-grad-op), zero3, fsdp (= fsdp-full, fsdp2),
+/// fsdp-hybrid (= hsdp, hybrid). Fails with field "sharding".
 Result<ShardingStrategy> parseShardingStrategy(std::string_view text);
 
 /// Canonical name of a strategy.
@@ -41,8 +51,11 @@ struct ShardDivisors {
   double optimizer = 1;  ///< master weights and optimizer states: ZeRO-1 and up
 };
 
-/// Divisors of the strategy: DDP 1/1/1; ZeRO-1 1/1/N; ZeRO-2 1/N/N; ZeRO-3 N/N/N; hybrid
+/// Divisors of the strategy: DDP 1/1/1; ZeRO-1 1/1/N; ZeRO-2 1/N/N; ZeRO-3, FSDP N/N/N; hybrid
 /// shard divides by min(N, gpusPerNode) (PyTorch FSDP ShardingStrategy.HYBRID_SHARD).
 ShardDivisors shardDivisors(const ShardingOptions& options);
+
+/// Whether the strategy divides the parameters themselves (ZeRO-3, FSDP, HSDP).
+bool shardsParameters(ShardingStrategy strategy);
 
 }  // namespace gpumem

@@ -82,6 +82,12 @@ struct TrainingScenario {
   bool floatQuantStorage = true;
   /// LoRA on an LLM.int8 base (load_in_8bit): 8-bit projections.
   bool base8bit = false;
+  /// FSDP / HSDP: reshard_after_forward (false keeps gathered parameters to the backward).
+  bool reshardAfterForward = true;
+  /// DeepSpeed ZeRO-3: stage3_max_live_parameters (0 = the layer in flight only).
+  double maxLiveParameters = 0;
+  /// DeepSpeed ZeRO-1/2: reduce_bucket_size in elements (0 = no bucket counted).
+  double reduceBucketElements = 0;
   TrainingParallel parallel;
   std::int64_t gpus = 1;         ///< all GPUs of the job
   std::int64_t gpusPerNode = 8;  ///< hybrid shard and the CPU RAM of one node
