@@ -66,7 +66,7 @@ void CachingAllocator::eraseFree(std::int32_t index) {
 std::int32_t CachingAllocator::findFree(bool small, std::int64_t size) {
   const std::vector<FreeKey>& pool = small ? freeSmall_ : freeLarge_;
   const auto it = std::lower_bound(pool.begin(), pool.end(), FreeKey{size, -1, -1});
-  return it == pool.end() ? -1 : std::get<2>(*it);
+  return it == pool.end() ? -1 : it->block;
 }
 
 bool CachingAllocator::fitsCapacity(std::int64_t more) const {
@@ -76,7 +76,7 @@ bool CachingAllocator::fitsCapacity(std::int64_t more) const {
 void CachingAllocator::releaseCachedSegments() {
   for (std::vector<FreeKey>* pool : {&freeSmall_, &freeLarge_}) {
     std::erase_if(*pool, [&](const FreeKey& key) {
-      const std::int32_t index = std::get<2>(key);
+      const std::int32_t index = key.block;
       const Block& b = blocks_[static_cast<std::size_t>(index)];
       if (b.prev != -1 || b.next != -1) return false;
       reserved_ -= b.size;
@@ -118,7 +118,7 @@ void CachingAllocator::mapRange(bool small, std::int64_t begin, std::int64_t end
 void CachingAllocator::unmapFreePages() {
   for (const std::vector<FreeKey>* pool : {&freeSmall_, &freeLarge_}) {
     for (const FreeKey& key : *pool) {
-      const Block& b = blocks_[static_cast<std::size_t>(std::get<2>(key))];
+      const Block& b = blocks_[static_cast<std::size_t>(key.block)];
       std::vector<std::uint8_t>& pages = b.small ? smallPages_ : largePages_;
       const std::int64_t page = pageSize(b.small);
       // Only the pages wholly inside the free block (release_expandable_segment).

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <tuple>
 #include <vector>
 
 namespace gpumem {
@@ -94,7 +93,20 @@ class CachingAllocator {
     bool free = false;
     bool small = false;
   };
-  using FreeKey = std::tuple<std::int64_t, std::int64_t, std::int32_t>;  // size, address, block
+  /// A free block's place in its pool, ordered by size, then address (PyTorch's best fit).
+  /// A plain struct, not a tuple: the pools are sorted vectors, and a trivially copyable
+  /// key is moved by memmove when a block enters or leaves one.
+  struct FreeKey {
+    std::int64_t size;
+    std::int64_t address;
+    std::int32_t block;
+    friend bool operator==(const FreeKey&, const FreeKey&) = default;
+    friend bool operator<(const FreeKey& x, const FreeKey& y) {
+      if (x.size != y.size) return x.size < y.size;
+      if (x.address != y.address) return x.address < y.address;
+      return x.block < y.block;
+    }
+  };
 
   std::int32_t newBlock(const Block& block);
   std::int32_t findFree(bool small, std::int64_t size);
