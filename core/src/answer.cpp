@@ -235,6 +235,9 @@ Result<bool> readOllamaSettings(const Scenario& s, const ResolvedModel& m, doubl
   const OllamaDefaults d = ollamaDefaults(m.arch, file->bytes, numCtx * parallel, vram, memory,
                                           o.llamaCpp.flashAttention);
   o.llamaCpp.nUbatch = d.numBatch;
+  o.llamaCpp.nBatch = d.numBatch;
+  // Ollama passes -np num_parallel, so llama-server gives each slot a KV stream of its own.
+  o.llamaCpp.kvUnified = false;
   o.llamaCpp.nGpuLayers = -1;
   o.llamaCpp.nCtx = numCtx * parallel;
   o.llamaCpp.nSeq = parallel;
@@ -263,15 +266,19 @@ Result<bool> readOllamaSettings(const Scenario& s, const ResolvedModel& m, doubl
 }
 
 /// llama.cpp's options in its own names: -ngl (auto = the fit's), -c (0 = the trained
-/// length), -np (auto = 4 unified slots), -ub, -fa, -ctk/-ctv, --n-cpu-moe.
+/// length), -np (auto = 4 unified slots), -b, -ub, -fa, -ctk/-ctv, --n-cpu-moe, --swa-full.
 Result<bool> readLlamaCppSettings(const Scenario& s, InferenceOptions& o) {
   LlamaCppSettings& l = o.llamaCpp;
   l.nGpuLayers = s.text("nGpuLayers") == "auto" ? -1 : s.integer("nGpuLayers");
   l.nUbatch = s.integer("ubatchSize");
   l.flashAttention = s.flag("flashAttention");
   if (o.engine != EngineProfile::kLlamaCpp) return true;
+  l.nBatch = s.integer("batchSize");
+  l.swaFull = s.flag("swaFull");
   l.nCtx = s.integer("ctxSize");
-  l.nSeq = s.text("parallel") == "auto" ? 4 : s.integer("parallel");
+  // llama-server without -np: 4 slots in one unified KV buffer; an explicit -np: a stream each.
+  l.kvUnified = s.text("parallel") == "auto";
+  l.nSeq = l.kvUnified ? 4 : s.integer("parallel");
   l.nCpuMoe = s.integer("nCpuMoe");
   for (const auto& [field, bytes] :
        {std::pair{"cacheTypeK", &l.cacheKBytes}, std::pair{"cacheTypeV", &l.cacheVBytes}}) {
@@ -755,7 +762,8 @@ void fillLimits(Answer& a, const Scenario& given, const ResolvedModel& m, double
   const bool encoder = m.architecture && m.arch.encoder.present;
   const auto applies = [&](const char* field) {
     return inapplicableReason(*findField(field), s, m.architecture && m.arch.isMoe(),
-                              m.architecture && m.arch.vision.present(), encoder)
+                              m.architecture && m.arch.vision.present(), encoder,
+                              m.architecture && m.arch.slidingLayerCount() > 0)
         .empty();
   };
   if (m.architecture && applies("contextLength")) {

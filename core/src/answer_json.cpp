@@ -103,6 +103,9 @@ Json appliesToJson(const FieldScope& scope) {
     case FieldCondition::kFsdpSharding:
       out["when"] = "fsdp or hsdp";
       break;
+    case FieldCondition::kSlidingWindow:
+      out["when"] = "the model has sliding-window layers";
+      break;
     case FieldCondition::kNone:
       break;
   }
@@ -397,9 +400,10 @@ std::string disabledFieldsJson(const Scenario& s) {
   const bool moe = model && model->architecture && model->arch.isMoe();
   const bool vision = model && model->architecture && model->arch.vision.present();
   const bool encoder = model && model->architecture && model->arch.encoder.present;
+  const bool sliding = model && model->architecture && model->arch.slidingLayerCount() > 0;
   Json out = Json::object();
   for (const FieldSpec& f : scenarioSchema()) {
-    const std::string why = inapplicableReason(f, s, moe, vision, encoder);
+    const std::string why = inapplicableReason(f, s, moe, vision, encoder, sliding);
     if (!why.empty()) out[std::string(f.name)] = why;
     for (const FieldChoice& c : f.choices) {
       const std::string choiceWhy = inapplicableChoiceReason(f, c.id, s);

@@ -518,11 +518,25 @@ std::vector<Term> llamaCellTerms(const ModelArchitecture& arch, std::int64_t lay
                       bytes}});
   }
   if (sliding > 0) {
-    terms.push_back({{{static_cast<double>(std::min(cells, slidingCells)), "SWA cells"},
+    terms.push_back({{{static_cast<double>(slidingCells), "SWA cells"},
                       {static_cast<double>(sliding), "sliding layers"},
                       bytes}});
   }
   return terms;
+}
+
+/// The cells of llama.cpp's sliding-window cache (llama-kv-cache-iswa.cpp): the window of
+/// every sequence and one physical batch, padded to 256 cells — in one stream shared by the
+/// slots, GGML_PAD(min(n_ctx, n_swa × n_seq + n_ubatch), 256); with a stream per slot (an
+/// explicit -np), n_seq × GGML_PAD(min(n_ctx_seq, n_swa + n_ubatch), 256) where n_ctx_seq is
+/// n_ctx / n_seq padded to 256 (llama-context.cpp).
+std::int64_t llamaSwaCells(const ModelArchitecture& arch, const LlamaCppSettings& s,
+                           std::int64_t nCtx, std::int64_t slots, std::int64_t nUbatch) {
+  if (s.kvUnified || slots <= 1) {
+    return roundUp(std::min(nCtx, arch.slidingWindow * slots + nUbatch), 256);
+  }
+  const std::int64_t perSlot = roundUp(nCtx / slots, 256);
+  return slots * roundUp(std::min(perSlot, arch.slidingWindow + nUbatch), 256);
 }
 
 /// "a 32,768-token context", "an 8,192-token context".
@@ -582,6 +596,9 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
   if (s.nUbatch < 1) {
     return makeError(ErrorCode::kOutOfRange, "engine", "n_ubatch must be at least 1.");
   }
+  if (s.nBatch < 1) {
+    return makeError(ErrorCode::kOutOfRange, "batchSize", "n_batch must be at least 1.");
+  }
   const bool ollama = o.engine == EngineProfile::kOllama;
   const std::int64_t layers = arch.numLayers;
   const std::int64_t gpuLayers =
@@ -600,20 +617,25 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
   const double kBytes = s.cacheKBytes > 0 ? s.cacheKBytes : o.kvBytesPerValue;
   const double vBytes = s.cacheVBytes > 0 ? s.cacheVBytes : o.kvBytesPerValue;
   const double perTokenLayer = kvValuesPerTokenPerLayer(arch) * (kBytes + vBytes) / 2;
-  // Sliding layers hold n_swa × slots + n_ubatch cells padded to 256 (llama-kv-cache-iswa.cpp:
-  // GGML_PAD(min(n_ctx, n_swa × n_seq + n_ubatch), 256)), or all n_ctx with --swa-full.
-  const std::int64_t swaCells =
-      std::min(nCtx, roundUp(arch.slidingWindow * slots + s.nUbatch, 256));
+  // The physical batch llama-context.cpp runs: n_batch = min(n_ctx, -b), n_ubatch = min(n_batch,
+  // -ub). It sizes the compute buffer and the sliding layers' cells.
+  const std::int64_t nUbatch = std::min({s.nUbatch, s.nBatch, nCtx});
+  const std::int64_t swaCells = s.swaFull ? nCtx : llamaSwaCells(arch, s, nCtx, slots, nUbatch);
   const auto kvTerms = [&](std::int64_t kvLayers) {
-    return cells ? llamaCellTerms(arch, kvLayers, nCtx, s.swaFull ? nCtx : swaCells, perTokenLayer)
-                 : cacheTerms(arch, o.batch, kvLayers, perSeq, arch.slidingWindow + s.nUbatch,
-                              perTokenLayer);
+    return cells ? llamaCellTerms(arch, kvLayers, nCtx, swaCells, perTokenLayer)
+                 : cacheTerms(arch, o.batch, kvLayers, perSeq,
+                              s.swaFull ? perSeq : arch.slidingWindow + nUbatch, perTokenLayer);
   };
   Component kv = makeComponent("kv_cache", "KV cache", kvTerms(repeatingOnGpu),
                                ollama ? "-c num_ctx × num_parallel = " + count(perSeq) + " × " +
                                             count(o.batch) + " cells, -np " + count(o.batch)
                                       : "n_ctx " + count(nCtx) + " cells shared by " +
                                             count(slots) + (slots == 1 ? " sequence" : " slots"));
+  if (cells && arch.slidingLayerCount() > 0) {
+    kv.note += s.swaFull ? "; --swa-full: the sliding-window layers keep all n_ctx cells"
+                         : "; the sliding-window layers keep " + count(swaCells) +
+                               " cells (window × slots + n_ubatch, padded to 256)";
+  }
   const double kvBytes = kv.bytes;
   const double hostKv = sumTerms(kvTerms(layers - repeatingOnGpu));
   out.components.push_back(std::move(kv));
@@ -626,7 +648,7 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
     out.components.push_back(std::move(state));
   }
 
-  const double ubatchTokens = static_cast<double>(std::min<std::int64_t>(s.nUbatch, nCtx));
+  const double ubatchTokens = static_cast<double>(nUbatch);
   Component compute = llamaComputeBuffer(arch, s, ollama, ubatchTokens, static_cast<double>(nCtx));
   const double computeBytes = compute.bytes;
   out.components.push_back(std::move(compute));

@@ -181,7 +181,7 @@ std::string enginesText(unsigned engines) {
 }
 
 std::string conditionReason(FieldCondition condition, const Scenario& s, bool moe, bool vision,
-                            bool architecture) {
+                            bool sliding, bool architecture) {
   const std::string& task = s.text("task");
   switch (condition) {
     case FieldCondition::kNone:
@@ -195,6 +195,8 @@ std::string conditionReason(FieldCondition condition, const Scenario& s, bool mo
       return moe ? "" : "needs a mixture-of-experts model";
     case FieldCondition::kVisionModel:
       return vision ? "" : "needs a vision-language model (one with a vision tower)";
+    case FieldCondition::kSlidingWindow:
+      return sliding ? "" : "needs a model with sliding-window attention layers";
     case FieldCondition::kNotTrainingArchitecture:
       return task != "inference" && architecture
                  ? "is set by the precision recipe when training from an architecture"
@@ -305,7 +307,7 @@ std::string encoderReason(const FieldSpec& f) {
 }
 
 std::string inapplicableReason(const FieldSpec& f, const Scenario& s, bool moe, bool vision,
-                               bool encoder) {
+                               bool encoder, bool sliding) {
   const bool architecture = usesArchitecture(s);
   const unsigned task = taskBit(s.text("task"));
   if (!(f.scope.tasks & task)) return "applies to " + tasksText(f.scope.tasks) + " only";
@@ -324,7 +326,7 @@ std::string inapplicableReason(const FieldSpec& f, const Scenario& s, bool moe, 
   if (task == applies::kInference && !(f.scope.engines & engine)) {
     return "applies to " + enginesText(f.scope.engines) + " only";
   }
-  return conditionReason(f.scope.condition, s, moe, vision, architecture);
+  return conditionReason(f.scope.condition, s, moe, vision, sliding, architecture);
 }
 
 std::string inapplicableChoiceReason(const FieldSpec& f, std::string_view choice,

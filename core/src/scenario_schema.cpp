@@ -308,6 +308,14 @@ constexpr FieldSpec kFields[] = {
      "(--fit then keeps the layers as they are)."},
     {"ubatchSize", Type::kInteger, "512", 1, 65536, "tokens", engineOnly(kLlamaCpp), "ub",
      "ubatch-size", "llama.cpp's physical batch (-ub): the compute buffer's tokens."},
+    {"batchSize", Type::kInteger, "2048", 1, 1 << 20, "tokens", engineOnly(kLlamaCpp), "nb",
+     "batch-size",
+     "llama.cpp's logical batch (-b): the physical batch is at most this (n_ubatch = "
+     "min(n_batch, n_ubatch)), which is all it changes in memory."},
+    {"swaFull", Type::kBoolean, "false", 0, 0, "",
+     {kInference, kArchitecture, kLlamaCpp, FieldCondition::kSlidingWindow}, "swaf", "swa-full",
+     "llama.cpp's --swa-full: the sliding-window layers cache all n_ctx cells instead of the "
+     "window of each slot plus one physical batch."},
     {"flashAttention", Type::kBoolean, "true", 0, 0, "", engineOnly(kLlamaCpp | kOllama), "fa",
      "flash-attn",
      "Flash attention (llama.cpp -fa, OLLAMA_FLASH_ATTENTION; on where the GPU supports it): "

@@ -46,6 +46,7 @@ function baseFor(field, task) {
   if (applies.when === 'hybrid sharding or offload') Object.assign(values, { sharding: 'fsdp-hybrid', gpuCount: '16' });
   if (applies.when === 'tensorParallel > 1') Object.assign(values, { tensorParallel: '2', gpuCount: '8' });
   if (applies.when === 'the model has a vision tower') values.model = 'gemma-3-4b';
+  if (applies.when === 'the model has sliding-window layers') values.model = 'gemma-3-4b';
   if (applies.when === 'the model is a mixture of experts') Object.assign(values, { model: 'mixtral-8x7b', gpuCount: '8', gpu: 'h100-80gb' });
   if (['tensorParallel', 'pipelineParallel', 'contextParallel'].includes(field.name)) values.gpuCount = '8';
   if (task !== 'inference' && !countOnly) values.model ??= 'llama-3.2-1b';
@@ -66,6 +67,8 @@ function alternatives(field, base) {
   if (field.name === 'params') return ['13B'];
   if (field.name === 'generatedTokens') return ['1024'];
   if (field.name === 'gpuMemory') return ['22.07GiB'];
+  // -b matters only below -ub (512), which it caps.
+  if (field.name === 'batchSize') return ['256'];
   const n = Number(current);
   const inRange = [n * 2, n + 1, field.min].filter((x) => x !== n && x >= field.min && x <= field.max);
   return [String(inRange[0])];

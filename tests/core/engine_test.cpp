@@ -324,26 +324,81 @@ TEST(Engine, LlamaCppComputeBufferIsItsLargestMoment) {
   EXPECT_DOUBLE_EQ(component(*scores, "activations"), 560.0 * 1048576);
 }
 
-TEST(Engine, LlamaCppPadsTheSlidingWindowCacheTo256Cells) {
-  // Mistral 7B v0.1's shape with a 4000-token window in every layer, -c 32768, one slot,
-  // n_ubatch 512: llama-kv-cache-iswa.cpp sizes the SWA cache GGML_PAD(min(32768, 4000 +
-  // 512), 256) = 4608 cells of 32 layers × 2 × 8 heads × 128 × 2 B; 100 slots reach n_ctx.
+TEST(Engine, LlamaCppSizesTheSlidingWindowCacheAsItsIswaCacheDoes) {
+  // Mistral 7B v0.1's shape with a 4000-token window in every layer: 32 layers × 2 × 8 heads ×
+  // 128 × 2 B = 131072 B per cell. llama-kv-cache-iswa.cpp: one unified stream holds
+  // GGML_PAD(min(n_ctx, n_swa × n_seq + n_ubatch), 256) cells; a stream per slot (-np given)
+  // holds GGML_PAD(min(n_ctx_seq, n_swa + n_ubatch), 256) each, n_ctx_seq = n_ctx / n_seq;
+  // --swa-full keeps n_ctx. n_ubatch = min(n_batch, n_ubatch) (llama-context.cpp).
   const auto mistral = parseModelConfig(
       R"({"model_type":"mistral","hidden_size":4096,"intermediate_size":14336,
           "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,
           "sliding_window":4000,"vocab_size":32000})");
   ASSERT_TRUE(mistral.ok());
+  struct Case {
+    std::int64_t nSeq;
+    bool unified;
+    std::int64_t nBatch;
+    bool swaFull;
+    double cells;  // by hand from the formulas above, at n_ctx 32768 and -ub 512
+  };
+  const Case cases[] = {
+      {1, true, 2048, false, 4608},         // 4000 + 512 = 4512 → 4608
+      {1, true, 2048, true, 32768},         // --swa-full: n_ctx
+      {4, true, 2048, false, 16640},        // 16000 + 512 = 16512 → 16640
+      {4, false, 2048, false, 4 * 4608.0},  // n_ctx_seq 8192: min(8192, 4512) → 4608 per slot
+      {4, false, 2048, true, 32768},        // --swa-full: n_ctx, however many streams
+      {1, true, 256, false, 4352},          // -b 256 caps -ub: 4000 + 256 = 4256 → 4352
+      {1, true, 4096, false, 4608},         // -b above -ub changes nothing
+      {100, true, 2048, false, 32768},      // 400,512 cells wanted: n_ctx caps them
+  };
+  for (const Case& c : cases) {
+    InferenceOptions o;
+    o.engine = EngineProfile::kLlamaCpp;
+    o.llamaCpp.nCtx = 32768;
+    o.llamaCpp.nSeq = c.nSeq;
+    o.llamaCpp.kvUnified = c.unified;
+    o.llamaCpp.nBatch = c.nBatch;
+    o.llamaCpp.swaFull = c.swaFull;
+    const auto b = estimateInference(*mistral, o);
+    ASSERT_TRUE(b.ok()) << b.error().message;
+    EXPECT_DOUBLE_EQ(component(*b, "kv_cache"), c.cells * 32 * 2 * 8 * 128 * 2)
+        << c.nSeq << " slots, unified " << c.unified << ", -b " << c.nBatch << ", swa-full "
+        << c.swaFull;
+  }
+}
+
+TEST(Engine, LlamaCppBatchSizeCapsThePhysicalBatch) {
+  // Llama 3 8B, flash attention: the compute buffer is the output's n_ubatch × (128256 +
+  // 4096) × 4 B. n_ubatch = min(n_batch, -ub) with n_batch = min(n_ctx, -b)
+  // (llama-context.cpp): -b 256 halves -ub 512's 258.5 MiB; -b 4096 leaves it; -ub 1024 with
+  // the default -b 2048 doubles it; a 300-token context caps both.
+  struct Case {
+    std::int64_t nUbatch, nBatch, nCtx;
+    double mib;
+  };
+  const Case cases[] = {{512, 2048, 8192, 258.5},
+                        {512, 256, 8192, 129.25},
+                        {512, 4096, 8192, 258.5},
+                        {1024, 2048, 8192, 517},
+                        {512, 2048, 300, 258.5 * 300 / 512}};
+  for (const Case& c : cases) {
+    InferenceOptions o;
+    o.engine = EngineProfile::kLlamaCpp;
+    o.weightFormat = "q4_k_m";
+    o.llamaCpp.nCtx = c.nCtx;
+    o.llamaCpp.nSeq = 1;
+    o.llamaCpp.nUbatch = c.nUbatch;
+    o.llamaCpp.nBatch = c.nBatch;
+    const auto b = estimateInference(llama8b(), o);
+    ASSERT_TRUE(b.ok()) << b.error().message;
+    EXPECT_DOUBLE_EQ(component(*b, "activations"), c.mib * 1048576)
+        << "-ub " << c.nUbatch << " -b " << c.nBatch << " -c " << c.nCtx;
+  }
   InferenceOptions o;
   o.engine = EngineProfile::kLlamaCpp;
-  o.llamaCpp.nCtx = 32768;
-  o.llamaCpp.nSeq = 1;
-  const auto one = estimateInference(*mistral, o);
-  ASSERT_TRUE(one.ok()) << one.error().message;
-  EXPECT_DOUBLE_EQ(component(*one, "kv_cache"), 4608.0 * 32 * 2 * 8 * 128 * 2);
-  o.llamaCpp.nSeq = 100;
-  const auto many = estimateInference(*mistral, o);
-  ASSERT_TRUE(many.ok());
-  EXPECT_DOUBLE_EQ(component(*many, "kv_cache"), 32768.0 * 32 * 2 * 8 * 128 * 2);
+  o.llamaCpp.nBatch = 0;
+  EXPECT_EQ(estimateInference(llama8b(), o).error().field, "batchSize");
 }
 
 TEST(Engine, MlxGrowsItsCacheInStepsOf256Tokens) {

@@ -56,6 +56,8 @@ TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
                                                             {"cacheTypeK", "q8_0"},
                                                             {"cacheTypeV", "q4_0"},
                                                             {"nCpuMoe", "3"},
+                                                            {"batchSize", "256"},
+                                                            {"swaFull", "true"},
                                                             {"numCtx", "16384"},
                                                             {"numParallel", "2"},
                                                             {"freeGpuMemoryFraction", "0.5"},

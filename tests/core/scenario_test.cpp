@@ -129,6 +129,15 @@ TEST(Scenario, InapplicableReasonsSayWhy) {
   EXPECT_NE(inapplicableReason(*findField("expertParallel"), s, false).find("mixture-of-experts"),
             std::string::npos);
   EXPECT_EQ(inapplicableReason(*findField("expertParallel"), s, true), "");
+  // --swa-full needs sliding-window layers; -b applies to llama.cpp whatever the model.
+  const Scenario llama = s.with("engine", "llama.cpp");
+  EXPECT_NE(inapplicableReason(*findField("swaFull"), llama, false, false, false, false)
+                .find("sliding-window"),
+            std::string::npos);
+  EXPECT_EQ(inapplicableReason(*findField("swaFull"), llama, false, false, false, true), "");
+  EXPECT_EQ(inapplicableReason(*findField("batchSize"), llama, false, false, false, false), "");
+  EXPECT_NE(inapplicableReason(*findField("batchSize"), s, false).find("llama.cpp"),
+            std::string::npos);
   const auto simple = strict({{"params", "70B"}});
   ASSERT_TRUE(simple.ok());
   EXPECT_FALSE(usesArchitecture(*simple));

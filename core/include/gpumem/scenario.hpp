@@ -75,6 +75,7 @@ enum class FieldCondition {
   kDeepSpeedZero12,             ///< DeepSpeed ZeRO-1 or ZeRO-2 over 2+ GPUs
   kDeepSpeedZero3,              ///< DeepSpeed ZeRO-3 over 2+ GPUs
   kFsdpSharding,                ///< FSDP full or hybrid shard over 2+ GPUs
+  kSlidingWindow,               ///< the model has sliding-window attention layers (--swa-full)
 };
 
 /// Where a field applies: tasks, estimation methods and (for inference) engines.
@@ -168,10 +169,11 @@ Scenario defaultScenario();
 /// (e.g. "applies to vLLM only"), which the page shows next to the disabled input.
 /// `mixtureOfExperts` says whether the scenario's model routes to experts, `visionModel`
 /// whether it has a vision tower, `encoderModel` whether it is a bidirectional encoder (whose
-/// inference generates nothing, caches nothing and is sized as transformers runs it).
+/// inference generates nothing, caches nothing and is sized as transformers runs it),
+/// `slidingWindowModel` whether some of its attention layers see a sliding window.
 std::string inapplicableReason(const FieldSpec& field, const Scenario& scenario,
                                bool mixtureOfExperts, bool visionModel = true,
-                               bool encoderModel = false);
+                               bool encoderModel = false, bool slidingWindowModel = true);
 
 /// Whether one choice of a field matters in `scenario`: "" when it does, else why not (e.g.
 /// selective checkpointing recomputes scores that SDPA never stores).

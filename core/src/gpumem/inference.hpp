@@ -76,10 +76,13 @@ struct SglangSettings {
   double memFractionStatic = 0.88;
 };
 
-/// llama.cpp settings (common/arg.cpp: -c, -ub, -ngl, -fa, --cache-type-k/v, -np,
-/// --n-cpu-moe).
+/// llama.cpp settings (common/arg.cpp: -c, -b, -ub, -ngl, -fa, --cache-type-k/v, -np,
+/// --n-cpu-moe, --swa-full).
 struct LlamaCppSettings {
-  std::int64_t nUbatch = 512;    ///< physical batch: the compute buffer's token count
+  std::int64_t nUbatch = 512;  ///< physical batch: the compute buffer's token count
+  /// Logical batch (-b). llama-context.cpp clamps it to n_ctx (causal models) and the physical
+  /// batch to it: n_ubatch = min(n_batch, n_ubatch), so only that clamp reaches the memory.
+  std::int64_t nBatch = 2048;
   std::int64_t nGpuLayers = -1;  ///< layers offloaded; -1 = all (+ the output layer)
   bool flashAttention = true;    ///< no n_ubatch × n_ctx score matrix
   /// KV cells (n_ctx) shared by the sequences; 0 = batch × (prompt + generated), as Ollama
@@ -94,6 +97,9 @@ struct LlamaCppSettings {
   std::int64_t nCpuMoe = 0;
   /// Sliding-window layers cache all n_ctx cells (--swa-full), not n_swa × slots + n_ubatch.
   bool swaFull = false;
+  /// One KV buffer shared by the slots (kv_unified: llama-server's default when -np is not
+  /// given); false gives each slot a stream of its own, as an explicit -np does.
+  bool kvUnified = true;
 };
 
 /// TensorRT-LLM settings that size its memory. Defaults as TensorRT-LLM documents them:
