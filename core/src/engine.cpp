@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "gpumem/activations.hpp"
 #include "gpumem/format.hpp"
@@ -13,6 +14,7 @@
 #include "gpumem/parallelism.hpp"
 #include "gpumem/recurrent_state.hpp"
 #include "gpumem/runtime_overhead.hpp"
+#include "gpumem/vision_tower.hpp"
 #include "gpumem/weight_format.hpp"
 #include "text.hpp"
 
@@ -456,14 +458,23 @@ struct LlamaWeights {
   double host = 0;
 };
 
+/// The bytes of the model's GGUF: a vision-language model's weights without the vision tower,
+/// which llama.cpp keeps in a file of its own (the --mmproj file).
+double languageModelBytes(const Component& weights) {
+  for (const Term& t : weights.terms) {
+    if (t.label == "language model") return t.product();
+  }
+  return weights.bytes;
+}
+
 LlamaWeights splitLlamaWeights(const ModelArchitecture& arch, const Component& file,
                                const InferenceOptions& o, std::int64_t gpuLayers,
                                std::int64_t cpuMoe) {
   const std::int64_t layers = arch.numLayers;
   const std::int64_t repeatingOnGpu = std::min(gpuLayers, layers);
   const ModelParameters p = countModelParameters(arch);
-  const double total = file.bytes;
-  const double bytesPerParam = total / p.total;
+  const double total = languageModelBytes(file);
+  const double bytesPerParam = total / (p.total - p.vision);
   const double embedding =
       o.fileTokenEmbeddingBytes > 0 ? o.fileTokenEmbeddingBytes : p.embedding * bytesPerParam;
   const double head = (arch.tieWordEmbeddings ? p.embedding : p.outputHead) * bytesPerParam;
@@ -539,6 +550,37 @@ std::int64_t llamaSwaCells(const ModelArchitecture& arch, const LlamaCppSettings
   return slots * roundUp(std::min(perSlot, arch.slidingWindow + nUbatch), 256);
 }
 
+/// The vision tower as llama-server loads it with --mmproj (tools/mtmd): the encoder and
+/// projector in f16, the type convert_hf_to_gguf.py --mmproj writes (bartowski's
+/// mmproj-gemma-3-4b-it-f16.gguf: 851 MB), on the GPU from start-up (--mmproj-offload, the
+/// default).
+Component mmprojComponent(const ModelArchitecture& arch) {
+  return makeComponent(
+      "mmproj", "Vision projector (mmproj)",
+      {{{{countVisionParameters(arch.vision).total(), "parameters"}, {2, "B (f16)"}}}},
+      "the " + arch.vision.kind +
+          " encoder and projector, a file of its own (--mmproj), loaded to the GPU at start; "
+          "since llama.cpp PR #21489 --fit counts it");
+}
+
+/// mtmd's compute buffer (clip.cpp alloc_compute_meta): the graph of one image's encoder in
+/// fp32, reserved for the largest image at start-up. With flash attention (mtmd's warm-up
+/// turns it on) its largest moment is the MLP's first output beside three hidden-sized tensors
+/// (input, residual, normed): patches × (intermediate + 3 × hidden) × 4 B. Checked against
+/// Qwen3.6-27B's mmproj log (27 layers of 1152 / 4304, 8,464 patches of a 1472 × 1472
+/// warm-up image: 248.10 MiB logged).
+Component mmprojComputeComponent(const VisionTower& t) {
+  const double values =
+      static_cast<double>((t.gatedMlp ? 2 : 1) * t.intermediateSize + 3 * t.hiddenSize);
+  return makeComponent(
+      "vision_encoder", "Vision compute buffer (mtmd)",
+      {{{{static_cast<double>(t.patchesPerImage), "patches"},
+         {values, "intermediate + 3 × hidden"},
+         {4, "B (fp32)"}},
+        "one image's encoder layer"}},
+      "the clip graph of one image, reserved at start-up (flash attention: no score matrix)");
+}
+
 /// "a 32,768-token context", "an 8,192-token context".
 std::string tokenContext(std::int64_t tokens) {
   const std::string text = groupedCount(static_cast<double>(tokens));
@@ -608,6 +650,13 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
       arch.isMoe() ? std::clamp<std::int64_t>(s.nCpuMoe, 0, layers) : std::int64_t{0};
   LlamaWeights weights = splitLlamaWeights(arch, out.components.front(), o, gpuLayers, cpuMoe);
   out.components.front() = std::move(weights.onGpu);
+  // A vision-language model sent images: llama-server was started with its --mmproj, whose
+  // weights and compute buffer replace the transformers-style vision encoder line.
+  std::erase_if(out.components, [](const Component& c) { return c.name == "vision_encoder"; });
+  if (arch.vision.present() && o.imagesPerRequest > 0) {
+    out.components.push_back(mmprojComponent(arch));
+    out.components.push_back(mmprojComputeComponent(arch.vision));
+  }
 
   // n_ctx cells: llama.cpp's own (-c, shared by the slots), or num_ctx × num_parallel.
   const bool cells = s.nCtx > 0;

@@ -7,6 +7,7 @@
 
 #include "gpumem/format.hpp"
 #include "gpumem/mlx_engine.hpp"
+#include "gpumem/model_catalog.hpp"
 #include "gpumem/model_config.hpp"
 #include "test_breakdown.hpp"
 #include "test_models.hpp"
@@ -399,6 +400,60 @@ TEST(Engine, LlamaCppBatchSizeCapsThePhysicalBatch) {
   o.engine = EngineProfile::kLlamaCpp;
   o.llamaCpp.nBatch = 0;
   EXPECT_EQ(estimateInference(llama8b(), o).error().field, "batchSize");
+}
+
+TEST(Engine, LlamaCppLoadsAVisionModelsMmprojBesideItsLanguageModel) {
+  // Gemma 3 4B in bf16 on llama-server: the GGUF holds the language model alone (bartowski's
+  // gemma-3-4b-it-bf16.gguf: 7.77 GB) and the vision tower is the mmproj file
+  // (mmproj-gemma-3-4b-it-f16.gguf: 851 MB), loaded only when images are sent (--mmproj).
+  const auto entry = findCatalogModel("gemma-3-4b");
+  ASSERT_TRUE(entry.ok());
+  const auto gemma = parseModelConfig(entry->configJson);
+  ASSERT_TRUE(gemma.ok());
+  InferenceOptions o;
+  o.engine = EngineProfile::kLlamaCpp;
+  o.llamaCpp.nCtx = 8192;
+  o.llamaCpp.nSeq = 1;
+  const auto text = estimateInference(*gemma, o);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  EXPECT_FALSE(test::hasComponent(*text, "mmproj"));
+  EXPECT_FALSE(test::hasComponent(*text, "vision_encoder"));
+  // With -ngl 0 the host holds the whole GGUF (on the GPU the tied output would be a copy).
+  o.llamaCpp.nGpuLayers = 0;
+  const auto host = estimateInference(*gemma, o);
+  ASSERT_TRUE(host.ok() && host->layers);
+  EXPECT_NEAR(host->layers->host.model / 7.77e9, 1.0, 0.03) << host->layers->host.model;
+  o.llamaCpp.nGpuLayers = -1;
+  o.imagesPerRequest = 1;
+  const auto vision = estimateInference(*gemma, o);
+  ASSERT_TRUE(vision.ok());
+  EXPECT_NEAR(component(*vision, "mmproj") / 851e6, 1.0, 0.03) << component(*vision, "mmproj");
+  ASSERT_TRUE(text->layers && vision->layers);
+  EXPECT_DOUBLE_EQ(vision->layers->gpu.model, text->layers->gpu.model);
+  // The compute buffer of a 896 × 896 image: 4096 patches of 14 × 14.
+  EXPECT_DOUBLE_EQ(component(*vision, "vision_encoder"), 4096.0 * (4304 + 3 * 1152) * 4);
+}
+
+TEST(Engine, MtmdComputeBufferAgainstItsLog) {
+  // A llama-server log of unsloth/Qwen3.6-27B-MTP-GGUF's mmproj-BF16 (May 2026): 27 layers
+  // of n_embd 1152 and n_ff 4304, a 1472 × 1472 warm-up image of 16-pixel patches (92² =
+  // 8,464), flash attention on: "alloc_compute_meta: CUDA0 compute buffer size = 248.10 MiB".
+  // The compute-buffer target is 15 %.
+  ModelArchitecture arch = llama8b();
+  arch.vision.kind = "qwen3_vl";
+  arch.vision.hiddenSize = 1152;
+  arch.vision.intermediateSize = 4304;
+  arch.vision.numLayers = 27;
+  arch.vision.numHeads = 16;
+  arch.vision.patchSize = 16;
+  arch.vision.patchesPerImage = 92 * 92;
+  InferenceOptions o;
+  o.engine = EngineProfile::kLlamaCpp;
+  o.llamaCpp.nCtx = 4096;
+  o.imagesPerRequest = 1;
+  const auto b = estimateInference(arch, o);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_NEAR(component(*b, "vision_encoder") / (248.10 * 1048576), 1.0, 0.15);
 }
 
 TEST(Engine, MlxGrowsItsCacheInStepsOf256Tokens) {

@@ -19,4 +19,12 @@ inline double component(const Breakdown& breakdown, const std::string& name) {
   return 0;
 }
 
+/// Whether the breakdown has a component named `name`.
+inline bool hasComponent(const Breakdown& breakdown, const std::string& name) {
+  for (const Component& c : breakdown.components) {
+    if (c.name == name) return true;
+  }
+  return false;
+}
+
 }  // namespace gpumem::test
