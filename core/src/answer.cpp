@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <tuple>
 
 #include "answer_model.hpp"
 #include "gpumem/engine.hpp"
@@ -926,11 +927,36 @@ Result<std::vector<SweepPoint>> sweep(const Scenario& s, std::string_view field,
   return out;
 }
 
+namespace {
+
+/// What a placement reads of a GPU: the budget a program may use of it, and vLLM's default
+/// scheduler limits, which follow the GPU's name (an A100 keeps the small ones). Two GPUs
+/// alike in these get the same row of the GPU table, so it is computed once.
+using GpuTraits = std::tuple<double, std::int64_t, std::int64_t, std::int64_t, std::int64_t>;
+GpuTraits traitsOf(const GpuSpec& gpu) {
+  const double memory = gpuBudgetBytes(gpu);
+  const auto serve = vllmSchedulerDefaults(memory, gpu.id, VllmEntrypoint::kServe);
+  const auto llm = vllmSchedulerDefaults(memory, gpu.id, VllmEntrypoint::kLlm);
+  return {memory, serve.maxNumBatchedTokens, serve.maxNumSeqs, llm.maxNumBatchedTokens,
+          llm.maxNumSeqs};
+}
+
+}  // namespace
+
 Result<std::vector<GpuFit>> gpuTable(const Scenario& s) {
   const auto model = resolveModel(s);
   if (!model) return model.error();
   std::vector<GpuFit> rows;
+  std::map<GpuTraits, GpuFit> answered;
   for (const GpuSpec& gpu : gpuCatalog()) {
+    const GpuTraits traits = traitsOf(gpu);
+    if (const auto same = answered.find(traits); same != answered.end()) {
+      GpuFit row = same->second;
+      row.gpuId = std::string(gpu.id);
+      row.gpuName = std::string(gpu.name);
+      rows.push_back(row);
+      continue;
+    }
     const Scenario here = s.with("gpu", std::string(gpu.id)).with("gpuMemory", "");
     const double memory = gpuBudgetBytes(gpu);  // what a program may use of it
     GpuFit row{std::string(gpu.id), std::string(gpu.name), memory, 0, 0, 0};
@@ -945,6 +971,7 @@ Result<std::vector<GpuFit>> gpuTable(const Scenario& s) {
         row.headroomBytes = p->capacityBytes - p->perGpu.totalBytes;
       }
     }
+    answered.emplace(traits, row);
     rows.push_back(row);
   }
   std::stable_sort(rows.begin(), rows.end(), [](const GpuFit& a, const GpuFit& b) {

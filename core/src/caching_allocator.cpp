@@ -298,17 +298,28 @@ ReplayResult replayTimeline(const std::vector<AllocatorEvent>& events,
 
 std::int64_t minimumCapacity(const std::vector<AllocatorEvent>& events, bool expandableSegments,
                              std::int64_t granularity) {
-  const ReplayResult free = replayTimeline(events, {0, expandableSegments});
+  return minimumCapacity(events, expandableSegments,
+                         replayTimeline(events, {0, expandableSegments}), granularity);
+}
+
+std::int64_t minimumCapacity(const std::vector<AllocatorEvent>& events, bool expandableSegments,
+                             const ReplayResult& uncapped, std::int64_t granularity) {
   if (granularity < 1) granularity = 1;
   // Invariant: `good` succeeds, `bad` fails (no capacity below the peak allocated can).
-  std::int64_t good = (free.peakReserved + granularity - 1) / granularity;
-  std::int64_t bad = free.peakAllocated / granularity - 1;
+  std::int64_t good = (uncapped.peakReserved + granularity - 1) / granularity;
+  std::int64_t bad = uncapped.peakAllocated / granularity - 1;
   while (good - bad > 1) {
     const std::int64_t middle = bad + (good - bad) / 2;
     const ReplayResult capped = replayTimeline(events, {middle * granularity, expandableSegments});
     (capped.succeeded ? good : bad) = middle;
   }
   return good * granularity;
+}
+
+std::int64_t capacityStep(std::int64_t peakReserved) {
+  std::int64_t step = allocator::kRoundLarge;
+  while (step * 2 <= peakReserved / 1024) step *= 2;
+  return step;
 }
 
 }  // namespace gpumem

@@ -245,7 +245,8 @@ TimelineSummary summarizeTimeline(const std::vector<TimelineEvent>& events,
   const ReplayResult replay = replayTimeline(requests, {0, expandableSegments});
   out.peakAllocatedBytes = static_cast<double>(replay.peakAllocated);
   out.peakReservedBytes = static_cast<double>(replay.peakReserved);
-  out.minimumCapacityBytes = static_cast<double>(minimumCapacity(requests, expandableSegments));
+  out.minimumCapacityBytes = static_cast<double>(
+      minimumCapacity(requests, expandableSegments, replay, capacityStep(replay.peakReserved)));
   const TimelineEvent& peak = events[static_cast<std::size_t>(replay.peakAllocatedAt)];
   out.peakTensor = peak.tensor;
   out.peakPhase = peak.phase;

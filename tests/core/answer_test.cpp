@@ -104,9 +104,9 @@ Values randomValues(std::mt19937_64& rng, const std::vector<std::string>& models
   } else {
     v["model"] = pick(rng, models);
   }
-  for (const char* choice : {"precision", "kvDtype", "recipe", "engine", "attention", "optimizer",
-                             "checkpointing", "sharding", "offload", "loraTargets", "quantType",
-                             "quantStorage"}) {
+  for (const char* choice :
+       {"precision", "kvDtype", "recipe", "engine", "attention", "optimizer", "checkpointing",
+        "sharding", "offload", "loraTargets", "quantType", "quantStorage"}) {
     v[choice] = pick(rng, choicesOf(choice));
   }
   const std::int64_t context = logUniform(rng, 16, 262144);
@@ -388,6 +388,33 @@ TEST_P(RandomScenarios, InvariantsHold) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Answer, RandomScenarios, ::testing::Values(0, 1, 2, 3));
+
+TEST(Answer, TheGpuTableAgreesWithEachGpusOwnAnswer) {
+  std::mt19937_64 rng(11);
+  const Catalogs c = catalogs();
+  int checked = 0;
+  while (checked < kDeepScenarios / 15) {
+    const auto s = parseScenario(randomValues(rng, c.models, c.gpus), Strictness::kLenient);
+    // The page shows the table beside an answer.
+    if (!evaluate(*s, kVerdictOnly)) continue;
+    const auto table = gpuTable(*s);
+    ASSERT_TRUE(table.ok()) << describe(*s);
+    ++checked;
+    const std::string what = "table scenario " + std::to_string(checked) + ": " + describe(*s);
+    ASSERT_EQ(table->size(), c.gpus.size()) << what;
+    for (int sample = 0; sample < 8; ++sample) {
+      const GpuFit& row =
+          (*table)[std::uniform_int_distribution<std::size_t>(0, table->size() - 1)(rng)];
+      const auto own = evaluate(s->with("gpu", row.gpuId).with("gpuMemory", ""),
+                                {.limits = false, .suggestions = false, .allocatorView = false});
+      if (!own) {  // e.g. more tensor-parallel ranks than GPUs: no count is searched
+        EXPECT_EQ(row.gpusNeeded, 0) << what << " on " << row.gpuId;
+        continue;
+      }
+      EXPECT_EQ(row.gpusNeeded, own->gpusNeeded) << what << " on " << row.gpuId;
+    }
+  }
+}
 
 TEST(Answer, LimitsAndFewestGpusAgreeWithTheVerdict) {
   std::mt19937_64 rng(7);

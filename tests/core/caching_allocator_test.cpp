@@ -111,6 +111,15 @@ TEST(CachingAllocator, ExpandableSegmentsGrowByPages) {
   EXPECT_EQ(minimumCapacity(events, true), 20 * kMiB);
 }
 
+TEST(CachingAllocator, TheCapacityStepIsATenthOfAPercentInWholeAllocatorRoundings) {
+  EXPECT_EQ(capacityStep(0), 2 * kMiB);
+  EXPECT_EQ(capacityStep(1024 * 2 * kMiB), 2 * kMiB);
+  EXPECT_EQ(capacityStep(1024 * 4 * kMiB - 1), 2 * kMiB);
+  EXPECT_EQ(capacityStep(1024 * 4 * kMiB), 4 * kMiB);
+  // 18 GB: 17.6 MB is a thousandth of it; the largest 2 MiB × 2^k within that is 16 MiB.
+  EXPECT_EQ(capacityStep(18'000'000'000), 16 * kMiB);
+}
+
 TEST(CachingAllocator, ExpandableSegmentsUnmapFreePagesUnderACap) {
   // 30 MiB, then 10 MiB kept while the 30 MiB is freed, then 35 MiB: the 30 MiB hole's
   // whole pages are unmapped to make room.
@@ -179,6 +188,13 @@ TEST(CachingAllocator, ReplaysRecordedRunsToTheirSegmentPeak) {
     const std::int64_t minimum = minimumCapacity(c.events, false);
     EXPECT_LE(minimum, r.peakReserved + allocator::kRoundLarge) << c.name;
     EXPECT_GE(minimum, r.peakAllocated) << c.name;
+    // Searched to a coarser step, the capacity found still runs, and no more than one step
+    // above the finest search's.
+    const std::int64_t step = 8 * allocator::kRoundLarge;
+    const std::int64_t coarse = minimumCapacity(c.events, false, r, step);
+    EXPECT_TRUE(replayTimeline(c.events, {coarse, false}).succeeded) << c.name;
+    EXPECT_GE(coarse, minimum) << c.name;
+    EXPECT_LT(coarse, minimum + step) << c.name;
   }
 }
 

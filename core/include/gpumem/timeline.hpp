@@ -30,10 +30,11 @@ struct TimelineEvent {
 /// What a replay of a timeline through the caching-allocator model gives (bytes above the
 /// CUDA context).
 struct TimelineSummary {
-  double peakAllocatedBytes = 0;    ///< the most bytes live at once (rounded blocks)
-  double peakReservedBytes = 0;     ///< the most bytes of segments held at once
-  double minimumCapacityBytes = 0;  ///< the smallest capacity on which every request succeeds
-  std::string peakTensor;           ///< the tensor whose allocation reached the peak
+  double peakAllocatedBytes = 0;  ///< the most bytes live at once (rounded blocks)
+  double peakReservedBytes = 0;   ///< the most bytes of segments held at once
+  /// the smallest capacity on which every request succeeds, to capacityStep(peakReservedBytes)
+  double minimumCapacityBytes = 0;
+  std::string peakTensor;  ///< the tensor whose allocation reached the peak
   std::string peakPhase;
 };
 

@@ -143,4 +143,14 @@ ReplayResult replayTimeline(const std::vector<AllocatorEvent>& events,
 std::int64_t minimumCapacity(const std::vector<AllocatorEvent>& events, bool expandableSegments,
                              std::int64_t granularity = allocator::kRoundLarge);
 
+/// minimumCapacity, given the uncapped replay of the same events (which bounds the search).
+std::int64_t minimumCapacity(const std::vector<AllocatorEvent>& events, bool expandableSegments,
+                             const ReplayResult& uncapped, std::int64_t granularity);
+
+/// The step a minimum capacity is searched to for a run reserving `peakReserved` bytes:
+/// 2 MiB (the allocator's large-segment rounding), or the largest power-of-two multiple of
+/// it within 1/1024 of the peak — a tenth of a percent, below the two decimals of the GB
+/// it is shown in; each halving of the step costs one more replay of the run.
+std::int64_t capacityStep(std::int64_t peakReserved);
+
 }  // namespace gpumem
