@@ -91,6 +91,7 @@ void printAnswer(const Answer& a) {
     std::printf("Peak at the %s; data parallel %lld.", a.peakPhase.c_str(),
                 static_cast<long long>(a.dataParallel));
     if (a.cpuBytes > 0) std::printf(" CPU RAM per node: %s.", gb(a.cpuBytes).c_str());
+    if (a.nvmeBytes > 0) std::printf(" NVMe per node: %s.", gb(a.nvmeBytes).c_str());
     std::printf("\n");
   }
   for (const std::string& note : a.notes) std::printf("Note: %s.\n", note.c_str());

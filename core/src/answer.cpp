@@ -42,6 +42,7 @@ struct Placement {
   std::int64_t replicas = 1;
   std::string layout;
   double cpuBytes = 0;
+  double nvmeBytes = 0;
   std::string peakPhase;
   std::int64_t dataParallel = 1;
   double trainableParameters = 0;
@@ -533,6 +534,7 @@ Result<TrainingScenario> trainingScenario(const Scenario& s, const ResolvedModel
   const bool sharded = t.sharding != ShardingStrategy::kDdp;
   t.offloadOptimizer = sharded && s.text("offload") != "none";
   t.offloadParameters = sharded && s.text("offload") == "all";
+  t.offloadToNvme = t.sharding == ShardingStrategy::kZero3 && s.text("offloadDevice") == "nvme";
   t.gpus = s.integer("gpuCount");
   t.gpusPerNode = s.integer("gpusPerNode");
   t.doubleQuant = s.flag("doubleQuant");
@@ -561,6 +563,7 @@ Result<Placement> placeTraining(const Scenario& s, const ResolvedModel& m, doubl
   p.replicas = estimate->dataParallel;
   p.dataParallel = estimate->dataParallel;
   p.cpuBytes = estimate->cpuBytes;
+  p.nvmeBytes = estimate->nvmeBytes;
   p.peakPhase = estimate->peakPhase;
   p.trainableParameters = estimate->trainableParams;
   p.effective["recipe"] = recipeName(t->recipe);
@@ -879,6 +882,7 @@ Result<Answer> evaluate(const Scenario& s, AnswerDepth depth) {
   a.fits = fitsIn(p);
   a.headroomBytes = p.capacityBytes - p.perGpu.totalBytes;
   a.cpuBytes = p.cpuBytes;
+  a.nvmeBytes = p.nvmeBytes;
   a.peakPhase = p.peakPhase;
   a.dataParallel = p.dataParallel;
   a.trainableParameters = p.trainableParameters;

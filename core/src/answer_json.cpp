@@ -106,6 +106,9 @@ Json appliesToJson(const FieldScope& scope) {
     case FieldCondition::kSlidingWindow:
       out["when"] = "the model has sliding-window layers";
       break;
+    case FieldCondition::kZero3Offload:
+      out["when"] = "deepspeed zero3 with offload";
+      break;
     case FieldCondition::kNone:
       break;
   }
@@ -263,6 +266,7 @@ std::string answerToJson(const Answer& a) {
        layers ? Json{{"perGpu", buffersJson(layers->gpu)}, {"host", buffersJson(layers->host)}}
               : Json(nullptr)},
       {"cpuBytes", bytes(a.cpuBytes)},
+      {"nvmeBytes", bytes(a.nvmeBytes)},
       {"peakPhase", a.peakPhase},
       {"peakAllocatedBytes", optionalBytes(a.peakAllocatedBytes)},
       {"peakReservedBytes", optionalBytes(a.peakReservedBytes)},

@@ -8,6 +8,12 @@ namespace {
 
 /// fp32 copy of each gradient that ZeRO-Offload keeps on the CPU for the update.
 constexpr double kOffloadedGradientBytes = 4.0;
+/// DeepSpeed's ZeRO-Infinity defaults (DeepSpeed config docs): offload_optimizer
+/// buffer_count 4, sub_group_size 1e9; offload_param buffer_count 5, buffer_size 1e8.
+constexpr double kNvmeOptimizerBuffers = 4;
+constexpr double kSubGroupElements = 1e9;
+constexpr double kNvmeParamBuffers = 5;
+constexpr double kNvmeParamBufferElements = 1e8;
 /// DeepSpeed's gradient bucket holds the engine's 16-bit gradients (bf16/fp16 enabled).
 constexpr double kBucketBytes = 2.0;
 /// ZeRO-3 gathers one layer's 16-bit parameters and keeps its 16-bit gradients.
@@ -102,10 +108,20 @@ ModelStates estimateModelStates(const ModelStateInputs& in) {
         in.largestTrainableMatrix, "parameters of the largest trainable matrix (paged in)",
         optimizerStateBytesPerParameter(in.optimizer, in.recipe, in.matrixSide), div.optimizer);
   }
+  const bool nvme = in.sharding.offloadToNvme && in.sharding.strategy == ShardingStrategy::kZero3;
   if (in.sharding.offloadOptimizer && !frozen) {
-    const double offloaded = bytesOf(t.master) + bytesOf(t.optimizer) + bytesOf(t.temporaries) +
-                             trainable * kOffloadedGradientBytes / div.optimizer;
-    s.cpu += offloaded * perNode;
+    const double states = bytesOf(t.master) + bytesOf(t.optimizer);
+    const double shard = trainable / div.optimizer;
+    const double onCpu = bytesOf(t.temporaries) + shard * kOffloadedGradientBytes;
+    if (nvme) {
+      // ZeRO-Infinity swaps the fp32 master and states from NVMe through a pool of
+      // buffer_count (4) pinned buffers of one sub-group (sub_group_size 1e9 elements, at
+      // most the shard), fp32; the gradients and the CPU Adam step stay in CPU RAM.
+      s.nvme += states * perNode;
+      s.cpu += (onCpu + kNvmeOptimizerBuffers * std::min(kSubGroupElements, shard) * 4.0) * perNode;
+    } else {
+      s.cpu += (states + onCpu) * perNode;
+    }
     t.master.clear();
     t.optimizer.clear();
     t.temporaries.clear();
@@ -113,7 +129,14 @@ ModelStates estimateModelStates(const ModelStateInputs& in) {
     t.gatheredLayer = gathered;
   }
   if (in.sharding.offloadParameters && shardsParameters(in.sharding.strategy)) {
-    s.cpu += bytesOf(t.weights) * perNode;
+    if (nvme) {
+      // offload_param to NVMe: the 16-bit parameters on the drive, a pinned pool of
+      // buffer_count (5) × buffer_size (1e8) 16-bit elements in CPU RAM.
+      s.nvme += bytesOf(t.weights) * perNode;
+      s.cpu += kNvmeParamBuffers * kNvmeParamBufferElements * 2.0 * perNode;
+    } else {
+      s.cpu += bytesOf(t.weights) * perNode;
+    }
     t.weights.clear();
     t.gatheredLayer = gathered;
   }

@@ -227,6 +227,10 @@ std::string conditionReason(FieldCondition condition, const Scenario& s, bool mo
                      s.integer("gpuCount") > 1
                  ? ""
                  : "needs FSDP (full or hybrid shard) over two or more GPUs";
+    case FieldCondition::kZero3Offload:
+      return s.text("sharding") == "zero3" && s.text("offload") != "none"
+                 ? ""
+                 : "needs DeepSpeed ZeRO-3 with an offload (NVMe offload is ZeRO-3's)";
     case FieldCondition::kNotParameterCountInference:
       return task == "inference" && !architecture
                  ? "is not used by the parameter-count method for inference; choose a model"

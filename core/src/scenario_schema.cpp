@@ -141,6 +141,12 @@ constexpr FieldChoice kSharding[] = {
     {"fsdp-hybrid", "HSDP (FSDP hybrid shard)"},
 };
 
+// DeepSpeed's offload_optimizer / offload_param device.
+constexpr FieldChoice kOffloadDevices[] = {
+    {"cpu", "CPU RAM"},
+    {"nvme", "NVMe"},
+};
+
 constexpr FieldChoice kOffload[] = {
     {"none", "Nothing"},
     {"optimizer", "Optimizer states (ZeRO-Offload)"},
@@ -353,6 +359,12 @@ constexpr FieldSpec kFields[] = {
     {"offload", Type::kChoice, "none", 0, 0, "",
      {kTraining, kArchitecture, kAllEngines, FieldCondition::kSharded}, "off", "offload",
      "What ZeRO/FSDP keeps in CPU RAM instead of on the GPU.", kOffload},
+    {"offloadDevice", Type::kChoice, "cpu", 0, 0, "",
+     {kTraining, kArchitecture, kAllEngines, FieldCondition::kZero3Offload}, "odev",
+     "offload-device",
+     "DeepSpeed ZeRO-3's offload device: CPU RAM, or NVMe, where the offloaded "
+     "states go while CPU RAM keeps the gradients and pinned swap buffers.",
+     kOffloadDevices},
     {"loraRank", Type::kInteger, "16", 1, 4096, "", {kAdapters, kArchitecture, kAllEngines},
      "rank", "lora-rank", "The rank of the LoRA adapters."},
     {"loraTargets", Type::kText, "all-linear", 0, 120, "", {kAdapters, kArchitecture, kAllEngines},

@@ -203,6 +203,7 @@ ModelStates modelStatesOf(const TrainingScenario& s, const ParameterSplit& p,
   in.sharding.gpusPerNode = s.gpusPerNode;
   in.sharding.offloadOptimizer = s.offloadOptimizer;
   in.sharding.offloadParameters = s.offloadParameters;
+  in.sharding.offloadToNvme = s.offloadToNvme;
   in.sharding.reshardAfterForward = s.reshardAfterForward;
   in.sharding.maxLiveParameters = s.maxLiveParameters;
   in.sharding.reduceBucketElements = s.reduceBucketElements;
@@ -523,6 +524,7 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
   const double gpusOnNode = static_cast<double>(
       std::clamp<std::int64_t>(s.gpus, 1, std::max<std::int64_t>(1, s.gpusPerNode)));
   out.cpuBytes = st.cpu + m.hostBytes * gpusOnNode;
+  out.nvmeBytes = st.nvme;
 
   std::vector<Component>& c = out.perGpu.components;
   const double weightDivisor = shardDivisors(sharding).weights;

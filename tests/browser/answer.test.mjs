@@ -42,6 +42,7 @@ function baseFor(field, task) {
   if (applies.when === 'sharding is not ddp' || applies.when === 'zero3 or fsdp shards the parameters') Object.assign(values, { sharding: 'zero3', gpuCount: '8' });
   if (applies.when === 'deepspeed zero1 or zero2') Object.assign(values, { sharding: 'zero2', gpuCount: '8' });
   if (applies.when === 'deepspeed zero3') Object.assign(values, { sharding: 'zero3', gpuCount: '8' });
+  if (applies.when === 'deepspeed zero3 with offload') Object.assign(values, { sharding: 'zero3', gpuCount: '8', offload: 'optimizer' });
   if (applies.when === 'fsdp or hsdp') Object.assign(values, { sharding: 'fsdp', gpuCount: '8' });
   if (applies.when === 'hybrid sharding or offload') Object.assign(values, { sharding: 'fsdp-hybrid', gpuCount: '16' });
   if (applies.when === 'tensorParallel > 1') Object.assign(values, { tensorParallel: '2', gpuCount: '8' });

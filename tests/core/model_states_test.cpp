@@ -197,6 +197,34 @@ TEST(ModelStates, ShardingBuffersAsImplemented) {
   }
 }
 
+// ZeRO-Infinity (ZeRO-3 offload to NVMe), 8B trainable parameters over one node of 8 GPUs,
+// bf16 with fp32 master and fused Adam: NVMe holds master + two states, 12 B × 8e9; each
+// GPU's CPU RAM keeps its 1e9-element shard's fp32 gradients (4 GB) and DeepSpeed's optimizer
+// swap pool, buffer_count 4 × one sub-group (sub_group_size 1e9 = the shard) × 4 B = 16 GB
+// (SwapBufferManager(num_elems=largest_numel, count=buffer_count)); with parameter offload
+// too, NVMe also holds the 16-bit parameters (2 B × 8e9) and CPU RAM 5 × 1e8 16-bit
+// elements of parameter buffers per GPU (offload_param buffer_count, buffer_size).
+TEST(ModelStates, NvmeOffloadPutsTheStatesOnTheDrive) {
+  ModelStateInputs in;
+  in.trainableParams = 8e9;
+  in.largestLayerParams = 5e8;
+  in.recipe = PrecisionRecipe::kBf16MasterFp32;
+  in.optimizer = OptimizerKind::kAdamWFused;
+  in.sharding.strategy = ShardingStrategy::kZero3;
+  in.sharding.dataParallel = 8;
+  in.sharding.gpusPerNode = 8;
+  in.sharding.offloadOptimizer = true;
+  in.sharding.offloadToNvme = true;
+  const auto optimizerOnly = estimateModelStates(in);
+  EXPECT_NEAR(optimizerOnly.nvme, 12.0 * 8e9, 1e3);
+  EXPECT_NEAR(optimizerOnly.cpu, 8 * (4.0 * 1e9 + 4 * 1e9 * 4.0), 1e3);
+  in.sharding.offloadParameters = true;
+  const auto both = estimateModelStates(in);
+  EXPECT_NEAR(both.nvme, (12.0 + 2.0) * 8e9, 1e3);
+  EXPECT_NEAR(both.cpu, 8 * (4.0 * 1e9 + 4 * 1e9 * 4.0 + 5 * 1e8 * 2.0), 1e3);
+  EXPECT_NEAR(both.gpuTotal(), 4.0 * 5e8, 1e-3);  // the gathered layer alone
+}
+
 TEST(ModelStates, HybridShardDividesWithinANodeOnly) {
   ModelStateInputs in = zeroPaperModel(ShardingStrategy::kFsdpHybrid);
   in.sharding.gpusPerNode = 8;

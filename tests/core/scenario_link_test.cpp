@@ -78,6 +78,7 @@ TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
                                                             {"reduceBucketSize", "200000000"},
                                                             {"stage3MaxLiveParameters", "300000000"},
                                                             {"reshardAfterForward", "false"},
+                                                            {"offloadDevice", "nvme"},
                                                             {"contextParallel", "2"},
                                                             {"sequenceParallel", "true"},
                                                             {"gpusPerNode", "4"},

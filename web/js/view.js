@@ -71,6 +71,7 @@ function renderGpus(a, unit, locale) {
   if (a.gpusNeeded > 0) text += ` GPUs needed: ${a.gpusNeeded} × ${a.gpu.name}.`;
   else if (a.gpusNeeded === 0) text += ` No number of ${a.gpu.name} runs it this way.`;
   if (a.cpuBytes > 0) text += ` CPU RAM: ${formatBytes(a.cpuBytes, unit, locale)} per node.`;
+  if (a.nvmeBytes > 0) text += ` NVMe: ${formatBytes(a.nvmeBytes, unit, locale)} per node.`;
   gpus.textContent = text;
   gpus.dataset.count = String(a.gpusNeeded ?? "");
 }

@@ -68,6 +68,7 @@ struct Answer {
 
   double jobBytes = -1;   ///< the parameter-count method: all GPUs together; -1 otherwise
   double cpuBytes = 0;    ///< host memory: offloaded states or layers, per node
+  double nvmeBytes = 0;   ///< NVMe: states ZeRO-Infinity offloads there, per node
   std::string peakPhase;  ///< training: "forward", "backward" or "optimizer step"
   /// Where the estimate has a CUDA context and an allocator reserve (Transformers inference
   /// and training; else −1): the peak of live tensors (the total less both), what PyTorch's

@@ -76,6 +76,7 @@ enum class FieldCondition {
   kDeepSpeedZero3,              ///< DeepSpeed ZeRO-3 over 2+ GPUs
   kFsdpSharding,                ///< FSDP full or hybrid shard over 2+ GPUs
   kSlidingWindow,               ///< the model has sliding-window attention layers (--swa-full)
+  kZero3Offload,                ///< DeepSpeed ZeRO-3 with something offloaded
 };
 
 /// Where a field applies: tasks, estimation methods and (for inference) engines.

@@ -38,6 +38,7 @@ struct ModelStates {
   double gatheredLayer = 0;  ///< ZeRO-3/FSDP: one layer's gathered 16-bit params and grads
   double reduceBucket = 0;   ///< ZeRO-1/2: the backward's 16-bit gradient bucket
   double cpu = 0;            ///< CPU RAM of one node holding offloaded states
+  double nvme = 0;           ///< NVMe of one node holding states offloaded there (ZeRO-Infinity)
   /// The formula terms of each GPU state above; their products sum to its bytes.
   struct Terms {
     std::vector<Term> weights, master, gradients, optimizer, temporaries, gatheredLayer,
@@ -66,6 +67,11 @@ struct ModelStates {
 /// reshard_after_forward=False keeps every layer's gathered parameters from the forward to
 /// the backward; ZeRO-1/2's backward holds a 16-bit bucket of reduce_bucket_size gradients
 /// (deepspeed/runtime/zero/stage_1_and_2.py, backward(): ipg_buffer with contiguous_gradients).
+/// ZeRO-3 offload to NVMe (ZeRO-Infinity, Rajbhandari et al. 2021) puts the master weights,
+/// optimizer states (and with parameter offload the 16-bit parameters) on NVMe; CPU RAM keeps
+/// the fp32 gradients, the step's temporaries and DeepSpeed's pinned swap buffers
+/// (offload_optimizer: buffer_count 4 × min(sub_group_size 1e9, the shard) fp32 elements;
+/// offload_param: buffer_count 5 × buffer_size 1e8 16-bit elements; DeepSpeed config docs).
 ModelStates estimateModelStates(const ModelStateInputs& inputs);
 
 /// DeepSpeed's own ZeRO-3 model-state estimate, GPU and CPU bytes.

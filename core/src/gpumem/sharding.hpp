@@ -26,6 +26,7 @@ struct ShardingOptions {
   std::int64_t gpusPerNode = 8;    ///< hybrid shard: shards within one node of this many GPUs
   bool offloadOptimizer = false;   ///< ZeRO-Offload / FSDP CPUOffload: master + states on CPU
   bool offloadParameters = false;  ///< ZeRO-3 / FSDP: parameters on CPU, gathered per layer
+  bool offloadToNvme = false;      ///< DeepSpeed ZeRO-3 offload device nvme (ZeRO-Infinity)
   /// FSDP2 fully_shard(reshard_after_forward=False): each layer's gathered parameters stay
   /// from its forward to its backward instead of being freed and gathered again.
   bool reshardAfterForward = true;

@@ -67,6 +67,7 @@ struct TrainingScenario {
   ShardingStrategy sharding = ShardingStrategy::kDdp;
   bool offloadOptimizer = false;
   bool offloadParameters = false;
+  bool offloadToNvme = false;                     ///< ZeRO-3's offload to NVMe instead of CPU RAM
   TrainingStack stack = TrainingStack::kPytorch;  ///< the software and its mechanisms
   /// Saved activations (with checkpointing: the checkpointed layer inputs) go to CPU RAM
   /// as they are made and come back for backward (torchtune enable_activation_offloading,
@@ -96,8 +97,9 @@ struct TrainingScenario {
 
 /// The estimate for the most loaded GPU.
 struct TrainingEstimate {
-  Breakdown perGpu;     ///< what is alive on one GPU at its peak, plus context and reserve
-  double cpuBytes = 0;  ///< CPU RAM of one node for offloaded states and activations
+  Breakdown perGpu;      ///< what is alive on one GPU at its peak, plus context and reserve
+  double cpuBytes = 0;   ///< CPU RAM of one node for offloaded states and activations
+  double nvmeBytes = 0;  ///< NVMe of one node for states offloaded there
   std::int64_t dataParallel = 1;  ///< gpus / (tensor × pipeline × context)
   double trainableParams = 0;     ///< whole model
   std::string peakPhase;          ///< "forward", "backward" or "optimizer step"
