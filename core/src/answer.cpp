@@ -18,6 +18,8 @@
 #include "gpumem/kv_cache.hpp"
 #include "gpumem/llama_fit.hpp"
 #include "gpumem/lora.hpp"
+#include "gpumem/model_catalog.hpp"
+#include "gpumem/model_config.hpp"
 #include "gpumem/model_parameters.hpp"
 #include "gpumem/parallelism.hpp"
 #include "gpumem/parameter_count.hpp"
@@ -267,6 +269,27 @@ Result<bool> readOllamaSettings(const Scenario& s, const ResolvedModel& m, doubl
   return true;
 }
 
+/// The draft model for speculative decoding (draftModel, a catalog id), on the engines that
+/// take one.
+Result<bool> readDraftModel(const Scenario& s, InferenceOptions& o) {
+  const std::string& id = s.text("draftModel");
+  if (id.empty() || (o.engine != EngineProfile::kVllm && o.engine != EngineProfile::kLlamaCpp)) {
+    return true;
+  }
+  const auto entry = findCatalogModel(id);
+  if (!entry) {
+    return fieldError("draftModel", "There is no catalog model " + id +
+                                        " to draft with (gpumem models lists them).");
+  }
+  auto arch = parseModelConfig(entry->configJson);
+  if (!arch) return fieldError("draftModel", arch.error().message);
+  if (arch->encoder.present) {
+    return fieldError("draftModel", "A draft model generates tokens: " + id + " is an encoder.");
+  }
+  o.draft = std::make_shared<const ModelArchitecture>(std::move(arch).value());
+  return true;
+}
+
 /// llama.cpp's options in its own names: -ngl (auto = the fit's), -c (0 = the trained
 /// length), -np (auto = 4 unified slots), -b, -ub, -fa, -ctk/-ctv, --n-cpu-moe, --swa-full.
 Result<bool> readLlamaCppSettings(const Scenario& s, InferenceOptions& o) {
@@ -375,6 +398,7 @@ Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel
   o.engine = m.architecture && m.arch.encoder.present ? EngineProfile::kTransformers
                                                       : engineOf(s.text("engine"));
   o.gpuMemoryBytes = memory;
+  if (const auto ok = readDraftModel(s, o); !ok) return ok.error();
   if (const auto ok = readVllmSettings(s, m, memory, o, p); !ok) return ok.error();
   readSglangSettings(s, memory, o, p);
   if (const auto ok = readLlamaCppSettings(s, o); !ok) return ok.error();

@@ -223,6 +223,19 @@ VllmSchedulerDefaults vllmSchedulerDefaults(double gpuMemoryBytes, std::string_v
   return large ? VllmSchedulerDefaults{8192, 1024} : VllmSchedulerDefaults{2048, 256};
 }
 
+namespace {
+
+/// The draft model's weights as `o` would load the target's: the same weight format, no file.
+Result<Component> draftWeights(const InferenceOptions& o) {
+  InferenceOptions d = o;
+  d.fileWeightBytes = 0;
+  d.fileTokenEmbeddingBytes = 0;
+  d.draft = nullptr;
+  return weightComponent(*o.draft, d);
+}
+
+}  // namespace
+
 std::int64_t vllmDefaultBlockSize(const ModelArchitecture& arch) {
   return arch.mla.kvLoraRank > 0 ? 64 : 16;
 }
@@ -252,6 +265,30 @@ Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOpt
     out.components.push_back(
         servingStateComponent(arch, o.batch, o.activationBytesPerValue, "vLLM"));
   }
+  // A draft model (speculative_config): its weights on each GPU, and its layers' KV in the one
+  // pool vLLM allocates for the target's and the draft's layers together.
+  double draftPerToken = 0;
+  double draftRequest = 0;
+  if (o.draft) {
+    const ModelArchitecture& d = *o.draft;
+    auto weights = draftWeights(o);
+    if (!weights) return weights.error();
+    Component w = std::move(weights).value();
+    w.name = "draft_weights";
+    w.label = "Draft model weights";
+    w.note += std::string(w.note.empty() ? "" : "; ") +
+              "the draft model of speculative_config, in the target's weight format";
+    out.components.push_back(std::move(w));
+    const std::int64_t draftSliding = roundUp(d.slidingWindow, v.blockSize) + v.blockSize;
+    const double draftPerTokenLayer = kvValuesPerTokenPerLayer(d) * o.kvBytesPerValue;
+    out.components.push_back(
+        makeComponent("draft_kv_cache", "Draft KV cache",
+                      cacheTerms(d, o.batch, d.numLayers, tokens, draftSliding, draftPerTokenLayer),
+                      "the draft's layers cache the same tokens, in the same pool"));
+    draftPerToken = draftPerTokenLayer * static_cast<double>(d.attentionLayerCount());
+    draftRequest =
+        sumTerms(cacheTerms(d, 1, d.numLayers, tokens, draftSliding, draftPerTokenLayer));
+  }
   out.components.push_back(vllmProfilePeak(arch, o, shares->activations));
   const bool parallel = o.parallel.gpuCount() > 1;
   out.components.push_back(makeComponent(
@@ -277,21 +314,27 @@ Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOpt
     double inside = 0;
     double outside = 0;
     for (const Component& c : out.components) {
-      if (c.name == "kv_cache" || c.name == "recurrent_state") continue;
-      const bool charged = c.name == "weights" || c.name == "profile_peak" ||
-                           c.name == "vision_encoder" || c.name == "non_torch" ||
-                           (c.name == "cuda_context" && contextInBudget) ||
+      if (c.name == "kv_cache" || c.name == "recurrent_state" || c.name == "draft_kv_cache") {
+        continue;
+      }
+      const bool charged = c.name == "weights" || c.name == "draft_weights" ||
+                           c.name == "profile_peak" || c.name == "vision_encoder" ||
+                           c.name == "non_torch" || (c.name == "cuda_context" && contextInBudget) ||
                            (c.name == "cuda_graphs" && graphsInBudget);
-      const double bytes = c.name == "weights" ? c.bytes * shares->weights : c.bytes;
+      const double bytes =
+          c.name == "weights" || c.name == "draft_weights" ? c.bytes * shares->weights : c.bytes;
       (charged ? inside : outside) += bytes;
     }
     const double budget = v.gpuMemoryUtilization * o.gpuMemoryBytes;
     const double pool = budget - inside;
+    // A token's bytes over the target's layers and, with a draft model, the draft's.
     const double perToken =
-        perTokenLayer * static_cast<double>(arch.attentionLayerCount()) * shares->kvCache;
+        (perTokenLayer * static_cast<double>(arch.attentionLayerCount()) + draftPerToken) *
+        shares->kvCache;
     // One request of the asked context, in whole blocks (sliding layers hold their window).
     const double request =
-        sumTerms(cacheTerms(arch, 1, arch.numLayers, tokens, slidingTokens, perTokenLayer)) *
+        (sumTerms(cacheTerms(arch, 1, arch.numLayers, tokens, slidingTokens, perTokenLayer)) +
+         draftRequest) *
         shares->kvCache;
     const double asked = static_cast<double>(o.promptTokens + o.generatedTokens);
     KvPool kv;
@@ -617,6 +660,48 @@ Component llamaComputeBuffer(const ModelArchitecture& arch, const LlamaCppSettin
                             : " with its n_ubatch × n_ctx scores per head"));
 }
 
+/// What llama-server's --model-draft adds: the draft's weights (all its layers and its output
+/// on the GPU, -ngld's default; its token embedding on the host), and for each slot a draft
+/// context of its own (server-context.cpp: params_dft.n_ctx = llama_n_ctx_seq, n_parallel 1,
+/// -ctkd/-ctvd f16), each with its KV cells and its compute buffer.
+struct LlamaDraft {
+  std::vector<Component> onGpu;
+  double host = 0;
+};
+
+Result<LlamaDraft> llamaDraftComponents(const ModelArchitecture& d, const InferenceOptions& o,
+                                        std::int64_t nCtx, std::int64_t slots,
+                                        std::int64_t nUbatch) {
+  const LlamaCppSettings& s = o.llamaCpp;
+  auto file = draftWeights(o);
+  if (!file) return file.error();
+  LlamaWeights w = splitLlamaWeights(d, *file, o, d.numLayers + 1, 0);
+  w.onGpu.name = "draft_weights";
+  w.onGpu.label = "Draft model weights (--model-draft)";
+  LlamaDraft out;
+  out.host = w.host;
+  out.onGpu.push_back(std::move(w.onGpu));
+  const std::int64_t nCtxSeq = s.kvUnified || slots <= 1 ? nCtx : roundUp(nCtx / slots, 256);
+  const std::int64_t ub = std::min(nUbatch, nCtxSeq);
+  const std::int64_t swaCells =
+      s.swaFull ? nCtxSeq : roundUp(std::min(nCtxSeq, d.slidingWindow + ub), 256);
+  std::vector<Term> kv =
+      llamaCellTerms(d, d.numLayers, nCtxSeq, swaCells, kvValuesPerTokenPerLayer(d) * 2);
+  const Factor contexts{static_cast<double>(slots), "slots' draft contexts"};
+  for (Term& t : kv) t.factors.insert(t.factors.begin(), contexts);
+  out.onGpu.push_back(makeComponent("draft_kv_cache", "Draft KV cache", kv,
+                                    "n_ctx_seq " + count(nCtxSeq) +
+                                        " cells in each slot's "
+                                        "draft context; f16 (-ctkd/-ctvd)"));
+  Component compute =
+      llamaComputeBuffer(d, s, false, static_cast<double>(ub), static_cast<double>(nCtxSeq));
+  scaleComponent(compute, contexts);
+  compute.name = "draft_compute";
+  compute.label = "Draft compute buffer";
+  out.onGpu.push_back(std::move(compute));
+  return out;
+}
+
 /// "llama.cpp will put 28 of 33 layers on the GPU with a 32,768-token context (…)".
 std::string llamaSummary(const LayerPlacement& l, double kvBytes, bool ollama) {
   std::string out =
@@ -701,6 +786,13 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
   Component compute = llamaComputeBuffer(arch, s, ollama, ubatchTokens, static_cast<double>(nCtx));
   const double computeBytes = compute.bytes;
   out.components.push_back(std::move(compute));
+  double draftHost = 0;
+  if (o.draft && !ollama) {
+    const auto draft = llamaDraftComponents(*o.draft, o, nCtx, slots, nUbatch);
+    if (!draft) return draft.error();
+    draftHost = draft->host;
+    for (const Component& c : draft->onGpu) out.components.push_back(c);
+  }
   out.components.push_back(contextComponent(o.cudaContextBytes, 0));
 
   LayerPlacement l;
@@ -714,7 +806,7 @@ Result<Breakdown> estimateLlamaCpp(const ModelArchitecture& arch, const Inferenc
   // the output layer runs there (else the ubatch's embeddings), and the logits buffer.
   const double hidden = static_cast<double>(arch.hiddenSize);
   const double vocab = static_cast<double>(arch.vocabSize);
-  l.host = {weights.host, hostKv,
+  l.host = {weights.host + draftHost, hostKv,
             ubatchTokens * (gpuLayers > layers ? hidden : vocab + hidden) * 4 +
                 static_cast<double>(slots) * vocab * 4};
 

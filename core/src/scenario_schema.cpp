@@ -326,6 +326,11 @@ constexpr FieldSpec kFields[] = {
      "flash-attn",
      "Flash attention (llama.cpp -fa, OLLAMA_FLASH_ATTENTION; on where the GPU supports it): "
      "no score matrix in the compute buffer."},
+    {"draftModel", Type::kText, "", 0, 120, "", engineOnly(kVllm | kLlamaCpp), "draft",
+     "model-draft",
+     "A draft model of the catalog for speculative decoding (vLLM's speculative_config model, "
+     "llama.cpp's --model-draft); empty = none. Its weights and its own KV cache for the same "
+     "context are added; vLLM's one KV pool then holds both models' layers."},
     {"freeGpuMemoryFraction", Type::kDecimal, "0.9", 0.05, 1, "fraction",
      engineOnly(kTensorRtLlm), "kvfrac", "free-gpu-memory-fraction",
      "TensorRT-LLM's share of the memory free after loading that goes to the KV cache."},

@@ -68,6 +68,7 @@ function alternatives(field, base) {
   if (field.name === 'params') return ['13B'];
   if (field.name === 'generatedTokens') return ['1024'];
   if (field.name === 'gpuMemory') return ['22.07GiB'];
+  if (field.name === 'draftModel') return ['llama-3.2-1b'];
   // -b matters only below -ub (512), which it caps.
   if (field.name === 'batchSize') return ['256'];
   const n = Number(current);

@@ -344,6 +344,27 @@ TEST(Answer, AnEncoderDisablesWhatItDoesNotUseAndRefusesTraining) {
   EXPECT_EQ(training.error().field, "task");
 }
 
+TEST(Answer, ADraftModelIsACatalogIdOnTheEnginesThatTakeOne) {
+  const auto s =
+      parseScenario({{"engine", "vllm"}, {"draftModel", "llama-3.2-1b"}}, Strictness::kStrict);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  const auto a = evaluate(*s, {});
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_TRUE(std::any_of(a->perGpu.components.begin(), a->perGpu.components.end(),
+                          [](const Component& c) { return c.name == "draft_weights"; }));
+  const auto unknown = evaluate(s->with("draftModel", "no-such-model"), {});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().field, "draftModel");
+  const auto encoder = evaluate(s->with("draftModel", "bge-m3"), {});
+  ASSERT_FALSE(encoder.ok());
+  EXPECT_EQ(encoder.error().field, "draftModel");
+  // SGLang's draft is not modelled: the field is refused there, naming it.
+  const auto sglang =
+      parseScenario({{"engine", "sglang"}, {"draftModel", "llama-3.2-1b"}}, Strictness::kStrict);
+  ASSERT_FALSE(sglang.ok());
+  EXPECT_EQ(sglang.error().field, "draftModel");
+}
+
 /// The random scenarios in four independent draws (so that a sharded run spreads them).
 class RandomScenarios : public ::testing::TestWithParam<int> {};
 

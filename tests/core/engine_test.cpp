@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 
 #include "gpumem/format.hpp"
 #include "gpumem/mlx_engine.hpp"
@@ -454,6 +455,66 @@ TEST(Engine, MtmdComputeBufferAgainstItsLog) {
   const auto b = estimateInference(arch, o);
   ASSERT_TRUE(b.ok()) << b.error().message;
   EXPECT_NEAR(component(*b, "vision_encoder") / (248.10 * 1048576), 1.0, 0.15);
+}
+
+/// Llama 3.2 1B from the catalog: 16 layers of 8 KV heads × 64 (2 × 8 × 64 × 2 B = 2048 B per
+/// token per layer), 1,235,814,400 parameters (its tied embedding counted once).
+std::shared_ptr<const ModelArchitecture> llama1bDraft() {
+  const auto entry = findCatalogModel("llama-3.2-1b");
+  EXPECT_TRUE(entry.ok());
+  auto arch = parseModelConfig(entry->configJson);
+  EXPECT_TRUE(arch.ok());
+  return std::make_shared<const ModelArchitecture>(std::move(arch).value());
+}
+
+TEST(Engine, VllmDraftModelSharesTheKvPool) {
+  // speculative_config with a draft: the pool loses the draft's bf16 weights (1,235,814,400 ×
+  // 2 B) and holds both models' layers per token: 131072 + 16 × 2048 = 163840 B, in blocks
+  // of 16.
+  InferenceOptions o;
+  o.engine = EngineProfile::kVllm;
+  o.gpuMemoryBytes = 80e9;
+  const auto alone = estimateInference(llama8b(), o);
+  ASSERT_TRUE(alone.ok() && alone->kvPool);
+  o.draft = llama1bDraft();
+  const auto drafted = estimateInference(llama8b(), o);
+  ASSERT_TRUE(drafted.ok() && drafted->kvPool) << drafted.error().message;
+  const double draftBytes = 1235814400.0 * 2;
+  EXPECT_DOUBLE_EQ(component(*drafted, "draft_weights"), draftBytes);
+  EXPECT_NEAR(drafted->kvPool->bytes, alone->kvPool->bytes - draftBytes, 1);
+  EXPECT_DOUBLE_EQ(drafted->kvPool->tokens,
+                   std::floor((alone->kvPool->bytes - draftBytes) / (163840.0 * 16)) * 16);
+  // The workload's own draft cache: 512 + 16 tokens (33 blocks of 16) × 16 layers × 2048 B.
+  EXPECT_DOUBLE_EQ(component(*drafted, "draft_kv_cache"), 528.0 * 16 * 2048);
+}
+
+TEST(Engine, LlamaCppDraftModelHasAContextPerSlot) {
+  // llama-server --model-draft: each slot gets a draft context of n_ctx_seq cells (f16) with
+  // its own compute buffer (the output, n_ubatch 512 × (128256 + 2048) × 4 B), and the draft's
+  // layers and tied output sit on the GPU: 1,235,814,400 × 2 B in bf16, its token embedding
+  // (128256 × 2048 × 2 B) also on the host.
+  struct Case {
+    std::int64_t slots;
+    bool unified;
+    double cellsPerSlot;
+  };
+  const Case cases[] = {{1, true, 8192}, {4, true, 8192}, {4, false, 2048}};
+  for (const Case& c : cases) {
+    InferenceOptions o;
+    o.engine = EngineProfile::kLlamaCpp;
+    o.llamaCpp.nCtx = 8192;
+    o.llamaCpp.nSeq = c.slots;
+    o.llamaCpp.kvUnified = c.unified;
+    const auto alone = estimateInference(llama8b(), o);
+    o.draft = llama1bDraft();
+    const auto b = estimateInference(llama8b(), o);
+    ASSERT_TRUE(alone.ok() && b.ok() && alone->layers && b->layers);
+    const double slots = static_cast<double>(c.slots);
+    EXPECT_DOUBLE_EQ(component(*b, "draft_weights"), 1235814400.0 * 2);
+    EXPECT_DOUBLE_EQ(component(*b, "draft_kv_cache"), slots * c.cellsPerSlot * 16 * 2048);
+    EXPECT_DOUBLE_EQ(component(*b, "draft_compute"), slots * 512 * (128256.0 + 2048) * 4);
+    EXPECT_DOUBLE_EQ(b->layers->host.model - alone->layers->host.model, 128256.0 * 2048 * 2);
+  }
 }
 
 TEST(Engine, MlxGrowsItsCacheInStepsOf256Tokens) {

@@ -58,6 +58,7 @@ TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
                                                             {"nCpuMoe", "3"},
                                                             {"batchSize", "256"},
                                                             {"swaFull", "true"},
+                                                            {"draftModel", "llama-3.2-1b"},
                                                             {"numCtx", "16384"},
                                                             {"numParallel", "2"},
                                                             {"freeGpuMemoryFraction", "0.5"},

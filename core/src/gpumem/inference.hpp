@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -144,6 +145,9 @@ struct InferenceOptions {
   double cudaContextBytes = kDefaultCudaContextBytes;  ///< what the driver takes at start-up
   double gpuMemoryBytes = 0;  ///< memory of one GPU, when known (vLLM's pool is a fraction)
   VllmSettings vllm;
+  /// A draft model for speculative decoding (vLLM's speculative_config model, llama.cpp's
+  /// --model-draft); null = none. Its weights are taken in the target's weight format.
+  std::shared_ptr<const ModelArchitecture> draft;
   LlamaCppSettings llamaCpp;
   TrtLlmSettings trtLlm;
   SglangSettings sglang;
