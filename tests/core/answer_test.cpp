@@ -387,7 +387,13 @@ TEST_P(RandomScenarios, InvariantsHold) {
     const std::string what = "scenario " + std::to_string(i) + ": " + describe(*s);
     expectConsistent(*a, what);
     // llama.cpp's --fit chooses the context and the layers to fit the GPU: when it cut or
-    // moved something, more sequences can leave fewer layers on the GPU, by design.
+    // moved something, more sequences can leave fewer layers on the GPU, by design. GPU + host
+    // bytes are not monotonic either, by llama.cpp's own mechanism: with tied embeddings the
+    // output layer on the GPU is a second copy of the token embedding (which stays on the
+    // host), so when a longer context pushes the output layer off the GPU that copy goes and
+    // the total drops (Gemma 3 4B in bf16, -np 1, on 11 GiB: -c 73728 keeps all 35 layers,
+    // 12.00 GB on GPU and host; -c 81920 keeps 34, 11.36 GB: 1.34 GB of copy gone, 0.54 GB
+    // of host logits and more KV added). So these scenarios are left out, not compared.
     const bool fitDecided = std::any_of(a->notes.begin(), a->notes.end(), [](const std::string& n) {
       return n.starts_with("llama.cpp --fit:") && n.find("everything fits") == std::string::npos;
     });
