@@ -806,10 +806,34 @@ void fillLimits(Answer& a, const Scenario& given, const ResolvedModel& m, double
   }
 }
 
+/// The largest request a timeline is replayed with: the caching-allocator model counts bytes
+/// in 64 bits, and a petabyte, beyond any GPU, keeps the sums of many requests exact.
+constexpr double kMaxTimelineRequestBytes = 1e15;
+
+Result<std::vector<TimelineEvent>> modelledTimeline(const Scenario& s, const ResolvedModel& m,
+                                                    double memory);
+
 /// The timeline of `s` when it is Transformers inference or training (a plain PyTorch loop)
-/// on one GPU, the runs modelled as timelines, with `memory` as the GPU's budget.
+/// on one GPU, the runs modelled as timelines, with `memory` as the GPU's budget; refused
+/// when one of its tensors would pass kMaxTimelineRequestBytes.
 Result<std::vector<TimelineEvent>> timelineOf(const Scenario& s, const ResolvedModel& m,
                                               double memory) {
+  auto events = modelledTimeline(s, m, memory);
+  if (!events) return events;
+  for (const TimelineEvent& e : *events) {
+    if (!(e.bytes <= kMaxTimelineRequestBytes)) {
+      return fieldError("batch",
+                        "One tensor of this run (" + std::string(e.tensor) +
+                            ") would hold more than a petabyte; its timeline is not modelled. "
+                            "Fewer sequences or a shorter context bring it within range.");
+    }
+  }
+  return events;
+}
+
+/// timelineOf, before its requests are checked.
+Result<std::vector<TimelineEvent>> modelledTimeline(const Scenario& s, const ResolvedModel& m,
+                                                    double memory) {
   if (!m.architecture) {
     return fieldError("model", "Timelines are modelled from a model's architecture only.");
   }

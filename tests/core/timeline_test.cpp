@@ -194,6 +194,20 @@ TEST(Timeline, TheAnswerSaysWhatNvidiaSmiShowsAndWhatTheRunNeeds) {
   EXPECT_LT(vllm->minimumCapacityBytes, 0);
 }
 
+// A million sequences of a million tokens: one prefill tensor of Llama 3.2 1B holds
+// 10^6 × 10^6 × 2048 × 2 B = 4 PB, past what the allocator model replays in 64-bit bytes.
+// The timeline is refused, naming the field, and the answer stays without its allocator view.
+TEST(Timeline, ATensorBeyondAPetabyteIsRefusedAndTheAnswerStays) {
+  const Scenario huge = scenarioOf("llama-3.2-1b", 1'000'000, 1'000'000, 16);
+  const auto events = scenarioTimeline(huge);
+  ASSERT_FALSE(events.ok());
+  EXPECT_EQ(events.error().field, "batch");
+  const auto a = evaluate(huge);
+  ASSERT_TRUE(a.ok());
+  EXPECT_FALSE(a->fits);
+  EXPECT_LT(a->minimumCapacityBytes, 0);
+}
+
 // The chart's points: coarsened to at most the number asked for, and the point of the most
 // bytes live (a hand-built timeline's: 10 + 30 bytes of activations) is kept and named.
 TEST(Timeline, TheChartsPointsKeepThePeakWhenCoarsened) {
