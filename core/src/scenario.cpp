@@ -2,7 +2,9 @@
 // Validating a scenario's values against the schema, and where each field applies.
 #include "gpumem/scenario.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <vector>
 
 #include "gpumem/format.hpp"
@@ -180,6 +182,12 @@ std::string enginesText(unsigned engines) {
   return out;
 }
 
+/// Whether `s` shards its training over two or more GPUs with one of `shardings`.
+bool shardedWith(const Scenario& s, std::initializer_list<std::string_view> shardings) {
+  return s.integer("gpuCount") > 1 &&
+         std::find(shardings.begin(), shardings.end(), s.text("sharding")) != shardings.end();
+}
+
 std::string conditionReason(FieldCondition condition, const Scenario& s, bool moe, bool vision,
                             bool sliding, bool architecture) {
   const std::string& task = s.text("task");
@@ -207,24 +215,18 @@ std::string conditionReason(FieldCondition condition, const Scenario& s, bool mo
                  ? ""
                  : "needs hybrid sharding or CPU offload (what is counted per node)";
     case FieldCondition::kShardsParameters:
-      return (s.text("sharding") == "zero3" || s.text("sharding") == "fsdp" ||
-              s.text("sharding") == "fsdp-hybrid") &&
-                     s.integer("gpuCount") > 1
+      return shardedWith(s, {"zero3", "fsdp", "fsdp-hybrid"})
                  ? ""
                  : "needs ZeRO-3 or FSDP sharding the parameters over two or more GPUs (the "
                    "bytes are the same; only whether they can be sharded differs)";
     case FieldCondition::kDeepSpeedZero12:
-      return (s.text("sharding") == "zero1" || s.text("sharding") == "zero2") &&
-                     s.integer("gpuCount") > 1
+      return shardedWith(s, {"zero1", "zero2"})
                  ? ""
                  : "needs DeepSpeed ZeRO-1 or ZeRO-2 over two or more GPUs";
     case FieldCondition::kDeepSpeedZero3:
-      return s.text("sharding") == "zero3" && s.integer("gpuCount") > 1
-                 ? ""
-                 : "needs DeepSpeed ZeRO-3 over two or more GPUs";
+      return shardedWith(s, {"zero3"}) ? "" : "needs DeepSpeed ZeRO-3 over two or more GPUs";
     case FieldCondition::kFsdpSharding:
-      return (s.text("sharding") == "fsdp" || s.text("sharding") == "fsdp-hybrid") &&
-                     s.integer("gpuCount") > 1
+      return shardedWith(s, {"fsdp", "fsdp-hybrid"})
                  ? ""
                  : "needs FSDP (full or hybrid shard) over two or more GPUs";
     case FieldCondition::kZero3Offload:
