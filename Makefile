@@ -22,6 +22,10 @@ TEST_JOBS ?= $(shell echo $$(($(JOBS) + 1)))
 # (about half the compile time of every build). A clash between two files' local helpers
 # is a compile error here, not a silent change.
 UNITY := -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8
+# make test's longest chain is the browser module, the site, then the page in Chromium;
+# the sanitizer build, the wasm test build and their runs fill the cores around it at a
+# lower priority, so they never hold that chain back.
+BESIDE := nice -n 10
 
 .PHONY: all native sanitize wasm wasm-module site serve test test-native test-sanitize \
         fuzz-smoke test-wasm test-js test-browser typecheck bench clean format
@@ -44,7 +48,7 @@ sanitize:
 	CXX=clang++-14 cmake -G "Unix Makefiles" -S . -B $(SANITIZE) -DCMAKE_BUILD_TYPE=Debug \
 	  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" \
 	  -DGPUMEM_SANITIZE=ON -DGPUMEM_FUZZ=ON -DGPUMEM_TESTS=ON -DGPUMEM_CLI=ON $(UNITY) >/dev/null
-	+$(BUILD) $(SANITIZE)
+	+$(BESIDE) $(BUILD) $(SANITIZE)
 
 ## wasm-module: the browser module alone (gpumem.mjs + gpumem.wasm), all the page needs
 wasm-module:
@@ -55,7 +59,7 @@ wasm-module:
 
 ## wasm: the browser module and the wasm build of the test suite
 wasm: wasm-module
-	+$(BUILD) $(WASM)
+	+$(BESIDE) $(BUILD) $(WASM)
 
 ## site: the deployable site in build/site (exactly what GitHub Pages serves)
 site: wasm-module
@@ -94,7 +98,7 @@ test-native: native
 ## under ASan and UBSan
 test-sanitize: sanitize
 	cd $(SANITIZE) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j$(JOBS)
+	  $(BESIDE) ctest --output-on-failure -j$(JOBS)
 
 ## fuzz-smoke: each libFuzzer target for FUZZ_SECONDS (default 30) from its seed corpus,
 ## in the sanitize build
@@ -103,7 +107,7 @@ fuzz-smoke: sanitize
 	tools/fuzz-smoke.sh $(SANITIZE) $(FUZZ_SECONDS)
 
 test-wasm: wasm
-	cd $(WASM) && ctest --output-on-failure -j$(JOBS)
+	cd $(WASM) && $(BESIDE) ctest --output-on-failure -j$(JOBS)
 
 ## test-js: the wasm module in Node (with the CLI beside it: "Copy JSON" must equal --json;
 ## the sanitized build's CLI, which make test builds anyway)
