@@ -26,9 +26,6 @@ UNITY := -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8
 # the sanitizer build, the wasm test build and their runs fill the cores around it at a
 # lower priority, so they never hold that chain back.
 BESIDE := nice -n 10
-# Their builds use their own job slots rather than make test's, so that when the site is
-# ready a slot is free for the browser suite.
-BUILD_BESIDE = MAKEFLAGS= $(BESIDE) $(MAKE) --no-print-directory -j$(JOBS) -C
 
 .PHONY: all native sanitize wasm wasm-module site serve test test-native test-sanitize \
         fuzz-smoke test-wasm test-js test-browser typecheck bench clean format
@@ -51,7 +48,7 @@ sanitize:
 	CXX=clang++-14 cmake -G "Unix Makefiles" -S . -B $(SANITIZE) -DCMAKE_BUILD_TYPE=Debug \
 	  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" \
 	  -DGPUMEM_SANITIZE=ON -DGPUMEM_FUZZ=ON -DGPUMEM_TESTS=ON -DGPUMEM_CLI=ON $(UNITY) >/dev/null
-	+$(BUILD_BESIDE) $(SANITIZE)
+	+$(BESIDE) $(BUILD) $(SANITIZE)
 
 ## wasm-module: the browser module alone (gpumem.mjs + gpumem.wasm), all the page needs
 wasm-module:
@@ -62,7 +59,7 @@ wasm-module:
 
 ## wasm: the browser module and the wasm build of the test suite
 wasm: wasm-module
-	+$(BUILD_BESIDE) $(WASM)
+	+$(BESIDE) $(BUILD) $(WASM)
 
 ## site: the deployable site in build/site (exactly what GitHub Pages serves)
 site: wasm-module

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
+import { schemaWalk } from '../schema-walk.mjs';
 import { SITE, answered, ready, startBrowser, text } from './harness.mjs';
 
 let browser;
@@ -29,51 +30,6 @@ async function shown(page) {
     total: await text(page, 'total'),
     message: (await page.locator('[data-testid="message"]').isVisible()) ? await text(page, 'message') : '',
   };
-}
-
-/** The scenario in which `field` applies to `task`, from what the schema says it needs. */
-function baseFor(field, task) {
-  const values = { task };
-  const applies = field.appliesTo;
-  const countOnly = !applies.methods.includes('architecture')
-    || (applies.when === 'not training from an architecture' && task !== 'inference');
-  if (countOnly) Object.assign(values, { model: '', params: '7B' });
-  if (task === 'inference' && !applies.engines.includes('transformers')) values.engine = applies.engines[0];
-  if (applies.when === 'sharding is not ddp' || applies.when === 'zero3 or fsdp shards the parameters') Object.assign(values, { sharding: 'zero3', gpuCount: '8' });
-  if (applies.when === 'deepspeed zero1 or zero2') Object.assign(values, { sharding: 'zero2', gpuCount: '8' });
-  if (applies.when === 'deepspeed zero3') Object.assign(values, { sharding: 'zero3', gpuCount: '8' });
-  if (applies.when === 'deepspeed zero3 with offload') Object.assign(values, { sharding: 'zero3', gpuCount: '8', offload: 'optimizer' });
-  if (applies.when === 'fsdp or hsdp') Object.assign(values, { sharding: 'fsdp', gpuCount: '8' });
-  if (applies.when === 'hybrid sharding or offload') Object.assign(values, { sharding: 'fsdp-hybrid', gpuCount: '16' });
-  if (applies.when === 'tensorParallel > 1') Object.assign(values, { tensorParallel: '2', gpuCount: '8' });
-  if (applies.when === 'the model has a vision tower') values.model = 'gemma-3-4b';
-  if (applies.when === 'the model has sliding-window layers') values.model = 'gemma-3-4b';
-  if (applies.when === 'the model is a mixture of experts') Object.assign(values, { model: 'mixtral-8x7b', gpuCount: '8', gpu: 'h100-80gb' });
-  if (['tensorParallel', 'pipelineParallel', 'contextParallel'].includes(field.name)) values.gpuCount = '8';
-  if (task !== 'inference' && !countOnly) values.model ??= 'llama-3.2-1b';
-  return values;
-}
-
-/** Values other than the default that the field can take, as a person would set them. */
-function alternatives(field, base) {
-  const current = base[field.name] ?? field.default;
-  if (field.type === 'choice' || (field.type === 'text' && field.choices.length)) {
-    const ids = field.choices.map((c) => c.id).filter((id) => id !== current);
-    // A long menu (the GPU catalog) is sampled evenly: eight entries, first and last among them.
-    if (ids.length <= 12) return ids;
-    return Array.from({ length: 8 }, (_, i) => ids[Math.round((i * (ids.length - 1)) / 7)]);
-  }
-  if (field.type === 'boolean') return [current === 'true' ? 'false' : 'true'];
-  if (field.name === 'model') return ['qwen2.5-7b'];
-  if (field.name === 'params') return ['13B'];
-  if (field.name === 'generatedTokens') return ['1024'];
-  if (field.name === 'gpuMemory') return ['22.07GiB'];
-  if (field.name === 'draftModel') return ['llama-3.2-1b'];
-  // -b matters only below -ub (512), which it caps.
-  if (field.name === 'batchSize') return ['256'];
-  const n = Number(current);
-  const inRange = [n * 2, n + 1, field.min].filter((x) => x !== n && x >= field.min && x <= field.max);
-  return [String(inRange[0])];
 }
 
 /**
@@ -110,33 +66,37 @@ async function tryChange(page, hash, name, value, shownValue) {
 const modelNames = new Map(JSON.parse(wasm.models()).map((m) => [m.id, m.name]));
 
 test('every input of the schema changes the answer where it applies, and is disabled with a reason where not', async () => {
+  // The module's tests try every value of every input in every task it applies to; here
+  // each input's element is tried once, in the first task where a value changes something,
+  // and a menu must offer every value the schema lists.
   const page = await browser.newPage();
   await page.goto(browser.base);
   await ready(page);
   const silent = [];
+  const tried = new Set();
   let checked = 0;
-  for (const field of schema.fields) {
-    if (field.type === 'file') continue; // the files have tests of their own
+  for (const { field, task, base, changes } of schemaWalk(wasm, schema)) {
+    if (tried.has(field.name)) continue;
     assert.ok(await page.locator(`[data-field="${field.name}"]`).count() > 0, `no input carries data-field="${field.name}"`);
-    for (const task of field.appliesTo.tasks) {
-      const base = baseFor(field, task);
-      const disabled = JSON.parse(wasm.disabledFields(JSON.stringify(base)));
-      const effective = JSON.parse(wasm.evaluate(JSON.stringify(base), false)).effective ?? {};
-      // A choice the core disables here, or the one "auto" already resolved to, is no change.
-      const changes = alternatives(field, base).filter((v) => !(`${field.name}=${v}` in disabled) && effective[field.name] !== v);
-      for (const value of changes) {
-        const shownValue = field.name === 'model' ? modelNames.get(value) : value;
-        const { before, after, enabled } = await tryChange(page, `#${link(base)}`, field.name, value, shownValue);
-        assert.equal(before.message, '', `${field.name} base ${JSON.stringify(base)}: ${before.message}`);
-        assert.ok(enabled, `${field.name} is disabled for ${task}`);
-        assert.equal(after.message, '', `${field.name}=${value}: ${after.message}`);
-        checked += 1;
-        if (after.json === before.json && after.total === before.total) silent.push(`${field.name}=${value} (${task})`);
-      }
+    if (field.type === 'choice') {
+      const offered = await page.evaluate((name) => [...document.querySelectorAll(`[data-field="${name}"]`)]
+        .flatMap((e) => (e.tagName === 'SELECT' ? [...e.options].map((o) => o.value) : [e.value])), field.name);
+      assert.deepEqual(field.choices.map((c) => c.id).filter((id) => !offered.includes(id)), [], `${field.name}: menu lacks these`);
     }
+    if (!changes.length) continue;
+    tried.add(field.name);
+    const value = changes[0];
+    const shownValue = field.name === 'model' ? modelNames.get(value) : value;
+    const { before, after, enabled } = await tryChange(page, `#${link(base)}`, field.name, value, shownValue);
+    assert.equal(before.message, '', `${field.name} base ${JSON.stringify(base)}: ${before.message}`);
+    assert.ok(enabled, `${field.name} is disabled for ${task}`);
+    assert.equal(after.message, '', `${field.name}=${value}: ${after.message}`);
+    checked += 1;
+    if (after.json === before.json && after.total === before.total) silent.push(`${field.name}=${value} (${task})`);
   }
   assert.deepEqual(silent, [], `inputs that changed nothing: ${silent.join(', ')}`);
-  assert.ok(checked > 60, `only ${checked} changes tried`);
+  assert.equal(checked, tried.size);
+  assert.ok(checked > 60, `only ${checked} inputs tried`);
   // Where a field does not apply, it is disabled and says why.
   await show(page, { task: 'inference', engine: 'transformers' });
   for (const name of ['loraRank', 'nGpuLayers', 'gpuMemoryUtilization', 'optimizer', 'overhead']) {

@@ -147,6 +147,11 @@ Catalogs catalogs() {
 #ifdef __EMSCRIPTEN__
 constexpr int kRandomScenarios = 1000;  // the same checks, fewer draws under node
 constexpr int kDeepScenarios = 40;
+#elif GPUMEM_UNDER_SANITIZERS
+// Under AddressSanitizer each estimate costs several times more; the fuzz targets then
+// draw scenarios of their own for as long as they are given.
+constexpr int kRandomScenarios = 4000;
+constexpr int kDeepScenarios = 120;
 #else
 constexpr int kRandomScenarios = 10000;
 constexpr int kDeepScenarios = 300;

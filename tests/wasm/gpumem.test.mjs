@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { schemaWalk } from '../schema-walk.mjs';
 
 const site = new URL('../../build/site/', import.meta.url);
 // The native CLI (make test-js builds it first and names it in GPUMEM_CLI): a missing CLI
@@ -164,6 +165,30 @@ test('the schema: every field has a default, a range or choices, where it applie
     if (f.type === 'choice') assert.ok(f.choices.length > 0, f.name);
   }
   assert.equal(schema.version, wasm.version());
+});
+
+test('every value of every input changes the answer where the input applies', () => {
+  // The page's test tries each input's element once; this tries every value the schema
+  // walk offers, with the page's comparison: the answer's JSON or its headline total.
+  const silent = [];
+  let checked = 0;
+  for (const { field, task, base, changes } of schemaWalk(wasm, schema)) {
+    // The unit changes how the page writes bytes, not the answer; its one other value is
+    // the page test's.
+    if (field.name === 'unit') continue;
+    const before = wasm.evaluate(JSON.stringify(base), true);
+    assert.equal(JSON.parse(before).error, undefined, `${field.name} base ${JSON.stringify(base)}`);
+    for (const value of changes) {
+      // A typed parameter count replaces the chosen model, as on the page.
+      const changed = field.name === 'params' ? { ...base, model: '', params: value } : { ...base, [field.name]: value };
+      const after = wasm.evaluate(JSON.stringify(changed), true);
+      assert.equal(JSON.parse(after).error, undefined, `${field.name}=${value} (${task}): ${after.slice(0, 200)}`);
+      checked += 1;
+      if (after === before) silent.push(`${field.name}=${value} (${task})`);
+    }
+  }
+  assert.deepEqual(silent, [], `values that changed nothing: ${silent.join(', ')}`);
+  assert.ok(checked > 200, `only ${checked} values tried`);
 });
 
 test('disabled inputs come with the reason the core gives', () => {
