@@ -11,24 +11,18 @@ WASM := build/wasm
 SITE := build/site
 export NODE_PATH := /usr/share/nodejs
 
-# A build folder's own make. Under `make -jN` (make test runs its suites that way) its
+# A build folder's own make. Under `make -jN` its
 # compiles take their turns from the same N job slots; run alone it uses $(JOBS) cores.
 BUILD = $(MAKE) --no-print-directory $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(JOBS)) -C
-# make test's slots: one more than cores, since the browser suite mostly waits on
-# Chromium and a build runs beside it.
-TEST_JOBS ?= $(shell echo $$(($(JOBS) + 1)))
 # Unity builds: each target's sources compiled eight to a file, so the standard library,
 # nlohmann/json and GoogleTest are parsed a few times per build instead of once per file
 # (about half the compile time of every build). A clash between two files' local helpers
 # is a compile error here, not a silent change.
 UNITY := -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8
-# make test's longest chain is the browser module, the site, then the page in Chromium;
-# the sanitizer build, the wasm test build and their runs fill the cores around it at a
-# lower priority, so they never hold that chain back.
-BESIDE := nice -n 10
 
 .PHONY: all native sanitize wasm wasm-module site serve test test-native test-sanitize \
-        fuzz-smoke test-wasm test-js test-browser typecheck bench clean format
+        fuzz-smoke test-wasm test-js test-browser typecheck bench clean format \
+        run-sanitize run-wasm run-js run-browser
 
 all: native site
 
@@ -48,7 +42,7 @@ sanitize:
 	CXX=clang++-14 cmake -G "Unix Makefiles" -S . -B $(SANITIZE) -DCMAKE_BUILD_TYPE=Debug \
 	  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" \
 	  -DGPUMEM_SANITIZE=ON -DGPUMEM_FUZZ=ON -DGPUMEM_TESTS=ON -DGPUMEM_CLI=ON $(UNITY) >/dev/null
-	+$(BESIDE) $(BUILD) $(SANITIZE)
+	+$(BUILD) $(SANITIZE)
 
 ## wasm-module: the browser module alone (gpumem.mjs + gpumem.wasm), all the page needs
 wasm-module:
@@ -59,7 +53,7 @@ wasm-module:
 
 ## wasm: the browser module and the wasm build of the test suite
 wasm: wasm-module
-	+$(BESIDE) $(BUILD) $(WASM)
+	+$(BUILD) $(WASM)
 
 ## site: the deployable site in build/site (exactly what GitHub Pages serves)
 site: wasm-module
@@ -79,16 +73,17 @@ serve: site
 	@tools/ensure-deps.sh browser
 	node tools/serve.mjs $(SITE) $(PORT)
 
-## test: every suite, side by side: the GoogleTest suite and the CLI's checks natively under
-## ASan and UBSan (one clang build, which also holds the fuzz targets whose seed corpora it
+## test: every suite: the GoogleTest suite and the CLI's checks natively under ASan and
+## UBSan (one clang build, which also holds the fuzz targets whose seed corpora it
 ## replays), the same suite compiled to wasm under Node, the module in Node, the page in
-## Chromium, and the page's types. The plain Release build (make test-native: GCC, warnings
-## as errors, one ctest entry per test) runs the same suite as its own CI job.
-## (fuzz-smoke is separate: it runs for a fixed time.)
+## Chromium, and the page's types. Two lanes share the cores (tools/test-lanes.sh): the
+## browser module, the site and the page's suite, the longest chain, first; the sanitizer
+## and wasm test builds and the other suites beside it at a lower priority. The plain
+## Release build (make test-native: GCC, warnings as errors, one ctest entry per test)
+## runs the same suite as its own CI job. (fuzz-smoke is separate: it runs for a fixed time.)
 test:
 	@tools/ensure-deps.sh native sanitize wasm js browser
-	+@$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target \
-	  typecheck test-browser test-js test-wasm test-sanitize
+	@tools/test-lanes.sh $(JOBS)
 	@echo "make test: all suites passed"
 
 test-native: native
@@ -97,8 +92,7 @@ test-native: native
 ## test-sanitize: the native suite, the CLI checks and each fuzz target's seed corpus,
 ## under ASan and UBSan
 test-sanitize: sanitize
-	cd $(SANITIZE) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  $(BESIDE) ctest --output-on-failure -j$(JOBS)
+	+@$(MAKE) --no-print-directory run-sanitize
 
 ## fuzz-smoke: each libFuzzer target for FUZZ_SECONDS (default 30) from its seed corpus,
 ## in the sanitize build
@@ -107,12 +101,12 @@ fuzz-smoke: sanitize
 	tools/fuzz-smoke.sh $(SANITIZE) $(FUZZ_SECONDS)
 
 test-wasm: wasm
-	cd $(WASM) && $(BESIDE) ctest --output-on-failure -j$(JOBS)
+	+@$(MAKE) --no-print-directory run-wasm
 
 ## test-js: the wasm module in Node (with the CLI beside it: "Copy JSON" must equal --json;
 ## the sanitized build's CLI, which make test builds anyway)
 test-js: site sanitize
-	GPUMEM_CLI=$(SANITIZE)/cli/gpumem node --test tests/wasm/
+	+@$(MAKE) --no-print-directory run-js
 
 ## typecheck: the page's JavaScript through TypeScript's checker (JSDoc types, no output)
 typecheck:
@@ -120,8 +114,20 @@ typecheck:
 	node_modules/.bin/tsc -p tsconfig.json
 
 ## test-browser: the page in headless Chromium, two test files at a time (each file has its
-## own server and browser; a file mostly waits on page round trips, so two share the cores)
+## own server and browser)
 test-browser: site
+	+@$(MAKE) --no-print-directory run-browser
+
+# Each suite alone, on what is already built (make test's lanes run these once their
+# builds are done).
+run-sanitize:
+	cd $(SANITIZE) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j$(JOBS)
+run-wasm:
+	cd $(WASM) && ctest --output-on-failure -j$(JOBS)
+run-js:
+	GPUMEM_CLI=$(SANITIZE)/cli/gpumem node --test tests/wasm/
+run-browser:
 	@tools/ensure-deps.sh browser
 	node --test --test-concurrency=2 tests/browser/
 

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# make test's suites in two lanes that share the machine's cores.
+#   page lane:   the browser module, the site, the page's suite in Chromium. It is the
+#                longest chain, and Chromium alone keeps the cores busy, so it goes first.
+#   beside lane: the sanitizer build, then (once the module is built) the wasm build of the
+#                test suite, then the sanitized suite, the wasm suite, the module in Node and
+#                the page's types, at a lower priority: it fills what the page lane leaves.
+# Each step's output is printed whole when it ends; the script fails if any step failed,
+# naming it. Usage: tools/test-lanes.sh JOBS
+set -uo pipefail
+cd "$(dirname "$0")/.."
+jobs=${1:-$(nproc)}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Runs `make TARGET` with its output kept until it ends, then printed in one piece.
+step() {
+  local target=$1 status=0
+  make --no-print-directory -j"$jobs" "$target" >"$work/$target.log" 2>&1 || status=$?
+  {
+    flock 9
+    echo "── make $target: $([[ $status == 0 ]] && echo passed || echo "FAILED ($status)")"
+    cat "$work/$target.log"
+  } 9>"$work/print.lock"
+  [[ $status == 0 ]] || echo "$target" >>"$work/failed"
+  return "$status"
+}
+
+page_lane() {
+  if step site; then
+    touch "$work/site.ready"
+    step run-browser
+  else
+    touch "$work/site.failed"
+  fi
+}
+
+beside_lane() {
+  step sanitize
+  local sanitized=$?
+  until [[ -e $work/site.ready || -e $work/site.failed ]]; do sleep 1; done
+  [[ -e $work/site.ready ]] && step wasm && step run-wasm
+  [[ $sanitized == 0 ]] && step run-sanitize
+  [[ $sanitized == 0 && -e $work/site.ready ]] && step run-js
+  step typecheck
+  return 0
+}
+
+page_lane &
+page=$!
+nice -n 10 bash -c "$(declare -f step beside_lane); work='$work' jobs='$jobs' beside_lane" &
+beside=$!
+wait "$page" "$beside"
+if [[ -e $work/failed ]]; then
+  echo "make test: failed: $(tr '\n' ' ' <"$work/failed")" >&2
+  exit 1
+fi
