@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# make test's suites in two lanes that share the machine's cores.
-#   page lane:   the browser module, the site, the page's suite in Chromium. It is the
-#                longest chain, and Chromium alone keeps the cores busy, so it goes first.
-#   beside lane: the sanitizer build, then (once the module is built) the wasm build of the
-#                test suite, then the sanitized suite, the wasm suite, the module in Node and
-#                the page's types, at a lower priority: it fills what the page lane leaves.
+# make test's suites in lanes that share the machine's cores.
+#   page lane:    the browser module, the site, the page's suite in Chromium. It is the
+#                 longest chain, and Chromium alone keeps the cores busy, so it goes first.
+#   beside lanes: at a lower priority, filling what the page lane leaves: the sanitizer
+#                 build, then the sanitized suite and the module in Node; and (once the
+#                 module is built) the wasm build of the test suite, its run and the page's
+#                 types.
 # Each step's output is printed whole when it ends; the script fails if any step failed,
 # naming it. Usage: tools/test-lanes.sh JOBS
 set -uo pipefail
@@ -35,22 +36,28 @@ page_lane() {
   fi
 }
 
-beside_lane() {
-  step sanitize
-  local sanitized=$?
+sanitizer_lane() {
+  step sanitize || return 0
+  step run-sanitize
+  until [[ -e $work/site.ready || -e $work/site.failed ]]; do sleep 1; done
+  [[ -e $work/site.ready ]] && step run-js
+  return 0
+}
+
+wasm_lane() {
   until [[ -e $work/site.ready || -e $work/site.failed ]]; do sleep 1; done
   [[ -e $work/site.ready ]] && step wasm && step run-wasm
-  [[ $sanitized == 0 ]] && step run-sanitize
-  [[ $sanitized == 0 && -e $work/site.ready ]] && step run-js
   step typecheck
   return 0
 }
 
 page_lane &
-page=$!
-nice -n 10 bash -c "$(declare -f step beside_lane); work='$work' jobs='$jobs' beside_lane" &
-beside=$!
-wait "$page" "$beside"
+lanes=($!)
+for lane in sanitizer_lane wasm_lane; do
+  nice -n 10 bash -c "$(declare -f step "$lane"); work='$work' jobs='$jobs' $lane" &
+  lanes+=($!)
+done
+wait "${lanes[@]}"
 if [[ -e $work/failed ]]; then
   echo "make test: failed: $(tr '\n' ' ' <"$work/failed")" >&2
   exit 1
