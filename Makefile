@@ -22,7 +22,7 @@ UNITY := -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8
 
 .PHONY: all native sanitize wasm wasm-module site serve test test-native test-sanitize \
         fuzz-smoke test-wasm test-js test-browser typecheck bench clean format \
-        run-sanitize run-wasm run-js run-browser
+        wasm-tests run-sanitize run-wasm run-js run-browser
 
 all: native site
 
@@ -53,6 +53,10 @@ wasm-module:
 
 ## wasm: the browser module and the wasm build of the test suite
 wasm: wasm-module
+	+@$(MAKE) --no-print-directory wasm-tests
+
+# The wasm build of the test suite in the build folder make wasm-module configured.
+wasm-tests:
 	+$(BUILD) $(WASM)
 
 ## site: the deployable site in build/site (exactly what GitHub Pages serves)

@@ -2,10 +2,10 @@
 # make test's suites in lanes that share the machine's cores.
 #   page lane:    the browser module, the site, the page's suite in Chromium. It is the
 #                 longest chain, and Chromium alone keeps the cores busy, so it goes first.
-#   beside lanes: at a lower priority, filling what the page lane leaves: the sanitizer
-#                 build, then the sanitized suite and the module in Node; and (once the
-#                 module is built) the wasm build of the test suite, its run and the page's
-#                 types.
+#   sanitizer lane: the sanitizer build, the sanitized suite, then the module in Node; as
+#                 much work as the page lane, so it shares the cores with it evenly.
+#   wasm lane:    at a lower priority, filling what the others leave: once the module is
+#                 built, the wasm build of the test suite, its run and the page's types.
 # Each step's output is printed whole when it ends; the script fails if any step failed,
 # naming it. Usage: tools/test-lanes.sh JOBS
 set -uo pipefail
@@ -46,17 +46,17 @@ sanitizer_lane() {
 
 wasm_lane() {
   until [[ -e $work/site.ready || -e $work/site.failed ]]; do sleep 1; done
-  [[ -e $work/site.ready ]] && step wasm && step run-wasm
+  [[ -e $work/site.ready ]] && step wasm-tests && step run-wasm
   step typecheck
   return 0
 }
 
 page_lane &
 lanes=($!)
-for lane in sanitizer_lane wasm_lane; do
-  nice -n 10 bash -c "$(declare -f step "$lane"); work='$work' jobs='$jobs' $lane" &
-  lanes+=($!)
-done
+sanitizer_lane &
+lanes+=($!)
+nice -n 10 bash -c "$(declare -f step wasm_lane); work='$work' jobs='$jobs' wasm_lane" &
+lanes+=($!)
 wait "${lanes[@]}"
 if [[ -e $work/failed ]]; then
   echo "make test: failed: $(tr '\n' ' ' <"$work/failed")" >&2
