@@ -305,7 +305,7 @@ test('the embedded widget shows the engine and replaces history instead of pushi
   await page.close();
 });
 
-test('200 random scenarios: the verdict, headroom and GPU counts agree with the total, no NaN or blank', async () => {
+test('120 random scenarios: the verdict, headroom and GPU counts agree with the total, no NaN or blank', async () => {
   const page = await browser.newPage();
   await page.goto(browser.base);
   await ready(page);
@@ -316,7 +316,9 @@ test('200 random scenarios: the verdict, headroom and GPU counts agree with the 
   const gpus = schema.fields.find((f) => f.name === 'gpu').choices.map((c) => c.id);
   const choices = (name) => schema.fields.find((f) => f.name === name).choices.map((c) => c.id);
   let answered = 0;
-  for (let i = 0; i < 200; i += 1) {
+  // The core's own tests check the same invariants over thousands of scenarios; these check
+  // that the page shows what the core answered.
+  for (let i = 0; i < 120; i += 1) {
     const values = {
       task: pick(choices('task')), model: pick(models), gpu: pick(gpus), gpuCount: pick(['1', '2', '4', '8']),
       engine: pick(choices('engine')), precision: pick(choices('precision')), checkpointing: pick(choices('checkpointing')),
@@ -357,7 +359,7 @@ test('200 random scenarios: the verdict, headroom and GPU counts agree with the 
     if (a.gpusNeeded > 0) assert.match(shown.gpus, new RegExp(`GPUs needed: ${a.gpusNeeded} ×`));
     if (!a.fits && a.gpusNeeded > 0) assert.match(shown.suggestion, new RegExp(`fit on ${a.gpusNeeded} ×`));
   }
-  assert.ok(answered > 60, `only ${answered} of 200 scenarios were answered`);
+  assert.ok(answered > 36, `only ${answered} of 120 scenarios were answered`);
   assert.deepEqual(page.problems, []);
   await page.close();
 });
