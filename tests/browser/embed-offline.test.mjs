@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { SITE, ready, startBrowser, text } from './harness.mjs';
 
 let browser;
-before(async () => { browser = await startBrowser(); });
+before(async () => { browser = await startBrowser({ serviceWorkers: 'allow' }); });
 after(async () => { await browser.close(); });
 
 test('the embed widget shows chosen inputs, the bar and the verdict, and posts its height', async () => {

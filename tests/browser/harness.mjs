@@ -9,8 +9,12 @@ import { serve } from '../../tools/serve.mjs';
 
 export const SITE = new URL('../../build/site/', import.meta.url).pathname;
 
-/** Starts the server and the browser; returns {base, browser, newPage, close}. */
-export async function startBrowser() {
+/**
+ * Starts the server and the browser; returns {base, browser, newPage, close}. The page's
+ * service worker is blocked unless `serviceWorkers` is 'allow' (the offline tests): it
+ * changes nothing else the tests look at, and costs an eighth of every page load.
+ */
+export async function startBrowser({ serviceWorkers = 'block' } = {}) {
   const server = await serve(SITE, 0);
   const base = `http://127.0.0.1:${server.address().port}/`;
   const profile = mkdtempSync(join(tmpdir(), 'gpumem-chromium-'));
@@ -24,6 +28,7 @@ export async function startBrowser() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--renderer-process-limit=1', '--disable-site-isolation-trials'],
     viewport: { width: 1280, height: 900 },
+    serviceWorkers,
   });
   /** A page that records requests, page errors and dialogs (none should happen). */
   async function newPage() {
