@@ -14,11 +14,11 @@ export NODE_PATH := /usr/share/nodejs
 # A build folder's own make. Under `make -jN` its
 # compiles take their turns from the same N job slots; run alone it uses $(JOBS) cores.
 BUILD = $(MAKE) --no-print-directory $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(JOBS)) -C
-# Unity builds: each target's sources compiled eight to a file, so the standard library,
+# Unity builds: each target's sources compiled sixteen to a file, so the standard library,
 # nlohmann/json and GoogleTest are parsed a few times per build instead of once per file
 # (about half the compile time of every build). A clash between two files' local helpers
 # is a compile error here, not a silent change.
-UNITY := -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8
+UNITY := -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16
 
 .PHONY: all native sanitize wasm wasm-module site serve test test-native test-sanitize \
         fuzz-smoke test-wasm test-js test-browser typecheck bench clean format \
