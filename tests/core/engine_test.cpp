@@ -27,6 +27,17 @@ std::string formulaOf(const Breakdown& b, const std::string& name) {
   return "";
 }
 
+/// llama.cpp with a context of n_ctx cells shared by `slots` sequences (-np), in one
+/// unified KV cache (--kv-unified) or one stream per slot.
+InferenceOptions llamaCppSlots(std::int64_t nCtx, std::int64_t slots, bool unified) {
+  InferenceOptions o;
+  o.engine = EngineProfile::kLlamaCpp;
+  o.llamaCpp.nCtx = nCtx;
+  o.llamaCpp.nSeq = slots;
+  o.llamaCpp.kvUnified = unified;
+  return o;
+}
+
 TEST(Engine, ParsesNames) {
   EXPECT_EQ(*parseEngineProfile("vLLM"), EngineProfile::kVllm);
   EXPECT_EQ(*parseEngineProfile("llama.cpp"), EngineProfile::kLlamaCpp);
@@ -355,11 +366,7 @@ TEST(Engine, LlamaCppSizesTheSlidingWindowCacheAsItsIswaCacheDoes) {
       {100, true, 2048, false, 32768},      // 400,512 cells wanted: n_ctx caps them
   };
   for (const Case& c : cases) {
-    InferenceOptions o;
-    o.engine = EngineProfile::kLlamaCpp;
-    o.llamaCpp.nCtx = 32768;
-    o.llamaCpp.nSeq = c.nSeq;
-    o.llamaCpp.kvUnified = c.unified;
+    InferenceOptions o = llamaCppSlots(32768, c.nSeq, c.unified);
     o.llamaCpp.nBatch = c.nBatch;
     o.llamaCpp.swaFull = c.swaFull;
     const auto b = estimateInference(*mistral, o);
@@ -500,11 +507,7 @@ TEST(Engine, LlamaCppDraftModelHasAContextPerSlot) {
   };
   const Case cases[] = {{1, true, 8192}, {4, true, 8192}, {4, false, 2048}};
   for (const Case& c : cases) {
-    InferenceOptions o;
-    o.engine = EngineProfile::kLlamaCpp;
-    o.llamaCpp.nCtx = 8192;
-    o.llamaCpp.nSeq = c.slots;
-    o.llamaCpp.kvUnified = c.unified;
+    InferenceOptions o = llamaCppSlots(8192, c.slots, c.unified);
     const auto alone = estimateInference(llama8b(), o);
     o.draft = llama1bDraft();
     const auto b = estimateInference(llama8b(), o);
