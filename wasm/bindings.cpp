@@ -62,16 +62,16 @@ std::string gpuTableJs(std::string valuesJson) {
   return rows ? gpuTableToJson(*rows) : errorToJson(rows.error());
 }
 
-/// timeline(valuesJson) → the allocation timeline `gpumem timeline --json` prints, its
-/// points coarsened to at most kTimelinePoints for the chart; an error (naming the field)
-/// for runs not modelled as a timeline.
+/// timeline(valuesJson) → what the chart draws: the allocation timeline `gpumem timeline
+/// --json` prints, without its events, its points coarsened to at most kTimelinePoints; an
+/// error (naming the field) for runs not modelled as a timeline.
 constexpr std::size_t kTimelinePoints = 400;
 std::string timelineJs(std::string valuesJson) {
   const auto scenario = pageScenario(valuesJson);
   if (!scenario) return errorToJson(scenario.error());
   const auto events = scenarioTimeline(*scenario);
   if (!events) return errorToJson(events.error());
-  return timelineToJson(*events, summarizeTimeline(*events), kTimelinePoints);
+  return timelineChartJson(*events, summarizeTimeline(*events), kTimelinePoints);
 }
 
 /// disabledFields(valuesJson) → {field: reason} for the inputs that do not apply.

@@ -281,14 +281,19 @@ std::string answerToJson(const Answer& a) {
   return out.dump(2);
 }
 
-std::string timelineToJson(const std::vector<TimelineEvent>& events, const TimelineSummary& summary,
-                           std::size_t maxPoints) {
+namespace {
+
+/// The timeline's JSON document: the replay's summary, the categories, the chart's points
+/// (at most `maxPoints` when > 0, the peak kept) and, when `withEvents`, every event.
+Json timelineJson(const std::vector<TimelineEvent>& events, const TimelineSummary& summary,
+                  std::size_t maxPoints, bool withEvents) {
   const auto live = liveByCategory(events);
   const auto present = presentCategories(events);
   std::vector<const char*> names;  // the tensor of each allocation, by id
   Json list = Json::array();
   for (const TimelineEvent& e : events) {
     if (e.alloc) names.push_back(e.tensor);
+    if (!withEvents) continue;
     list.push_back({{"action", e.alloc ? "alloc" : "free"},
                     {"bytes", bytes(e.bytes)},
                     {"id", e.id},
@@ -319,22 +324,34 @@ std::string timelineToJson(const std::vector<TimelineEvent>& events, const Timel
                       {"tensor", tensor},
                       {"layer", e.layer},
                       {"liveBytes", bytes(sum(live[i]))},
-                      {"byCategory", bytesBy}});
+                      {"byCategory", std::move(bytesBy)}});
   }
   Json categories = Json::array();
   for (std::size_t c = 0; c < kCategoryCount; ++c) {
     if (present[c]) categories.push_back(std::string(kTimelineCategories[c]));
   }
-  return Json{{"peakAllocatedBytes", bytes(summary.peakAllocatedBytes)},
+  Json out = {{"peakAllocatedBytes", bytes(summary.peakAllocatedBytes)},
               {"peakReservedBytes", bytes(summary.peakReservedBytes)},
               {"minimumCapacityBytes", bytes(summary.minimumCapacityBytes)},
               {"peakTensor", summary.peakTensor},
               {"peakPhase", summary.peakPhase},
-              {"events", list},
-              {"categories", categories},
-              {"points", points},
-              {"peakPoint", peakPoint}}
-      .dump(2);
+              {"categories", std::move(categories)},
+              {"points", std::move(points)},
+              {"peakPoint", peakPoint}};
+  if (withEvents) out["events"] = std::move(list);
+  return out;
+}
+
+}  // namespace
+
+std::string timelineToJson(const std::vector<TimelineEvent>& events,
+                           const TimelineSummary& summary) {
+  return timelineJson(events, summary, 0, true).dump(2);
+}
+
+std::string timelineChartJson(const std::vector<TimelineEvent>& events,
+                              const TimelineSummary& summary, std::size_t maxPoints) {
+  return timelineJson(events, summary, maxPoints, false).dump();
 }
 
 std::string timelineToCsv(const std::vector<TimelineEvent>& events) {

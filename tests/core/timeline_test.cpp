@@ -221,7 +221,9 @@ TEST(Timeline, TheChartsPointsKeepThePeakWhenCoarsened) {
   }
   const auto all = nlohmann::json::parse(timelineToJson(events, {}));
   ASSERT_EQ(all["points"].size(), events.size());
-  const auto coarse = nlohmann::json::parse(timelineToJson(events, {}, 10));
+  const auto coarse = nlohmann::json::parse(timelineChartJson(events, {}, 10));
+  EXPECT_FALSE(coarse.contains("events"));
+  EXPECT_EQ(all["events"].size(), events.size());
   EXPECT_LE(coarse["points"].size(), 10U);
   const auto& peak = coarse["points"][coarse["peakPoint"].get<std::size_t>()];
   EXPECT_EQ(peak["liveBytes"], 130);

@@ -50,15 +50,20 @@ Result<std::vector<TimelineEvent>> scenarioTimeline(const Scenario& scenario);
 TimelineSummary summarizeTimeline(const std::vector<TimelineEvent>& events,
                                   bool expandableSegments = false);
 
-/// The timeline as JSON, what `gpumem timeline --json` prints and the page charts: the
-/// replay's summary, the events, and "points": after an event, the bytes live per category
-/// ("categories": those the events use of weights, optimizer, gradients, kv_cache,
-/// activations, logits; the requests' own sizes, before the allocator's rounding) and the tensor it
-/// allocates or frees, with "peakPoint" the point of the most bytes live. With `maxPoints` > 0 and
-/// more events than that, each point is the one with the most bytes live of a run of consecutive
-/// events (the peak is kept).
-std::string timelineToJson(const std::vector<TimelineEvent>& events, const TimelineSummary& summary,
-                           std::size_t maxPoints = 0);
+/// The timeline as JSON, what `gpumem timeline --json` prints: the replay's summary, the
+/// events, and "points": after each event, the bytes live per category ("categories": those
+/// the events use of weights, optimizer, gradients, kv_cache, activations, logits; the
+/// requests' own sizes, before the allocator's rounding) and the tensor it allocates or frees,
+/// with "peakPoint" the point of the most bytes live.
+std::string timelineToJson(const std::vector<TimelineEvent>& events,
+                           const TimelineSummary& summary);
+
+/// What the page charts: timelineToJson's document without the events, on one line, its
+/// points coarsened to at most `maxPoints` (> 0) when there are more events than that: each
+/// point is the one with the most bytes live of a run of consecutive events, so the peak is
+/// kept. A tenth of the bytes of the whole document, parsed on every change of an input.
+std::string timelineChartJson(const std::vector<TimelineEvent>& events,
+                              const TimelineSummary& summary, std::size_t maxPoints);
 
 /// The events as CSV, what `gpumem timeline --csv` prints: one row per allocation or free
 /// (index, action, bytes — a free's are those of the allocation it returns —, category,
