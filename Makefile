@@ -34,8 +34,8 @@ native:
 	@ln -sf cli/gpumem $(NATIVE)/gpumem
 
 ## sanitize: one clang build with AddressSanitizer, UndefinedBehaviorSanitizer and
-## libFuzzer's coverage instrumentation: the test suite, the CLI and the fuzz targets
-## (-O1: the property tests and the fuzzers run several times faster than unoptimised;
+## libFuzzer's coverage instrumentation: the test suite and the CLI, and the fuzz targets
+## when make fuzz-smoke asks for them (-O1: the property tests and the fuzzers run several times faster than unoptimised;
 ## line tables only, enough for symbolised reports, at half the compile time of -g)
 sanitize:
 	@tools/ensure-deps.sh native sanitize
@@ -93,15 +93,15 @@ test:
 test-native: native
 	cd $(NATIVE) && ctest --output-on-failure -j$(JOBS)
 
-## test-sanitize: the native suite, the CLI checks and each fuzz target's seed corpus,
-## under ASan and UBSan
+## test-sanitize: the native suite and the CLI checks under ASan and UBSan
 test-sanitize: sanitize
 	+@$(MAKE) --no-print-directory run-sanitize
 
-## fuzz-smoke: each libFuzzer target for FUZZ_SECONDS (default 30) from its seed corpus,
-## in the sanitize build
+## fuzz-smoke: the libFuzzer targets, built on the sanitize build, each replaying its seed
+## corpus and then fuzzing for FUZZ_SECONDS (default 30)
 FUZZ_SECONDS ?= 30
 fuzz-smoke: sanitize
+	+$(BUILD) $(SANITIZE) fuzzers
 	tools/fuzz-smoke.sh $(SANITIZE) $(FUZZ_SECONDS)
 
 test-wasm: wasm
