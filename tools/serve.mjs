@@ -19,8 +19,13 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Starts serving `root` on 127.0.0.1:`port`; resolves to the server once listening. */
-export function serve(root, port = 0) {
+/**
+ * Starts serving `root` on 127.0.0.1:`port`; resolves to the server once listening.
+ * `maxAge` (seconds) lets the browser reuse what it fetched, as GitHub Pages does (600);
+ * 0, the default, makes it ask again on every load, so an edited file shows at once.
+ */
+export function serve(root, port = 0, { maxAge = 0 } = {}) {
+  const cacheControl = maxAge > 0 ? `max-age=${maxAge}` : 'no-cache';
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {
@@ -31,7 +36,7 @@ export function serve(root, port = 0) {
       const body = await readFile(path);
       res.writeHead(200, {
         'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
-        'Cache-Control': 'no-cache',
+        'Cache-Control': cacheControl,
       });
       res.end(body);
     } catch {
