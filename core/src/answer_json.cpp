@@ -220,64 +220,62 @@ std::string answerToJson(const Answer& a) {
   // llama.cpp and Ollama), per GPU; null for Transformers, training and parameter counts.
   const std::optional<KvPool>& pool = a.perGpu.kvPool;
   const std::optional<LayerPlacement>& layers = a.perGpu.layers;
-  Json out = {
-      {"version", version()},
-      {"method", a.method},
-      {"model",
-       {{"label", a.modelLabel},
-        {"id", a.modelId},
-        {"modelType", a.modelType},
-        {"parameters", a.parameters},
-        {"maxPositions", a.maxPositions},
-        {"mixtureOfExperts", a.mixtureOfExperts},
-        {"encoder", a.encoder},
-        {"vision", a.tokensPerImage > 0 ? Json{{"encoder", a.visionEncoder},
-                                               {"parameters", a.visionParameters},
-                                               {"tokensPerImage", a.tokensPerImage}}
-                                        : Json(nullptr)}}},
-      {"totalBytes", bytes(a.perGpu.totalBytes)},
-      {"totalGB", toGB(a.perGpu.totalBytes)},
-      {"totalGiB", toGiB(a.perGpu.totalBytes)},
-      {"perGpu", true},
-      {"components", components},
-      {"gpu", {{"id", a.gpuId}, {"name", a.gpuName}, {"memoryBytes", bytes(a.gpuMemoryBytes)}}},
-      {"capacityBytes", bytes(a.capacityBytes)},
-      {"capacityFormula", a.capacityFormula},
-      {"gpuCount", a.gpuCount},
-      {"gpusInUse", a.gpusInUse},
-      {"gpusPerReplica", a.gpusPerReplica},
-      {"replicas", a.replicas},
-      {"layout", a.layout},
-      {"fits", a.fits},
-      {"headroomBytes", bytes(std::round(a.capacityBytes) - std::round(a.perGpu.totalBytes))},
-      {"gpusNeeded", optionalCount(a.gpusNeeded)},
-      {"maxContext", optionalCount(a.maxContext)},
-      {"maxBatch", optionalCount(a.maxBatch)},
-      {"jobBytes", a.jobBytes < 0 ? Json(nullptr) : Json(bytes(a.jobBytes))},
-      {"kvCacheBytes", pool ? bytes(pool->bytes) : Json(nullptr)},
-      {"kvCacheTokens", pool ? Json(static_cast<std::int64_t>(pool->tokens)) : Json(nullptr)},
-      {"maxConcurrency", pool ? Json(std::round(pool->maxConcurrency * 100) / 100) : Json(nullptr)},
-      {"kvCacheSummary", pool ? Json(pool->summary) : Json(nullptr)},
-      // llama.cpp: the layers on the GPU (the output layer counted), n_ctx, and the buffers
-      // on one GPU and on the host, as its start-up log names them.
-      {"gpuLayers", layers ? Json(layers->gpuLayers) : Json(nullptr)},
-      {"contextTokens", layers ? Json(layers->contextTokens) : Json(nullptr)},
-      {"buffers",
-       layers ? Json{{"perGpu", buffersJson(layers->gpu)}, {"host", buffersJson(layers->host)}}
-              : Json(nullptr)},
-      {"cpuBytes", bytes(a.cpuBytes)},
-      {"nvmeBytes", bytes(a.nvmeBytes)},
-      {"peakPhase", a.peakPhase},
-      {"peakAllocatedBytes", optionalBytes(a.peakAllocatedBytes)},
-      {"peakReservedBytes", optionalBytes(a.peakReservedBytes)},
-      {"nvidiaSmiBytes", optionalBytes(a.nvidiaSmiBytes)},
-      {"minimumCapacityBytes", optionalBytes(a.minimumCapacityBytes)},
-      {"dataParallel", a.dataParallel},
-      {"trainableParameters", a.trainableParameters},
-      {"effective", a.effective},
-      {"suggestions", suggestionsJson(a.suggestions)},
-      {"notes", a.notes},
-  };
+  Json out = Json::object();
+  out["version"] = version();
+  out["method"] = a.method;
+  out["model"] = {{"label", a.modelLabel},
+                  {"id", a.modelId},
+                  {"modelType", a.modelType},
+                  {"parameters", a.parameters},
+                  {"maxPositions", a.maxPositions},
+                  {"mixtureOfExperts", a.mixtureOfExperts},
+                  {"encoder", a.encoder},
+                  {"vision", a.tokensPerImage > 0 ? Json{{"encoder", a.visionEncoder},
+                                                         {"parameters", a.visionParameters},
+                                                         {"tokensPerImage", a.tokensPerImage}}
+                                                  : Json(nullptr)}};
+  out["totalBytes"] = bytes(a.perGpu.totalBytes);
+  out["totalGB"] = toGB(a.perGpu.totalBytes);
+  out["totalGiB"] = toGiB(a.perGpu.totalBytes);
+  out["perGpu"] = true;
+  out["components"] = std::move(components);
+  out["gpu"] = {{"id", a.gpuId}, {"name", a.gpuName}, {"memoryBytes", bytes(a.gpuMemoryBytes)}};
+  out["capacityBytes"] = bytes(a.capacityBytes);
+  out["capacityFormula"] = a.capacityFormula;
+  out["gpuCount"] = a.gpuCount;
+  out["gpusInUse"] = a.gpusInUse;
+  out["gpusPerReplica"] = a.gpusPerReplica;
+  out["replicas"] = a.replicas;
+  out["layout"] = a.layout;
+  out["fits"] = a.fits;
+  out["headroomBytes"] = bytes(std::round(a.capacityBytes) - std::round(a.perGpu.totalBytes));
+  out["gpusNeeded"] = optionalCount(a.gpusNeeded);
+  out["maxContext"] = optionalCount(a.maxContext);
+  out["maxBatch"] = optionalCount(a.maxBatch);
+  out["jobBytes"] = a.jobBytes < 0 ? Json(nullptr) : Json(bytes(a.jobBytes));
+  out["kvCacheBytes"] = pool ? bytes(pool->bytes) : Json(nullptr);
+  out["kvCacheTokens"] = pool ? Json(static_cast<std::int64_t>(pool->tokens)) : Json(nullptr);
+  out["maxConcurrency"] = pool ? Json(std::round(pool->maxConcurrency * 100) / 100) : Json(nullptr);
+  out["kvCacheSummary"] = pool ? Json(pool->summary) : Json(nullptr);
+  // llama.cpp: the layers on the GPU (the output layer counted), n_ctx, and the buffers
+  // on one GPU and on the host, as its start-up log names them.
+  out["gpuLayers"] = layers ? Json(layers->gpuLayers) : Json(nullptr);
+  out["contextTokens"] = layers ? Json(layers->contextTokens) : Json(nullptr);
+  out["buffers"] =
+      layers ? Json{{"perGpu", buffersJson(layers->gpu)}, {"host", buffersJson(layers->host)}}
+             : Json(nullptr);
+  out["cpuBytes"] = bytes(a.cpuBytes);
+  out["nvmeBytes"] = bytes(a.nvmeBytes);
+  out["peakPhase"] = a.peakPhase;
+  out["peakAllocatedBytes"] = optionalBytes(a.peakAllocatedBytes);
+  out["peakReservedBytes"] = optionalBytes(a.peakReservedBytes);
+  out["nvidiaSmiBytes"] = optionalBytes(a.nvidiaSmiBytes);
+  out["minimumCapacityBytes"] = optionalBytes(a.minimumCapacityBytes);
+  out["dataParallel"] = a.dataParallel;
+  out["trainableParameters"] = a.trainableParameters;
+  out["effective"] = a.effective;
+  out["suggestions"] = suggestionsJson(a.suggestions);
+  out["notes"] = a.notes;
   return out.dump(2);
 }
 
