@@ -100,6 +100,7 @@ constexpr Mapping kMappings[] = {
     {"mamba2", config::readMamba2},
     {"granitemoehybrid", config::readGraniteMoeHybrid},
     {"bamba", config::readBamba},
+    {"falcon_h1", config::readFalconH1},
     {"jamba", config::readJamba},
     {"nemotron_h", config::readNemotronH},
     {"qwen3_next", config::readQwen3Next},
@@ -148,7 +149,6 @@ constexpr std::string_view kRecurrent =
 constexpr Refusal kRefused[] = {
     {"zamba", kRecurrent},
     {"zamba2", kRecurrent},
-    {"falcon_h1", kRecurrent},
     {"lfm2_moe", kRecurrent},
     {"recurrent_gemma", kRecurrent},
     {"rwkv", kRecurrent},

@@ -107,7 +107,7 @@ double mambaParameters(const ModelArchitecture& arch) {
   const double state = static_cast<double>(m.stateSize);
   const double channels = static_cast<double>(m.convChannels());
   const double conv = channels * static_cast<double>(m.convKernel) + (m.convBias ? channels : 0);
-  const double out = linear(inner, h, m.projBias);
+  const double out = linear(inner, h, m.outProjBias);
   if (m.version == 1) {
     const double rank = static_cast<double>(m.dtRank);
     return linear(h, 2 * inner, m.projBias) + conv + inner * (rank + 2 * state) +

@@ -52,6 +52,7 @@ Result<MambaShape> readPrefixedMamba2(const Json& config, const std::string& typ
   m.chunkSize = intOr(config, "mamba_chunk_size", 256);
   m.convBias = boolOr(config, "mamba_conv_bias", true);
   m.projBias = boolOr(config, "mamba_proj_bias", false);
+  m.outProjBias = m.projBias;
   m.innerSize = intOr(config, "mamba_expand", 2) * hidden;
   if (m.heads <= 0) return configError(missingFieldMessage(type, "mamba_n_heads"));
   m.headDim = intOr(config, "mamba_d_head", m.innerSize / m.heads);
@@ -80,6 +81,67 @@ bool readMixerTypes(const Json& config, ModelArchitecture& arch, MixerKind other
   return true;
 }
 
+/// Nemotron-H's blocks as letters: hybrid_override_pattern ("M", "*", "-", "E"), else
+/// layers_block_type ("mamba", "attention", "mlp", "moe"); an error naming the field when
+/// neither gives one known block per layer.
+Result<std::string> readNemotronHBlocks(const Json& config, const std::string& type,
+                                        std::int64_t layers) {
+  std::string pattern = stringOr(config, "hybrid_override_pattern", "");
+  const auto list = config.find("layers_block_type");
+  if (pattern.empty() && list != config.end() && list->is_array()) {
+    for (const Json& item : *list) {
+      const std::string kind = item.is_string() ? item.get<std::string>() : "";
+      pattern += kind == "mamba"       ? 'M'
+                 : kind == "attention" ? '*'
+                 : kind == "mlp"       ? '-'
+                 : kind == "moe"       ? 'E'
+                                       : '?';
+    }
+  }
+  if (static_cast<std::int64_t>(pattern.size()) != layers) {
+    return configError("The config.json of model_type \"" + type +
+                       "\" needs a hybrid_override_pattern of one letter per layer (" +
+                       std::to_string(layers) + ").");
+  }
+  for (char block : pattern) {
+    if (block != 'M' && block != '*' && block != '-' && block != 'E') {
+      return configError("hybrid_override_pattern block \"" + std::string(1, block) +
+                         "\" of model_type \"" + type +
+                         "\" is not sized yet: gpumem reads M (Mamba-2), * (attention), - "
+                         "(MLP) and E (mixture of experts) blocks.");
+    }
+  }
+  return pattern;
+}
+
+/// Nemotron-H's "E" blocks (Nemotron 3, modeling_nemotron_h.py NemotronHMOE): n_routed_experts
+/// ReLU² experts of moe_intermediate_size (up and down projections), num_experts_per_tok of
+/// them per token, one always-on shared expert of moe_shared_expert_intermediate_size, and a
+/// router of n_routed_experts × hidden with one e_score_correction_bias per expert.
+Result<MoeShape> readNemotronHExperts(const Json& config, const std::string& type,
+                                      const ModelArchitecture& arch) {
+  if (config.contains("moe_latent_size") && !isPresentNull(config, "moe_latent_size")) {
+    return configError("moe_latent_size of model_type \"" + type +
+                       "\" (latent expert projections) is not sized yet.");
+  }
+  MoeShape moe;
+  moe.numExperts = intOr(config, "n_routed_experts", 0);
+  moe.expertsPerToken = intOr(config, "num_experts_per_tok", 0);
+  moe.expertIntermediateSize = intOr(config, "moe_intermediate_size", 0);
+  if (moe.numExperts <= 0) return configError(missingFieldMessage(type, "n_routed_experts"));
+  if (moe.expertIntermediateSize <= 0) {
+    return configError(missingFieldMessage(type, "moe_intermediate_size"));
+  }
+  if (moe.expertsPerToken <= 0 || moe.expertsPerToken > moe.numExperts) {
+    return configError(missingFieldMessage(type, "num_experts_per_tok"));
+  }
+  moe.sharedExpertIntermediateSize = intOr(config, "moe_shared_expert_intermediate_size", 0);
+  moe.numSharedExperts = moe.sharedExpertIntermediateSize > 0 ? 1 : 0;
+  moe.routerBias = true;  // e_score_correction_bias
+  moe.expertBias = arch.mlpBias;
+  return moe;
+}
+
 }  // namespace
 
 Result<ModelArchitecture> readMamba(const Json& config, const std::string& type) {
@@ -97,6 +159,7 @@ Result<ModelArchitecture> readMamba(const Json& config, const std::string& type)
   m.dtRank = intOr(config, "time_step_rank", (arch.hiddenSize + 15) / 16);
   m.convBias = boolOr(config, "use_conv_bias", true);
   m.projBias = boolOr(config, "use_bias", false);
+  m.outProjBias = m.projBias;
   m.gatedNorm = false;
   arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", true);
   // No attention heads: one nominal head so that tensor parallel sizes stay well defined.
@@ -120,6 +183,7 @@ Result<ModelArchitecture> readMamba2(const Json& config, const std::string& type
   m.chunkSize = intOr(config, "chunk_size", 256);
   m.convBias = boolOr(config, "use_conv_bias", true);
   m.projBias = boolOr(config, "use_bias", false);
+  m.outProjBias = m.projBias;
   m.innerSize = static_cast<std::int64_t>(numberOr(config, "expand", 2) *
                                           static_cast<double>(arch.hiddenSize));
   if (m.heads <= 0 || m.headDim <= 0 || m.stateSize <= 0) {
@@ -183,6 +247,39 @@ Result<ModelArchitecture> readBamba(const Json& config, const std::string& type)
   return requireIntermediate(std::move(arch));
 }
 
+Result<ModelArchitecture> readFalconH1(const Json& config, const std::string& type) {
+  // Falcon-H1 (modeling_falcon_h1.py): every layer feeds one RMSNorm's output to attention and
+  // to a Mamba-2 mixer side by side and sums them, then a second RMSNorm and a gated MLP. The
+  // muP multipliers scale activations only and hold no parameters.
+  auto common = readCommon(config, type);
+  if (!common) return common;
+  ModelArchitecture arch = std::move(common).value();
+  arch.qkvBias = arch.oBias = boolOr(config, "attention_bias", false);
+  arch.mlpBias = boolOr(config, "mlp_bias", false);
+  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
+  noSlidingWindow(arch);
+  arch.mixers.assign(static_cast<std::size_t>(arch.numLayers), MixerKind::kAttentionAndMamba);
+  auto mamba = readPrefixedMamba2(config, type, arch.hiddenSize, 256);
+  if (!mamba) return mamba.error();
+  MambaShape& m = arch.mamba = *mamba;
+  // d_ssm: mamba_d_ssm (FalconH1Config's default 1024), mamba_expand × hidden when null. The
+  // configuration requires heads × mamba_d_head = d_ssm, so an explicit head width fixes it.
+  const auto headDim = readInt(config, "mamba_d_head");
+  if (headDim && *headDim > 0) {
+    m.innerSize = m.heads * *headDim;
+  } else if (!isPresentNull(config, "mamba_d_ssm")) {
+    m.innerSize = intOr(config, "mamba_d_ssm", 1024);
+  }
+  m.headDim = m.innerSize / m.heads;
+  if (m.headDim <= 0 || m.headDim * m.heads != m.innerSize) {
+    return configError("The config.json of model_type \"" + type +
+                       "\" needs mamba_d_ssm to be mamba_n_heads × mamba_d_head.");
+  }
+  m.gatedNorm = boolOr(config, "mamba_rms_norm", false);
+  m.outProjBias = boolOr(config, "projectors_bias", false);
+  return requireIntermediate(std::move(arch));
+}
+
 Result<ModelArchitecture> readJamba(const Json& config, const std::string& type) {
   // Jamba: layer i is attention when i % attn_layer_period == attn_layer_offset, else a
   // Mamba (1) mixer with RMSNorms on dt, B and C; its MLP is a mixture of experts when
@@ -211,6 +308,7 @@ Result<ModelArchitecture> readJamba(const Json& config, const std::string& type)
   m.dtRank = intOr(config, "mamba_dt_rank", (arch.hiddenSize + 15) / 16);  // "auto"
   m.convBias = boolOr(config, "mamba_conv_bias", true);
   m.projBias = boolOr(config, "mamba_proj_bias", false);
+  m.outProjBias = m.projBias;
   m.gatedNorm = false;
   m.dtBcNorms = true;
   arch.moe.numExperts = intOr(config, "num_experts", 16);
@@ -223,8 +321,9 @@ Result<ModelArchitecture> readJamba(const Json& config, const std::string& type)
 }
 
 Result<ModelArchitecture> readNemotronH(const Json& config, const std::string& type) {
-  // Nemotron-H: hybrid_override_pattern gives each block one of "M" (a Mamba-2 mixer),
-  // "*" (attention) or "-" (a ReLU² MLP of up and down projections), each after one RMSNorm.
+  // Nemotron-H (modeling_nemotron_h.py): each block is one RMSNorm and one of a Mamba-2 mixer
+  // ("M"), attention ("*"), a ReLU² MLP of up and down projections ("-") or a mixture of
+  // ReLU² experts ("E", Nemotron 3), from hybrid_override_pattern or layers_block_type.
   auto common = readCommon(config, type);
   if (!common) return common;
   ModelArchitecture arch = std::move(common).value();
@@ -235,28 +334,19 @@ Result<ModelArchitecture> readNemotronH(const Json& config, const std::string& t
   arch.hiddenAct = stringOr(config, "mlp_hidden_act", "relu2");
   arch.normsPerLayer = 1;
   noSlidingWindow(arch);
-  const std::string pattern = stringOr(config, "hybrid_override_pattern", "");
-  if (static_cast<std::int64_t>(pattern.size()) != arch.numLayers) {
-    return configError("The config.json of model_type \"" + type +
-                       "\" needs a hybrid_override_pattern of one letter per layer (" +
-                       std::to_string(arch.numLayers) + ").");
-  }
+  auto blocks = readNemotronHBlocks(config, type, arch.numLayers);
+  if (!blocks) return blocks.error();
   arch.mixers.clear();
-  for (char block : pattern) {
-    if (block == 'M') {
-      arch.mixers.push_back(MixerKind::kMamba);
-    } else if (block == '*') {
-      arch.mixers.push_back(MixerKind::kAttention);
-    } else if (block == '-') {
-      arch.mixers.push_back(MixerKind::kNone);
-    } else {
-      return configError("hybrid_override_pattern block \"" + std::string(1, block) +
-                         "\" of model_type \"" + type +
-                         "\" is not sized yet: gpumem reads M (Mamba-2), * (attention) and - "
-                         "(MLP) blocks.");
-    }
+  std::int64_t dense = 0;
+  std::int64_t experts = 0;
+  for (char block : *blocks) {
+    if (block == 'M') arch.mixers.push_back(MixerKind::kMamba);
+    if (block == '*') arch.mixers.push_back(MixerKind::kAttention);
+    if (block == '-' || block == 'E') arch.mixers.push_back(MixerKind::kNone);
+    dense += block == '-' ? 1 : 0;
+    experts += block == 'E' ? 1 : 0;
   }
-  arch.mlpFreeLayers = arch.numLayers - arch.mixerLayerCount(MixerKind::kNone);
+  arch.mlpFreeLayers = arch.numLayers - dense - experts;
   MambaShape& m = arch.mamba;
   m.version = 2;
   m.heads = intOr(config, "mamba_num_heads", 128);
@@ -268,7 +358,14 @@ Result<ModelArchitecture> readNemotronH(const Json& config, const std::string& t
   m.chunkSize = intOr(config, "chunk_size", 128);
   m.convBias = boolOr(config, "use_conv_bias", true);
   m.projBias = boolOr(config, "use_bias", false);
-  if (arch.mlpFreeLayers == arch.numLayers) return arch;
+  m.outProjBias = m.projBias;
+  if (experts > 0) {
+    auto moe = readNemotronHExperts(config, type, arch);
+    if (!moe) return moe.error();
+    arch.moe = *moe;
+    arch.moe.denseLayers = dense;
+  }
+  if (dense == 0) return arch;
   return requireIntermediate(std::move(arch));
 }
 

@@ -115,6 +115,103 @@ TEST(HybridModels, NemotronNano9bV2MatchesHubCount) {
   expectNearPublished(hybridParameters("nvidia-nemotron-nano-9b-v2"), 8.89e9);
 }
 
+// nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16: Hugging Face Hub safetensors, 31.6B params; 23
+// Mamba-2, 6 attention and 23 MoE blocks, each of 128 ReLU² experts (6 per token) and one
+// shared expert (modeling_nemotron_h.py's NemotronHMOE).
+TEST(HybridModels, Nemotron3NanoMatchesHubCount) {
+  const ModelArchitecture arch = hybridFixture("nvidia-nemotron-3-nano-30b-a3b");
+  EXPECT_EQ(arch.mambaLayerCount(), 23);
+  EXPECT_EQ(arch.attentionLayerCount(), 6);
+  EXPECT_EQ(arch.mixerLayerCount(MixerKind::kNone), 23);
+  EXPECT_EQ(arch.moe.numExperts, 128);
+  EXPECT_EQ(arch.moe.denseLayers, 0);
+  const ModelParameters p = countModelParameters(arch);
+  expectNearPublished(p.total, 31.6e9);
+  // By hand: per MoE block 6 experts of up + down 2·2688·1856 and the shared 2·2688·3712 act
+  // on each token; the router holds 128 × 2688 weights and 128 correction biases.
+  EXPECT_EQ(p.activeExperts, 23 * (6 * 2.0 * 2688 * 1856 + 2.0 * 2688 * 3712));
+  EXPECT_EQ(p.router, 23 * (128.0 * 2688 + 128));
+}
+
+/// A four-block Nemotron-H config whose layout is `layout` (a JSON member).
+std::string smallNemotronH(const std::string& layout) {
+  return R"({"model_type":"nemotron_h","hidden_size":64,"intermediate_size":96,
+      "num_hidden_layers":4,"num_attention_heads":4,"num_key_value_heads":2,"head_dim":16,
+      "vocab_size":100,"mamba_num_heads":4,"mamba_head_dim":16,"n_groups":1,
+      "n_routed_experts":8,"num_experts_per_tok":2,"moe_intermediate_size":32,
+      "moe_shared_expert_intermediate_size":48,)" +
+         layout + "}";
+}
+
+// layers_block_type names the same blocks as hybrid_override_pattern; latent experts and
+// unknown blocks are refused naming what is not sized.
+TEST(HybridModels, NemotronHReadsBlockTypesAndRefusesWhatItCannotSize) {
+  const auto pattern = parseModelConfig(smallNemotronH(R"("hybrid_override_pattern":"ME*-")"));
+  const auto listed =
+      parseModelConfig(smallNemotronH(R"("layers_block_type":["mamba","moe","attention","mlp"])"));
+  ASSERT_TRUE(pattern.ok()) << pattern.error().message;
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  EXPECT_EQ(pattern->moe.denseLayers, 1);
+  // One dense ReLU² MLP (2·64·96) and one MoE block: 8 experts of 2·64·32, a shared 2·64·48,
+  // a router 8·64 + 8.
+  const ModelParameters p = countModelParameters(*pattern);
+  EXPECT_EQ(p.mlp, 2.0 * 64 * 96);
+  EXPECT_EQ(p.experts, 8 * 2.0 * 64 * 32 + 2.0 * 64 * 48);
+  EXPECT_EQ(p.router, 8.0 * 64 + 8);
+  EXPECT_EQ(countModelParameters(*listed).total, p.total);
+  const auto latent =
+      parseModelConfig(smallNemotronH(R"("hybrid_override_pattern":"ME*-","moe_latent_size":16)"));
+  ASSERT_FALSE(latent.ok());
+  EXPECT_NE(latent.error().message.find("moe_latent_size"), std::string::npos);
+  const auto unknown = parseModelConfig(smallNemotronH(R"("hybrid_override_pattern":"MX*-")"));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("\"X\""), std::string::npos);
+}
+
+// tiiuae/Falcon-H1-0.5B-Instruct (its config.json as copied into NVIDIA-NeMo/Megatron-Bridge's
+// Falcon-H1 bridge test): 521M parameters (the Hub's safetensors count, BF16 weights of 1.04 GB).
+// Each of its 36 layers has attention and a Mamba-2 mixer side by side; no gated norm.
+TEST(HybridModels, FalconH1HalfBMatchesHubCount) {
+  const ModelArchitecture arch = hybridFixture("falcon-h1-0.5b-instruct");
+  EXPECT_EQ(arch.attentionLayerCount(), 36);
+  EXPECT_EQ(arch.mambaLayerCount(), 36);
+  EXPECT_EQ(arch.mamba.innerSize, 24 * 64);
+  EXPECT_EQ(arch.mamba.convChannels(), 24 * 64 + 2 * 1 * 128);
+  EXPECT_FALSE(arch.mamba.gatedNorm);
+  expectNearPublished(hybridParameters("falcon-h1-0.5b-instruct"), 521e6);
+}
+
+/// A small Falcon-H1 config with the Mamba fields given as `mamba` (a JSON fragment).
+ModelArchitecture smallFalconH1(const std::string& mamba) {
+  const auto arch = parseModelConfig(R"({"model_type":"falcon_h1","hidden_size":64,
+      "intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":4,
+      "num_key_value_heads":2,"head_dim":16,"vocab_size":100,"mamba_n_heads":4,)" +
+                                     mamba + "}");
+  EXPECT_TRUE(arch.ok()) << (arch.ok() ? "" : arch.error().message);
+  return arch.ok() ? *arch : ModelArchitecture{};
+}
+
+// FalconH1Config: mamba_d_ssm null means mamba_expand × hidden, "auto" head width d_ssm / heads;
+// mamba_rms_norm adds a d_ssm-wide norm weight and projectors_bias an out_proj bias per layer.
+TEST(HybridModels, FalconH1ReadsDssmNormAndProjectorBias) {
+  const ModelArchitecture expanded =
+      smallFalconH1(R"("mamba_d_ssm":null,"mamba_expand":2,"mamba_d_head":"auto")");
+  EXPECT_EQ(expanded.mamba.innerSize, 128);
+  EXPECT_EQ(expanded.mamba.headDim, 32);
+  const ModelArchitecture plain = smallFalconH1(R"("mamba_d_ssm":96)");
+  EXPECT_EQ(plain.mamba.headDim, 24);
+  const double base = countModelParameters(plain).total;
+  EXPECT_EQ(countModelParameters(smallFalconH1(R"("mamba_d_ssm":96,"mamba_rms_norm":true)")).total,
+            base + 2 * 96);
+  EXPECT_EQ(countModelParameters(smallFalconH1(R"("mamba_d_ssm":96,"projectors_bias":true)")).total,
+            base + 2 * 64);
+  const auto bad = parseModelConfig(R"({"model_type":"falcon_h1","hidden_size":64,
+      "intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":4,"vocab_size":100,
+      "mamba_n_heads":5,"mamba_d_ssm":96})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("mamba_d_ssm"), std::string::npos);
+}
+
 // Qwen/Qwen3-Next-80B-A3B-Instruct: "80B in total and 3B activated" (its model card). The
 // checkpoint also holds a multi-token-prediction layer that transformers does not load; the
 // count here is the model transformers builds (0.4% under the rounded 80B).
@@ -206,6 +303,15 @@ TEST(HybridModels, InferenceShowsRecurrentStateApartFromKvCache) {
   // 4 attention layers × 2 × 4 KV heads × 128 × 2 B per token and sequence.
   EXPECT_EQ(find(*shortRun, "kv_cache").bytes, 2 * 1000 * 4 * 2 * 4 * 128 * 2.0);
   EXPECT_GT(find(*longRun, "kv_cache").bytes, find(*shortRun, "kv_cache").bytes);
+}
+
+// Falcon-H1 keeps both per layer: a KV cache in all 36 layers (2 KV heads of 64) and a Mamba-2
+// state in all 36 (conv 1792 channels × 4 taps + SSM 24 heads × 64 × 128), bf16.
+TEST(HybridModels, FalconH1KeepsKvCacheAndStateInEveryLayer) {
+  const ModelArchitecture arch = hybridFixture("falcon-h1-0.5b-instruct");
+  EXPECT_EQ(kvCacheBytes(arch, 1, 1000, 2), 36 * 2 * 2 * 64 * 1000 * 2.0);
+  EXPECT_EQ(recurrentStateBytesPerSequence(arch, 2, ConvWindow::kWholeKernel),
+            36 * (1792.0 * 4 + 24.0 * 64 * 128) * 2);
 }
 
 // vLLM: a request needs its attention layers' KV blocks and one state; a longer context leaves

@@ -76,9 +76,10 @@ struct MambaShape {
   std::int64_t chunkSize = 256;
   std::int64_t dtRank = 0;  ///< Mamba 1: rank of the dt projection
   bool convBias = true;
-  bool projBias = false;   ///< in_proj and out_proj biases
-  bool gatedNorm = true;   ///< Mamba-2's gated RMSNorm over d_inner
-  bool dtBcNorms = false;  ///< Jamba: learned RMSNorms on dt, B and C
+  bool projBias = false;     ///< in_proj bias
+  bool outProjBias = false;  ///< out_proj bias (Falcon-H1: projectors_bias; others: as in_proj)
+  bool gatedNorm = true;     ///< Mamba-2's gated RMSNorm over d_inner
+  bool dtBcNorms = false;    ///< Jamba: learned RMSNorms on dt, B and C
   /// Values one conv1d channel set spans: d_inner (Mamba 1) or d_inner + 2·groups·d_state.
   std::int64_t convChannels() const {
     return version == 1 ? innerSize : innerSize + 2 * groups * stateSize;

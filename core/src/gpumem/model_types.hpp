@@ -143,6 +143,7 @@ Result<ModelArchitecture> readMamba(const Json& config, const std::string& type)
 Result<ModelArchitecture> readMamba2(const Json& config, const std::string& type);
 Result<ModelArchitecture> readGraniteMoeHybrid(const Json& config, const std::string& type);
 Result<ModelArchitecture> readBamba(const Json& config, const std::string& type);
+Result<ModelArchitecture> readFalconH1(const Json& config, const std::string& type);
 Result<ModelArchitecture> readJamba(const Json& config, const std::string& type);
 Result<ModelArchitecture> readNemotronH(const Json& config, const std::string& type);
 Result<ModelArchitecture> readQwen3Next(const Json& config, const std::string& type);
