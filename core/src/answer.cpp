@@ -385,13 +385,24 @@ Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel
   if (m.architecture && m.arch.vision.present() && s.integer("imagesPerRequest") > 0) {
     // The images' tokens come on top of the text context (each image is tokensPerImage long).
     o.imagesPerRequest = s.integer("imagesPerRequest");
-    const std::int64_t imageTokens = o.imagesPerRequest * m.arch.vision.tokensPerImage;
-    o.promptTokens += imageTokens;
-    p.notes.push_back(formula::count(o.imagesPerRequest) + " image(s) × " +
-                      formula::count(m.arch.vision.tokensPerImage) +
-                      " tokens = " + formula::count(imageTokens) +
-                      " image tokens added to each request's " + s.text("contextLength") +
-                      "-token context (" + m.arch.vision.tokensNote + ")");
+    if (m.arch.vision.crossAttention) {
+      // Mllama: one <|image|> token per image in the text; the image's states are cached by
+      // the cross-attention layers (crossAttentionCacheComponent).
+      o.promptTokens += o.imagesPerRequest;
+      p.notes.push_back(formula::count(o.imagesPerRequest) +
+                        " image(s): one <|image|> token each in the context; the "
+                        "cross-attention layers cache " +
+                        formula::count(m.arch.vision.tokensPerImage) + " states per image (" +
+                        m.arch.vision.tokensNote + ")");
+    } else {
+      const std::int64_t imageTokens = o.imagesPerRequest * m.arch.vision.tokensPerImage;
+      o.promptTokens += imageTokens;
+      p.notes.push_back(formula::count(o.imagesPerRequest) + " image(s) × " +
+                        formula::count(m.arch.vision.tokensPerImage) +
+                        " tokens = " + formula::count(imageTokens) +
+                        " image tokens added to each request's " + s.text("contextLength") +
+                        "-token context (" + m.arch.vision.tokensNote + ")");
+    }
   }
   o.attention = s.text("attention") == "eager" ? AttentionImplementation::kEager
                                                : AttentionImplementation::kSdpa;

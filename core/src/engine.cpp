@@ -319,7 +319,8 @@ Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOpt
       }
       const bool charged = c.name == "weights" || c.name == "draft_weights" ||
                            c.name == "profile_peak" || c.name == "vision_encoder" ||
-                           c.name == "non_torch" || (c.name == "cuda_context" && contextInBudget) ||
+                           c.name == "cross_attention_kv" || c.name == "non_torch" ||
+                           (c.name == "cuda_context" && contextInBudget) ||
                            (c.name == "cuda_graphs" && graphsInBudget);
       const double bytes =
           c.name == "weights" || c.name == "draft_weights" ? c.bytes * shares->weights : c.bytes;

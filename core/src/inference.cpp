@@ -248,6 +248,25 @@ Component visionEncoderComponent(const ModelArchitecture& arch, const InferenceO
           " tokens per image: " + t.tokensNote);
 }
 
+Component crossAttentionCacheComponent(const ModelArchitecture& arch, const InferenceOptions& o) {
+  const std::int64_t layers = arch.mixerLayerCount(MixerKind::kCrossAttention);
+  if (o.imagesPerRequest <= 0 || layers <= 0 || !arch.vision.present()) {
+    return makeComponent("cross_attention_kv", "Cross-attention KV cache (images)", {});
+  }
+  return makeComponent(
+      "cross_attention_kv", "Cross-attention KV cache (images)",
+      {{{{static_cast<double>(o.batch), "requests"},
+         {static_cast<double>(o.imagesPerRequest), "images"},
+         {static_cast<double>(arch.vision.tokensPerImage), "vision states"},
+         {static_cast<double>(layers), "cross-attention layers"},
+         {2, "K and V"},
+         {static_cast<double>(arch.numKvHeads * arch.headDim), "KV heads × head_dim"},
+         {o.kvBytesPerValue, "B"}}}},
+      "computed once from each request's images and kept for the whole generation; it does not "
+      "grow with the text (" +
+          arch.vision.tokensNote + ")");
+}
+
 namespace {
 
 /// One replica's breakdown, before the split across GPUs.
@@ -258,6 +277,7 @@ Result<Breakdown> estimateOnOneGpu(const ModelArchitecture& arch, const Inferenc
   out.components.push_back(*weights);
   if (o.imagesPerRequest > 0 && arch.vision.present()) {
     out.components.push_back(visionEncoderComponent(arch, o));
+    if (arch.vision.crossAttention) out.components.push_back(crossAttentionCacheComponent(arch, o));
   }
   // An encoder (embeddings, reranking) is sized as transformers runs its one forward.
   if (arch.encoder.present) return estimateEncoderInference(arch, o, std::move(out));

@@ -128,6 +128,8 @@ constexpr Mapping kMappings[] = {
     {"qwen3_vl_text", config::readQwen3},
     {"qwen3_vl_moe", config::readQwen3Moe},
     {"qwen3_vl_moe_text", config::readQwen3Moe},
+    {"mllama", config::readMllama},
+    {"mllama_text_model", config::readMllama, "mllama"},
 };
 // clang-format on
 
@@ -156,7 +158,6 @@ constexpr Refusal kRefused[] = {
     {"plamo2", kRecurrent},
     {"kimi_linear", kRecurrent},
     {"gemma3n", "has per-layer embeddings and alternating updates the standard fields miss"},
-    {"mllama", "interleaves cross-attention layers the standard fields do not describe"},
 };
 
 std::string supportedList() {

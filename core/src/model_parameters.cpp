@@ -149,10 +149,20 @@ double shortConvParameters(const ModelArchitecture& arch) {
          linear(h, h, bias);
 }
 
+/// One cross-attention mixer (Mllama, modeling_mllama.py MllamaTextCrossAttention and
+/// MllamaCrossAttentionDecoderLayer): the q, k, v, o projections of self-attention (k and v
+/// read the projected vision states, as wide as the text), a head_dim RMSNorm on q and one on
+/// k, and the two scalar tanh gates cross_attn_attn_gate and cross_attn_mlp_gate.
+double crossAttentionParameters(const ModelArchitecture& arch, double perLayerAttention) {
+  return perLayerAttention + 2 * static_cast<double>(arch.headDim) + 2;
+}
+
 /// Every layer's token mixers: attention where the layer attends, the state-space, linear-
 /// attention or short-convolution mixer elsewhere (Falcon-H1's layers have both).
 double mixerParameters(const ModelArchitecture& arch, double perLayerAttention) {
   return static_cast<double>(arch.attentionLayerCount()) * perLayerAttention +
+         static_cast<double>(arch.mixerLayerCount(MixerKind::kCrossAttention)) *
+             crossAttentionParameters(arch, perLayerAttention) +
          static_cast<double>(arch.mambaLayerCount()) * mambaParameters(arch) +
          static_cast<double>(arch.mixerLayerCount(MixerKind::kLinearAttention)) *
              linearAttentionParameters(arch) +
@@ -215,7 +225,7 @@ ModelParameters countModelParameters(const ModelArchitecture& arch) {
   ModelParameters p;
   const double h = static_cast<double>(arch.hiddenSize);
   const double layers = static_cast<double>(arch.numLayers);
-  p.embedding = static_cast<double>(arch.vocabSize) * h +
+  p.embedding = static_cast<double>(arch.vocabSize + arch.extraEmbeddingRows) * h +
                 static_cast<double>(arch.learnedPositions) * h +
                 static_cast<double>(arch.encoder.tokenTypes) * h;
   p.outputHead = (arch.tieWordEmbeddings ? 0 : static_cast<double>(arch.vocabSize) * h) +

@@ -378,4 +378,41 @@ Result<ModelArchitecture> readBloom(const Json& config, const std::string& type)
   return arch;
 }
 
+Result<ModelArchitecture> readMllama(const Json& config, const std::string& type) {
+  // MllamaTextConfig's defaults (configuration_mllama.py) are the 11B's: files written by
+  // later transformers releases keep only what differs from them.
+  Json text = config;
+  const std::pair<const char*, Json> defaults[] = {
+      {"hidden_size", 4096},          {"intermediate_size", 14336},
+      {"num_hidden_layers", 40},      {"num_attention_heads", 32},
+      {"num_key_value_heads", 8},     {"vocab_size", 128256},
+      {"tie_word_embeddings", false}, {"cross_attention_layers", {3, 8, 13, 18, 23, 28, 33, 38}}};
+  for (const auto& [key, value] : defaults) {
+    if (!text.contains(key) || text[key].is_null()) text[key] = value;
+  }
+  auto parsed = readLlamaLike(text, type, false);
+  if (!parsed) return parsed;
+  ModelArchitecture arch = std::move(parsed).value();
+  // embed_tokens has vocab_size + 8 rows (the <|image|> token among them); lm_head vocab_size.
+  arch.extraEmbeddingRows = 8;
+  const Json& cross = text["cross_attention_layers"];
+  if (!cross.is_array()) {
+    return configError("cross_attention_layers of model_type \"" + type +
+                       "\" must be a list of layer indices.");
+  }
+  arch.mixers.assign(static_cast<std::size_t>(arch.numLayers), MixerKind::kAttention);
+  // MllamaTextModel makes layer i a cross-attention layer when i is in the list: indices past
+  // the last layer name none.
+  for (const Json& index : cross) {
+    if (!index.is_number_integer() || index.get<std::int64_t>() < 0) {
+      return configError("cross_attention_layers of model_type \"" + type +
+                         "\" must hold layer indices (whole numbers from 0).");
+    }
+    const auto layer = index.get<std::int64_t>();
+    if (layer < arch.numLayers)
+      arch.mixers[static_cast<std::size_t>(layer)] = MixerKind::kCrossAttention;
+  }
+  return requireIntermediate(std::move(arch));
+}
+
 }  // namespace gpumem::config

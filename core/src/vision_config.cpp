@@ -279,12 +279,66 @@ Result<VisionTower> readIdefics3Tower(const Json& doc, const ModelArchitecture& 
   return t;
 }
 
+/// Mllama (Llama 3.2 Vision, modeling_mllama.py MllamaVisionModel): a bias-free patch
+/// convolution, a [CLS] embedding, a gated position table with a per-aspect-ratio tile table
+/// (max_aspect_ratio_id + 1 rows of max_num_tiles × patches × hidden), gated pre- and post-tile
+/// embeddings (rows of max_num_tiles × hidden), LayerNorms before and after, num_hidden_layers
+/// local layers and num_global_layers gated ones (q, k, v, o without bias, fc1/fc2 with), and
+/// the concatenated outputs of intermediate_layers_indices (vision_output_dim wide) projected
+/// by one biased Linear into the text. The processor fits an image into up to max_num_tiles
+/// tiles of image_size²; the encoder attends over all of an image's tiles at once, each padded
+/// to a multiple of 8 patches, and the language model cross-attends to tiles × (patches + 1)
+/// states.
+Result<VisionTower> readMllamaTower(const Json& doc, const ModelArchitecture& text,
+                                    const std::string& type) {
+  const auto it = doc.find("vision_config");
+  const Json vc = it != doc.end() && it->is_object() ? *it : Json::object();
+  VisionTower t;
+  readVit(vc, t, {1280, 5120, 32, 16, 448, 14});
+  t.numHeads = readAnyInt(vc, {"attention_heads", "num_attention_heads"}).value_or(16);
+  const std::int64_t global = intOr(vc, "num_global_layers", 8);
+  t.numLayers += global;
+  t.kind = "mllama";
+  t.attentionBias = false;
+  auto valid = checked(t, type);
+  if (!valid) return valid;
+  t = std::move(valid).value();
+  t.classToken = true;
+  t.preNorm = t.postNorm = true;
+  const std::int64_t patches = gridSide(t) * gridSide(t) + 1;
+  t.positionRows = patches;
+  const std::int64_t tiles = std::max<std::int64_t>(1, intOr(vc, "max_num_tiles", 4));
+  std::int64_t ratios = 8;  // the default supported_aspect_ratios for 4 tiles
+  const auto list = vc.find("supported_aspect_ratios");
+  if (list != vc.end() && list->is_array()) ratios = static_cast<std::int64_t>(list->size());
+  const std::int64_t h = t.hiddenSize;
+  t.encoderExtras = 1 + (ratios + 1) * tiles * patches * h  // gated_positional_embedding
+                    + 2 * ((ratios + 1) * tiles * h + 1)    // pre/post tile embeddings
+                    + 2 * global;                           // gate_attn, gate_ffn
+  std::int64_t outputs = h;
+  const auto indices = vc.find("intermediate_layers_indices");
+  outputs *=
+      1 +
+      (indices != vc.end() && indices->is_array() ? static_cast<std::int64_t>(indices->size()) : 5);
+  t.projector = {{intOr(vc, "vision_output_dim", outputs), text.hiddenSize, true}};
+  const std::int64_t padded = (patches + 7) / 8 * 8;
+  t.tilesPerImage = 1;
+  t.patchesPerImage = tiles * padded;
+  t.tokensPerImage = tiles * patches;
+  t.crossAttention = true;
+  t.tokensNote = std::to_string(tiles) + " tiles of " + std::to_string(t.imageSize) + " px, " +
+                 std::to_string(gridSide(t)) + " × " + std::to_string(gridSide(t)) +
+                 " patches and a [CLS] each, cross-attended";
+  return t;
+}
+
 }  // namespace
 
 Result<VisionTower> readVisionTower(const Json& document, const std::string& type,
                                     const ModelArchitecture& text) {
   if (type == "llava" || type == "llava_next") return readLlavaTower(document, text, type);
   if (type == "gemma3") return readGemma3Tower(document, text, type);
+  if (type == "mllama") return readMllamaTower(document, text, type);
   if (type == "mistral3") return readMistral3Tower(document, text, type);
   if (type == "idefics3" || type == "smolvlm") return readIdefics3Tower(document, text, type);
   if (type == "qwen2_vl" || type == "qwen2_5_vl" || type == "qwen3_vl" || type == "qwen3_vl_moe") {

@@ -34,7 +34,8 @@ VisionParameters countVisionParameters(const VisionTower& t) {
   const double h = static_cast<double>(t.hiddenSize);
   const double norm = t.layerNorm ? 2 * h : h;
   p.encoder = embeddings(t) + static_cast<double>(t.numLayers) * encoderLayer(t) +
-              (t.preNorm ? norm : 0) + (t.postNorm ? norm : 0);
+              (t.preNorm ? norm : 0) + (t.postNorm ? norm : 0) +
+              static_cast<double>(t.encoderExtras);
   for (const VisionLinear& l : t.projector) {
     p.projector += static_cast<double>(l.count) *
                    linear(static_cast<double>(l.in), static_cast<double>(l.out), l.bias);

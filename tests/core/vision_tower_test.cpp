@@ -112,6 +112,57 @@ TEST(VisionTower, Gemma3_4bMatchesTheReportedSplit) {
   EXPECT_EQ(arch->vision.patchesPerImage, 64 * 64);
 }
 
+// Llama 3.2 11B Vision (the Hub's meta-llama/Llama-3.2-11B-Vision-Instruct: 10,670,220,835
+// params in its safetensors; config: unsloth's copy, as transformers >= 4.47 writes it, every
+// size but image_size left to MllamaConfig's defaults). By hand from modeling_mllama.py:
+// vision: patch conv 3·14²·1280 = 752,640; [CLS] 1,280; positions 1601·1280 + gate + tile
+// table 9·4·1601·1280; pre/post tile tables 2·(9·4·1280 + 1); ln_pre/ln_post 4·1280;
+// 40 layers of 4·1280² + (1280·5120 + 5120) + (5120·1280 + 1280) + 4·1280 and 2 gates on each
+// of the 8 global ones. Text: (128,256 + 8)·4096 embedding rows, a 128,256 × 4096 lm_head,
+// 40 Llama layers, 8 of them cross-attention with q_norm, k_norm (128 each) and 2 gates.
+TEST(VisionTower, Mllama11bMatchesTheHubTotalExactly) {
+  const ModelArchitecture arch = visionFixture("llama-3.2-11b-vision-instruct");
+  ASSERT_TRUE(arch.vision.present());
+  const double h = 1280;
+  const double layer = 4 * h * h + (h * 5120 + 5120) + (5120 * h + h) + 4 * h;
+  const double encoder = 3 * 14 * 14 * h + h + (1601 * h + 1 + 9 * 4 * 1601 * h) +
+                         2 * (9 * 4 * h + 1) + 4 * h + 40 * layer + 8 * 2;
+  const VisionParameters v = countVisionParameters(arch.vision);
+  EXPECT_EQ(v.encoder, encoder);
+  EXPECT_EQ(v.projector, 7680.0 * 4096 + 4096);
+  EXPECT_EQ(countModelParameters(arch).total, 10670220835.0);
+  EXPECT_EQ(arch.mixerLayerCount(MixerKind::kCrossAttention), 8);
+  EXPECT_EQ(arch.attentionLayerCount(), 32);
+  // 4 tiles of 560 px: 40 × 40 patches and a [CLS] each.
+  EXPECT_EQ(arch.vision.tokensPerImage, 4 * 1601);
+  EXPECT_TRUE(arch.vision.crossAttention);
+}
+
+// Llama 3.2 90B Vision: the Hub's model card gives 88.6B; the config (a public merge's copy of
+// unsloth/Llama-3.2-90B-Vision-Instruct's) names 100 layers, 20 of them cross-attention, and
+// leaves the KV heads (8), the vocabulary and the whole vision tower to the defaults.
+TEST(VisionTower, Mllama90bMatchesTheModelCard) {
+  const ModelArchitecture arch = visionFixture("llama-3.2-90b-vision-instruct");
+  expectWithinHalfAPercent(countModelParameters(arch).total, 88.6e9);
+  EXPECT_EQ(arch.mixerLayerCount(MixerKind::kCrossAttention), 20);
+  EXPECT_EQ(arch.attentionLayerCount(), 80);
+  EXPECT_EQ(countVisionParameters(arch.vision).projector, 7680.0 * 8192 + 8192);
+}
+
+// As in MllamaTextModel, a listed index past the last layer names no layer; one that is not a
+// layer index is an error naming the field.
+TEST(VisionTower, MllamaCrossAttentionLayersAreCheckedByName) {
+  const auto four = parseModelConfig(R"({"model_type":"mllama",
+      "text_config":{"model_type":"mllama_text_model","num_hidden_layers":4,
+        "cross_attention_layers":[1, 7]}})");
+  ASSERT_TRUE(four.ok()) << four.error().message;
+  EXPECT_EQ(four->mixerLayerCount(MixerKind::kCrossAttention), 1);
+  const auto broken = parseModelConfig(R"({"model_type":"mllama",
+      "text_config":{"model_type":"mllama_text_model","cross_attention_layers":[1, "x"]}})");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.error().message.find("cross_attention_layers"), std::string::npos);
+}
+
 TEST(VisionTower, TextOnlyConfigsHaveNone) {
   const auto arch = parseModelConfig(R"({"model_type":"gemma3_text","hidden_size":1152,
       "intermediate_size":6912,"num_hidden_layers":26,"num_attention_heads":4,
@@ -168,13 +219,33 @@ TEST(VisionTower, ImagesAddTheirTokensToTheCacheAndRunTheEncoder) {
   const Answer plain = imageAnswer(base);
   const Answer images = imageAnswer(withImages);
   EXPECT_EQ(visionComponentBytes(plain, "vision_encoder"), -1);
-  EXPECT_EQ(visionComponentBytes(images, "kv_cache"), visionComponentBytes(imageAnswer(longer), "kv_cache"));
+  EXPECT_EQ(visionComponentBytes(images, "kv_cache"),
+            visionComponentBytes(imageAnswer(longer), "kv_cache"));
   // One SigLIP layer's MLP keeps 2 · 1152 + 2 · 4304 values per patch (bf16), and the
   // embeddings handed over are 256 tokens × 2560 per image.
   const double encoder = 2 * 4096 * (2 * 1152 + 2 * 4304) * 2.0 + 2 * 256 * 2560 * 2.0;
   EXPECT_EQ(visionComponentBytes(images, "vision_encoder"), encoder);
   EXPECT_GT(images.perGpu.totalBytes, plain.perGpu.totalBytes);
   EXPECT_EQ(images.tokensPerImage, 256);
+}
+
+// Llama 3.2 11B Vision cross-attends to its images: an image puts one <|image|> token in the
+// context (the self-attention KV cache of 8,192 + 1 tokens), and its 4 × 1,601 vision states
+// are cached by the 8 cross-attention layers: 6,404 · 8 · 2 · (8 · 128) · 2 B per image.
+TEST(VisionTower, MllamaImagesFillTheCrossAttentionCacheNotTheContext) {
+  const ImageValues base = {{"model", "llama-3.2-11b-vision"}, {"gpu", "h100-80gb"}};
+  ImageValues withImages = base;
+  withImages["imagesPerRequest"] = "2";
+  ImageValues longer = base;
+  longer["contextLength"] = std::to_string(8192 + 2);
+  const Answer plain = imageAnswer(base);
+  const Answer images = imageAnswer(withImages);
+  EXPECT_EQ(visionComponentBytes(plain, "cross_attention_kv"), -1);
+  EXPECT_EQ(visionComponentBytes(images, "kv_cache"),
+            visionComponentBytes(imageAnswer(longer), "kv_cache"));
+  EXPECT_EQ(visionComponentBytes(images, "cross_attention_kv"), 2 * 6404.0 * 8 * 2 * 1024 * 2);
+  EXPECT_EQ(images.tokensPerImage, 6404);
+  EXPECT_GT(visionComponentBytes(images, "vision_encoder"), 0);
 }
 
 TEST(VisionTower, ImagesPerRequestIsDisabledForATextModelWithItsReason) {

@@ -169,6 +169,13 @@ struct InferenceOptions {
 /// request's images at a time within their step budget. Empty without images or a tower.
 Component visionEncoderComponent(const ModelArchitecture& arch, const InferenceOptions& o);
 
+/// The K and V that the cross-attention layers of a model like Mllama (Llama 3.2 Vision)
+/// cache for `o.imagesPerRequest` images per request: requests × images × vision states per
+/// image × cross-attention layers × 2 × KV heads × head_dim × bytes. Per modeling_mllama.py
+/// (MllamaTextCrossAttention projects the vision states once and keeps them in the cache for
+/// every later step); empty without images or cross-attention layers.
+Component crossAttentionCacheComponent(const ModelArchitecture& arch, const InferenceOptions& o);
+
 /// Largest batch and token counts accepted.
 inline constexpr std::int64_t kMaxBatch = 1 << 20;
 inline constexpr std::int64_t kMaxTokens = 1LL << 26;

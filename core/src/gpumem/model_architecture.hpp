@@ -62,6 +62,8 @@ enum class MixerKind {
   kShortConv,          ///< LFM2's gated short convolution: a fixed convolution window
   kAttentionAndMamba,  ///< attention and a Mamba-2 mixer side by side (Falcon-H1)
   kNone,               ///< no token mixer: a feed-forward-only block (Nemotron-H's "-" and "E")
+  kCrossAttention,     ///< attends to an image's vision states, not to the text (Mllama): its
+                       ///< K/V are computed once per image and do not grow with the context
 };
 
 /// A Mamba (version 1) or Mamba-2 mixer (transformers modeling_mamba.py, modeling_mamba2.py).
@@ -134,8 +136,9 @@ struct ModelArchitecture {
   std::int64_t headDim = 0;           ///< explicit head_dim, else hidden / heads
   std::int64_t intermediateSize = 0;  ///< dense MLP width
   std::int64_t vocabSize = 0;
-  std::int64_t maxPositions = 0;   ///< max_position_embeddings (0 when not given)
-  bool tieWordEmbeddings = false;  ///< the output head shares the input embedding matrix
+  std::int64_t extraEmbeddingRows = 0;  ///< input-embedding rows beyond vocab_size (Mllama: 8)
+  std::int64_t maxPositions = 0;        ///< max_position_embeddings (0 when not given)
+  bool tieWordEmbeddings = false;       ///< the output head shares the input embedding matrix
 
   MlpKind mlpKind = MlpKind::kGated;
   std::string hiddenAct = "silu";

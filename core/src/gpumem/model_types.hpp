@@ -104,6 +104,9 @@ Result<ModelArchitecture> readLlama4(const Json& config, const std::string& type
 // --- Dense decoders added later (model_types_dense.cpp) --------------------------------------
 
 Result<ModelArchitecture> readGranite(const Json& config, const std::string& type);
+/// Mllama's language model (Llama 3.2 Vision, modeling_mllama.py MllamaTextModel): a Llama
+/// decoder whose cross_attention_layers attend to the image instead of the text.
+Result<ModelArchitecture> readMllama(const Json& config, const std::string& type);
 Result<ModelArchitecture> readCohere(const Json& config, const std::string& type);
 Result<ModelArchitecture> readCohere2(const Json& config, const std::string& type);
 Result<ModelArchitecture> readGlm(const Json& config, const std::string& type);

@@ -51,6 +51,13 @@ struct VisionTower {
   std::vector<VisionLinear> projector;  ///< projector and merger layers
   std::vector<VisionNorm> projectorNorms;
   std::int64_t extraParameters = 0;  ///< learned vectors such as LLaVA-NeXT's image_newline
+  /// Learned tensors of the encoder outside its layers and position table (Mllama's tile
+  /// position embeddings and gates).
+  std::int64_t encoderExtras = 0;
+  /// The language model cross-attends to the image (Mllama): an image adds one <|image|>
+  /// token to the context, and its tokensPerImage vision states go to the cross-attention
+  /// layers, whose K/V are cached once per image.
+  bool crossAttention = false;
 
   std::int64_t tilesPerImage = 1;    ///< sequences the encoder runs per image (tiles)
   std::int64_t patchesPerImage = 0;  ///< the encoder's sequence for one tile of an image
