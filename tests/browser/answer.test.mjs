@@ -126,6 +126,26 @@ test('an encoder: generated tokens, the KV dtype and the engine are disabled wit
   await page.close();
 });
 
+test('Llama 3.2 Vision: images per request fill the cross-attention cache, one context token each', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${browser.base}#${link({ model: 'llama-3.2-11b-vision', imagesPerRequest: '2' })}`);
+  await ready(page);
+  assert.ok(!(await page.locator('[data-field="imagesPerRequest"]').isDisabled()));
+  const cross = (json) => JSON.parse(json).components.find((c) => c.name === 'cross_attention_kv');
+  const withImages = await shown(page);
+  // 2 images × 4 tiles × 1,601 states × 8 cross-attention layers × K and V × 8 KV heads × 128 × 2 B.
+  assert.equal(cross(withImages.json)?.bytes, 2 * 4 * 1601 * 8 * 2 * 8 * 128 * 2);
+  assert.equal(JSON.parse(withImages.json).model.vision.tokensPerImage, 6404);
+  assert.match(await text(page, 'breakdown'), /Cross-attention KV cache \(images\)/);
+  // No image: no cross-attention cache, and a smaller total.
+  await answered(page, () => page.locator('[data-field="imagesPerRequest"]').fill('0'));
+  const without = await shown(page);
+  assert.equal(cross(without.json), undefined);
+  assert.ok(JSON.parse(without.json).totalBytes < JSON.parse(withImages.json).totalBytes);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test('70B in bf16 on two H100s without tensor parallel: the layers are split, and the verdict matches the total', async () => {
   const page = await browser.newPage();
   await page.goto(`${browser.base}#${link({ model: 'llama-3.1-70b', gpu: 'h100-80gb', gpuCount: '2' })}`);
