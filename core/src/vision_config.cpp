@@ -332,6 +332,43 @@ Result<VisionTower> readMllamaTower(const Json& doc, const ModelArchitecture& te
   return t;
 }
 
+/// Llama 4 (modeling_llama4.py Llama4VisionModel): a bias-free unfold-and-linear patch
+/// embedding, a [CLS] embedding and a learned position table of (image / patch)² + 1 rows,
+/// LayerNorms before and after, rotary 2-D positions, layers with biased q, k, v, o and
+/// fc1/fc2; then the vision adapter (a pixel shuffle of pixel_shuffle_ratio folding
+/// 1 / ratio² patches into one token, fc1 intermediate_size → projector_input_dim and fc2
+/// projector_output_dim², both bias-free) and multi_modal_projector's linear_1 into the text.
+/// One image_size² tile: (image / patch)² patches, × ratio² tokens (336 px: 576 → 144).
+Result<VisionTower> readLlama4Tower(const Json& doc, const ModelArchitecture& text,
+                                    const std::string& type) {
+  const auto it = doc.find("vision_config");
+  if (it == doc.end() || !it->is_object()) return VisionTower{};
+  const Json& vc = *it;
+  VisionTower t;
+  readVit(vc, t, {768, 5632, 34, 16, 448, 14});  // Llama4VisionConfig's defaults
+  t.kind = "llama4";
+  auto valid = checked(t, type);
+  if (!valid) return valid;
+  t = std::move(valid).value();
+  t.classToken = true;
+  t.preNorm = t.postNorm = true;
+  const std::int64_t grid = gridSide(t) * gridSide(t);
+  t.positionRows = grid + 1;
+  const std::int64_t adapterIn = intOr(vc, "projector_input_dim", 4096);
+  const std::int64_t adapterOut = intOr(vc, "projector_output_dim", 4096);
+  t.projector = {{t.intermediateSize, adapterIn, false},
+                 {adapterOut, adapterOut, false},
+                 {intOr(vc, "vision_output_dim", 7680), text.hiddenSize,
+                  boolOr(vc, "multi_modal_projector_bias", false)}};
+  const double ratio = numberOr(vc, "pixel_shuffle_ratio", 0.5);
+  const auto fold = std::max<std::int64_t>(1, std::llround(1 / (ratio * ratio)));
+  t.patchesPerImage = grid + 1;
+  t.tokensPerImage = grid / fold;
+  t.tokensNote = "one " + std::to_string(t.imageSize) + " px tile: " + std::to_string(grid) +
+                 " patches, pixel shuffle " + std::to_string(fold) + " to 1";
+  return t;
+}
+
 }  // namespace
 
 Result<VisionTower> readVisionTower(const Json& document, const std::string& type,
@@ -339,6 +376,7 @@ Result<VisionTower> readVisionTower(const Json& document, const std::string& typ
   if (type == "llava" || type == "llava_next") return readLlavaTower(document, text, type);
   if (type == "gemma3") return readGemma3Tower(document, text, type);
   if (type == "mllama") return readMllamaTower(document, text, type);
+  if (type == "llama4") return readLlama4Tower(document, text, type);
   if (type == "mistral3") return readMistral3Tower(document, text, type);
   if (type == "idefics3" || type == "smolvlm") return readIdefics3Tower(document, text, type);
   if (type == "qwen2_vl" || type == "qwen2_5_vl" || type == "qwen3_vl" || type == "qwen3_vl_moe") {

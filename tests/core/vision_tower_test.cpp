@@ -163,6 +163,31 @@ TEST(VisionTower, MllamaCrossAttentionLayersAreCheckedByName) {
   EXPECT_NE(broken.error().message.find("cross_attention_layers"), std::string::npos);
 }
 
+// Llama 4 Scout's vision_config (meta-llama/Llama-4-Scout-17B-16E config.json; text_config
+// abridged to its width). Per tensor as PyTorch lists them for the model: [CLS] 1,408,
+// positions 812,416 (577 rows), patch linear 827,904, pre/post LayerNorms 4 · 1,408; each of 34
+// layers q, k, v, o 4 · (1,982,464 + 1,408), fc1 7,929,856 + 5,632, fc2 7,929,856 + 1,408,
+// norms 4 · 1,408; adapter fc1 23,068,672 and fc2 16,777,216; projector 20,971,520.
+TEST(VisionTower, Llama4ScoutCountsItsVisionTowerTensorByTensor) {
+  const auto arch = parseModelConfig(R"({"model_type":"llama4",
+      "text_config":{"model_type":"llama4_text","hidden_size":5120,"intermediate_size":8192,
+        "intermediate_size_mlp":16384,"num_hidden_layers":48,"num_attention_heads":40,
+        "num_key_value_heads":8,"head_dim":128,"vocab_size":202048,"num_local_experts":16,
+        "num_experts_per_tok":1,"interleave_moe_layer_step":1},
+      "vision_config":{"hidden_act":"gelu","hidden_size":1408,"image_size":336,
+        "intermediate_size":5632,"model_type":"llama4_vision_model",
+        "multi_modal_projector_bias":false,"num_attention_heads":16,"num_channels":3,
+        "num_hidden_layers":34,"patch_size":14,"pixel_shuffle_ratio":0.5,
+        "projector_input_dim":4096,"projector_output_dim":4096,"vision_output_dim":4096}})");
+  ASSERT_TRUE(arch.ok()) << arch.error().message;
+  const VisionParameters v = countVisionParameters(arch->vision);
+  const double layer = 4 * (1982464.0 + 1408) + 7929856 + 5632 + 7929856 + 1408 + 4 * 1408;
+  EXPECT_EQ(v.encoder, 1408 + 812416 + 827904 + 4 * 1408 + 34 * layer);
+  EXPECT_EQ(v.projector, 23068672.0 + 16777216 + 20971520);
+  // 24 × 24 patches of a 336 px tile, pixel-shuffled 4 to 1.
+  EXPECT_EQ(arch->vision.tokensPerImage, 144);
+}
+
 TEST(VisionTower, TextOnlyConfigsHaveNone) {
   const auto arch = parseModelConfig(R"({"model_type":"gemma3_text","hidden_size":1152,
       "intermediate_size":6912,"num_hidden_layers":26,"num_attention_heads":4,
