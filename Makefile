@@ -117,8 +117,9 @@ typecheck:
 	@tools/ensure-deps.sh js
 	node_modules/.bin/tsc -p tsconfig.json
 
-## test-browser: the page in headless Chromium, two test files at a time (each file has its
-## own server and browser)
+## test-browser: the page in headless Chromium: the test files in two groups run side by
+## side (tests/browser/group-*.mjs), each group sharing one Chromium; each file has its own
+## server and browser context
 test-browser: site
 	+@$(MAKE) --no-print-directory run-browser
 
@@ -133,7 +134,9 @@ run-js:
 	GPUMEM_CLI=$(SANITIZE)/cli/gpumem node --test tests/wasm/
 run-browser:
 	@tools/ensure-deps.sh browser
-	node --test --test-concurrency=2 tests/browser/
+	@for f in tests/browser/*.test.mjs; do grep -q "'./$${f##*/}'" tests/browser/group-*.mjs \
+	  || { echo "$$f is in no tests/browser/group-*.mjs"; exit 1; }; done
+	node --test --test-concurrency=2 tests/browser/group-1.mjs tests/browser/group-2.mjs
 
 ## bench: timings and sizes for the notes (not part of make test): the core under Google
 ## Benchmark, then the page's transfer size, time to first result and input-to-frame time
