@@ -116,6 +116,18 @@ Result<ModelArchitecture> requireIntermediate(ModelArchitecture arch) {
   return arch;
 }
 
+Result<ModelArchitecture> readLlamaLike(const Json& config, const std::string& type,
+                                        bool tiedByDefault, std::int64_t defaultHeadDim) {
+  auto common = readCommon(config, type, defaultHeadDim);
+  if (!common) return common;
+  ModelArchitecture arch = std::move(common).value();
+  arch.qkvBias = arch.oBias = boolOr(config, "attention_bias", false);
+  arch.mlpBias = boolOr(config, "mlp_bias", false);
+  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", tiedByDefault);
+  noSlidingWindow(arch);
+  return arch;
+}
+
 bool readLayerTypes(const Json& config, ModelArchitecture& arch) {
   const auto it = config.find("layer_types");
   if (it == config.end() || !it->is_array() ||

@@ -12,20 +12,6 @@
 namespace gpumem::config {
 namespace {
 
-/// The Llama layout most later families start from: q/k/v/o biased when attention_bias,
-/// the MLP when mlp_bias, no sliding window.
-Result<ModelArchitecture> readLlamaLike(const Json& config, const std::string& type,
-                                        bool tiedByDefault, std::int64_t defaultHeadDim = 0) {
-  auto common = readCommon(config, type, defaultHeadDim);
-  if (!common) return common;
-  ModelArchitecture arch = std::move(common).value();
-  arch.qkvBias = arch.oBias = boolOr(config, "attention_bias", false);
-  arch.mlpBias = boolOr(config, "mlp_bias", false);
-  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", tiedByDefault);
-  noSlidingWindow(arch);
-  return arch;
-}
-
 /// Cohere's decoder layer: one LayerNorm without bias (computed in fp32) feeding attention
 /// and MLP in parallel; embeddings tied by default.
 Result<ModelArchitecture> readCohereLayout(const Json& config, const std::string& type) {

@@ -251,13 +251,9 @@ Result<ModelArchitecture> readFalconH1(const Json& config, const std::string& ty
   // Falcon-H1 (modeling_falcon_h1.py): every layer feeds one RMSNorm's output to attention and
   // to a Mamba-2 mixer side by side and sums them, then a second RMSNorm and a gated MLP. The
   // muP multipliers scale activations only and hold no parameters.
-  auto common = readCommon(config, type);
-  if (!common) return common;
-  ModelArchitecture arch = std::move(common).value();
-  arch.qkvBias = arch.oBias = boolOr(config, "attention_bias", false);
-  arch.mlpBias = boolOr(config, "mlp_bias", false);
-  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
-  noSlidingWindow(arch);
+  auto parsed = readLlamaLike(config, type, false);
+  if (!parsed) return parsed;
+  ModelArchitecture arch = std::move(parsed).value();
   arch.mixers.assign(static_cast<std::size_t>(arch.numLayers), MixerKind::kAttentionAndMamba);
   auto mamba = readPrefixedMamba2(config, type, arch.hiddenSize, 256);
   if (!mamba) return mamba.error();
@@ -324,16 +320,12 @@ Result<ModelArchitecture> readNemotronH(const Json& config, const std::string& t
   // Nemotron-H (modeling_nemotron_h.py): each block is one RMSNorm and one of a Mamba-2 mixer
   // ("M"), attention ("*"), a ReLU² MLP of up and down projections ("-") or a mixture of
   // ReLU² experts ("E", Nemotron 3), from hybrid_override_pattern or layers_block_type.
-  auto common = readCommon(config, type);
-  if (!common) return common;
-  ModelArchitecture arch = std::move(common).value();
-  arch.qkvBias = arch.oBias = boolOr(config, "attention_bias", false);
-  arch.mlpBias = boolOr(config, "mlp_bias", false);
-  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
+  auto parsed = readLlamaLike(config, type, false);
+  if (!parsed) return parsed;
+  ModelArchitecture arch = std::move(parsed).value();
   arch.mlpKind = MlpKind::kPlain;
   arch.hiddenAct = stringOr(config, "mlp_hidden_act", "relu2");
   arch.normsPerLayer = 1;
-  noSlidingWindow(arch);
   auto blocks = readNemotronHBlocks(config, type, arch.numLayers);
   if (!blocks) return blocks.error();
   arch.mixers.clear();

@@ -47,6 +47,11 @@ Result<ModelArchitecture> readCommon(const Json& config, const std::string& type
                                      std::int64_t defaultHeadDim = 0);
 /// The architecture, or an error naming intermediate_size when the dense MLP has no width.
 Result<ModelArchitecture> requireIntermediate(ModelArchitecture arch);
+/// The Llama layout most later families start from: readCommon, q/k/v/o biased when
+/// attention_bias, the MLP when mlp_bias, embeddings tied when tie_word_embeddings (default
+/// `tiedByDefault`), no sliding window.
+Result<ModelArchitecture> readLlamaLike(const Json& config, const std::string& type,
+                                        bool tiedByDefault, std::int64_t defaultHeadDim = 0);
 
 /// Sliding-window layers from an explicit layer_types list; false when there is none.
 bool readLayerTypes(const Json& config, ModelArchitecture& arch);
