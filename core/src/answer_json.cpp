@@ -198,6 +198,12 @@ std::vector<std::size_t> chartPoints(const std::vector<CategoryBytes>& live,
   return out;
 }
 
+/// A component's share of the total per GPU, in percent (what the bar's segment widths and the
+/// table's "share" column draw); 0 when the total is 0.
+double sharePercent(const Component& c, double totalBytes) {
+  return totalBytes > 0 ? c.bytes / totalBytes * 100.0 : 0.0;
+}
+
 }  // namespace
 
 std::string answerToJson(const Answer& a) {
@@ -212,6 +218,7 @@ std::string answerToJson(const Answer& a) {
     components.push_back({{"name", c.name},
                           {"label", c.label},
                           {"bytes", bytes(c.bytes)},
+                          {"sharePercent", sharePercent(c, a.perGpu.totalBytes)},
                           {"terms", std::move(terms)},
                           {"note", c.note},
                           {"formula", formulaText(c)}});

@@ -41,6 +41,11 @@ test('a breakdown row expands to show its formula with the numbers plugged in', 
   const formula = await row.locator('.formula').innerText();
   assert.match(formula, /\d/);
   assert.ok(await row.locator('.formula').isVisible());
+  // The last position's logits are under a megabyte: shown in MB with a share under 0.1%,
+  // never as "0.00 GB" and "0%".
+  const logits = page.locator('[data-testid="breakdown"] tr[data-component="logits"] td');
+  assert.match(await logits.nth(0).innerText(), /^\d+\.\d\d MB$/);
+  assert.equal(await logits.nth(1).innerText(), '<0.1%');
   await page.close();
 });
 

@@ -126,7 +126,11 @@ test('every formula is data: the products of its terms sum to the bytes shown', 
       const sum = c.terms.reduce((s, t) => s + t.factors.reduce((p, f) => p * f.value, 1), 0);
       assert.ok(Math.abs(sum - c.bytes) <= 0.5 + 1e-9 * c.bytes, `${JSON.stringify(values)} ${c.name}: ${sum} vs ${c.bytes}`);
       assert.ok(c.formula.length > 0);
+      // The share the bar and the table draw is the bytes over the total, in percent.
+      assert.ok(Math.abs(c.sharePercent - (c.bytes / a.totalBytes) * 100) < 1e-6, `${c.name}: share ${c.sharePercent}`);
     }
+    const shares = a.components.reduce((s, c) => s + c.sharePercent, 0);
+    assert.ok(Math.abs(shares - 100) < 0.01, `${JSON.stringify(values)}: shares sum to ${shares}`);
   }
 });
 

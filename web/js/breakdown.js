@@ -22,18 +22,17 @@ export function colourSlot(name, index) {
   return (known >= 0 ? known : index) % PALETTE_SIZE;
 }
 
-/** Draws the stacked bar: one segment per non-zero component, widths by share. */
-export function renderBar(container, components, totalBytes, unit, locale) {
+/** Draws the stacked bar: one segment per non-zero component, widths by the core's share. */
+export function renderBar(container, components, unit, locale) {
   const segments = components
     .map((c, index) => ({ ...c, index }))
     .filter((c) => c.bytes > 0)
     .map((c) => {
-      const share = totalBytes > 0 ? (c.bytes / totalBytes) * 100 : 0;
       const segment = h("span", {
         class: `segment c${colourSlot(c.name, c.index)}`,
-        title: `${c.label}: ${formatBytes(c.bytes, unit, locale)} (${share.toFixed(1)}%)`,
+        title: `${c.label}: ${formatBytes(c.bytes, unit, locale)} (${formatShare(c.sharePercent, locale)})`,
       });
-      segment.style.width = `${share}%`;
+      segment.style.width = `${c.sharePercent}%`;
       return segment;
     });
   replaceChildren(container, ...segments);
@@ -44,9 +43,8 @@ export function renderBar(container, components, totalBytes, unit, locale) {
 }
 
 /** Fills the breakdown table body: label, bytes, share, and the formula under a toggle. */
-export function renderTable(tbody, components, totalBytes, unit, locale) {
+export function renderTable(tbody, components, unit, locale) {
   const rows = components.map((c, index) => {
-    const share = totalBytes > 0 ? (c.bytes / totalBytes) * 100 : 0;
     const swatch = h("span", { class: `swatch c${colourSlot(c.name, index)}`, "aria-hidden": "true" });
     const details = h("details", {},
       h("summary", {}, swatch, c.label),
@@ -54,7 +52,7 @@ export function renderTable(tbody, components, totalBytes, unit, locale) {
     return h("tr", { "data-component": c.name },
       h("th", { scope: "row" }, details),
       h("td", { class: "num" }, formatBytes(c.bytes, unit, locale)),
-      h("td", { class: "num" }, formatShare(share, locale)));
+      h("td", { class: "num" }, formatShare(c.sharePercent, locale)));
   });
   replaceChildren(tbody, ...rows);
 }

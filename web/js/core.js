@@ -9,7 +9,7 @@
  * @typedef {Record<string, string>} Values
  * @typedef {{value: number, unit: string}} Factor
  * @typedef {{label: string, factors: Factor[]}} Term
- * @typedef {{name: string, label: string, bytes: number, terms: Term[], note: string, formula: string}} Component
+ * @typedef {{name: string, label: string, bytes: number, sharePercent: number, terms: Term[], note: string, formula: string}} Component
  * @typedef {{ error?: CoreError, [key: string]: any }} Answer
  */
 

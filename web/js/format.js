@@ -25,10 +25,17 @@ function fixedDigits(locale, digits) {
   return formatters.get(key);
 }
 
-/** Bytes in the chosen unit with 2 decimals below 100 and 1 above, e.g. "16.06 GB". */
+/**
+ * Bytes in the chosen unit with 2 decimals below 100 and 1 above, e.g. "16.06 GB"; an amount
+ * that would read "0.00 GB" is written in MB (10^6) or MiB (2^20) instead, e.g. "0.77 MB".
+ */
 export function formatBytes(bytes, unit, locale) {
   if (!Number.isFinite(bytes)) return "—";
   const { divisor, label } = unitInfo(unit);
+  if (bytes !== 0 && Math.abs(bytes / divisor) < 0.005) {
+    const small = unit === "gib" ? { divisor: 2 ** 20, label: "MiB" } : { divisor: 1e6, label: "MB" };
+    return `${fixedDigits(locale, 2).format(bytes / small.divisor)} ${small.label}`;
+  }
   const value = bytes / divisor;
   const digits = Math.abs(value) >= 100 ? 1 : 2;
   return `${fixedDigits(locale, digits).format(value)} ${label}`;
@@ -73,8 +80,9 @@ export function formatTokens(tokens) {
   return String(Math.round(tokens));
 }
 
-/** A percentage with at most one decimal, e.g. "83%" or "5.5%". */
+/** A percentage with at most one decimal, e.g. "83%" or "5.5%"; a share too small to show is "<0.1%". */
 export function formatShare(percent, locale) {
+  if (percent > 0 && percent < 0.05) return `<${fixedDigits(locale, 1).format(0.1)}%`;
   const rounded = Math.round(percent * 10) / 10;
   return `${fixedDigits(locale, Number.isInteger(rounded) ? 0 : 1).format(rounded)}%`;
 }

@@ -120,8 +120,8 @@ function runtimeNote(a) {
 
 /** The bar, the table and the notes. @param {Answer} a @param {string} unit @param {string} locale */
 export function renderBreakdown(a, unit, locale) {
-  renderBar(el("bar"), a.components, a.totalBytes, unit, locale);
-  renderTable(/** @type {HTMLTableElement} */ (el("breakdown")).tBodies[0], a.components, a.totalBytes, unit, locale);
+  renderBar(el("bar"), a.components, unit, locale);
+  renderTable(/** @type {HTMLTableElement} */ (el("breakdown")).tBodies[0], a.components, unit, locale);
   el("table-total").textContent = formatBytes(a.totalBytes, unit, locale);
   const method = a.method === "parameter-count"
     ? "Parameter-count method: weights × (1 + overhead). Pick a catalog model or paste a config.json for an architecture-aware estimate with the KV cache and activations."
