@@ -4,6 +4,7 @@
 #include "gpumem/inference.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "gpumem/activations.hpp"
@@ -91,6 +92,9 @@ double scoreElements(const ModelArchitecture& arch, const InferenceOptions& o) {
 struct Peak {
   std::vector<Term> activations;  ///< above the final KV cache, at the peak
   double scoresReserve = 0;
+  /// Cached segments of the prefill that its peak cannot use (slidingMaskSegment,
+  /// denseMlpSegments), each a term of the allocator reserve.
+  std::vector<Term> idleSegments;
   std::string note;
 };
 
@@ -107,6 +111,81 @@ double sumOf(const std::vector<Term>& terms) {
   double sum = 0;
   for (const Term& t : terms) sum += t.product();
   return sum;
+}
+
+/// Values per prompt token of one of the MLP's temporaries in the prefill (act(gate), up or
+/// their product; transformersPrefillValuesPerToken holds three of them): the intermediate
+/// width, twice it for a fused gate_up output, k × the expert width for routed experts.
+double mlpTemporaryValuesPerToken(const ModelArchitecture& arch) {
+  if (arch.isMoe() && arch.moe.denseLayers < arch.numLayers) {
+    return static_cast<double>(arch.moe.expertsPerToken) *
+           static_cast<double>(arch.moe.expertIntermediateSize);
+  }
+  const double width = static_cast<double>(arch.intermediateSize);
+  return arch.fusedGateUp ? 2 * width : width;
+}
+
+/// The sliding layers of a prompt longer than the window (SDPA). They cannot use SDPA's
+/// is_causal shortcut: transformers' sdpa_mask (masking_utils.py) materialises one boolean
+/// mask for the whole forward, 1 B per query and key of each sequence (generate() passes an
+/// attention mask, and padding_mask_function indexes it by sequence; a training forward
+/// without one broadcasts a single mask over the batch), and SDPA turns it into an additive
+/// mask of the activation dtype per sequence for each sliding layer's call, freed when the
+/// call returns (the recorded Gemma 3 timelines: 67 MB and 134 MB at 8,192 tokens; 4.2 MB
+/// and 2 × 8.4 MB for two sequences of 2,048 in training). The additive mask and the MLP's
+/// temporaries are never live together: the layer's peak is the larger of the attention
+/// call (the mask beside the query and the attention output) and the MLP. At the MLP's peak
+/// the mask's segment is cached: when it is smaller than one MLP temporary the whole segment
+/// sits idle (segments never merge); otherwise temporaries take it (`get_free_block`'s best
+/// fit; Gemma 3 1B's timeline at 8,192 tokens puts the 113 MB product in the 134 MB mask
+/// block) and leave less than one temporary of it. The reserve counts min(mask, one
+/// temporary), the envelope of that remainder, which keeps the estimate monotonic in the
+/// prompt length and the batch.
+void slidingMaskMoment(const ModelArchitecture& arch, const InferenceOptions& o,
+                       std::vector<Term>& prefill, Peak& peak) {
+  const Factor b{o.activationBytesPerValue, "B"};
+  const Factor sequences{static_cast<double>(o.batch), "sequences"};
+  const Factor queries{static_cast<double>(o.promptTokens), "queries"};
+  const Factor keys{static_cast<double>(o.promptTokens), "keys"};
+  const Factor tokens{sequences.value * queries.value, "prompt tokens"};
+  const Term additive{{sequences, queries, keys, b}, "its additive copy in SDPA"};
+  const double hidden = 4 * static_cast<double>(arch.hiddenSize);
+  const double query = static_cast<double>(arch.queryWidth());
+  const std::vector<Term> attention = {{{tokens, {hidden, "hidden values"}, b}, "hidden states"},
+                                       {{tokens, {2 * query, "query and output values"}, b},
+                                        "the attention call's query and output"},
+                                       additive};
+  if (sumOf(attention) > sumOf(prefill)) {
+    prefill = attention;
+  } else {
+    const Term temporary{{tokens, {mlpTemporaryValuesPerToken(arch), "intermediate values"}, b},
+                         "the rest of the additive mask's segment, one MLP temporary at most"};
+    if (additive.product() <= temporary.product()) {
+      Term idle = additive;
+      idle.label = "the additive mask's segment, idle at the MLP's peak";
+      peak.idleSegments.push_back(idle);
+    } else if (temporary.product() > 0) {
+      peak.idleSegments.push_back(temporary);
+    }
+  }
+  prefill.push_back({{sequences, queries, keys, {1, "B"}}, "sliding-window mask"});
+}
+
+/// The prefill of a mixture-of-experts model whose first layers are dense (DeepSeek's
+/// first_k_dense_replace): the dense MLP's three temporaries (tokens × its intermediate
+/// width each) get segments of their own in the first layers, and the routed experts'
+/// grouped requests (transformers 5.x integrations/moe.py) are of other sizes, so at the
+/// experts' peak those segments are cached and idle (Moonlight's recorded timeline at 2 ×
+/// 4,096 tokens: 2 × 184.5 MB and 151 of 184.5 MB free in them at the peak).
+void denseMlpSegments(const ModelArchitecture& arch, const InferenceOptions& o, Peak& peak) {
+  if (!arch.isMoe() || arch.moe.denseLayers <= 0 || arch.moe.denseLayers >= arch.numLayers) {
+    return;
+  }
+  peak.idleSegments.push_back(
+      {{{static_cast<double>(o.batch) * static_cast<double>(o.promptTokens), "prompt tokens"},
+        {3 * static_cast<double>(arch.intermediateSize), "dense MLP values"},
+        {o.activationBytesPerValue, "B"}},
+       "the dense layers' MLP segments, idle at the experts' peak"});
 }
 
 /// The peak of live tensors besides weights and logits is the larger of the prefill
@@ -133,17 +212,7 @@ Peak activationPeak(const ModelArchitecture& arch, const InferenceOptions& o,
   }
   if (o.attention == AttentionImplementation::kSdpa && arch.slidingLayerCount() > 0 &&
       o.promptTokens > arch.slidingWindow) {
-    // A prompt longer than the window cannot use SDPA's is_causal shortcut on the sliding
-    // layers: transformers' sdpa_mask materialises one boolean mask (1 B per query and key,
-    // broadcast over the sequences) for the whole forward, and SDPA turns it into an
-    // additive mask of the activation dtype per sequence for each sliding layer's call (the
-    // recorded Gemma 3 timelines: 67 MB and 134 MB at 8,192 tokens; 4.2 MB and 2 × 8.4 MB
-    // for two sequences of 2,048).
-    const Factor queries{static_cast<double>(o.promptTokens), "queries"};
-    const Factor keys{static_cast<double>(o.promptTokens), "keys"};
-    prefill.push_back({{queries, keys, {1, "B"}}, "sliding-window mask"});
-    prefill.push_back({{{static_cast<double>(o.batch), "sequences"}, queries, keys, b},
-                       "its additive copy in SDPA"});
+    slidingMaskMoment(arch, o, prefill, peak);
   }
   // During the prefill a sliding layer's cache (DynamicSlidingWindowLayer.update,
   // transformers 5.x cache_utils.py) keeps its last sliding_window − 1 tokens as a slice,
@@ -156,6 +225,9 @@ Peak activationPeak(const ModelArchitecture& arch, const InferenceOptions& o,
   for (Term& t : prompt) t.label = "prompt cache";
   const double final = sumOf(kvFinal);
   const double decodeCopy = final / (2.0 * static_cast<double>(arch.numLayers));
+  // The prefill's idle segments stay reserved through the decode (the allocator never
+  // returns them during the run), whichever moment peaks.
+  denseMlpSegments(arch, o, peak);
   if (sumOf(prompt) + sumOf(prefill) >= final + decodeCopy) {
     peak.activations = prefill;
     peak.activations.insert(peak.activations.end(), prompt.begin(), prompt.end());
@@ -336,6 +408,7 @@ Result<Breakdown> estimateOnOneGpu(const ModelArchitecture& arch, const Inferenc
   if (peak.scoresReserve > 0) {
     reserve.push_back({{{peak.scoresReserve, "B"}}, "one score tensor per dtype"});
   }
+  reserve.insert(reserve.end(), peak.idleSegments.begin(), peak.idleSegments.end());
   out.components.push_back(makeComponent("allocator_reserve", "Allocator reserve", reserve,
                                          "cached by PyTorch's allocator, not freed"));
   out.totalBytes = sumComponents(out.components);

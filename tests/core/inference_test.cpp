@@ -53,8 +53,12 @@ TEST(KvCache, MlaCachesTheLatentAndTheRotaryKey) {
 
 TEST(Inference, ASlidingWindowPromptLongerThanTheWindowMaterialisesItsMask) {
   // Gemma 2 layout with a 4,096-token window. Past the window SDPA cannot take its causal
-  // shortcut: one boolean mask (1 B per query and key, broadcast over the sequences) and
-  // its bf16 additive copy per sequence (2 B).
+  // shortcut: generate()'s boolean mask (1 B per query and key of each sequence) lives
+  // through the forward; its bf16 additive copy (2 B) lives only inside each sliding layer's
+  // attention call. Here the MLP's moment is larger (per token 4 × 2,304 + 3 × 9,216 values
+  // against 4 × 2,304 + 2 × 2,048 values + 2 × 16,384 B of mask), so the additive copy is
+  // not live at the peak; its 1.07 GB segment is cached, and what the MLP's temporaries
+  // leave of it is counted as at most one of them (32,768 tokens × 9,216 × 2 B = 604 MB).
   const ModelArchitecture gemma = parse(
       R"({"model_type":"gemma2","hidden_size":2304,"intermediate_size":9216,
           "num_hidden_layers":26,"num_attention_heads":8,"num_key_value_heads":4,
@@ -69,11 +73,37 @@ TEST(Inference, ASlidingWindowPromptLongerThanTheWindowMaterialisesItsMask) {
   const auto without = estimateInference(gemma, flash);
   ASSERT_TRUE(withMask.ok() && without.ok());
   EXPECT_DOUBLE_EQ(component(*withMask, "activations") - component(*without, "activations"),
-                   16384.0 * 16384 * 1 + 2.0 * 16384 * 16384 * 2);
+                   2.0 * 16384 * 16384 * 1);
+  EXPECT_NEAR(component(*withMask, "allocator_reserve") - component(*without, "allocator_reserve"),
+              32768.0 * 9216 * 2, 1.0);
   // Within the window the shortcut holds and nothing is materialised.
   sdpa.promptTokens = flash.promptTokens = 4096;
   EXPECT_DOUBLE_EQ(component(*estimateInference(gemma, sdpa), "activations"),
                    component(*estimateInference(gemma, flash), "activations"));
+}
+
+TEST(Inference, DenseFirstLayersLeaveTheirMlpSegmentsIdleAtTheExpertsPeak) {
+  // Moonlight layout (DeepSeek-V3: the first layer dense, 11,264 wide; 64 routed experts).
+  // The dense layer's three MLP temporaries, 2 × 4,096 tokens × 11,264 × 2 B each, keep
+  // their segments through the expert layers' prefill (the recorded timeline at that shape:
+  // 184.5 MB segments idle at the peak); without dense layers nothing is added.
+  ModelArchitecture moonlight = parse(
+      R"({"model_type":"deepseek_v3","hidden_size":2048,"intermediate_size":11264,
+          "moe_intermediate_size":1408,"num_hidden_layers":27,"num_attention_heads":16,
+          "n_routed_experts":64,"num_experts_per_tok":6,"n_shared_experts":2,
+          "first_k_dense_replace":1,"kv_lora_rank":512,"q_lora_rank":null,
+          "qk_nope_head_dim":128,"qk_rope_head_dim":64,"v_head_dim":128,"vocab_size":163840})");
+  ASSERT_EQ(moonlight.moe.denseLayers, 1);
+  InferenceOptions o;
+  o.batch = 2;
+  o.promptTokens = 4096;
+  o.generatedTokens = 16;
+  const auto dense = estimateInference(moonlight, o);
+  moonlight.moe.denseLayers = 0;
+  const auto allExperts = estimateInference(moonlight, o);
+  ASSERT_TRUE(dense.ok() && allExperts.ok());
+  EXPECT_NEAR(component(*dense, "allocator_reserve") - component(*allExperts, "allocator_reserve"),
+              3.0 * 2 * 4096 * 11264 * 2, 1.0);
 }
 
 TEST(Inference, SlidingLayersHoldTheWholePromptDuringThePrefill) {
