@@ -290,6 +290,24 @@ Result<bool> readDraftModel(const Scenario& s, InferenceOptions& o) {
   return true;
 }
 
+/// MTP speculative decoding (numSpeculativeTokens) on the engines that draft with a model's
+/// own multi-token-prediction layers: vLLM (speculative_config method "mtp") and SGLang
+/// (--speculative-algorithm EAGLE/NEXTN).
+Result<bool> readMtpSpeculation(const Scenario& s, const ModelArchitecture& arch,
+                                InferenceOptions& o) {
+  const std::int64_t tokens = s.integer("numSpeculativeTokens");
+  if (tokens <= 0 || (o.engine != EngineProfile::kVllm && o.engine != EngineProfile::kSglang)) {
+    return true;
+  }
+  if (arch.mtpLayers <= 0) {
+    return fieldError("numSpeculativeTokens",
+                      "MTP speculative decoding needs a model with multi-token-prediction layers "
+                      "(num_nextn_predict_layers or mtp_num_hidden_layers in its config.json).");
+  }
+  o.mtpSpeculativeTokens = tokens;
+  return true;
+}
+
 /// llama.cpp's options in its own names: -ngl (auto = the fit's), -c (0 = the trained
 /// length), -np (auto = 4 unified slots), -b, -ub, -fa, -ctk/-ctv, --n-cpu-moe, --swa-full.
 Result<bool> readLlamaCppSettings(const Scenario& s, InferenceOptions& o) {
@@ -410,6 +428,9 @@ Result<InferenceOptions> inferenceOptions(const Scenario& s, const ResolvedModel
                                                       : engineOf(s.text("engine"));
   o.gpuMemoryBytes = memory;
   if (const auto ok = readDraftModel(s, o); !ok) return ok.error();
+  if (m.architecture) {
+    if (const auto ok = readMtpSpeculation(s, m.arch, o); !ok) return ok.error();
+  }
   if (const auto ok = readVllmSettings(s, m, memory, o, p); !ok) return ok.error();
   readSglangSettings(s, memory, o, p);
   if (const auto ok = readLlamaCppSettings(s, o); !ok) return ok.error();
@@ -802,7 +823,8 @@ void fillLimits(Answer& a, const Scenario& given, const ResolvedModel& m, double
   const auto applies = [&](const char* field) {
     return inapplicableReason(*findField(field), s, m.architecture && m.arch.isMoe(),
                               m.architecture && m.arch.vision.present(), encoder,
-                              m.architecture && m.arch.slidingLayerCount() > 0)
+                              m.architecture && m.arch.slidingLayerCount() > 0,
+                              m.architecture && m.arch.mtpLayers > 0)
         .empty();
   };
   if (m.architecture && applies("contextLength")) {

@@ -109,6 +109,9 @@ Json appliesToJson(const FieldScope& scope) {
     case FieldCondition::kZero3Offload:
       out["when"] = "deepspeed zero3 with offload";
       break;
+    case FieldCondition::kMtpModel:
+      out["when"] = "the model has multi-token-prediction layers";
+      break;
     case FieldCondition::kNone:
       break;
   }
@@ -427,9 +430,10 @@ std::string disabledFieldsJson(const Scenario& s) {
   const bool vision = model && model->architecture && model->arch.vision.present();
   const bool encoder = model && model->architecture && model->arch.encoder.present;
   const bool sliding = model && model->architecture && model->arch.slidingLayerCount() > 0;
+  const bool mtp = model && model->architecture && model->arch.mtpLayers > 0;
   Json out = Json::object();
   for (const FieldSpec& f : scenarioSchema()) {
-    const std::string why = inapplicableReason(f, s, moe, vision, encoder, sliding);
+    const std::string why = inapplicableReason(f, s, moe, vision, encoder, sliding, mtp);
     if (!why.empty()) out[std::string(f.name)] = why;
     for (const FieldChoice& c : f.choices) {
       const std::string choiceWhy = inapplicableChoiceReason(f, c.id, s);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -234,6 +235,81 @@ Result<Component> draftWeights(const InferenceOptions& o) {
   return weightComponent(*o.draft, d);
 }
 
+/// The target's weight bits per parameter of its language model: what an MTP layer from the
+/// same checkpoint takes (DeepSeek's FP8 checkpoint quantizes its MTP layer as its others).
+double languageBitsPerParameter(const ModelArchitecture& arch, const Breakdown& b) {
+  const ModelParameters p = countModelParameters(arch);
+  for (const Component& c : b.components) {
+    if (c.name != "weights") continue;
+    double bytes = c.bytes;
+    for (const Term& t : c.terms) {
+      if (t.label == "language model") bytes = t.product();
+    }
+    const double language = p.total - p.vision;
+    return language > 0 ? bytes * 8 / language : 0;
+  }
+  return 0;
+}
+
+/// The weights of the MTP layers an engine loads for MTP speculative decoding: their unique
+/// parameters (countMtpParameters) at the target's bits per parameter; the embedding and the
+/// output head are the target's own (vLLM v1/spec_decode/eagle.py load_model logs "Detected
+/// MTP model. Sharing target model embedding/lm_head weights with the draft model"; SGLang's
+/// EAGLE worker calls set_embed_and_head with the target's).
+Component mtpWeightsComponent(const ModelArchitecture& arch, const Breakdown& b,
+                              const std::string& engineNote) {
+  const MtpParameters p = countMtpParameters(arch);
+  return makeComponent(
+      "draft_weights", "MTP layer weights",
+      {{{{p.unique, "parameters"},
+         {languageBitsPerParameter(arch, b), "bits"},
+         {0.125, "B per bit"}},
+        count(arch.mtpLayers) + " MTP layer" + (arch.mtpLayers == 1 ? "" : "s")}},
+      "enorm, hnorm, eh_proj, one decoder layer and a norm per MTP layer, at the target's bits "
+      "per parameter; the embedding and output head are the target's; " +
+          engineNote);
+}
+
+/// The drafter of speculative decoding on vLLM: a draft model (speculative_config model) or
+/// the target's own MTP layers (method "mtp"); null when there is none.
+struct VllmDrafter {
+  ModelArchitecture arch;  ///< whose attention layers join vLLM's one KV pool
+  Component weights;
+  std::int64_t lookahead = 0;  ///< KV slots vLLM allocates ahead of each request
+};
+
+Result<std::optional<VllmDrafter>> vllmDrafter(const ModelArchitecture& arch,
+                                               const InferenceOptions& o, const Breakdown& b) {
+  if (o.draft && o.mtpSpeculativeTokens > 0) {
+    return makeError(ErrorCode::kInvalidArgument, "numSpeculativeTokens",
+                     "Speculative decoding drafts with a draft model or with the model's MTP "
+                     "layers, not both: clear draftModel or numSpeculativeTokens.");
+  }
+  if (o.draft) {
+    auto weights = draftWeights(o);
+    if (!weights) return weights.error();
+    Component w = std::move(weights).value();
+    w.name = "draft_weights";
+    w.label = "Draft model weights";
+    w.note += std::string(w.note.empty() ? "" : "; ") +
+              "the draft model of speculative_config, in the target's weight format";
+    return std::optional<VllmDrafter>(VllmDrafter{*o.draft, std::move(w), 0});
+  }
+  if (o.mtpSpeculativeTokens <= 0) return std::optional<VllmDrafter>();
+  if (arch.mtpLayers <= 0) {
+    return makeError(ErrorCode::kInvalidArgument, "numSpeculativeTokens",
+                     "MTP speculative decoding needs a model with multi-token-prediction layers "
+                     "(num_nextn_predict_layers or mtp_num_hidden_layers in its config.json).");
+  }
+  // vLLM loads the MTP layers only for speculative decoding: deepseek_v2.py load_weights skips
+  // the weights of layers past num_hidden_layers (get_spec_layer_idx_from_weight_name).
+  return std::optional<VllmDrafter>(
+      VllmDrafter{mtpArchitecture(arch),
+                  mtpWeightsComponent(
+                      arch, b, "loaded only with speculative_config method mtp (deepseek_mtp.py)"),
+                  o.mtpSpeculativeTokens});
+}
+
 }  // namespace
 
 std::int64_t vllmDefaultBlockSize(const ModelArchitecture& arch) {
@@ -254,37 +330,38 @@ Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOpt
   const bool contextInBudget = v.version == VllmVersion::k0_9;
   const bool graphsInBudget = v.version == VllmVersion::k0_21;
 
-  const std::int64_t tokens = roundUp(o.promptTokens + o.generatedTokens, v.blockSize);
+  auto drafter = vllmDrafter(arch, o, out);
+  if (!drafter) return drafter.error();
+  // Speculative decoding: each request's blocks also hold the num_speculative_tokens lookahead
+  // slots (v1/core/sched/scheduler.py passes num_lookahead_tokens to allocate_slots).
+  const std::int64_t lookahead = *drafter ? (*drafter)->lookahead : 0;
+  const std::int64_t tokens = roundUp(o.promptTokens + o.generatedTokens + lookahead, v.blockSize);
   const std::int64_t slidingTokens = roundUp(arch.slidingWindow, v.blockSize) + v.blockSize;
   const double perTokenLayer = kvValuesPerTokenPerLayer(arch) * o.kvBytesPerValue;
-  out.components.push_back(
-      makeComponent("kv_cache", "KV cache",
-                    cacheTerms(arch, o.batch, arch.numLayers, tokens, slidingTokens, perTokenLayer),
-                    "tokens rounded up to blocks of " + count(v.blockSize)));
+  out.components.push_back(makeComponent(
+      "kv_cache", "KV cache",
+      cacheTerms(arch, o.batch, arch.numLayers, tokens, slidingTokens, perTokenLayer),
+      "tokens" + (lookahead > 0 ? " and " + count(lookahead) + " lookahead slots" : "") +
+          " rounded up to blocks of " + count(v.blockSize)));
   if (arch.hasRecurrentState()) {
     out.components.push_back(
         servingStateComponent(arch, o.batch, o.activationBytesPerValue, "vLLM"));
   }
-  // A draft model (speculative_config): its weights on each GPU, and its layers' KV in the one
-  // pool vLLM allocates for the target's and the draft's layers together.
+  // A drafter (speculative_config): its weights on each GPU, and its layers' KV in the one
+  // pool vLLM allocates for the target's and the drafter's attention layers together (the
+  // EAGLE proposer's layers are registered beside the target's; kv_cache_utils.py sizes one
+  // page per layer).
   double draftPerToken = 0;
   double draftRequest = 0;
-  if (o.draft) {
-    const ModelArchitecture& d = *o.draft;
-    auto weights = draftWeights(o);
-    if (!weights) return weights.error();
-    Component w = std::move(weights).value();
-    w.name = "draft_weights";
-    w.label = "Draft model weights";
-    w.note += std::string(w.note.empty() ? "" : "; ") +
-              "the draft model of speculative_config, in the target's weight format";
-    out.components.push_back(std::move(w));
+  if (*drafter) {
+    const ModelArchitecture& d = (*drafter)->arch;
+    out.components.push_back((*drafter)->weights);
     const std::int64_t draftSliding = roundUp(d.slidingWindow, v.blockSize) + v.blockSize;
     const double draftPerTokenLayer = kvValuesPerTokenPerLayer(d) * o.kvBytesPerValue;
     out.components.push_back(
         makeComponent("draft_kv_cache", "Draft KV cache",
                       cacheTerms(d, o.batch, d.numLayers, tokens, draftSliding, draftPerTokenLayer),
-                      "the draft's layers cache the same tokens, in the same pool"));
+                      "the drafter's layers cache the same tokens, in the same pool"));
     draftPerToken = draftPerTokenLayer * static_cast<double>(d.attentionLayerCount());
     draftRequest =
         sumTerms(cacheTerms(d, 1, d.numLayers, tokens, draftSliding, draftPerTokenLayer));

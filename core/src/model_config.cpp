@@ -222,6 +222,17 @@ Result<ModelArchitecture> readLanguageModel(const Json& document, const std::str
   return readByType(text, type);
 }
 
+/// The multi-token-prediction layers a config declares, whatever its model_type:
+/// num_nextn_predict_layers (DeepSeek-V3, GLM-4.5, MiMo) or mtp_num_hidden_layers
+/// (Qwen3-Next); 0 when it names none or an implausible count.
+std::int64_t readMtpLayers(const Json& config) {
+  for (const char* key : {"num_nextn_predict_layers", "mtp_num_hidden_layers"}) {
+    const std::int64_t layers = config::intOr(config, key, 0);
+    if (layers > 0 && layers <= 64) return layers;
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::span<const std::string_view> supportedModelTypes() { return kTypeNames; }
@@ -239,6 +250,7 @@ Result<ModelArchitecture> parseModelConfig(std::string_view configJsonText) {
   if (!vision) return vision.error();
   ModelArchitecture out = std::move(arch).value();
   out.vision = std::move(vision).value();
+  out.mtpLayers = readMtpLayers(languageModelConfig(document));
   return out;
 }
 

@@ -256,4 +256,35 @@ ModelParameters countModelParameters(const ModelArchitecture& arch) {
   return p;
 }
 
+ModelArchitecture mtpArchitecture(const ModelArchitecture& arch) {
+  ModelArchitecture m = arch;
+  m.numLayers = arch.mtpLayers;
+  m.mtpLayers = 0;
+  m.mixers.clear();  // an MTP layer attends with full attention (Qwen3-Next: gated attention)
+  m.slidingWindow = 0;
+  m.slidingLayers.assign(static_cast<std::size_t>(m.numLayers), false);
+  m.moe.denseLayers = 0;  // past first_k_dense_replace: the MoE block where the model has one
+  m.mlpFreeLayers = 0;
+  m.omittedNorms = 0;
+  m.embeddingNorm = false;
+  m.vision = VisionTower{};
+  return m;
+}
+
+MtpParameters countMtpParameters(const ModelArchitecture& arch) {
+  if (arch.mtpLayers <= 0) return {};
+  const ModelArchitecture m = mtpArchitecture(arch);
+  const ModelParameters p = countModelParameters(m);
+  const double h = static_cast<double>(arch.hiddenSize);
+  const double modules = static_cast<double>(arch.mtpLayers);
+  // countModelParameters(m) holds the decoder layers and one final norm: each module adds
+  // enorm, hnorm, eh_proj and its own norm before the head (the final norm counted once).
+  const double perModule = 2 * normParameters(arch, h) + 2 * h * h + normParameters(arch, h);
+  MtpParameters out;
+  const double finalNorm = m.finalNorm ? normParameters(arch, h) : 0;
+  out.unique = p.total - p.embedding - p.outputHead - finalNorm + modules * perModule;
+  out.sharedCopies = modules * (static_cast<double>(arch.vocabSize) * h * 2);
+  return out;
+}
+
 }  // namespace gpumem

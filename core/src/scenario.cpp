@@ -189,7 +189,7 @@ bool shardedWith(const Scenario& s, std::initializer_list<std::string_view> shar
 }
 
 std::string conditionReason(FieldCondition condition, const Scenario& s, bool moe, bool vision,
-                            bool sliding, bool architecture) {
+                            bool sliding, bool mtp, bool architecture) {
   const std::string& task = s.text("task");
   switch (condition) {
     case FieldCondition::kNone:
@@ -205,6 +205,10 @@ std::string conditionReason(FieldCondition condition, const Scenario& s, bool mo
       return vision ? "" : "needs a vision-language model (one with a vision tower)";
     case FieldCondition::kSlidingWindow:
       return sliding ? "" : "needs a model with sliding-window attention layers";
+    case FieldCondition::kMtpModel:
+      return mtp ? ""
+                 : "needs a model with multi-token-prediction layers (DeepSeek-V3/R1, GLM-4.5, "
+                   "Qwen3-Next, MiMo)";
     case FieldCondition::kNotTrainingArchitecture:
       return task != "inference" && architecture
                  ? "is set by the precision recipe when training from an architecture"
@@ -313,7 +317,7 @@ std::string encoderReason(const FieldSpec& f) {
 }
 
 std::string inapplicableReason(const FieldSpec& f, const Scenario& s, bool moe, bool vision,
-                               bool encoder, bool sliding) {
+                               bool encoder, bool sliding, bool mtp) {
   const bool architecture = usesArchitecture(s);
   const unsigned task = taskBit(s.text("task"));
   if (!(f.scope.tasks & task)) return "applies to " + tasksText(f.scope.tasks) + " only";
@@ -332,7 +336,7 @@ std::string inapplicableReason(const FieldSpec& f, const Scenario& s, bool moe, 
   if (task == applies::kInference && !(f.scope.engines & engine)) {
     return "applies to " + enginesText(f.scope.engines) + " only";
   }
-  return conditionReason(f.scope.condition, s, moe, vision, sliding, architecture);
+  return conditionReason(f.scope.condition, s, moe, vision, sliding, mtp, architecture);
 }
 
 std::string inapplicableChoiceReason(const FieldSpec& f, std::string_view choice,

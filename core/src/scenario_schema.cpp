@@ -331,6 +331,13 @@ constexpr FieldSpec kFields[] = {
      "A draft model of the catalog for speculative decoding (vLLM's speculative_config model, "
      "llama.cpp's --model-draft); empty = none. Its weights and its own KV cache for the same "
      "context are added; vLLM's one KV pool then holds both models' layers."},
+    {"numSpeculativeTokens", Type::kInteger, "0", 0, 16, "tokens",
+     {kInference, kArchitecture, kVllm, FieldCondition::kMtpModel}, "nst",
+     "num-speculative-tokens",
+     "MTP speculative decoding with the model's own multi-token-prediction layers: tokens "
+     "proposed per step (vLLM's --speculative-config '{\"method\":\"mtp\","
+     "\"num_speculative_tokens\":N}'); 0 = off. The MTP layers' weights (loaded only then), "
+     "their KV in the one pool and N lookahead slots per request are added."},
     {"freeGpuMemoryFraction", Type::kDecimal, "0.9", 0.05, 1, "fraction",
      engineOnly(kTensorRtLlm), "kvfrac", "free-gpu-memory-fraction",
      "TensorRT-LLM's share of the memory free after loading that goes to the KV cache."},

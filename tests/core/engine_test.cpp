@@ -495,6 +495,44 @@ TEST(Engine, VllmDraftModelSharesTheKvPool) {
   EXPECT_DOUBLE_EQ(component(*drafted, "draft_kv_cache"), 528.0 * 16 * 2048);
 }
 
+TEST(Engine, VllmMtpLayerJoinsTheKvPool) {
+  // DeepSeek-V3 with speculative_config {"method":"mtp","num_speculative_tokens":3}, FP8
+  // weights (1 B per parameter) on one GPU large enough to hold them: the MTP module's
+  // 11,610,067,968 unique parameters (model_parameters_test) at 1 B come out of the pool, its
+  // one MLA layer caches (512 + 64) × 2 B per token beside the 61 main layers, and each
+  // request holds 3 lookahead slots: 1,024 + 3 tokens in blocks of 64 = 1,088.
+  const auto entry = findCatalogModel("deepseek-v3");
+  ASSERT_TRUE(entry.ok());
+  const auto arch = parseModelConfig(entry->configJson);
+  ASSERT_TRUE(arch.ok() && arch->mtpLayers == 1);
+  InferenceOptions o;
+  o.engine = EngineProfile::kVllm;
+  o.gpuMemoryBytes = 1.5e12;
+  o.weightBytesPerParameter = 1;
+  o.vllm.blockSize = 64;
+  o.promptTokens = 1000;
+  o.generatedTokens = 24;
+  const auto alone = estimateInference(*arch, o);
+  ASSERT_TRUE(alone.ok() && alone->kvPool) << alone.error().message;
+  o.mtpSpeculativeTokens = 3;
+  const auto mtp = estimateInference(*arch, o);
+  ASSERT_TRUE(mtp.ok() && mtp->kvPool) << mtp.error().message;
+  const double weights = 11610067968.0;
+  EXPECT_NEAR(component(*mtp, "draft_weights") / weights, 1, 1e-9);
+  EXPECT_DOUBLE_EQ(component(*mtp, "draft_kv_cache"), 1088.0 * 1152);
+  EXPECT_DOUBLE_EQ(component(*mtp, "kv_cache"), 1088.0 * 61 * 1152);
+  EXPECT_DOUBLE_EQ(component(*alone, "kv_cache"), 1024.0 * 61 * 1152);
+  EXPECT_NEAR(mtp->kvPool->bytes, alone->kvPool->bytes - weights, 1);
+  EXPECT_DOUBLE_EQ(mtp->kvPool->tokens, std::floor(mtp->kvPool->bytes / (62.0 * 1152 * 64)) * 64);
+  // A model without MTP layers cannot draft with them.
+  InferenceOptions plain;
+  plain.engine = EngineProfile::kVllm;
+  plain.mtpSpeculativeTokens = 1;
+  const auto refused = estimateInference(llama8b(), plain);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "numSpeculativeTokens");
+}
+
 TEST(Engine, LlamaCppDraftModelHasAContextPerSlot) {
   // llama-server --model-draft: each slot gets a draft context of n_ctx_seq cells (f16) with
   // its own compute buffer (the output, n_ubatch 512 × (128256 + 2048) × 4 B), and the draft's

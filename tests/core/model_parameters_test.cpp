@@ -92,5 +92,60 @@ TEST(ModelParameters, DeepseekV3MatchesTechnicalReport) {
   EXPECT_NEAR(countModelParameters(*arch).total / 1e9, 671, 1.5);
 }
 
+// DeepSeek-V3's MTP module (num_nextn_predict_layers 1), tensor by tensor as README_WEIGHTS.md
+// lists it: enorm and hnorm (7,168 each), eh_proj 7,168 × 14,336, the layer-61 transformer
+// block (MLA, 256 routed experts and one shared expert of 2,048, the router), and
+// shared_head.norm; its embedding and shared_head.head are copies of the main model's
+// (129,280 × 7,168 each). The Hugging Face checkpoint is 685B = 671B main + 14B MTP.
+TEST(ModelParameters, DeepseekV3MtpModuleMatchesItsTensors) {
+  const auto arch = parseModelConfig(
+      R"({"model_type":"deepseek_v3","hidden_size":7168,"intermediate_size":18432,
+          "moe_intermediate_size":2048,"num_hidden_layers":61,"num_attention_heads":128,
+          "num_key_value_heads":128,"n_shared_experts":1,"n_routed_experts":256,
+          "num_experts_per_tok":8,"first_k_dense_replace":3,"moe_layer_freq":1,
+          "q_lora_rank":1536,"kv_lora_rank":512,"qk_nope_head_dim":128,"qk_rope_head_dim":64,
+          "v_head_dim":128,"vocab_size":129280,"tie_word_embeddings":false,
+          "num_nextn_predict_layers":1})");
+  ASSERT_TRUE(arch.ok()) << arch.error().message;
+  EXPECT_EQ(arch->mtpLayers, 1);
+  const double h = 7168;
+  const double attention = h * 1536 + 1536 + 1536.0 * 128 * (128 + 64)         // q_a, norm, q_b
+                           + h * (512 + 64) + 512 + 512.0 * 128 * (128 + 128)  // kv_a, norm, kv_b
+                           + 128.0 * 128 * h;                                  // o_proj
+  const double moe = 257 * 3 * h * 2048 + 256 * h;  // routed + shared experts, router
+  const double module = 2 * h + h * 2 * h + (2 * h + attention + moe) + h;
+  const MtpParameters mtp = countMtpParameters(*arch);
+  EXPECT_DOUBLE_EQ(mtp.unique, module);
+  EXPECT_DOUBLE_EQ(mtp.sharedCopies, 2 * 129280 * h);
+  // The main model's count is unchanged by the MTP layer, and with the module (its copies
+  // included) the checkpoint holds 685B, to the rounding of that published figure.
+  const double main = countModelParameters(*arch).total;
+  EXPECT_NEAR((main + mtp.unique + mtp.sharedCopies) / 1e9, 685, 0.6);
+  // The MTP layer caches one MLA latent of kv_lora_rank + qk_rope_head_dim per token.
+  const ModelArchitecture layer = mtpArchitecture(*arch);
+  EXPECT_EQ(layer.numLayers, 1);
+  EXPECT_EQ(layer.attentionLayerCount(), 1);
+}
+
+// A config without MTP layers has none, and a Qwen3-Next config names them
+// mtp_num_hidden_layers.
+TEST(ModelParameters, MtpLayersAreReadFromEitherKey) {
+  const auto none = parseModelConfig(
+      R"({"model_type":"llama","hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,
+          "num_attention_heads":4,"vocab_size":100})");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->mtpLayers, 0);
+  EXPECT_DOUBLE_EQ(countMtpParameters(*none).unique, 0);
+  const auto qwen = parseModelConfig(
+      R"({"model_type":"llama","hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,
+          "num_attention_heads":4,"vocab_size":100,"mtp_num_hidden_layers":2})");
+  ASSERT_TRUE(qwen.ok());
+  EXPECT_EQ(qwen->mtpLayers, 2);
+  // Two Llama layers of 64: q, k, v, o 4·64², gated MLP 3·64·128, two norms; then enorm,
+  // hnorm, eh_proj 2·64², and the head's norm, per layer.
+  const double layer = 4 * 64 * 64 + 3 * 64 * 128 + 2 * 64;
+  EXPECT_DOUBLE_EQ(countMtpParameters(*qwen).unique, 2 * (layer + 2 * 64 + 2 * 64 * 64 + 64));
+}
+
 }  // namespace
 }  // namespace gpumem

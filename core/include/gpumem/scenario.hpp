@@ -77,6 +77,7 @@ enum class FieldCondition {
   kFsdpSharding,                ///< FSDP full or hybrid shard over 2+ GPUs
   kSlidingWindow,               ///< the model has sliding-window attention layers (--swa-full)
   kZero3Offload,                ///< DeepSpeed ZeRO-3 with something offloaded
+  kMtpModel,                    ///< the model has multi-token-prediction layers
 };
 
 /// Where a field applies: tasks, estimation methods and (for inference) engines.
@@ -171,10 +172,12 @@ Scenario defaultScenario();
 /// `mixtureOfExperts` says whether the scenario's model routes to experts, `visionModel`
 /// whether it has a vision tower, `encoderModel` whether it is a bidirectional encoder (whose
 /// inference generates nothing, caches nothing and is sized as transformers runs it),
-/// `slidingWindowModel` whether some of its attention layers see a sliding window.
+/// `slidingWindowModel` whether some of its attention layers see a sliding window, `mtpModel`
+/// whether it carries multi-token-prediction layers.
 std::string inapplicableReason(const FieldSpec& field, const Scenario& scenario,
                                bool mixtureOfExperts, bool visionModel = true,
-                               bool encoderModel = false, bool slidingWindowModel = true);
+                               bool encoderModel = false, bool slidingWindowModel = true,
+                               bool mtpModel = true);
 
 /// Whether one choice of a field matters in `scenario`: "" when it does, else why not (e.g.
 /// selective checkpointing recomputes scores that SDPA never stores).

@@ -148,6 +148,10 @@ struct InferenceOptions {
   /// A draft model for speculative decoding (vLLM's speculative_config model, llama.cpp's
   /// --model-draft); null = none. Its weights are taken in the target's weight format.
   std::shared_ptr<const ModelArchitecture> draft;
+  /// MTP speculative decoding with the model's own multi-token-prediction layers: the tokens
+  /// proposed per step (vLLM's speculative_config num_speculative_tokens with method "mtp",
+  /// SGLang's --speculative-num-steps); 0 = off. Needs arch.mtpLayers > 0.
+  std::int64_t mtpSpeculativeTokens = 0;
   LlamaCppSettings llamaCpp;
   TrtLlmSettings trtLlm;
   SglangSettings sglang;

@@ -178,6 +178,11 @@ struct ModelArchitecture {
   bool shortConvBias = false;
   std::int64_t mlpFreeLayers = 0;    ///< layers without a feed-forward block (Mamba, Nemotron-H)
   bool attentionOutputGate = false;  ///< q_proj also yields a sigmoid gate (Qwen3-Next)
+  /// Multi-token-prediction layers the checkpoint carries after its num_hidden_layers
+  /// (num_nextn_predict_layers: DeepSeek-V3/R1, GLM-4.5, MiMo; mtp_num_hidden_layers:
+  /// Qwen3-Next). They are not part of the model's forward pass and not in the parameter
+  /// count; the serving engines load them only for MTP speculative decoding.
+  std::int64_t mtpLayers = 0;
 
   std::int64_t slidingWindow = 0;   ///< tokens a sliding-window layer sees; 0 = none
   std::vector<bool> slidingLayers;  ///< per layer: true when it uses the sliding window

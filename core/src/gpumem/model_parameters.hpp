@@ -10,8 +10,8 @@ namespace gpumem {
 struct ModelParameters {
   double total = 0;          ///< every unique parameter
   double embedding = 0;      ///< token embedding (+ learned position and token-type tables)
-  double outputHead = 0;  ///< lm_head (+ its bias; tied: the bias only), or an encoder's pooler
-                          ///< and classification head
+  double outputHead = 0;     ///< lm_head (+ its bias; tied: the bias only), or an encoder's pooler
+                             ///< and classification head
   double attention = 0;      ///< token mixers: attention (+ MLA, sinks) and Mamba/linear/conv
   double mlp = 0;            ///< dense MLP layers
   double experts = 0;        ///< routed + shared experts of MoE layers (all held in memory)
@@ -35,5 +35,25 @@ struct ModelParameters {
 /// token-type table, pooler and classification head (modeling_bert.py, modeling_roberta.py,
 /// modeling_modernbert.py).
 ModelParameters countModelParameters(const ModelArchitecture& arch);
+
+/// The multi-token-prediction (MTP) layers of `arch` (arch.mtpLayers) as a model of their own:
+/// that many decoder layers of the model's attention (MLA, gated attention) and feed-forward
+/// (the MoE block where the model routes to experts), none sliding, no vision tower. Its
+/// attention layers are the ones whose KV an engine caches when it drafts with them.
+ModelArchitecture mtpArchitecture(const ModelArchitecture& arch);
+
+/// Parameters of the MTP layers beyond what they share with the model. Each MTP module
+/// (DeepSeek-V3 paper §2.2 and README_WEIGHTS.md; vLLM deepseek_mtp.py
+/// DeepSeekMultiTokenPredictorLayer, glm4_moe_mtp.py, qwen3_next_mtp.py, mimo_mtp.py) holds two
+/// hidden-sized RMSNorms (enorm, hnorm: the token's embedding and the previous hidden state),
+/// a projection eh_proj 2·hidden → hidden without bias, one decoder layer, and the norm before
+/// the output head (shared_head.norm). `unique` counts those; `sharedCopies` counts the
+/// embedding and output head the checkpoint stores again for each module (DeepSeek-V3's 685B
+/// = 671B + 14B MTP), which vLLM and SGLang replace with the target's own.
+struct MtpParameters {
+  double unique = 0;
+  double sharedCopies = 0;
+};
+MtpParameters countMtpParameters(const ModelArchitecture& arch);
 
 }  // namespace gpumem
