@@ -339,6 +339,12 @@ Result<VisionTower> readMllamaTower(const Json& doc, const ModelArchitecture& te
 /// 1 / ratio² patches into one token, fc1 intermediate_size → projector_input_dim and fc2
 /// projector_output_dim², both bias-free) and multi_modal_projector's linear_1 into the text.
 /// One image_size² tile: (image / patch)² patches, × ratio² tokens (336 px: 576 → 144).
+/// Llama4ImageProcessor fits an image into a canvas of at most max_patches tiles (16, its
+/// preprocessor_config.json) and, when that is more than one tile, adds the whole image
+/// downscaled as one more; Llama4Processor._prompt_split_image gives each tile its tokens and
+/// a separator (tile_x between a row's tiles, tile_y after each row), then <|image|> and the
+/// whole image's tokens, inside <|image_start|> … <|image_end|>. Sized for a square image of
+/// the largest canvas, 4 × 4 tiles, as the Idefics3 reader sizes its processor's largest.
 Result<VisionTower> readLlama4Tower(const Json& doc, const ModelArchitecture& text,
                                     const std::string& type) {
   const auto it = doc.find("vision_config");
@@ -362,10 +368,18 @@ Result<VisionTower> readLlama4Tower(const Json& doc, const ModelArchitecture& te
                   boolOr(vc, "multi_modal_projector_bias", false)}};
   const double ratio = numberOr(vc, "pixel_shuffle_ratio", 0.5);
   const auto fold = std::max<std::int64_t>(1, std::llround(1 / (ratio * ratio)));
+  constexpr std::int64_t kTilesPerSide = 4;
+  constexpr std::int64_t kTiles = kTilesPerSide * kTilesPerSide;
+  constexpr std::int64_t kImageMarkers = 3;  // <|image_start|>, <|image|>, <|image_end|>
+  const std::int64_t perTile = grid / fold;
   t.patchesPerImage = grid + 1;
-  t.tokensPerImage = grid / fold;
-  t.tokensNote = "one " + std::to_string(t.imageSize) + " px tile: " + std::to_string(grid) +
-                 " patches, pixel shuffle " + std::to_string(fold) + " to 1";
+  t.tilesPerImage = kTiles + 1;
+  t.tokensPerImage = t.tilesPerImage * perTile + kTiles + kImageMarkers;
+  t.tokensNote = "a square image of 4 tiles a side (max_patches 16): 16 tiles of " +
+                 std::to_string(t.imageSize) + " px and the whole image, " +
+                 std::to_string(perTile) + " tokens each (" + std::to_string(grid) +
+                 " patches, pixel shuffle " + std::to_string(fold) + " to 1), a separator per " +
+                 "tile and 3 image markers";
   return t;
 }
 

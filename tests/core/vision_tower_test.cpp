@@ -9,6 +9,7 @@
 #include <string>
 
 #include "gpumem/answer.hpp"
+#include "gpumem/model_catalog.hpp"
 #include "gpumem/model_config.hpp"
 #include "gpumem/model_parameters.hpp"
 
@@ -184,8 +185,22 @@ TEST(VisionTower, Llama4ScoutCountsItsVisionTowerTensorByTensor) {
   const double layer = 4 * (1982464.0 + 1408) + 7929856 + 5632 + 7929856 + 1408 + 4 * 1408;
   EXPECT_EQ(v.encoder, 1408 + 812416 + 827904 + 4 * 1408 + 34 * layer);
   EXPECT_EQ(v.projector, 23068672.0 + 16777216 + 20971520);
-  // 24 × 24 patches of a 336 px tile, pixel-shuffled 4 to 1.
-  EXPECT_EQ(arch->vision.tokensPerImage, 144);
+  // A square image at the processor's largest canvas (max_patches 16): 4 × 4 tiles and the
+  // whole image, each 24 × 24 patches of 336 px pixel-shuffled 4 to 1 (144 tokens); 12
+  // tile_x and 4 tile_y separators; <|image_start|>, <|image|>, <|image_end|>.
+  EXPECT_EQ(arch->vision.tilesPerImage, 17);
+  EXPECT_EQ(arch->vision.patchesPerImage, 24 * 24 + 1);
+  EXPECT_EQ(arch->vision.tokensPerImage, 17 * 144 + 12 + 4 + 3);
+
+  // Maverick's config.json carries the same vision_config: the catalog counts the same tower.
+  const auto maverick = findCatalogModel("llama-4-maverick");
+  ASSERT_TRUE(maverick.ok()) << maverick.error().message;
+  const auto maverickArch = parseModelConfig(maverick->configJson);
+  ASSERT_TRUE(maverickArch.ok()) << maverickArch.error().message;
+  const VisionParameters mv = countVisionParameters(maverickArch->vision);
+  EXPECT_EQ(mv.encoder, v.encoder);
+  EXPECT_EQ(mv.projector, v.projector);
+  EXPECT_EQ(maverickArch->vision.tokensPerImage, arch->vision.tokensPerImage);
 }
 
 TEST(VisionTower, TextOnlyConfigsHaveNone) {
