@@ -138,9 +138,13 @@ double mlpTemporaryValuesPerToken(const ModelArchitecture& arch) {
 /// the mask's segment is cached: when it is smaller than one MLP temporary the whole segment
 /// sits idle (segments never merge); otherwise temporaries take it (`get_free_block`'s best
 /// fit; Gemma 3 1B's timeline at 8,192 tokens puts the 113 MB product in the 134 MB mask
-/// block) and leave less than one temporary of it. The reserve counts min(mask, one
-/// temporary), the envelope of that remainder, which keeps the estimate monotonic in the
-/// prompt length and the batch.
+/// block) and leave less than one temporary of it: the reserve counts min(mask, one
+/// temporary). Building the boolean mask, and_masks (sliding overlay, causal, padding)
+/// allocates a new mask-sized result at each step, three live at once (Gemma 3 1B's
+/// timeline: three 67 MB segments at 8,192 tokens); the two it frees stay cached, idle at
+/// the MLP's peak while they are too small for its temporaries, taken by them once they
+/// hold one: the reserve counts min(2 × mask, one temporary). Both bounds rise with the
+/// prompt and the batch, which keeps the estimate monotonic in them.
 void slidingMaskMoment(const ModelArchitecture& arch, const InferenceOptions& o,
                        std::vector<Term>& prefill, Peak& peak) {
   const Factor b{o.activationBytesPerValue, "B"};
@@ -155,20 +159,24 @@ void slidingMaskMoment(const ModelArchitecture& arch, const InferenceOptions& o,
                                        {{tokens, {2 * query, "query and output values"}, b},
                                         "the attention call's query and output"},
                                        additive};
+  const Term temporary{{tokens, {mlpTemporaryValuesPerToken(arch), "intermediate values"}, b},
+                       "one MLP temporary"};
+  // The idle part of cached segments, bounded by one MLP temporary.
+  const auto idleUpToOneTemporary = [&](Term segment, const std::string& label) {
+    if (segment.product() > temporary.product()) segment = temporary;
+    segment.label = label;
+    if (segment.product() > 0) peak.idleSegments.push_back(segment);
+  };
   if (sumOf(attention) > sumOf(prefill)) {
     prefill = attention;
   } else {
-    const Term temporary{{tokens, {mlpTemporaryValuesPerToken(arch), "intermediate values"}, b},
-                         "the rest of the additive mask's segment, one MLP temporary at most"};
-    if (additive.product() <= temporary.product()) {
-      Term idle = additive;
-      idle.label = "the additive mask's segment, idle at the MLP's peak";
-      peak.idleSegments.push_back(idle);
-    } else if (temporary.product() > 0) {
-      peak.idleSegments.push_back(temporary);
-    }
+    idleUpToOneTemporary(additive, "the additive mask's segment at the MLP's peak");
   }
-  prefill.push_back({{sequences, queries, keys, {1, "B"}}, "sliding-window mask"});
+  const Term mask{{sequences, queries, keys, {1, "B"}}, "sliding-window mask"};
+  prefill.push_back(mask);
+  Term building = mask;
+  building.factors.push_back({2, "temporaries"});
+  idleUpToOneTemporary(building, "the mask's construction temporaries");
 }
 
 /// The prefill of a mixture-of-experts model whose first layers are dense (DeepSeek's

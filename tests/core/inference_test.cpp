@@ -58,7 +58,9 @@ TEST(Inference, ASlidingWindowPromptLongerThanTheWindowMaterialisesItsMask) {
   // attention call. Here the MLP's moment is larger (per token 4 × 2,304 + 3 × 9,216 values
   // against 4 × 2,304 + 2 × 2,048 values + 2 × 16,384 B of mask), so the additive copy is
   // not live at the peak; its 1.07 GB segment is cached, and what the MLP's temporaries
-  // leave of it is counted as at most one of them (32,768 tokens × 9,216 × 2 B = 604 MB).
+  // leave of it is counted as at most one of them (32,768 tokens × 9,216 × 2 B = 604 MB);
+  // so are the two 537 MB segments that building the boolean mask left (2 × 537 MB, more
+  // than one temporary).
   const ModelArchitecture gemma = parse(
       R"({"model_type":"gemma2","hidden_size":2304,"intermediate_size":9216,
           "num_hidden_layers":26,"num_attention_heads":8,"num_key_value_heads":4,
@@ -75,11 +77,35 @@ TEST(Inference, ASlidingWindowPromptLongerThanTheWindowMaterialisesItsMask) {
   EXPECT_DOUBLE_EQ(component(*withMask, "activations") - component(*without, "activations"),
                    2.0 * 16384 * 16384 * 1);
   EXPECT_NEAR(component(*withMask, "allocator_reserve") - component(*without, "allocator_reserve"),
-              32768.0 * 9216 * 2, 1.0);
+              2 * 32768.0 * 9216 * 2, 1.0);
   // Within the window the shortcut holds and nothing is materialised.
   sdpa.promptTokens = flash.promptTokens = 4096;
   EXPECT_DOUBLE_EQ(component(*estimateInference(gemma, sdpa), "activations"),
                    component(*estimateInference(gemma, flash), "activations"));
+}
+
+TEST(Inference, MaskSegmentsSmallerThanAnMlpTemporaryStayIdle) {
+  // Gemma 3 1B layout, 8 sequences of 4,096 tokens (window 512). The masks are smaller than
+  // one MLP temporary (32,768 tokens × 6,912 × 2 B = 453 MB), so their cached segments sit
+  // idle at the MLP's peak: the additive mask, 8 × 4,096² × 2 B, and the two construction
+  // temporaries, 2 × 8 × 4,096² × 1 B. The boolean mask itself is live: 8 × 4,096² × 1 B.
+  const ModelArchitecture gemma3 = parse(
+      R"({"model_type":"gemma3_text","hidden_size":1152,"intermediate_size":6912,
+          "num_hidden_layers":26,"num_attention_heads":4,"num_key_value_heads":1,
+          "head_dim":256,"vocab_size":262144,"sliding_window":512})");
+  InferenceOptions sdpa;
+  sdpa.batch = 8;
+  sdpa.promptTokens = 4096;
+  sdpa.generatedTokens = 16;
+  InferenceOptions flash = sdpa;
+  flash.attention = AttentionImplementation::kFlash;
+  const auto masked = estimateInference(gemma3, sdpa);
+  const auto unmasked = estimateInference(gemma3, flash);
+  ASSERT_TRUE(masked.ok() && unmasked.ok());
+  const double mask = 8.0 * 4096 * 4096;
+  EXPECT_NEAR(component(*masked, "activations") - component(*unmasked, "activations"), mask, 1.0);
+  EXPECT_NEAR(component(*masked, "allocator_reserve") - component(*unmasked, "allocator_reserve"),
+              2 * mask + 2 * mask, 1.0);
 }
 
 TEST(Inference, DenseFirstLayersLeaveTheirMlpSegmentsIdleAtTheExpertsPeak) {
