@@ -70,6 +70,7 @@ site: wasm-module
 	# Emscripten's glue is only whitespace-stripped at -Oz; minified it is 2.3 KB smaller gzipped.
 	node_modules/.bin/esbuild $(SITE)/gpumem.mjs --minify --format=esm --target=es2022 \
 	  --outfile=$(SITE)/gpumem.mjs --allow-overwrite --log-level=warning
+	node tools/build-first-answer.mjs $(SITE)
 	node tools/build-offline.mjs $(SITE)
 
 ## serve: build the site and serve it at http://127.0.0.1:$(PORT)/

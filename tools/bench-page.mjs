@@ -1,7 +1,8 @@
 // gpumem — GPU memory calculator. SPDX-License-Identifier: MIT
 // Measures the page's budgets in headless Chromium and prints them (numbers for the notes,
 // not a pass/fail test): bytes of the first visit (raw and gzip -9, as a static host serves
-// them), time to the first result, and the time from an input change to the next frame.
+// them) — all of it, and what the page requested before its first result —, time to the
+// first result, and the time from an input change to the next frame.
 // Usage: node tools/bench-page.mjs [SITE_DIR]
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -27,9 +28,13 @@ async function firstVisit() {
   page.on('request', (r) => paths.push(new URL(r.url()).pathname));
   await page.goto(base);
   await page.waitForSelector('body[data-ready="true"]');
-  const firstResult = await page.evaluate(() => performance.getEntriesByName('gpumem:first-result')[0].startTime);
+  const { firstResult, before } = await page.evaluate(() => {
+    const mark = performance.getEntriesByName('gpumem:first-result')[0].startTime;
+    const requested = performance.getEntriesByType('resource').filter((r) => r.startTime < mark);
+    return { firstResult: mark, before: ['/', ...requested.map((r) => new URL(r.name).pathname)] };
+  });
   await context.close();
-  return { paths: [...new Set(paths)], firstResult };
+  return { paths: [...new Set(paths)], firstResult, before: new Set(before) };
 }
 
 async function inputToFrame() {
@@ -66,9 +71,10 @@ async function inputToFrame() {
 
 const visits = [];
 for (let i = 0; i < 5; ++i) visits.push(await firstVisit());
-const { paths } = visits[0];
+const { paths, before } = visits[0];
 let raw = 0;
 let gz = 0;
+let gzBefore = 0;
 const rows = [];
 for (const path of paths) {
   const file = join(site, path.endsWith('/') ? `${path}index.html` : path);
@@ -76,12 +82,15 @@ for (const path of paths) {
   const zipped = gzipSync(body, { level: 9 }).length;
   raw += body.length;
   gz += zipped;
-  rows.push(`  ${path.padEnd(24)} ${String(body.length).padStart(8)} B raw ${String(zipped).padStart(8)} B gzip`);
+  if (before.has(path)) gzBefore += zipped;
+  const when = before.has(path) ? 'before the first result' : 'after it';
+  rows.push(`  ${path.padEnd(24)} ${String(body.length).padStart(8)} B raw ${String(zipped).padStart(8)} B gzip  ${when}`);
 }
 const input = await inputToFrame();
 console.log('first visit (every file the page requests):');
 console.log(rows.join('\n'));
 console.log(`  total ${(raw / 1024).toFixed(1)} KiB raw, ${(gz / 1024).toFixed(1)} KiB gzip (${gz} B)`);
+console.log(`  before the first result: ${(gzBefore / 1024).toFixed(1)} KiB gzip (${gzBefore} B)`);
 console.log(`first result after navigation: median ${median(visits.map((v) => v.firstResult)).toFixed(0)} ms of 5 loads`);
 console.log(`input change → next frame: median ${input.frame.toFixed(1)} ms; synchronous recompute + redraw ${input.synchronous.toFixed(2)} ms`);
 await browser.close();

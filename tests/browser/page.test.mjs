@@ -15,8 +15,30 @@ const GIB = 2 ** 30;
 
 test('the first screen answers: Llama 3.1 8B, bf16, 8k context on an RTX 4090 fits', async () => {
   const page = await browser.newPage();
+  // A first visit draws the result from the module's recorded answer, and asks for the module
+  // only then: what the page shows when the module is requested.
+  const whenModuleAsked = [];
+  await page.route('**/gpumem.wasm', async (route) => {
+    whenModuleAsked.push(await page.evaluate(() => ({
+      revision: document.body.dataset.revision, inert: document.body.inert,
+      total: document.querySelector('[data-testid="total"]').textContent,
+    })));
+    await route.continue();
+  });
   await page.goto(browser.base);
   await ready(page);
+  assert.equal(whenModuleAsked.length, 1);
+  assert.equal(whenModuleAsked[0].revision, '1');
+  assert.equal(whenModuleAsked[0].inert, true);
+  assert.equal(whenModuleAsked[0].total, await text(page, 'total'));
+  assert.equal(await page.evaluate(() => document.body.inert), false);
+  // The recorded answer is the module's: the same scenario asked of the module gives the
+  // same JSON, to the byte.
+  const recorded = await page.locator('[data-testid="answer-json"]').textContent();
+  await page.locator('input[name="unit"][value="gib"]').check();
+  await page.locator('input[name="unit"][value="gb"]').check();
+  await page.waitForFunction(() => document.body.dataset.revision === '3');
+  assert.equal(await page.locator('[data-testid="answer-json"]').textContent(), recorded);
   const total = gigabytes(await text(page, 'total'));
   // 16.06 GB of weights + 8,192 tokens × 128 KiB of KV cache at the least.
   assert.ok(total > 16.06e9 + 8192 * 131072, `total ${total}`);

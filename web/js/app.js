@@ -4,7 +4,7 @@
 // every change. The core owns every number, verdict and rule; this file wires DOM and state.
 
 import createGpumem from "../gpumem.mjs";
-import { Core } from "./core.js";
+import { Core, NotRecorded, recordedModule } from "./core.js";
 import { byTestId } from "./dom.js";
 import { setUpEmbed } from "./embed.js";
 import { toCsv, toMarkdown } from "./export.js";
@@ -29,19 +29,58 @@ const state = {
 /** @type {Core} */
 let core;
 let slowWork = 0;
+/** Whether `core` is the module itself, not the first visit's recording of it. */
+let moduleReady = false;
 
 /**
- * Starts the page with the wasm module `compiled` (a promise, compiling since main.js
- * began). Shows a message instead of a blank page when anything fails.
- * @param {Promise<WebAssembly.Module>} compiled
+ * Starts the page with the wasm module that `compile` compiles (once; a link's visit began
+ * it already). With `recorded`, the module's own answers for the default scenario, the first
+ * result is drawn from them at once and the module is fetched after it; the page stays
+ * inert until the module has taken over. Shows a message instead of a blank page when
+ * anything fails.
+ * @param {() => Promise<WebAssembly.Module>} compile
+ * @param {Record<string, string> | null} recorded
  */
-export function start(compiled) {
-  run(compiled).catch((error) => showMessage(`gpumem could not start: ${error.message}`));
+export function start(compile, recorded) {
+  run(compile, recorded).catch((error) => showMessage(`gpumem could not start: ${error.message}`));
 }
 
-/** @param {Promise<WebAssembly.Module>} compiled */
-async function run(compiled) {
-  const wasm = await createGpumem({
+/** @param {() => Promise<WebAssembly.Module>} compile @param {Record<string, string> | null} recorded */
+async function run(compile, recorded) {
+  let answered = false;
+  if (recorded) {
+    document.body.inert = true;
+    core = new Core(recordedModule(recorded));
+    setUpPage();
+    answered = answerFromRecording();
+    await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0)));
+  }
+  core = new Core(await instantiate(compile()));
+  moduleReady = true;
+  if (!recorded) setUpPage();
+  if (answered) scheduleSlowWork(scenarioValues());
+  else update({ committed: false });
+  document.body.inert = false;
+  registerServiceWorker();
+}
+
+/**
+ * The first result from the recording; false when it lacks a call this page made (a page
+ * and a recording of different builds), and the module answers instead.
+ */
+function answerFromRecording() {
+  try {
+    update({ committed: false });
+    return true;
+  } catch (error) {
+    if (error instanceof NotRecorded) return false;
+    throw error;
+  }
+}
+
+/** The module, instantiated from its compiled form. @param {Promise<WebAssembly.Module>} compiled */
+function instantiate(compiled) {
+  return createGpumem({
     locateFile: (/** @type {string} */ name) => name,
     instantiateWasm(/** @type {any} */ imports, /** @type {any} */ receiveInstance) {
       compiled
@@ -50,16 +89,17 @@ async function run(compiled) {
       return {};
     },
   });
-  core = new Core(wasm);
+}
+
+/** The form from the schema, the scenario of the address, and the inputs' handlers. */
+function setUpPage() {
   fillFromSchema(core);
   byTestId("version").textContent = core.schema.version;
   state.embed = isEmbed();
   applyValues(valuesFromLocation());
   wireInputs();
   if (state.embed) setUpEmbed(() => linkFor(false));
-  update({ committed: false });
   setTimeout(() => fillModelList(core), 0);
-  registerServiceWorker();
 }
 
 /** Whether the page is the compact widget (?embed=1 or embed=1 in the hash). */
@@ -302,7 +342,7 @@ function scheduleSlowWork(values) {
   const ticket = ++slowWork;
   const answer = state.answer;
   setTimeout(() => {
-    if (ticket !== slowWork) return;
+    if (ticket !== slowWork || !moduleReady) return; // drawn once the module has arrived
     if (!state.embed) {
       renderFits(core, values, answer, values.unit, locale);
       renderTimeline(/** @type {HTMLElement} */ (byTestId("timeline-chart")), core.timeline(values), values.unit, locale);

@@ -87,3 +87,28 @@ export class Core {
     return this.models.find((m) => m.id === id)?.name ?? id;
   }
 }
+
+/** The key of one call of the module: its name and arguments, as recorded and looked up. @param {string} name @param {unknown[]} args */
+export function callKey(name, args) {
+  return JSON.stringify([name, ...args]);
+}
+
+/** A call that the first visit's recording does not hold: the module itself must answer it. */
+export class NotRecorded extends Error {}
+
+/**
+ * A stand-in for the module that gives back the answers the module itself gave when the site
+ * was built (the default scenario's first result, recorded by tools/build-first-answer.mjs),
+ * so that a first visit shows the core's answer before the module has downloaded. Any other
+ * call throws NotRecorded.
+ * @param {Record<string, string>} recorded {callKey: the module's text}
+ */
+export function recordedModule(recorded) {
+  return new Proxy({}, {
+    get: (_, name) => (/** @type {unknown[]} */ ...args) => {
+      const key = callKey(String(name), args);
+      if (!Object.hasOwn(recorded, key)) throw new NotRecorded(`${String(name)} was not recorded`);
+      return recorded[key];
+    },
+  });
+}
