@@ -35,8 +35,8 @@ let moduleReady = false;
 /**
  * Starts the page with the wasm module that `compile` compiles (once; a link's visit began
  * it already). With `recorded`, the module's own answers for the default scenario, the first
- * result is drawn from them at once and the module is fetched after it; the page stays
- * inert until the module has taken over. Shows a message instead of a blank page when
+ * result is drawn from them at once and the module is fetched after it; the page's controls
+ * stay inert until the module has taken over. Shows a message instead of a blank page when
  * anything fails.
  * @param {() => Promise<WebAssembly.Module>} compile
  * @param {Record<string, string> | null} recorded
@@ -49,7 +49,7 @@ export function start(compile, recorded) {
 async function run(compile, recorded) {
   let answered = false;
   if (recorded) {
-    document.body.inert = true;
+    setWaitingForModule(true);
     core = new Core(recordedModule(recorded));
     setUpPage();
     answered = answerFromRecording();
@@ -60,8 +60,19 @@ async function run(compile, recorded) {
   if (!recorded) setUpPage();
   if (answered) scheduleSlowWork(scenarioValues());
   else update({ committed: false });
-  document.body.inert = false;
+  setWaitingForModule(false);
   registerServiceWorker();
+}
+
+/**
+ * While the first result is the recording's, the controls that would ask the module are
+ * inert (the answer stays readable, to screen readers too) and the result is marked busy.
+ * @param {boolean} waiting
+ */
+function setWaitingForModule(waiting) {
+  const controls = '[data-testid="units"], [data-testid="inputs"], [data-testid="suggestion"], .results .actions, .results > section';
+  for (const element of document.querySelectorAll(controls)) /** @type {HTMLElement} */ (element).inert = waiting;
+  document.getElementById("result")?.setAttribute("aria-busy", String(waiting));
 }
 
 /**
