@@ -167,11 +167,11 @@ void slidingMaskMoment(const ModelArchitecture& arch, const InferenceOptions& o,
     segment.label = label;
     if (segment.product() > 0) peak.idleSegments.push_back(segment);
   };
-  if (sumOf(attention) > sumOf(prefill)) {
-    prefill = attention;
-  } else {
-    idleUpToOneTemporary(additive, "the additive mask's segment at the MLP's peak");
-  }
+  // Whichever of the two peaks, the other's segments are cached: at the MLP's peak the
+  // additive mask's, at the attention call's the MLP temporaries' (at least one of them, as
+  // the larger mask cannot use them), so min(mask, one temporary) is idle either way.
+  if (sumOf(attention) > sumOf(prefill)) prefill = attention;
+  idleUpToOneTemporary(additive, "the additive mask's segment, or the MLP's, idle at the peak");
   const Term mask{{sequences, queries, keys, {1, "B"}}, "sliding-window mask"};
   prefill.push_back(mask);
   Term building = mask;

@@ -108,6 +108,26 @@ TEST(Inference, MaskSegmentsSmallerThanAnMlpTemporaryStayIdle) {
               2 * mask + 2 * mask, 1.0);
 }
 
+TEST(Inference, TheSlidingLayersPeakMovesFromTheMlpToTheMaskWithoutADrop) {
+  // Gemma 3 1B layout: near 19,000 tokens the attention call (additive mask, B·S² × 2 B)
+  // outgrows the MLP's temporaries (S × 6,912 × 2 B each) as the layer's peak; the total
+  // must keep rising with the prompt across that switch.
+  const ModelArchitecture gemma3 = parse(
+      R"({"model_type":"gemma3_text","hidden_size":1152,"intermediate_size":6912,
+          "num_hidden_layers":26,"num_attention_heads":4,"num_key_value_heads":1,
+          "head_dim":256,"vocab_size":262144,"sliding_window":512})");
+  InferenceOptions o;
+  o.generatedTokens = 16;
+  double previous = 0;
+  for (std::int64_t prompt = 16384; prompt <= 24576; prompt += 256) {
+    o.promptTokens = prompt;
+    const auto estimate = estimateInference(gemma3, o);
+    ASSERT_TRUE(estimate.ok());
+    EXPECT_GE(estimate->totalBytes, previous) << prompt << " tokens";
+    previous = estimate->totalBytes;
+  }
+}
+
 TEST(Inference, DenseFirstLayersLeaveTheirMlpSegmentsIdleAtTheExpertsPeak) {
   // Moonlight layout (DeepSeek-V3: the first layer dense, 11,264 wide; 64 routed experts).
   // The dense layer's three MLP temporaries, 2 × 4,096 tokens × 11,264 × 2 B each, keep
