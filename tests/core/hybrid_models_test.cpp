@@ -234,6 +234,17 @@ TEST(HybridModels, MiniMaxText01MatchesModelCard) {
   expectNearPublished(hybridParameters("minimax-text-01"), 456e9);
 }
 
+// MiniMaxAI/MiniMax-M1 (its config.json, model_type minimax_m1):
+// "456 billion parameters in total" (its model card), the layout of MiniMax-Text-01 with the
+// attn_type_list spelled out.
+TEST(HybridModels, MiniMaxM1MatchesModelCard) {
+  const ModelArchitecture arch = hybridFixture("minimax-m1");
+  EXPECT_EQ(arch.modelType, "minimax");
+  EXPECT_EQ(arch.attentionLayerCount(), 10);
+  EXPECT_EQ(arch.mixerLayerCount(MixerKind::kLinearAttention), 70);
+  expectNearPublished(hybridParameters("minimax-m1"), 456e9);
+}
+
 TEST(HybridModels, MiniMaxReadsTheRemoteCodeAttnTypeList) {
   const auto arch = parseModelConfig(R"({"model_type":"minimax_text_01","hidden_size":1024,
       "intermediate_size":2048,"num_hidden_layers":4,"num_attention_heads":8,

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
@@ -379,6 +380,73 @@ TEST(ModelTypes, LlavaFillsLlamaDefaults) {
   expectPublished(fixtureLanguageModelParameters("llava-1.5-7b-hf"), 6.74e9);
 }
 
+// --- Vision-language configs and their text_configs against published totals -----------------
+
+/// A real config.json (tests/data/model-configs/<fixture>.json), the model_type it is read
+/// as, and the parameter total its publisher states.
+struct PublishedTotal {
+  const char* fixture;
+  const char* modelType;
+  double published;
+};
+
+// Whole checkpoints, vision tower included:
+// - Qwen/Qwen3-VL-30B-A3B-Instruct (config.json abridged to the fields an engine reads, values
+//   verbatim): Hugging Face Hub safetensors, 31.1B params.
+// - Qwen/Qwen-Image-Edit's text_encoder/config.json, a Qwen2.5-VL-7B-Instruct in the
+//   text_config layout of transformers 4.54: Qwen/Qwen2.5-VL-7B-Instruct, Hub safetensors 8.29B.
+constexpr PublishedTotal kVisionLanguageTotals[] = {
+    {"qwen3-vl-30b-a3b-instruct", "qwen3_vl_moe_text", 31.1e9},
+    {"qwen-image-edit-text-encoder", "qwen2_5_vl_text", 8.29e9},
+};
+
+TEST(ModelTypes, VisionLanguageConfigsMatchPublishedTotals) {
+  for (const PublishedTotal& t : kVisionLanguageTotals) {
+    const ModelArchitecture arch = fixtureArchitecture(t.fixture);
+    EXPECT_EQ(arch.modelType, t.modelType) << t.fixture;
+    EXPECT_TRUE(arch.vision.present()) << t.fixture;
+    expectPublished(countModelParameters(arch).total, t.published);
+  }
+}
+
+/// The text_config of tests/data/model-configs/<name>.json read as a config of its own (what
+/// a server loading only the language model sees).
+ModelArchitecture fixtureTextConfigArchitecture(const std::string& name) {
+  const auto document = nlohmann::json::parse(modelTypeFixtureText(name), nullptr, false);
+  EXPECT_TRUE(document.is_object() && document.contains("text_config")) << name;
+  if (!document.is_object() || !document.contains("text_config")) return ModelArchitecture{};
+  const auto arch = parseModelConfig(document["text_config"].dump());
+  EXPECT_TRUE(arch.ok()) << name << ": " << (arch.ok() ? "" : arch.error().message);
+  if (!arch.ok()) return ModelArchitecture{};
+  EXPECT_FALSE(arch->readGenerically) << name;
+  return *arch;
+}
+
+// Language models on their own:
+// - Qwen3-VL-30B-A3B's text_config has Qwen/Qwen3-30B-A3B's shapes: "30.5B in total" (its
+//   model card).
+// - Qwen3-VL-8B's has Qwen/Qwen3-8B's: Hub safetensors, 8.19B params.
+// - Qwen-Image-Edit's text encoder has Qwen2.5-7B's shapes, whose parameters PyTorch counted:
+//   7,615,616,512 (params of tests/data/calibration.jsonl).
+constexpr PublishedTotal kTextConfigTotals[] = {
+    {"qwen3-vl-30b-a3b-instruct", "qwen3_vl_moe_text", 30.5e9},
+    {"qwen3-vl-8b-instruct", "qwen3_vl_text", 8.19e9},
+    {"qwen-image-edit-text-encoder", "qwen2_5_vl_text", 7615616512.0},
+};
+
+TEST(ModelTypes, TextConfigsReadAloneMatchTheirLanguageModels) {
+  for (const PublishedTotal& t : kTextConfigTotals) {
+    const ModelArchitecture arch = fixtureTextConfigArchitecture(t.fixture);
+    EXPECT_EQ(arch.modelType, t.modelType) << t.fixture;
+    EXPECT_FALSE(arch.vision.present()) << t.fixture;
+    expectPublished(countModelParameters(arch).total, t.published);
+  }
+  // The exact PyTorch count is matched exactly.
+  EXPECT_EQ(
+      countModelParameters(fixtureTextConfigArchitecture("qwen-image-edit-text-encoder")).total,
+      7615616512.0);
+}
+
 // --- The list of mapped types --------------------------------------------------------------
 
 // --- Encoders for embeddings and reranking ---------------------------------------------------
@@ -401,11 +469,12 @@ struct EncoderCount {
 //   (1,024 × 1,024 + 1,024, then 1,024 × 1 + 1): 567,755,777 (Hub safetensors: 568M).
 // - answerdotai/ModernBERT-base and -large: model card, "149 million" and "395 million"
 //   parameters (the encoder; the MLM head is not loaded for embeddings).
+// - FacebookAI/roberta-base: RobertaModel with its pooler, 124,645,632 (Hub safetensors: 125M).
 constexpr EncoderCount kEncoderCounts[] = {
     {"bert-base-uncased", 109482240, true}, {"all-minilm-l6-v2", 22713216, true},
     {"xlm-roberta-large", 559890432, true}, {"bge-m3", 567754752, true},
     {"bge-reranker-v2-m3", 568e6, false},   {"modernbert-base", 149e6, false},
-    {"modernbert-large", 395e6, false},
+    {"modernbert-large", 395e6, false},     {"roberta-base", 125e6, false},
 };
 
 TEST(ModelTypes, EncodersMatchPublishedCounts) {
