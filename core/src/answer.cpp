@@ -202,21 +202,31 @@ Result<bool> readVllmSettings(const Scenario& s, const ResolvedModel& m, double 
   return true;
 }
 
-/// SGLang's mem_fraction_static: the one given, or what SGLang derives from the GPU.
+/// SGLang's mem_fraction_static: the one given, or what SGLang derives from the GPU and the
+/// speculative decoding asked for (its drafter's reserve).
 void readSglangSettings(const Scenario& s, double memory, InferenceOptions& o, Placement& p) {
-  const SglangDefaults d =
-      sglangDefaults(memory, s.integer("tensorParallel"), s.integer("pipelineParallel"));
+  const SglangSpeculation speculation = o.draft ? SglangSpeculation::kStandalone
+                                        : o.mtpSpeculativeTokens > 0 ? SglangSpeculation::kEagle
+                                                                     : SglangSpeculation::kNone;
+  const SglangDefaults d = sglangDefaults(memory, s.integer("tensorParallel"),
+                                          s.integer("pipelineParallel"), speculation);
   const bool sglang = o.engine == EngineProfile::kSglang;
   o.sglang.memFractionStatic = autoNumber(s, "memFractionStatic", d.memFractionStatic, sglang, p);
   if (sglang && s.text("memFractionStatic") == "auto") {
-    p.notes.push_back("SGLang's mem_fraction_static for this GPU: (" +
-                      formula::count(std::llround(memory / 1048576)) + " MiB − " +
-                      formula::count(std::llround(d.reservedMiB)) + " MiB reserved) / " +
-                      formula::count(std::llround(memory / 1048576)) +
-                      " MiB = " + formatNumber(d.memFractionStatic) +
-                      ", the reserve from chunked_prefill_size " +
-                      formula::count(d.chunkedPrefillSize) + " and cuda_graph_max_bs " +
-                      formula::count(d.cudaGraphMaxBs));
+    p.notes.push_back(
+        "SGLang's mem_fraction_static for this GPU: (" +
+        formula::count(std::llround(memory / 1048576)) + " MiB − " +
+        formula::count(std::llround(d.reservedMiB)) + " MiB reserved) / " +
+        formula::count(std::llround(memory / 1048576)) +
+        " MiB = " + formatNumber(d.memFractionStatic) + ", the reserve from chunked_prefill_size " +
+        formula::count(d.chunkedPrefillSize) + " and cuda_graph_max_bs " +
+        formula::count(d.cudaGraphMaxBs) +
+        (speculation == SglangSpeculation::kNone
+             ? std::string()
+             : std::string(" and the drafter's ") +
+                   (speculation == SglangSpeculation::kEagle ? "2,048" : "6,144") +
+                   " MiB (--speculative-algorithm " +
+                   (speculation == SglangSpeculation::kEagle ? "EAGLE" : "STANDALONE") + ")"));
   }
 }
 
@@ -273,7 +283,8 @@ Result<bool> readOllamaSettings(const Scenario& s, const ResolvedModel& m, doubl
 /// take one.
 Result<bool> readDraftModel(const Scenario& s, InferenceOptions& o) {
   const std::string& id = s.text("draftModel");
-  if (id.empty() || (o.engine != EngineProfile::kVllm && o.engine != EngineProfile::kLlamaCpp)) {
+  if (id.empty() || (o.engine != EngineProfile::kVllm && o.engine != EngineProfile::kLlamaCpp &&
+                     o.engine != EngineProfile::kSglang)) {
     return true;
   }
   const auto entry = findCatalogModel(id);

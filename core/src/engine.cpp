@@ -439,7 +439,7 @@ Result<Breakdown> estimateVllm(const ModelArchitecture& arch, const InferenceOpt
 }
 
 SglangDefaults sglangDefaults(double gpuMemoryBytes, std::int64_t tensorParallel,
-                              std::int64_t pipelineParallel) {
+                              std::int64_t pipelineParallel, SglangSpeculation speculation) {
   SglangDefaults d;
   const double mib = gpuMemoryBytes / kEngineMiB;
   const bool wide = tensorParallel >= 4;
@@ -464,9 +464,72 @@ SglangDefaults sglangDefaults(double gpuMemoryBytes, std::int64_t tensorParallel
   reserved += static_cast<double>(d.cudaGraphMaxBs) * 2;
   reserved += static_cast<double>(tensorParallel * pipelineParallel) / 8 * 1024;
   if (mib > 60 * 1024) reserved = std::max(reserved, 10.0 * 1024);
+  if (speculation == SglangSpeculation::kEagle) reserved += 2 * 1024;
+  if (speculation == SglangSpeculation::kStandalone) reserved += 6 * 1024;
   d.reservedMiB = reserved;
   d.memFractionStatic = mib > reserved ? std::round((mib - reserved) / mib * 1000) / 1000 : 0.05;
   return d;
+}
+
+namespace {
+
+/// SGLang's drafter: the target's MTP layers (--speculative-algorithm EAGLE/NEXTN, which loads
+/// them as DeepseekV3ForCausalLMNextN and the like, deepseek_nextn.py) or a draft model
+/// (STANDALONE, --speculative-draft-model-path), with the steps, top-k and draft tokens that
+/// size the pools' headroom.
+struct SglangDrafter {
+  ModelArchitecture arch;  ///< whose attention layers fill the drafter's own KV pool
+  Component weights;
+  std::int64_t steps = 0;        ///< --speculative-num-steps
+  std::int64_t topk = 1;         ///< --speculative-eagle-topk
+  std::int64_t draftTokens = 0;  ///< --speculative-num-draft-tokens
+};
+
+Result<std::optional<SglangDrafter>> sglangDrafter(const ModelArchitecture& arch,
+                                                   const InferenceOptions& o, const Breakdown& b) {
+  if (o.draft && o.mtpSpeculativeTokens > 0) {
+    return makeError(ErrorCode::kInvalidArgument, "numSpeculativeTokens",
+                     "Speculative decoding drafts with a draft model or with the model's MTP "
+                     "layers, not both: clear draftModel or numSpeculativeTokens.");
+  }
+  if (o.draft) {
+    auto weights = draftWeights(o);
+    if (!weights) return weights.error();
+    Component w = std::move(weights).value();
+    w.name = "draft_weights";
+    w.label = "Draft model weights";
+    w.note += std::string(w.note.empty() ? "" : "; ") +
+              "--speculative-draft-model-path, in the target's weight format";
+    // server_args.py auto_choose_speculative_params: (steps, topk, draft tokens) = (3, 1, 4)
+    // for DeepSeek V2/V3 targets, (5, 4, 8) for the others.
+    const bool deepseek = arch.hasMla;
+    return std::optional<SglangDrafter>(SglangDrafter{*o.draft, std::move(w), deepseek ? 3 : 5,
+                                                      deepseek ? 1 : 4, deepseek ? 4 : 8});
+  }
+  if (o.mtpSpeculativeTokens <= 0) return std::optional<SglangDrafter>();
+  if (arch.mtpLayers <= 0) {
+    return makeError(ErrorCode::kInvalidArgument, "numSpeculativeTokens",
+                     "MTP speculative decoding needs a model with multi-token-prediction layers "
+                     "(num_nextn_predict_layers or mtp_num_hidden_layers in its config.json).");
+  }
+  // --speculative-num-steps N with top-k 1: SGLang sets the draft tokens to N + 1.
+  return std::optional<SglangDrafter>(SglangDrafter{
+      mtpArchitecture(arch),
+      mtpWeightsComponent(arch, b, "loaded only with --speculative-algorithm EAGLE/NEXTN"),
+      o.mtpSpeculativeTokens, 1, o.mtpSpeculativeTokens + 1});
+}
+
+}  // namespace
+
+std::int64_t sglangSpeculativeHeadroom(std::int64_t poolTokens, std::int64_t contextLength,
+                                       std::int64_t steps, std::int64_t topk,
+                                       std::int64_t draftTokens) {
+  const std::int64_t context = std::max<std::int64_t>(1, contextLength);
+  const std::int64_t requests =
+      std::clamp<std::int64_t>(static_cast<std::int64_t>(static_cast<double>(poolTokens) /
+                                                         static_cast<double>(context) * 512),
+                               2048, 4096);
+  return requests * steps * topk + requests * draftTokens + 100;
 }
 
 Result<Breakdown> estimateSglang(const ModelArchitecture& arch, const InferenceOptions& o,
@@ -487,6 +550,20 @@ Result<Breakdown> estimateSglang(const ModelArchitecture& arch, const InferenceO
   if (arch.hasRecurrentState()) {
     out.components.push_back(
         servingStateComponent(arch, o.batch, o.activationBytesPerValue, "SGLang"));
+  }
+  auto drafter = sglangDrafter(arch, o, out);
+  if (!drafter) return drafter.error();
+  double draftPerToken = 0;
+  if (*drafter) {
+    const ModelArchitecture& d = (*drafter)->arch;
+    out.components.push_back((*drafter)->weights);
+    const double draftPerTokenLayer = kvValuesPerTokenPerLayer(d) * o.kvBytesPerValue;
+    out.components.push_back(makeComponent(
+        "draft_kv_cache", "Draft KV cache",
+        cacheTerms(d, o.batch, d.numLayers, tokens, tokens, draftPerTokenLayer),
+        "the drafter's layers cache the same tokens in a pool of their own (its model runner "
+        "allocates draft_runner_cache_size tokens)"));
+    draftPerToken = draftPerTokenLayer * static_cast<double>(d.attentionLayerCount());
   }
   const double freeAtStart = std::max(0.0, o.gpuMemoryBytes - o.cudaContextBytes);
   std::vector<Term> reserve;
@@ -512,8 +589,27 @@ Result<Breakdown> estimateSglang(const ModelArchitecture& arch, const InferenceO
       const double concurrency = hybridConcurrency(pool, perToken * request, state);
       kv = describePool("SGLang", pool, concurrency * request, concurrency, request);
     } else {
-      const double poolTokens = std::floor(std::max(0.0, pool) / perToken);
-      kv = describePool("SGLang", pool, poolTokens, poolTokens / request, request);
+      double poolTokens = std::floor(std::max(0.0, pool) / perToken);
+      double poolBytes = pool;
+      std::string drafterWords;
+      if (*drafter && poolTokens >= 1) {
+        // model_runner.py init_memory_pool: the target and the drafter both get the profiled
+        // tokens + max_num_reqs × (steps × topk + draft tokens) + 100 (draft_runner_cache_size);
+        // the headroom, the drafter's weights and its pool come out of what
+        // mem_fraction_static leaves.
+        const SglangDrafter& d = **drafter;
+        const double headroom = static_cast<double>(sglangSpeculativeHeadroom(
+            static_cast<std::int64_t>(poolTokens),
+            arch.maxPositions > 0 ? arch.maxPositions : tokens, d.steps, d.topk, d.draftTokens));
+        poolTokens += headroom;
+        poolBytes += headroom * perToken;
+        const double draftPool = poolTokens * draftPerToken * shares->kvCache;
+        drafterWords = "; the drafter's own pool of as many tokens takes " + engineGiB(draftPool) +
+                       " and its weights " + engineGiB(d.weights.bytes * shares->weights) +
+                       " more, out of what mem_fraction_static leaves";
+      }
+      kv = describePool("SGLang", poolBytes, poolTokens, poolTokens / request, request);
+      if (kv.tokens > 0) kv.summary += drafterWords;
     }
     kv.capacityBytes = o.gpuMemoryBytes;
     kv.capacityFormula = "the GPU's memory: mem_fraction_static " + num(f) +

@@ -100,8 +100,11 @@ Result<Breakdown> splitAcrossGpus(const ModelArchitecture& arch, const ParallelL
   double total = 0;
   for (Component& c : breakdown.components) {
     double fraction = 1;
-    if (c.name == "weights") fraction = shares->weights;
-    if (c.name == "kv_cache" || c.name == "allocator_reserve") fraction = shares->kvCache;
+    // A speculative drafter (a draft model, MTP layers) runs with the target's tensor parallel.
+    if (c.name == "weights" || c.name == "draft_weights") fraction = shares->weights;
+    if (c.name == "kv_cache" || c.name == "allocator_reserve" || c.name == "draft_kv_cache") {
+      fraction = shares->kvCache;
+    }
     if (c.name == "activations") fraction = shares->activations;
     // Mamba and linear-attention heads are split over tp like attention heads.
     if (c.name == "recurrent_state") {

@@ -326,18 +326,22 @@ constexpr FieldSpec kFields[] = {
      "flash-attn",
      "Flash attention (llama.cpp -fa, OLLAMA_FLASH_ATTENTION; on where the GPU supports it): "
      "no score matrix in the compute buffer."},
-    {"draftModel", Type::kText, "", 0, 120, "", engineOnly(kVllm | kLlamaCpp), "draft",
+    {"draftModel", Type::kText, "", 0, 120, "", engineOnly(kVllm | kLlamaCpp | kSglang), "draft",
      "model-draft",
      "A draft model of the catalog for speculative decoding (vLLM's speculative_config model, "
-     "llama.cpp's --model-draft); empty = none. Its weights and its own KV cache for the same "
-     "context are added; vLLM's one KV pool then holds both models' layers."},
+     "llama.cpp's --model-draft, SGLang's --speculative-algorithm STANDALONE "
+     "--speculative-draft-model-path); empty = none. Its weights and its own KV cache for the "
+     "same context are added; vLLM's one KV pool then holds both models' layers, SGLang gives "
+     "the draft a pool of its own."},
     {"numSpeculativeTokens", Type::kInteger, "0", 0, 16, "tokens",
-     {kInference, kArchitecture, kVllm, FieldCondition::kMtpModel}, "nst",
+     {kInference, kArchitecture, kVllm | kSglang, FieldCondition::kMtpModel}, "nst",
      "num-speculative-tokens",
      "MTP speculative decoding with the model's own multi-token-prediction layers: tokens "
      "proposed per step (vLLM's --speculative-config '{\"method\":\"mtp\","
-     "\"num_speculative_tokens\":N}'); 0 = off. The MTP layers' weights (loaded only then), "
-     "their KV in the one pool and N lookahead slots per request are added."},
+     "\"num_speculative_tokens\":N}'; SGLang's --speculative-algorithm EAGLE "
+     "--speculative-num-steps N, top-k 1); 0 = off. The MTP layers' weights (loaded only then) "
+     "and their KV are added (vLLM: in the one pool, with N lookahead slots per request; "
+     "SGLang: in a pool of their own)."},
     {"freeGpuMemoryFraction", Type::kDecimal, "0.9", 0.05, 1, "fraction",
      engineOnly(kTensorRtLlm), "kvfrac", "free-gpu-memory-fraction",
      "TensorRT-LLM's share of the memory free after loading that goes to the KV cache."},

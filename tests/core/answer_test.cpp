@@ -363,11 +363,19 @@ TEST(Answer, ADraftModelIsACatalogIdOnTheEnginesThatTakeOne) {
   const auto encoder = evaluate(s->with("draftModel", "bge-m3"), {});
   ASSERT_FALSE(encoder.ok());
   EXPECT_EQ(encoder.error().field, "draftModel");
-  // SGLang's draft is not modelled: the field is refused there, naming it.
+  // SGLang takes it too (--speculative-algorithm STANDALONE) and adds the draft's weights.
   const auto sglang =
       parseScenario({{"engine", "sglang"}, {"draftModel", "llama-3.2-1b"}}, Strictness::kStrict);
-  ASSERT_FALSE(sglang.ok());
-  EXPECT_EQ(sglang.error().field, "draftModel");
+  ASSERT_TRUE(sglang.ok()) << sglang.error().message;
+  const auto drafted = evaluate(*sglang, {});
+  ASSERT_TRUE(drafted.ok()) << drafted.error().message;
+  EXPECT_TRUE(std::any_of(drafted->perGpu.components.begin(), drafted->perGpu.components.end(),
+                          [](const Component& c) { return c.name == "draft_weights"; }));
+  // TensorRT-LLM's draft is not modelled: the field is refused there, naming it.
+  const auto trt = parseScenario({{"engine", "tensorrt-llm"}, {"draftModel", "llama-3.2-1b"}},
+                                 Strictness::kStrict);
+  ASSERT_FALSE(trt.ok());
+  EXPECT_EQ(trt.error().field, "draftModel");
 }
 
 /// The random scenarios in four independent draws (so that a sharded run spreads them).

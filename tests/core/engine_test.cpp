@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -230,6 +231,48 @@ TEST(Engine, SglangDefaultFractionFollowsTheGpu) {
   EXPECT_DOUBLE_EQ(tp8.reservedMiB, 512 + 12288 + 1024 + 1024);
   // A GPU above 60 GiB keeps at least 10 GiB back.
   EXPECT_GE(sglangDefaults(68719476736.0, 1, 1).reservedMiB, 10240);
+  // Speculative decoding (server_args.py): 2,048 MiB more for an EAGLE/NEXTN drafter,
+  // (81079 − 15488) / 81079 = 0.809; 6,144 MiB for a STANDALONE draft model, 0.758.
+  const SglangDefaults eagle = sglangDefaults(85017493504.0, 1, 1, SglangSpeculation::kEagle);
+  EXPECT_DOUBLE_EQ(eagle.reservedMiB, 15488);
+  EXPECT_DOUBLE_EQ(eagle.memFractionStatic, 0.809);
+  const SglangDefaults standalone =
+      sglangDefaults(85017493504.0, 1, 1, SglangSpeculation::kStandalone);
+  EXPECT_DOUBLE_EQ(standalone.reservedMiB, 19584);
+  EXPECT_DOUBLE_EQ(standalone.memFractionStatic, 0.758);
+  // Below 60 GiB there is no floor: the 24 GiB card reserves 3,760 + 2,048 MiB.
+  EXPECT_DOUBLE_EQ(sglangDefaults(25386352640.0, 1, 1, SglangSpeculation::kEagle).reservedMiB,
+                   5808);
+}
+
+TEST(Engine, SglangMtpDraftsFromAPoolOfItsOwn) {
+  // DeepSeek-V3 with --speculative-algorithm EAGLE --speculative-num-steps 3 (top-k 1, 4 draft
+  // tokens), FP8 weights on one GPU large enough: the MTP layer's 11,610,067,968 parameters
+  // at 1 B and its one MLA layer's (512 + 64) × 2 B per token for the workload's 1,024 tokens;
+  // both pools hold the profiled tokens + max_num_reqs × (3 × 1 + 4) + 100, max_num_reqs =
+  // min(max(tokens / 163,840 × 512, 2048), 4096).
+  const auto entry = findCatalogModel("deepseek-v3");
+  ASSERT_TRUE(entry.ok());
+  const auto arch = parseModelConfig(entry->configJson);
+  ASSERT_TRUE(arch.ok());
+  InferenceOptions o;
+  o.engine = EngineProfile::kSglang;
+  o.gpuMemoryBytes = 1.5e12;
+  o.sglang.memFractionStatic = 0.9;
+  o.weightBytesPerParameter = 1;
+  o.promptTokens = 1000;
+  o.generatedTokens = 24;
+  const auto alone = estimateInference(*arch, o);
+  ASSERT_TRUE(alone.ok() && alone->kvPool) << alone.error().message;
+  o.mtpSpeculativeTokens = 3;
+  const auto mtp = estimateInference(*arch, o);
+  ASSERT_TRUE(mtp.ok() && mtp->kvPool) << mtp.error().message;
+  EXPECT_NEAR(component(*mtp, "draft_weights") / 11610067968.0, 1, 1e-9);
+  EXPECT_DOUBLE_EQ(component(*mtp, "draft_kv_cache"), 1024.0 * 1152);
+  const double profiled = alone->kvPool->tokens;
+  const double requests = std::clamp(std::floor(profiled / 163840 * 512), 2048.0, 4096.0);
+  EXPECT_DOUBLE_EQ(mtp->kvPool->tokens, profiled + requests * 7 + 100);
+  EXPECT_NE(mtp->kvPool->summary.find("drafter's own pool"), std::string::npos);
 }
 
 TEST(Engine, SglangPoolIsTheFractionOfFreeMemoryLessTheWeights) {
@@ -493,6 +536,12 @@ TEST(Engine, VllmDraftModelSharesTheKvPool) {
                    std::floor((alone->kvPool->bytes - draftBytes) / (163840.0 * 16)) * 16);
   // The workload's own draft cache: 512 + 16 tokens (33 blocks of 16) × 16 layers × 2048 B.
   EXPECT_DOUBLE_EQ(component(*drafted, "draft_kv_cache"), 528.0 * 16 * 2048);
+  // With tensor parallel 2 the draft runs split like the target: each GPU caches half of its
+  // 8 KV heads.
+  o.parallel.tensorParallel = 2;
+  const auto split = estimateInference(llama8b(), o);
+  ASSERT_TRUE(split.ok()) << split.error().message;
+  EXPECT_DOUBLE_EQ(component(*split, "draft_kv_cache"), 528.0 * 16 * 2048 / 2);
 }
 
 TEST(Engine, VllmMtpLayerJoinsTheKvPool) {

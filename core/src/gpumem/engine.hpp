@@ -86,8 +86,23 @@ struct SglangDefaults {
   double reservedMiB = 0;
   double memFractionStatic = 0;
 };
+/// The tokens SGLang adds to both KV pools with speculative decoding (model_runner.py
+/// init_memory_pool, draft_runner_cache_size): max_num_reqs × (steps × topk + draft tokens) +
+/// 100, where max_num_reqs = min(max(pool tokens / context_len × 512, 2048), 4096) and
+/// context_len is the model's (max_position_embeddings).
+std::int64_t sglangSpeculativeHeadroom(std::int64_t poolTokens, std::int64_t contextLength,
+                                       std::int64_t steps, std::int64_t topk,
+                                       std::int64_t draftTokens);
+
+/// How SGLang drafts for speculative decoding (--speculative-algorithm), which sets what its
+/// server_args.py adds to the reserve behind mem_fraction_static: 2,048 MiB for EAGLE/NEXTN
+/// (an MTP layer or an EAGLE head: "eagle draft models and cuda graphs"), 6,144 MiB for
+/// STANDALONE (a separate draft model), added after the 10 GiB floor.
+enum class SglangSpeculation { kNone, kEagle, kStandalone };
+
 SglangDefaults sglangDefaults(double gpuMemoryBytes, std::int64_t tensorParallel,
-                              std::int64_t pipelineParallel);
+                              std::int64_t pipelineParallel,
+                              SglangSpeculation speculation = SglangSpeculation::kNone);
 
 /// SGLang: weights; the KV cache the workload needs (every layer caches every token; the MLA
 /// latent once, no × 2); what mem_fraction_static leaves for activations and CUDA graphs,
@@ -96,6 +111,10 @@ SglangDefaults sglangDefaults(double gpuMemoryBytes, std::int64_t tensorParallel
 /// at start-up = f × (memory − context) − weights, per GPU, in tokens of
 /// kv_heads/tp × head_dim × layers × 2 × dtype (MLA: (kv_lora_rank + rope dim) × layers ×
 /// dtype). The pool holds the requested tokens exactly when the total fits in the memory.
+/// With speculative decoding (the model's MTP layers, or a draft model: --speculative-algorithm
+/// EAGLE/NEXTN or STANDALONE) the drafter's weights and its workload share of a KV pool of its
+/// own are added, and both pools hold the profiled tokens plus SGLang's headroom
+/// (sglangSpeculativeHeadroom).
 Result<Breakdown> estimateSglang(const ModelArchitecture& arch, const InferenceOptions& o,
                                  Breakdown out);
 
