@@ -177,12 +177,27 @@ Error refusedTypeError(const std::string& type, std::string_view why) {
       "intermediate_size, vocab_size and tie_word_embeddings.");
 }
 
-/// LlamaConfig's defaults for the sizes (configuration_llama.py).
-constexpr std::pair<const char*, int> kLlamaDefaults[] = {{"hidden_size", 4096},
-                                                          {"intermediate_size", 11008},
-                                                          {"num_hidden_layers", 32},
-                                                          {"num_attention_heads", 32},
-                                                          {"vocab_size", 32000}};
+/// A text model class's default for one size field, which transformers leaves out of a nested
+/// text_config that keeps it.
+struct NestedDefault {
+  std::string_view type;
+  const char* key;
+  std::int64_t value;
+};
+
+/// LlamaConfig's (configuration_llama.py) and MistralConfig's (configuration_mistral.py)
+/// defaults for the sizes: LLaVA 1.5 and LLaVA-NeXT files keep only what differs from them
+/// (llava-v1.6-mistral-7b-hf's text_config has no hidden_size, num_hidden_layers or
+/// num_attention_heads).
+constexpr NestedDefault kNestedDefaults[] = {
+    {"llama", "hidden_size", 4096},          {"llama", "intermediate_size", 11008},
+    {"llama", "num_hidden_layers", 32},      {"llama", "num_attention_heads", 32},
+    {"llama", "vocab_size", 32000},          {"mistral", "hidden_size", 4096},
+    {"mistral", "intermediate_size", 14336}, {"mistral", "num_hidden_layers", 32},
+    {"mistral", "num_attention_heads", 32},  {"mistral", "num_key_value_heads", 8},
+    {"mistral", "vocab_size", 32000},        {"mistral", "max_position_embeddings", 4096 * 32},
+    {"mistral", "sliding_window", 4096},
+};
 
 /// Gemma 3, Llama 4, Mistral 3, Qwen-VL and other multimodal configs keep the language model
 /// in text_config.
@@ -212,12 +227,10 @@ Result<ModelArchitecture> readLanguageModel(const Json& document, const std::str
   if (!text.contains("tie_word_embeddings") && document.contains("tie_word_embeddings")) {
     text["tie_word_embeddings"] = document["tie_word_embeddings"];
   }
-  // transformers builds a nested text_config with its class's defaults; LLaVA 1.5 files keep
-  // only what differs from LlamaConfig's.
-  if (type == "llama") {
-    for (const auto& [key, value] : kLlamaDefaults) {
-      if (!text.contains(key)) text[key] = value;
-    }
+  // transformers builds a nested text_config with its class's defaults and saves only what
+  // differs from them.
+  for (const NestedDefault& d : kNestedDefaults) {
+    if (d.type == type && !text.contains(d.key)) text[d.key] = d.value;
   }
   return readByType(text, type);
 }

@@ -380,6 +380,30 @@ TEST(ModelTypes, LlavaFillsLlamaDefaults) {
   expectPublished(fixtureLanguageModelParameters("llava-1.5-7b-hf"), 6.74e9);
 }
 
+// llava-hf/llava-v1.6-mistral-7b-hf's config.json as TensorRT-LLM's LLaVA-NeXT test lists it,
+// with the vision tower's 24 layers that the test cuts to 2 ("24 layers for full model"): a
+// text_config without hidden_size, num_hidden_layers or num_attention_heads, which
+// MistralConfig's defaults fill. By hand: Mistral 7B with 32,064 tokens, CLIP ViT-L/14 at
+// 336 px (patch 3·14²·1,024, [CLS], 577 positions, two LayerNorms, 24 layers of q, k, v, o,
+// fc1, fc2 and two LayerNorms), the two-layer GELU projector and image_newline; the Hub
+// gives 7.57B params.
+TEST(ModelTypes, LlavaNextFillsMistralDefaultsAndCountsItsTower) {
+  const ModelArchitecture arch = fixtureArchitecture("llava-v1.6-mistral-7b-hf");
+  EXPECT_EQ(arch.hiddenSize, 4096);
+  EXPECT_EQ(arch.numLayers, 32);
+  EXPECT_EQ(arch.numKvHeads, 8);
+  EXPECT_EQ(arch.slidingWindow, 0);  // the file's "sliding_window": null, not the default
+  const double mistralLayer = 2 * 4096.0 * 4096 + 2 * 4096.0 * 1024 + 3 * 4096.0 * 14336 + 2 * 4096;
+  const double mistral = 2 * 32064.0 * 4096 + 32 * mistralLayer + 4096;
+  const double clipLayer =
+      4 * (1024.0 * 1024 + 1024) + 1024.0 * 4096 + 4096 + 4096.0 * 1024 + 1024 + 2 * 2 * 1024;
+  const double clip =
+      3 * 14 * 14 * 1024.0 + 1024 + 577 * 1024.0 + 2 * 1024 + 24 * clipLayer + 2 * 1024;
+  const double projector = 1024.0 * 4096 + 4096 + 4096.0 * 4096 + 4096;
+  EXPECT_EQ(countModelParameters(arch).total, mistral + clip + projector + 4096);
+  expectPublished(countModelParameters(arch).total, 7.57e9);
+}
+
 // --- Vision-language configs and their text_configs against published totals -----------------
 
 /// A real config.json (tests/data/model-configs/<fixture>.json), the model_type it is read
