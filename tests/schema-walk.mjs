@@ -13,6 +13,7 @@ export function baseFor(field, task) {
   if (task === 'inference' && !applies.engines.includes('transformers')) values.engine = applies.engines[0];
   if (applies.when === 'sharding is not ddp' || applies.when === 'zero3 or fsdp shards the parameters') Object.assign(values, { sharding: 'zero3', gpuCount: '8' });
   if (applies.when === 'deepspeed zero1 or zero2') Object.assign(values, { sharding: 'zero2', gpuCount: '8' });
+  if (applies.when === 'deepspeed zero1, zero2 or zero3') Object.assign(values, { sharding: 'zero3', gpuCount: '8' });
   if (applies.when === 'deepspeed zero3') Object.assign(values, { sharding: 'zero3', gpuCount: '8' });
   if (applies.when === 'deepspeed zero3 with offload') Object.assign(values, { sharding: 'zero3', gpuCount: '8', offload: 'optimizer' });
   if (applies.when === 'fsdp or hsdp') Object.assign(values, { sharding: 'fsdp', gpuCount: '8' });

@@ -612,9 +612,12 @@ Result<TrainingScenario> trainingScenario(const Scenario& s, const ResolvedModel
   if (t.sharding == ShardingStrategy::kZero3) {
     t.maxLiveParameters = s.number("stage3MaxLiveParameters");
   }
-  if (t.sharding == ShardingStrategy::kZero1 || t.sharding == ShardingStrategy::kZero2) {
+  const bool zero12 =
+      t.sharding == ShardingStrategy::kZero1 || t.sharding == ShardingStrategy::kZero2;
+  if (zero12 || t.sharding == ShardingStrategy::kZero3) {
     t.reduceBucketElements = s.number("reduceBucketSize");
   }
+  t.overlapComm = zero12 && s.flag("overlapComm");
   return t;
 }
 

@@ -97,6 +97,9 @@ Json appliesToJson(const FieldScope& scope) {
     case FieldCondition::kDeepSpeedZero12:
       out["when"] = "deepspeed zero1 or zero2";
       break;
+    case FieldCondition::kDeepSpeedZero:
+      out["when"] = "deepspeed zero1, zero2 or zero3";
+      break;
     case FieldCondition::kDeepSpeedZero3:
       out["when"] = "deepspeed zero3";
       break;

@@ -61,6 +61,39 @@ std::vector<Term> gatheredParameters(const ModelStateInputs& in) {
           {{{layer, "parameters of the largest layer"}, {halfBytes, "B"}}, "its 16-bit gradients"}};
 }
 
+/// DeepSpeed's gradient buckets that live during the backward only: ZeRO-1/2's one
+/// reduce_bucket_size bucket, two with overlap_comm (stage_1_and_2.py, setup_buckets: "double
+/// buffers" when overlap_comm); ZeRO-3's reduce-scatter copy of a full bucket
+/// (reduce_scatter_coalesced's torch.cat), at most the trainable parameters.
+std::vector<Term> reduceBuckets(const ShardingOptions& sh, double trainable) {
+  const double elements = sh.reduceBucketElements;
+  if (elements <= 0) return {};
+  const bool stage12 =
+      sh.strategy == ShardingStrategy::kZero1 || sh.strategy == ShardingStrategy::kZero2;
+  if (stage12) {
+    Term t{{{elements, "elements (reduce_bucket_size)"}, {kBucketBytes, "B (16-bit)"}},
+           "the backward's gradient bucket"};
+    if (sh.overlapComm) {
+      t.factors.push_back({2, "buckets (overlap_comm)"});
+      t.label = "the backward's two alternating gradient buckets";
+    }
+    return {t};
+  }
+  if (sh.strategy != ShardingStrategy::kZero3 || trainable <= 0) return {};
+  return {{{{std::min(elements, trainable), "elements of a full bucket (at most the trainable)"},
+            {kBucketBytes, "B (16-bit)"}},
+           "the reduce-scatter's interleaved copy of the bucket"}};
+}
+
+/// DeepSpeed ZeRO-3's reduce bucket, allocated when the optimizer is built and kept
+/// (stage3.py: torch.empty(reduce_bucket_size) for each gradient dtype).
+std::vector<Term> keptBuckets(const ShardingOptions& sh) {
+  if (sh.strategy != ShardingStrategy::kZero3 || sh.reduceBucketElements <= 0) return {};
+  return {
+      {{{sh.reduceBucketElements, "elements (reduce_bucket_size)"}, {kBucketBytes, "B (16-bit)"}},
+       "ZeRO-3's gradient bucket, kept from start-up"}};
+}
+
 }  // namespace
 
 ModelStates estimateModelStates(const ModelStateInputs& in) {
@@ -147,14 +180,12 @@ ModelStates estimateModelStates(const ModelStateInputs& in) {
   s.optimizer = bytesOf(t.optimizer);
   s.temporaries = bytesOf(t.temporaries);
   s.gatheredLayer = bytesOf(t.gatheredLayer);
-  const bool bucketed = in.sharding.strategy == ShardingStrategy::kZero1 ||
-                        in.sharding.strategy == ShardingStrategy::kZero2;
-  if (bucketed && in.sharding.reduceBucketElements > 0 && !frozen && div.optimizer > 1) {
-    t.reduceBucket = {{{{in.sharding.reduceBucketElements, "elements (reduce_bucket_size)"},
-                        {kBucketBytes, "B (16-bit)"}},
-                       "the backward's gradient bucket"}};
+  if (!frozen && div.optimizer > 1) {
+    t.reduceBucket = reduceBuckets(in.sharding, in.trainableParams);
+    t.commBuffers = keptBuckets(in.sharding);
   }
   s.reduceBucket = bytesOf(t.reduceBucket);
+  s.commBuffers = bytesOf(t.commBuffers);
   return s;
 }
 

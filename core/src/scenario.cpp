@@ -226,7 +226,12 @@ std::string conditionReason(FieldCondition condition, const Scenario& s, bool mo
     case FieldCondition::kDeepSpeedZero12:
       return shardedWith(s, {"zero1", "zero2"})
                  ? ""
-                 : "needs DeepSpeed ZeRO-1 or ZeRO-2 over two or more GPUs";
+                 : "needs DeepSpeed ZeRO-1 or ZeRO-2 over two or more GPUs (ZeRO-3 keeps one "
+                   "gradient bucket whatever overlap_comm says)";
+    case FieldCondition::kDeepSpeedZero:
+      return shardedWith(s, {"zero1", "zero2", "zero3"})
+                 ? ""
+                 : "needs DeepSpeed ZeRO (zero1, zero2 or zero3) over two or more GPUs";
     case FieldCondition::kDeepSpeedZero3:
       return shardedWith(s, {"zero3"}) ? "" : "needs DeepSpeed ZeRO-3 over two or more GPUs";
     case FieldCondition::kFsdpSharding:

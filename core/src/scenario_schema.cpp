@@ -415,10 +415,17 @@ constexpr FieldSpec kFields[] = {
      {kTraining, kArchitecture, kAllEngines, FieldCondition::kTensorParallel}, "sp", "sp",
      "Megatron sequence parallel on top of tensor parallel."},
     {"reduceBucketSize", Type::kDecimal, "500000000", 0, 1e11, "elements",
-     {kTraining, kArchitecture, kAllEngines, FieldCondition::kDeepSpeedZero12}, "rbs",
+     {kTraining, kArchitecture, kAllEngines, FieldCondition::kDeepSpeedZero}, "rbs",
      "reduce-bucket-size",
-     "DeepSpeed reduce_bucket_size (default 5e8): ZeRO-1/2's backward allocates a gradient "
-     "bucket of this many elements (contiguous_gradients), 2 B each (bf16/fp16)."},
+     "DeepSpeed reduce_bucket_size (default 5e8): the gradient bucket (contiguous_gradients), "
+     "2 B per element (bf16/fp16). ZeRO-1/2's backward allocates it (two with overlap_comm); "
+     "ZeRO-3 keeps one from start-up and its reduce-scatter copies a full one."},
+    {"overlapComm", Type::kBoolean, "false", 0, 0, "",
+     {kTraining, kArchitecture, kAllEngines, FieldCondition::kDeepSpeedZero12}, "oc",
+     "overlap-comm",
+     "DeepSpeed overlap_comm (default false for ZeRO-1/2): the backward alternates two "
+     "reduce_bucket_size buckets so one is reduced while the other fills. ZeRO-3 (where it "
+     "defaults to true) keeps one bucket either way."},
     {"stage3MaxLiveParameters", Type::kDecimal, "1000000000", 0, 1e12, "parameters",
      {kTraining, kArchitecture, kAllEngines, FieldCondition::kDeepSpeedZero3}, "s3mlp",
      "stage3-max-live-parameters",

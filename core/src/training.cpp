@@ -207,6 +207,7 @@ ModelStates modelStatesOf(const TrainingScenario& s, const ParameterSplit& p,
   in.sharding.reshardAfterForward = s.reshardAfterForward;
   in.sharding.maxLiveParameters = s.maxLiveParameters;
   in.sharding.reduceBucketElements = s.reduceBucketElements;
+  in.sharding.overlapComm = s.overlapComm;
   return estimateModelStates(in);
 }
 
@@ -406,6 +407,8 @@ struct Phase {
   /// ZeRO-3/FSDP's gathered layer: live while layers run (forward, backward), not at the
   /// optimizer step, which updates the local shards after the backward has resharded.
   Terms gathered, weightCopies, gradients, temporaries, activations, logits;
+  /// DeepSpeed's gradient buckets: ZeRO-3's kept one throughout, the backward's besides.
+  Terms buffers;
 };
 
 /// torchtune's optimizer_in_bwd: with full training, one micro-batch per step and an
@@ -433,23 +436,27 @@ Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCop
   const Terms accumulated = s.gradientAccumulation > 1 ? st.terms.gradients : Terms{};
   Phase forward{"forward"};
   forward.gathered = st.terms.gatheredLayer;
+  forward.buffers = st.terms.commBuffers;
   forward.weightCopies = copies.all;
   forward.activations = m.saved;
   forward.logits = m.lossForward;
   forward.gradients = accumulated;
   Phase backward{"backward"};
-  backward.gathered = st.terms.gatheredLayer + st.terms.reduceBucket;
+  backward.gathered = st.terms.gatheredLayer;
+  backward.buffers = st.terms.commBuffers + st.terms.reduceBucket;
   backward.weightCopies = ckpt ? copies.head : copies.all;
   backward.activations = m.saved;
   backward.logits = m.lossBackward;
   backward.gradients = accumulated;
   Phase recompute{"backward"};
-  recompute.gathered = st.terms.gatheredLayer + st.terms.reduceBucket;
+  recompute.gathered = st.terms.gatheredLayer;
+  recompute.buffers = st.terms.commBuffers + st.terms.reduceBucket;
   recompute.weightCopies = copies.head;
   if (ckpt) recompute.activations = m.saved + m.oneLayer + m.layerGradients;
   recompute.gradients = accumulated;
   Phase metrics{"forward"};
   metrics.gathered = st.terms.gatheredLayer;
+  metrics.buffers = st.terms.commBuffers;
   metrics.weightCopies = copies.all;
   metrics.activations = m.saved;
   metrics.logits = m.metrics;
@@ -457,6 +464,7 @@ Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCop
   Phase step{"optimizer step"};
   step.gradients = st.terms.gradients;
   step.temporaries = st.terms.temporaries;
+  step.buffers = st.terms.commBuffers;
   if (stepInBackward) {
     backward.gradients = recompute.gradients = inBackwardStep;
     step = recompute;
@@ -464,9 +472,10 @@ Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCop
   Phase best = step;
   best.live = -1;
   for (Phase* phase : {&forward, &backward, &recompute, &metrics, &step}) {
-    phase->live = held + bytesOf(phase->gathered) + bytesOf(phase->weightCopies) +
-                  bytesOf(phase->gradients) + bytesOf(phase->temporaries) +
-                  bytesOf(phase->activations) + bytesOf(phase->logits);
+    phase->live = held + bytesOf(phase->gathered) + bytesOf(phase->buffers) +
+                  bytesOf(phase->weightCopies) + bytesOf(phase->gradients) +
+                  bytesOf(phase->temporaries) + bytesOf(phase->activations) +
+                  bytesOf(phase->logits);
     if (phase->live > best.live) best = *phase;
   }
   return best;
@@ -490,8 +499,8 @@ Component reserveComponent(const TrainingScenario& s, const ModelStates& st,
   const double reused = std::min(
       freed, bytesOf(peak.activations) + bytesOf(peak.logits) + bytesOf(peak.weightCopies));
   const double displaced = inBackward ? std::max(0.0, st.optimizer - reused) : 0.0;
-  const double transient =
-      peak.live - st.weights - st.master - st.optimizer - bytesOf(peak.gathered);
+  const double transient = peak.live - st.weights - st.master - st.optimizer -
+                           bytesOf(peak.gathered) - bytesOf(peak.buffers);
   Terms terms;
   if (idleLogits > 0) terms.push_back({{{idleLogits, "B"}}, "idle 16-bit logits block"});
   if (displaced > 0) {
@@ -588,11 +597,14 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
         peak.gathered.empty() ? "resharded before the optimizer step"
                               : "16-bit parameters gathered while layers run, and the "
                                 "largest layer's gradients"));
-  } else if (st.reduceBucket > 0) {
-    c.push_back(makeComponent("gathered_parameters", "Gradient bucket (ZeRO-1/2)", peak.gathered,
-                              peak.gathered.empty()
-                                  ? "allocated by the backward only"
-                                  : "DeepSpeed's contiguous gradient bucket (reduce_bucket_size)"));
+  }
+  if (st.reduceBucket + st.commBuffers > 0) {
+    c.push_back(
+        makeComponent("comm_buffers", "Gradient buckets (DeepSpeed)", peak.buffers,
+                      peak.buffers.empty()
+                          ? "allocated by the backward only (" + formatBytes(st.reduceBucket) + ")"
+                          : "DeepSpeed's contiguous gradient buckets (reduce_bucket_size" +
+                                std::string(s.overlapComm ? ", two with overlap_comm" : "") + ")"));
   }
   c.push_back(makeComponent("activations", "Activations", peak.activations,
                             "at the " + std::string(peak.name) + " peak"));

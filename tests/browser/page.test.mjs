@@ -305,6 +305,16 @@ test('sharding: ZeRO-3 over 8 GPUs needs less per GPU than DDP, and offload show
   await ready(page);
   const zero3 = gigabytes(await text(page, 'total'));
   assert.ok(zero3 < ddp / 2, `${ddp} → ${zero3}`);
+  // ZeRO-3 keeps one reduce bucket whatever overlap_comm says: the bucket size applies, the
+  // switch is disabled with its reason; ZeRO-2 alternates two buckets with it.
+  assert.ok(!(await page.locator('[data-field="reduceBucketSize"]').isDisabled()));
+  assert.ok(await page.locator('[data-field="overlapComm"]').isDisabled());
+  assert.match(await page.locator('small.why[data-why="overlapComm"]').innerText(), /ZeRO-3 keeps one/);
+  await page.selectOption('[data-testid="sharding"]', 'zero2');
+  await ready(page);
+  assert.ok(!(await page.locator('[data-field="overlapComm"]').isDisabled()));
+  await page.selectOption('[data-testid="sharding"]', 'zero3');
+  await ready(page);
   await page.selectOption('[data-testid="offload"]', 'optimizer');
   await ready(page);
   assert.match(await text(page, 'gpus-needed'), /CPU RAM/);

@@ -154,36 +154,54 @@ TEST(ModelStates, FrozenBaseThatCannotBeShardedStaysWhole) {
 
 // The buffers as implemented, with the frameworks' documented defaults. An 8B model whose
 // largest layer (the head) has 525M parameters, over 8 GPUs:
-// - DeepSpeed ZeRO-2's backward allocates reduce_bucket_size 16-bit elements (5e8 by
-//   default, DeepSpeed's config docs): 1 GB;
-// - DeepSpeed ZeRO-3 keeps up to stage3_max_live_parameters gathered (1e9 by default,
-//   "would consume ~2GB" in transformers' DeepSpeed guide) plus the layer's 16-bit
-//   gradients;
+// - DeepSpeed ZeRO-1/2's backward allocates reduce_bucket_size 16-bit elements (5e8 by
+//   default, DeepSpeed's config docs): 5e8 × 2 B = 1 GB; with overlap_comm a second bucket
+//   of the same size (stage_1_and_2.py setup_buckets): 2 × 5e8 × 2 B = 2 GB. (The "4.5×"
+//   rule of thumb in the transformers and DeepSpeed docs — 5e8 × 2 B × 2 × 4.5 = 9 GB —
+//   is not what the source allocates.)
+// - DeepSpeed ZeRO-3 keeps one reduce_bucket_size bucket from start-up (5e8 × 2 B = 1 GB,
+//   whatever overlap_comm says) and its backward's reduce-scatter copies a full bucket
+//   (another 1 GB), or only the trainable parameters when they are fewer (4e7 × 2 B);
+//   it keeps up to stage3_max_live_parameters gathered (1e9 by default, "would consume
+//   ~2GB" in transformers' DeepSpeed guide) plus the layer's 16-bit gradients;
 // - FSDP2 with reshard_after_forward=False keeps all 8B parameters gathered in 16 bits;
 //   with the default True, one layer's parameters and gradients (4 B each).
 TEST(ModelStates, ShardingBuffersAsImplemented) {
   struct Row {
     const char* what;
     ShardingStrategy strategy;
+    double trainable;
     double maxLive;
     bool reshard;
     double bucket;
+    bool overlap;
     double gathered;
     double reduceBucket;
+    double kept;
   };
   const double params = 8e9;
   const double layer = 5.25e8;
   const Row rows[] = {
-      {"zero2 bucket", ShardingStrategy::kZero2, 0, true, 5e8, 0, 5e8 * 2},
-      {"zero1 bucket", ShardingStrategy::kZero1, 0, true, 2e8, 0, 2e8 * 2},
-      {"zero3 live", ShardingStrategy::kZero3, 1e9, true, 0, 2e9 + 2 * layer, 0},
-      {"zero3 live below a layer", ShardingStrategy::kZero3, 1e8, true, 0, 4 * layer, 0},
-      {"fsdp", ShardingStrategy::kFsdp, 0, true, 0, 4 * layer, 0},
-      {"fsdp kept", ShardingStrategy::kFsdp, 0, false, 0, 2 * params + 2 * layer, 0},
+      {"zero2 bucket", ShardingStrategy::kZero2, params, 0, true, 5e8, false, 0, 1e9, 0},
+      {"zero2 overlap_comm", ShardingStrategy::kZero2, params, 0, true, 5e8, true, 0, 2e9, 0},
+      {"zero1 bucket", ShardingStrategy::kZero1, params, 0, true, 2e8, false, 0, 4e8, 0},
+      {"zero1 overlap_comm", ShardingStrategy::kZero1, params, 0, true, 2e8, true, 0, 8e8, 0},
+      {"zero3 live", ShardingStrategy::kZero3, params, 1e9, true, 0, false, 2e9 + 2 * layer, 0, 0},
+      {"zero3 live below a layer", ShardingStrategy::kZero3, params, 1e8, true, 0, false, 4 * layer,
+       0, 0},
+      {"zero3 bucket", ShardingStrategy::kZero3, params, 0, true, 5e8, false, 4 * layer, 1e9, 1e9},
+      {"zero3 overlap_comm", ShardingStrategy::kZero3, params, 0, true, 5e8, true, 4 * layer, 1e9,
+       1e9},
+      {"zero3 few trainable", ShardingStrategy::kZero3, 4e7, 0, true, 5e8, true, 4 * layer, 8e7,
+       1e9},
+      {"fsdp", ShardingStrategy::kFsdp, params, 0, true, 0, false, 4 * layer, 0, 0},
+      {"fsdp kept", ShardingStrategy::kFsdp, params, 0, false, 0, false, 2 * params + 2 * layer, 0,
+       0},
   };
   for (const Row& row : rows) {
     ModelStateInputs in;
-    in.trainableParams = params;
+    in.trainableParams = row.trainable;
+    in.frozenParams = params - row.trainable;
     in.largestLayerParams = layer;
     in.recipe = PrecisionRecipe::kBf16MasterFp32;
     in.sharding.strategy = row.strategy;
@@ -191,9 +209,11 @@ TEST(ModelStates, ShardingBuffersAsImplemented) {
     in.sharding.maxLiveParameters = row.maxLive;
     in.sharding.reshardAfterForward = row.reshard;
     in.sharding.reduceBucketElements = row.bucket;
+    in.sharding.overlapComm = row.overlap;
     const auto s = estimateModelStates(in);
     EXPECT_NEAR(s.gatheredLayer, row.gathered, 1.0) << row.what;
     EXPECT_NEAR(s.reduceBucket, row.reduceBucket, 1.0) << row.what;
+    EXPECT_NEAR(s.commBuffers, row.kept, 1.0) << row.what;
   }
 }
 

@@ -79,6 +79,7 @@ TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
       {"doubleQuant", "false"},
       {"quantStorage", "uint8"},
       {"reduceBucketSize", "200000000"},
+      {"overlapComm", "true"},
       {"stage3MaxLiveParameters", "300000000"},
       {"reshardAfterForward", "false"},
       {"offloadDevice", "nvme"},

@@ -74,6 +74,7 @@ enum class FieldCondition {
   kShardsParameters,            ///< ZeRO-3 or FSDP shards the parameters over 2+ GPUs
   kDeepSpeedZero12,             ///< DeepSpeed ZeRO-1 or ZeRO-2 over 2+ GPUs
   kDeepSpeedZero3,              ///< DeepSpeed ZeRO-3 over 2+ GPUs
+  kDeepSpeedZero,               ///< DeepSpeed ZeRO-1, 2 or 3 over 2+ GPUs
   kFsdpSharding,                ///< FSDP full or hybrid shard over 2+ GPUs
   kSlidingWindow,               ///< the model has sliding-window attention layers (--swa-full)
   kZero3Offload,                ///< DeepSpeed ZeRO-3 with something offloaded

@@ -36,17 +36,19 @@ struct ModelStates {
   double optimizer = 0;      ///< optimizer states
   double temporaries = 0;    ///< optimizer step temporaries (foreach AdamW)
   double gatheredLayer = 0;  ///< ZeRO-3/FSDP: one layer's gathered 16-bit params and grads
-  double reduceBucket = 0;   ///< ZeRO-1/2: the backward's 16-bit gradient bucket
+  double reduceBucket = 0;   ///< DeepSpeed: the backward's 16-bit gradient bucket(s)
+  double commBuffers = 0;    ///< DeepSpeed ZeRO-3: the reduce bucket kept from start-up
   double cpu = 0;            ///< CPU RAM of one node holding offloaded states
   double nvme = 0;           ///< NVMe of one node holding states offloaded there (ZeRO-Infinity)
   /// The formula terms of each GPU state above; their products sum to its bytes.
   struct Terms {
     std::vector<Term> weights, master, gradients, optimizer, temporaries, gatheredLayer,
-        reduceBucket;
+        reduceBucket, commBuffers;
   } terms;
   /// Everything resident on the GPU.
   double gpuTotal() const {
-    return weights + master + gradients + optimizer + temporaries + gatheredLayer + reduceBucket;
+    return weights + master + gradients + optimizer + temporaries + gatheredLayer + reduceBucket +
+           commBuffers;
   }
 };
 
@@ -65,8 +67,15 @@ struct ModelStates {
 /// parameters (those reused within stage3_max_reuse_distance stay; transformers' DeepSpeed
 /// guide: the 1e9 default "would consume ~2GB"), at least the layer in flight; FSDP2 with
 /// reshard_after_forward=False keeps every layer's gathered parameters from the forward to
-/// the backward; ZeRO-1/2's backward holds a 16-bit bucket of reduce_bucket_size gradients
-/// (deepspeed/runtime/zero/stage_1_and_2.py, backward(): ipg_buffer with contiguous_gradients).
+/// the backward. DeepSpeed's reduce buckets (contiguous_gradients, on by default), in the
+/// engine's 16-bit dtype: ZeRO-1/2's backward allocates one bucket of reduce_bucket_size
+/// elements, two with overlap_comm, which alternate while one is being reduced, and frees them
+/// after the backward (deepspeed/runtime/zero/stage_1_and_2.py, setup_buckets and
+/// _release_ipg_buffers); ZeRO-3 allocates one such bucket when the optimizer is built and keeps
+/// it (stage3.py, "IPG"), and its backward's reduce-scatter interleaves each full bucket into a
+/// new tensor of as many elements (coalesced_collectives.py, reduce_scatter_coalesced): up to
+/// min(reduce_bucket_size, the trainable parameters). allgather_bucket_size allocates nothing
+/// (the all-gather after the step writes into the flat parameter buffer it slices).
 /// ZeRO-3 offload to NVMe (ZeRO-Infinity, Rajbhandari et al. 2021) puts the master weights,
 /// optimizer states (and with parameter offload the 16-bit parameters) on NVMe; CPU RAM keeps
 /// the fp32 gradients, the step's temporaries and DeepSpeed's pinned swap buffers

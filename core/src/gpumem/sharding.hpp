@@ -33,9 +33,12 @@ struct ShardingOptions {
   /// DeepSpeed ZeRO-3 stage3_max_live_parameters: gathered parameters it keeps resident at
   /// most (0 = only the layer in flight, as DeepSpeed's memory estimator assumes).
   double maxLiveParameters = 0;
-  /// DeepSpeed ZeRO-1/2 reduce_bucket_size: elements of the 16-bit gradient bucket the
-  /// backward allocates (contiguous_gradients; 0 = none).
+  /// DeepSpeed reduce_bucket_size: elements of the 16-bit gradient bucket (contiguous_gradients;
+  /// 0 = none). ZeRO-1/2's backward allocates it; ZeRO-3 allocates it at start-up and keeps it.
   double reduceBucketElements = 0;
+  /// DeepSpeed ZeRO-1/2 overlap_comm: the backward alternates two reduce buckets instead of one
+  /// (ZeRO-3 keeps its one bucket either way).
+  bool overlapComm = false;
 };
 
 /// Parses ddp (= none), zero1, zero2 (= fsdp-grad-op), zero3, fsdp (= fsdp-full, fsdp2),

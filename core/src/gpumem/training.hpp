@@ -87,8 +87,10 @@ struct TrainingScenario {
   bool reshardAfterForward = true;
   /// DeepSpeed ZeRO-3: stage3_max_live_parameters (0 = the layer in flight only).
   double maxLiveParameters = 0;
-  /// DeepSpeed ZeRO-1/2: reduce_bucket_size in elements (0 = no bucket counted).
+  /// DeepSpeed ZeRO-1/2/3: reduce_bucket_size in elements (0 = no bucket counted).
   double reduceBucketElements = 0;
+  /// DeepSpeed ZeRO-1/2: overlap_comm (two alternating reduce buckets instead of one).
+  bool overlapComm = false;
   TrainingParallel parallel;
   std::int64_t gpus = 1;         ///< all GPUs of the job
   std::int64_t gpusPerNode = 8;  ///< hybrid shard and the CPU RAM of one node
