@@ -100,8 +100,16 @@ Result<LoraTargets> parseLoraTargets(std::string_view text) {
   return none;
 }
 
-double loraParameterCount(const ModelArchitecture& arch, const LoraTargets& targets,
+LoraTargets adaptableTargets(const ModelArchitecture& arch, LoraTargets targets) {
+  if (arch.isMoe() && arch.moe.fusedExperts && arch.moe.denseLayers == 0) {
+    targets.gate = targets.up = targets.down = false;
+  }
+  return targets;
+}
+
+double loraParameterCount(const ModelArchitecture& arch, const LoraTargets& requested,
                           std::int64_t rank) {
+  const LoraTargets targets = adaptableTargets(arch, requested);
   double perLayer = 0;
   for (const LayerLinear& linear : layerLinears(arch)) {
     if (!targets.covers(linear.role)) continue;

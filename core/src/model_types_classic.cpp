@@ -336,6 +336,7 @@ Result<ModelArchitecture> readGptOss(const Json& config, const std::string& type
   arch.moe.expertIntermediateSize = arch.intermediateSize;
   arch.moe.expertBias = true;
   arch.moe.routerBias = true;
+  arch.moe.fusedExperts = true;  // modeling_gpt_oss.py GptOssExperts
   setSlidingLayers(config, arch, 128, [](std::int64_t i) { return i % 2 == 0; });
   return requireIntermediate(std::move(arch));
 }

@@ -218,7 +218,7 @@ ActivationRecipe activationRecipe(const TrainingScenario& s) {
   r.residualBytes = quantizedBase(s) ? (kbitUpcast ? 4 : 2) : weightBytesPerParameter(s.recipe);
   r.autocast = isAutocast(s.recipe) && !quantizedBase(s);
   r.frozenBase = s.task != TrainingTask::kFull;
-  r.loraTargets = s.loraTargets;
+  r.loraTargets = adaptableTargets(s.arch, s.loraTargets);
   r.attention =
       s.checkpointing == Checkpointing::kSelective ? AttentionImplementation::kFlash : s.attention;
   r.tensorParallel = static_cast<double>(s.parallel.tensor);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gpumem/model_catalog.hpp"
 #include "gpumem/model_config.hpp"
 #include "gpumem/model_parameters.hpp"
 #include "gpumem/training_activations.hpp"
@@ -129,6 +130,23 @@ TEST(Training, LoraTrainsOnlyTheAdapter) {
   EXPECT_DOUBLE_EQ(e->trainableParams, perLayer * 16);
   EXPECT_DOUBLE_EQ(component(*e, "lora_adapter"), perLayer * 16 * 4);
   EXPECT_DOUBLE_EQ(component(*e, "optimizer_states"), perLayer * 16 * 8);
+}
+
+// gpt-oss keeps its experts as 3-D parameters (GptOssExperts), which PEFT cannot wrap: an
+// all-linear rank-16 LoRA of gpt-oss-20b adapts q, k, v and o only. PyTorch counted the
+// measured run's trainable parameters: 7,962,624 (calibration-2.jsonl, gpt-oss-20b lora).
+TEST(Training, LoraAdaptsNoFusedExpert) {
+  const auto model = findCatalogModel("gpt-oss-20b");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const auto arch = parseModelConfig(model->configJson);
+  ASSERT_TRUE(arch.ok()) << arch.error().message;
+  TrainingScenario s = scenario();
+  s.arch = *arch;
+  s.recipe = PrecisionRecipe::kPureBf16;
+  s.task = TrainingTask::kLora;
+  const auto e = estimateTraining(s);
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_DOUBLE_EQ(e->trainableParams, 7962624.0);
 }
 
 TEST(Training, QloraStoresTheBaseInAboutFourBits) {

@@ -39,6 +39,11 @@ struct LoraTargets {
 /// Fails with field "lora_targets".
 Result<LoraTargets> parseLoraTargets(std::string_view text);
 
+/// The projections `targets` names that PEFT can adapt in `arch`: with fused experts (3-D
+/// parameters, no nn.Linear) and no dense layer, none of the MLP's (peft tuners_utils
+/// adapts nn.Linear modules only, whatever target_modules says).
+LoraTargets adaptableTargets(const ModelArchitecture& arch, LoraTargets targets);
+
 /// Adapter parameters: rank·(in + out) per adapted projection (A: in→r, B: r→out;
 /// Hu et al. 2021, "LoRA"), over every layer (experts once each).
 double loraParameterCount(const ModelArchitecture& arch, const LoraTargets& targets,

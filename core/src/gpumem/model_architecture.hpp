@@ -51,7 +51,11 @@ struct MoeShape {
   bool sharedExpertGate = false;  ///< a hidden→1 sigmoid gate on the shared expert (Qwen2-MoE)
   bool routerBias = false;        ///< the router's linear layer has a bias (gpt-oss)
   bool expertBias = false;        ///< expert projections carry biases (gpt-oss)
-  std::int64_t denseLayers = 0;   ///< layers whose MLP is dense (DeepSeek's first_k_dense_replace)
+  /// The routed experts are 3-D parameters of one module, not nn.Linear layers (transformers'
+  /// GptOssExperts: gate_up_proj and down_proj as nn.Parameter): PEFT's target_modules,
+  /// all-linear included, adapt no expert.
+  bool fusedExperts = false;
+  std::int64_t denseLayers = 0;  ///< layers whose MLP is dense (DeepSeek's first_k_dense_replace)
 };
 
 /// The token mixer of one layer: what it computes and what it keeps per sequence.
