@@ -71,6 +71,15 @@ Result<bool> checkScenario(const TrainingScenario& s) {
   if (s.task != TrainingTask::kFull && (s.loraRank < 1 || s.loraRank > 65536)) {
     return makeError(ErrorCode::kOutOfRange, "loraRank", "LoRA rank must be from 1 to 65536.");
   }
+  if (s.task != TrainingTask::kFull && loraParameterCount(a, s.loraTargets, 1) <= 0) {
+    // peft's inject_adapter: "Target modules … not found in the base model".
+    return makeError(ErrorCode::kInvalidArgument, "loraTargets",
+                     std::string("None of these LoRA targets is a linear layer of this model") +
+                         (a.moe.fusedExperts ? " (its experts are fused parameters that PEFT "
+                                               "cannot wrap)"
+                                             : "") +
+                         ": target q_proj, k_proj, v_proj or o_proj.");
+  }
   const std::int64_t modelParallel = s.parallel.tensor * s.parallel.pipeline * s.parallel.context;
   if (s.gpus % modelParallel != 0) {
     return makeError(ErrorCode::kOutOfRange, "gpuCount",

@@ -147,6 +147,11 @@ TEST(Training, LoraAdaptsNoFusedExpert) {
   const auto e = estimateTraining(s);
   ASSERT_TRUE(e.ok()) << e.error().message;
   EXPECT_DOUBLE_EQ(e->trainableParams, 7962624.0);
+  // Only the experts' projections named: peft finds no module to wrap, and says so.
+  s.loraTargets = *parseLoraTargets("gate_up_proj,down_proj");
+  const auto none = estimateTraining(s);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().field, "loraTargets");
 }
 
 TEST(Training, QloraStoresTheBaseInAboutFourBits) {
