@@ -16,8 +16,8 @@ constexpr double kNvmeParamBuffers = 5;
 constexpr double kNvmeParamBufferElements = 1e8;
 /// DeepSpeed's gradient bucket holds the engine's 16-bit gradients (bf16/fp16 enabled).
 constexpr double kBucketBytes = 2.0;
-/// ZeRO-3 gathers one layer's 16-bit parameters and keeps its 16-bit gradients.
-constexpr double kGatheredBytesPerParam = 4.0;
+/// ZeRO-3 gathers 16-bit tensors: stage3_max_live_parameters counts their elements.
+constexpr double kGatheredBytesPerElement = 2.0;
 
 double gpusSharingCpu(const ShardingOptions& sharding) {
   return static_cast<double>(std::clamp<std::int64_t>(
@@ -46,19 +46,34 @@ std::vector<Term> perParameter(double count, const char* what, double bytes, dou
 /// reshard_after_forward: all of them).
 std::vector<Term> gatheredParameters(const ModelStateInputs& in) {
   const double layer = in.largestLayerParams;
+  const double bytes = in.gatheredBytesPerParam;
   const double all = in.trainableParams + in.frozenParams;
   const ShardingOptions& sh = in.sharding;
   const bool fsdpKeeps = !sh.reshardAfterForward && sh.strategy != ShardingStrategy::kZero3;
-  const double resident = fsdpKeeps ? all : std::min(all, std::max(layer, sh.maxLiveParameters));
-  if (resident <= layer) {
-    return {{{{layer, "parameters of the largest layer"}, {kGatheredBytesPerParam, "B"}}}};
+  // stage3_max_live_parameters counts elements of the stored (16-bit) tensors.
+  const double cap = sh.maxLiveParameters * kGatheredBytesPerElement;
+  std::vector<Term> out;
+  if (fsdpKeeps && all > layer) {
+    out.push_back({{{all, "parameters kept gathered from forward to backward"}, {bytes, "B"}},
+                   "gathered parameters"});
+  } else if (!fsdpKeeps && std::min(all * bytes, cap) > layer * bytes) {
+    out.push_back(cap < all * bytes
+                      ? Term{{{sh.maxLiveParameters, "live elements (stage3_max_live_parameters)"},
+                              {kGatheredBytesPerElement, "B"}},
+                             "gathered parameters"}
+                      : Term{{{all, "parameters, all live"}, {bytes, "B"}}, "gathered parameters"});
+  } else {
+    out.push_back(
+        {{{layer, "parameters of the largest layer"}, {bytes, "B"}}, "its gathered parameters"});
   }
-  const double halfBytes = kGatheredBytesPerParam / 2;
-  return {{{{resident, fsdpKeeps ? "parameters kept gathered from forward to backward"
-                                 : "live parameters (stage3_max_live_parameters)"},
-            {halfBytes, "B"}},
-           "gathered 16-bit parameters"},
-          {{{layer, "parameters of the largest layer"}, {halfBytes, "B"}}, "its 16-bit gradients"}};
+  const double trainable = in.layerTrainableParams < 0 ? layer : in.layerTrainableParams;
+  if (trainable > 0 && in.layerTrainableBytes > 0) {
+    out.push_back(
+        {{{trainable, "trainable parameters of the largest layer"}, {in.layerTrainableBytes, "B"}},
+         in.layerTrainableParams < 0 ? "their 16-bit gradients"
+                                     : "the adapters' weights and gradients"});
+  }
+  return out;
 }
 
 /// DeepSpeed's gradient buckets that live during the backward only: ZeRO-1/2's one
@@ -112,6 +127,11 @@ ModelStates estimateModelStates(const ModelStateInputs& in) {
       frozen ? weightBytesPerParameter(in.recipe) : in.frozenBytesPerParam,
       replicated ? 1.0 : div.weights);
   if (!replicated) t.weights.insert(t.weights.end(), held.begin(), held.end());
+  // Not parameters, so neither sharded nor offloaded with them.
+  const auto constants =
+      frozen ? std::vector<Term>{}
+             : perParameter(in.frozenParams, "frozen parameters' quantisation constants (whole)",
+                            in.frozenUnshardedBytesPerParam, 1.0);
   t.master = perParameter(trainable, "trainable parameters", masterBytesPerParameter(in.recipe),
                           div.optimizer);
   t.gradients = perParameter(trainable, "trainable parameters",
@@ -174,6 +194,7 @@ ModelStates estimateModelStates(const ModelStateInputs& in) {
     t.gatheredLayer = gathered;
   }
   if (replicated) t.weights.insert(t.weights.end(), held.begin(), held.end());
+  t.weights.insert(t.weights.end(), constants.begin(), constants.end());
   s.weights = bytesOf(t.weights);
   s.master = bytesOf(t.master);
   s.gradients = bytesOf(t.gradients);

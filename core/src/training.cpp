@@ -105,6 +105,7 @@ struct ParameterSplit {
   double linear = 0;     ///< projection and head matrices (what autocast copies)
   double head = 0;       ///< the output head (or the tied embedding it uses)
   double largestLayer = 0;
+  double layerBase = 0;         ///< one transformer layer's projections, whole model's mean
   double largestTrainable = 0;  ///< the largest trainable matrix, whole model
   double share = 1;             ///< share of all parameters on the most loaded GPU (TP, PP, EP)
   double vocabShare = 1;        ///< share of the head on one GPU (vocabulary parallel)
@@ -125,7 +126,8 @@ Result<ParameterSplit> splitParameters(const TrainingScenario& s) {
       p.experts * (1 - 1 / static_cast<double>(s.parallel.expert)) * layerFraction / tp;
   out.head = static_cast<double>(a.vocabSize) * static_cast<double>(a.hiddenSize);
   out.linear = p.attention + p.mlp + p.experts + out.head;
-  out.largestLayer = std::max(out.head, (p.attention + p.mlp + p.experts) / layers);
+  out.layerBase = (p.attention + p.mlp + p.experts) / layers;
+  out.largestLayer = std::max(out.head, out.layerBase);
   out.vocabShare = 1 / tp;
   if (s.task == TrainingTask::kFull) {
     out.trainable = p.total;
@@ -184,10 +186,58 @@ std::string quantizedBaseNote(const TrainingScenario& s, bool shardsParameters) 
       " bits per projection weight (" + (s.fp4 ? "nf4" : "fp4") + " stores the same), " +
       num(frozenBytesPerParameter(s)) + " B per parameter";
   if (shardsParameters) {
-    note += s.floatQuantStorage ? "; stored as bf16, so sharded"
-                                : "; stored as uint8, which FSDP and ZeRO-3 do not shard";
+    note += s.floatQuantStorage
+                ? "; stored as bf16, so the packed 4 bits are sharded; the quantisation "
+                  "constants (QuantState, not a parameter) stay whole on every GPU"
+                : "; stored as uint8, which FSDP and ZeRO-3 do not shard";
   }
   return note;
+}
+
+/// Bits per projection weight of a 4-bit base that are quantisation constants rather than
+/// packed weights: the format's bits less the 4 packed ones (absmax, and with double
+/// quantisation its 8-bit codes and their constants; bitsandbytes' QuantState).
+double quantConstantBits(const TrainingScenario& s) {
+  if (s.task != TrainingTask::kQlora) return 0;
+  const auto format = parseWeightFormat(baseFormatName(s));
+  return format ? std::max(0.0, format->linearBits - 4) : 0;
+}
+
+/// Whether ZeRO-3/FSDP shards a quantised base: a 4-bit one stored in a float dtype
+/// (bnb_4bit_quant_storage), over two or more GPUs.
+bool shardsQuantizedBase(const TrainingScenario& s, std::int64_t dataParallel) {
+  return s.task == TrainingTask::kQlora && s.floatQuantStorage && shardsParameters(s.sharding) &&
+         dataParallel > 1;
+}
+
+/// What ZeRO-3/FSDP gathers at once under LoRA/QLoRA (full training keeps the model state's
+/// default, the largest layer's 16-bit parameters and gradients): the larger of a transformer
+/// layer — its frozen projections as stored (a 4-bit base's packed data only, bitsandbytes'
+/// Params4bit; a base that is not sharded is not gathered) and its fp32 adapters, weight and
+/// gradient — and the frozen 16-bit head.
+void setGatheredLayer(const TrainingScenario& s, const ParameterSplit& p, std::int64_t dataParallel,
+                      ModelStateInputs& in) {
+  const double tp = static_cast<double>(s.parallel.tensor);
+  in.largestLayerParams = p.largestLayer / tp;
+  if (s.task == TrainingTask::kFull) return;
+  constexpr double kAdapterBytes = 4 + 4;
+  const double layers = static_cast<double>(std::max<std::int64_t>(1, s.arch.numLayers));
+  double baseBytes = weightBytesPerParameter(s.recipe);
+  if (s.task == TrainingTask::kQlora) {
+    baseBytes = shardsQuantizedBase(s, dataParallel) ? 4.0 / 8 : 0;
+  } else if (quantizedBase(s)) {
+    baseBytes = 1;  // LLM.int8's int8 weights
+  }
+  const double adapters = p.adapter / layers;
+  const double headBytes = s.trainEmbeddings ? 0 : quantizedBase(s) ? 2 : baseBytes;
+  const double headTrainable = s.trainEmbeddings ? p.head : 0;
+  const double layerTotal = p.layerBase * baseBytes + adapters * kAdapterBytes;
+  const double headTotal = p.head * headBytes + headTrainable * kAdapterBytes;
+  const bool head = headTotal > layerTotal;
+  in.largestLayerParams = (head ? p.head : p.layerBase) / tp;
+  in.gatheredBytesPerParam = head ? headBytes : baseBytes;
+  in.layerTrainableParams = (head ? headTrainable : adapters) / tp;
+  in.layerTrainableBytes = kAdapterBytes;
 }
 
 bool isAutocast(PrecisionRecipe recipe) {
@@ -205,7 +255,13 @@ ModelStates modelStatesOf(const TrainingScenario& s, const ParameterSplit& p,
   in.recipe = s.task == TrainingTask::kFull ? s.recipe : PrecisionRecipe::kFp32;
   in.optimizer = s.optimizer;
   in.matrixSide = static_cast<double>(s.arch.hiddenSize);
-  in.largestLayerParams = p.largestLayer / static_cast<double>(s.parallel.tensor);
+  if (shardsQuantizedBase(s, dataParallel)) {
+    const ModelParameters mp = countModelParameters(s.arch);
+    in.frozenUnshardedBytesPerParam =
+        quantConstantBits(s) / 8 * (mp.attention + mp.mlp + mp.experts) / mp.total;
+    in.frozenBytesPerParam -= in.frozenUnshardedBytesPerParam;
+  }
+  setGatheredLayer(s, p, dataParallel, in);
   in.largestTrainableMatrix = p.largestTrainable / static_cast<double>(s.parallel.tensor);
   in.sharding.strategy = s.sharding;
   in.sharding.dataParallel = dataParallel;
@@ -550,7 +606,9 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
   if (s.task != TrainingTask::kFull && params->adapter > 0) {
     Term t{{{params->adapter * params->share, "adapter parameters"}, {4, "B"}}};
     if (weightDivisor > 1) t.factors.push_back({1 / weightDivisor, "(sharded)"});
-    if (t.product() <= st.weights) adapter = {t};
+    // Offloaded parameters take the adapter to CPU RAM with them.
+    const bool offloaded = s.offloadParameters && shardsParameters(s.sharding);
+    if (t.product() <= st.weights && !offloaded) adapter = {t};
   }
   // The weights held besides the adapter: the adapter's own term leaves the weights row
   // (LoRA's trainable parameters are the adapter's), or is subtracted when other trainable
@@ -604,8 +662,8 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
     c.push_back(makeComponent(
         "gathered_parameters", "Gathered parameters (ZeRO-3/FSDP)", peak.gathered,
         peak.gathered.empty() ? "resharded before the optimizer step"
-                              : "16-bit parameters gathered while layers run, and the "
-                                "largest layer's gradients"));
+                              : "parameters gathered while layers run (a 4-bit base's packed "
+                                "data), and the trainable ones' gradients"));
   }
   if (st.reduceBucket + st.commBuffers > 0) {
     c.push_back(

@@ -281,3 +281,29 @@ TEST(ModelStates, ParsesNames) {
   EXPECT_EQ(parseOptimizer("adamax").error().field, "optimizer");
   EXPECT_EQ(parseShardingStrategy("zero4").error().field, "sharding");
 }
+
+// FSDP-QLoRA: a 70B base's layer of 856M projection weights is gathered as its packed 4-bit
+// data (0.5 B each), with its 1.29M fp32 adapter parameters' weights and gradients (8 B);
+// the 0.127 bits of quantisation constants per weight (0.0159 B) stay whole on each GPU, and
+// stay there when parameter offload moves the sharded rest to CPU RAM.
+TEST(ModelStates, QloraBaseIsGatheredAsPackedDataAndItsConstantsStayWhole) {
+  ModelStateInputs in;
+  in.trainableParams = 1.0e8;
+  in.frozenParams = 6.9e10;
+  in.frozenBytesPerParam = 0.5;
+  in.frozenUnshardedBytesPerParam = 0.127 / 8;
+  in.recipe = PrecisionRecipe::kFp32;
+  in.optimizer = OptimizerKind::kAdamWFused;
+  in.largestLayerParams = 8.56e8;
+  in.gatheredBytesPerParam = 0.5;
+  in.layerTrainableParams = 1.29e6;
+  in.layerTrainableBytes = 8;
+  in.sharding.strategy = ShardingStrategy::kFsdp;
+  in.sharding.dataParallel = 2;
+  const auto s = estimateModelStates(in);
+  EXPECT_NEAR(s.gatheredLayer, 8.56e8 * 0.5 + 1.29e6 * 8, 1.0);
+  EXPECT_NEAR(s.weights, 1.0e8 * 4 / 2 + 6.9e10 * 0.5 / 2 + 6.9e10 * 0.127 / 8, 1e3);
+  in.sharding.offloadOptimizer = true;
+  in.sharding.offloadParameters = true;
+  EXPECT_NEAR(estimateModelStates(in).weights, 6.9e10 * 0.127 / 8, 1e3);
+}

@@ -22,8 +22,19 @@ struct ModelStateInputs {
   bool frozenReplicated = false;
   PrecisionRecipe recipe = PrecisionRecipe::kMixedBf16;
   OptimizerKind optimizer = OptimizerKind::kAdamW;
-  double matrixSide = 4096;           ///< typical weight-matrix side (Adafactor's factors)
-  double largestLayerParams = 0;      ///< largest single module, gathered whole by ZeRO-3
+  double matrixSide = 4096;  ///< typical weight-matrix side (Adafactor's factors)
+  /// Bytes of each frozen parameter that stay whole on every GPU even where ZeRO-3/FSDP
+  /// shards the rest: a 4-bit base's quantisation constants (bitsandbytes' QuantState, an
+  /// attribute of the module rather than a parameter), besides frozenBytesPerParam.
+  double frozenUnshardedBytesPerParam = 0;
+  double largestLayerParams = 0;  ///< largest single module, gathered whole by ZeRO-3
+  /// Bytes of each of its parameters while gathered: 16-bit, or a 4-bit base's packed data.
+  double gatheredBytesPerParam = 2;
+  /// Of its parameters, those with gradients (LoRA: the layer's adapters); negative: all.
+  double layerTrainableParams = -1;
+  /// Bytes per such parameter beside the gathered ones: its 16-bit gradient (full
+  /// training), or an fp32 adapter's weight and gradient, which the base does not include.
+  double layerTrainableBytes = 2;
   double largestTrainableMatrix = 0;  ///< parameters of the largest trainable tensor
   ShardingOptions sharding;
 };
