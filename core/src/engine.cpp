@@ -235,6 +235,33 @@ Result<Component> draftWeights(const InferenceOptions& o) {
   return weightComponent(*o.draft, d);
 }
 
+/// The draft model's weights as a row of their own; `source` says which option loads them.
+Result<Component> draftWeightsRow(const InferenceOptions& o, const std::string& source) {
+  auto weights = draftWeights(o);
+  if (!weights) return weights.error();
+  Component w = std::move(weights).value();
+  w.name = "draft_weights";
+  w.label = "Draft model weights";
+  w.note += std::string(w.note.empty() ? "" : "; ") + source + ", in the target's weight format";
+  return w;
+}
+
+/// Speculative decoding drafts with one drafter: a draft model or the model's MTP layers, not
+/// both, and MTP only on a model that has such layers.
+Result<bool> checkDrafterChoice(const ModelArchitecture& arch, const InferenceOptions& o) {
+  if (o.draft && o.mtpSpeculativeTokens > 0) {
+    return makeError(ErrorCode::kInvalidArgument, "numSpeculativeTokens",
+                     "Speculative decoding drafts with a draft model or with the model's MTP "
+                     "layers, not both: clear draftModel or numSpeculativeTokens.");
+  }
+  if (!o.draft && o.mtpSpeculativeTokens > 0 && arch.mtpLayers <= 0) {
+    return makeError(ErrorCode::kInvalidArgument, "numSpeculativeTokens",
+                     "MTP speculative decoding needs a model with multi-token-prediction layers "
+                     "(num_nextn_predict_layers or mtp_num_hidden_layers in its config.json).");
+  }
+  return true;
+}
+
 /// The target's weight bits per parameter of its language model: what an MTP layer from the
 /// same checkpoint takes (DeepSeek's FP8 checkpoint quantizes its MTP layer as its others).
 double languageBitsPerParameter(const ModelArchitecture& arch, const Breakdown& b) {
@@ -280,27 +307,13 @@ struct VllmDrafter {
 
 Result<std::optional<VllmDrafter>> vllmDrafter(const ModelArchitecture& arch,
                                                const InferenceOptions& o, const Breakdown& b) {
-  if (o.draft && o.mtpSpeculativeTokens > 0) {
-    return makeError(ErrorCode::kInvalidArgument, "numSpeculativeTokens",
-                     "Speculative decoding drafts with a draft model or with the model's MTP "
-                     "layers, not both: clear draftModel or numSpeculativeTokens.");
-  }
+  if (const auto chosen = checkDrafterChoice(arch, o); !chosen) return chosen.error();
   if (o.draft) {
-    auto weights = draftWeights(o);
-    if (!weights) return weights.error();
-    Component w = std::move(weights).value();
-    w.name = "draft_weights";
-    w.label = "Draft model weights";
-    w.note += std::string(w.note.empty() ? "" : "; ") +
-              "the draft model of speculative_config, in the target's weight format";
-    return std::optional<VllmDrafter>(VllmDrafter{*o.draft, std::move(w), 0});
+    auto w = draftWeightsRow(o, "the draft model of speculative_config");
+    if (!w) return w.error();
+    return std::optional<VllmDrafter>(VllmDrafter{*o.draft, std::move(w).value(), 0});
   }
   if (o.mtpSpeculativeTokens <= 0) return std::optional<VllmDrafter>();
-  if (arch.mtpLayers <= 0) {
-    return makeError(ErrorCode::kInvalidArgument, "numSpeculativeTokens",
-                     "MTP speculative decoding needs a model with multi-token-prediction layers "
-                     "(num_nextn_predict_layers or mtp_num_hidden_layers in its config.json).");
-  }
   // vLLM loads the MTP layers only for speculative decoding: deepseek_v2.py load_weights skips
   // the weights of layers past num_hidden_layers (get_spec_layer_idx_from_weight_name).
   return std::optional<VllmDrafter>(
@@ -487,19 +500,11 @@ struct SglangDrafter {
 
 Result<std::optional<SglangDrafter>> sglangDrafter(const ModelArchitecture& arch,
                                                    const InferenceOptions& o, const Breakdown& b) {
-  if (o.draft && o.mtpSpeculativeTokens > 0) {
-    return makeError(ErrorCode::kInvalidArgument, "numSpeculativeTokens",
-                     "Speculative decoding drafts with a draft model or with the model's MTP "
-                     "layers, not both: clear draftModel or numSpeculativeTokens.");
-  }
+  if (const auto chosen = checkDrafterChoice(arch, o); !chosen) return chosen.error();
   if (o.draft) {
-    auto weights = draftWeights(o);
+    auto weights = draftWeightsRow(o, "--speculative-draft-model-path");
     if (!weights) return weights.error();
     Component w = std::move(weights).value();
-    w.name = "draft_weights";
-    w.label = "Draft model weights";
-    w.note += std::string(w.note.empty() ? "" : "; ") +
-              "--speculative-draft-model-path, in the target's weight format";
     // server_args.py auto_choose_speculative_params: (steps, topk, draft tokens) = (3, 1, 4)
     // for DeepSeek V2/V3 targets, (5, 4, 8) for the others.
     const bool deepseek = arch.hasMla;
@@ -507,11 +512,6 @@ Result<std::optional<SglangDrafter>> sglangDrafter(const ModelArchitecture& arch
                                                       deepseek ? 1 : 4, deepseek ? 4 : 8});
   }
   if (o.mtpSpeculativeTokens <= 0) return std::optional<SglangDrafter>();
-  if (arch.mtpLayers <= 0) {
-    return makeError(ErrorCode::kInvalidArgument, "numSpeculativeTokens",
-                     "MTP speculative decoding needs a model with multi-token-prediction layers "
-                     "(num_nextn_predict_layers or mtp_num_hidden_layers in its config.json).");
-  }
   // --speculative-num-steps N with top-k 1: SGLang sets the draft tokens to N + 1.
   return std::optional<SglangDrafter>(SglangDrafter{
       mtpArchitecture(arch),
