@@ -84,7 +84,7 @@ constexpr Mapping kMappings[] = {
     {"deepseek", config::readDeepseekV1},
     {"deepseek_v2", config::readDeepseekMla},
     {"deepseek_v3", config::readDeepseekMla},
-    // DeepSeek V3.2's lightning indexer (about 0.1% of its weights) is not counted.
+    // DeepSeek V3.2 adds a lightning indexer to every MLA layer (index_n_heads, index_head_dim).
     {"deepseek_v32", config::readDeepseekMla},
     {"kimi_k2", config::readDeepseekMla},
     {"dots1", config::readDots1},

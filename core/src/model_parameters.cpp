@@ -53,7 +53,22 @@ double normParameters(const ModelArchitecture& arch, double width) {
 /// A linear layer in → out, with an optional bias.
 double linear(double in, double out, bool bias) { return in * out + (bias ? out : 0); }
 
-/// Multi-head latent attention of one layer (DeepSeek V2/V3 modeling code).
+/// DeepSeek V3.2's lightning indexer of one layer (DeepSeek-V3.2-Exp inference/model.py,
+/// Indexer): wq_b from the query latent to index_n_heads × index_head_dim, wk from the hidden
+/// state to one index_head_dim key, k_norm a LayerNorm with bias over it, and weights_proj
+/// from the hidden state to one weight per index head; none of the Linears has a bias.
+double lightningIndexerParameters(const ModelArchitecture& arch) {
+  const MlaShape& m = arch.mla;
+  if (m.indexHeads <= 0) return 0;
+  const double h = static_cast<double>(arch.hiddenSize);
+  const double heads = static_cast<double>(m.indexHeads);
+  const double dim = static_cast<double>(m.indexHeadDim);
+  const double queryIn = m.qLoraRank > 0 ? static_cast<double>(m.qLoraRank) : h;
+  return queryIn * heads * dim + h * dim + 2 * dim + h * heads;
+}
+
+/// Multi-head latent attention of one layer (DeepSeek V2/V3 modeling code), with V3.2's
+/// lightning indexer where the config names one.
 double mlaParameters(const ModelArchitecture& arch) {
   const MlaShape& m = arch.mla;
   const double h = static_cast<double>(arch.hiddenSize);
@@ -71,7 +86,7 @@ double mlaParameters(const ModelArchitecture& arch) {
   const double kvNorm = kvr;
   const double kvB = kvr * heads * static_cast<double>(m.qkNopeHeadDim + m.vHeadDim);
   const double o = linear(heads * static_cast<double>(m.vHeadDim), h, arch.oBias);
-  return q + kvA + kvNorm + kvB + o;
+  return q + kvA + kvNorm + kvB + o + lightningIndexerParameters(arch);
 }
 
 /// Attention of one layer: projections, biases, q/k norms, sinks.

@@ -315,6 +315,10 @@ Result<ModelArchitecture> readDeepseekMla(const Json& config, const std::string&
   arch.mla.qkNopeHeadDim = intOr(config, "qk_nope_head_dim", 128);
   arch.mla.qkRopeHeadDim = intOr(config, "qk_rope_head_dim", 64);
   arch.mla.vHeadDim = intOr(config, "v_head_dim", 128);
+  if (config.contains("index_n_heads")) {  // DeepSeek V3.2's sparse attention
+    arch.mla.indexHeads = intOr(config, "index_n_heads", 64);
+    arch.mla.indexHeadDim = intOr(config, "index_head_dim", 128);
+  }
   arch.headDim = arch.mla.qkNopeHeadDim + arch.mla.qkRopeHeadDim;
   arch.numKvHeads = arch.numHeads;
   noSlidingWindow(arch);

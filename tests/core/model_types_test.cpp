@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -404,8 +405,6 @@ TEST(ModelTypes, LlavaNextFillsMistralDefaultsAndCountsItsTower) {
   expectPublished(countModelParameters(arch).total, 7.57e9);
 }
 
-// --- Vision-language configs and their text_configs against published totals -----------------
-
 /// A real config.json (tests/data/model-configs/<fixture>.json), the model_type it is read
 /// as, and the parameter total its publisher states.
 struct PublishedTotal {
@@ -414,14 +413,101 @@ struct PublishedTotal {
   double published;
 };
 
+// --- The last text model_types against published totals ---------------------------------
+
+// Language models read from a real config.json (tests/data/model-configs/, abridged to the
+// fields an engine reads, values verbatim) against the total their publisher states:
+// - kyutai/helium-1-preview-2b (config.json of huggingface.co/kyutai/helium-1-preview-2b):
+//   its one model.safetensors holds 4.35 GB of bf16 tensors, 2.175B parameters (the card
+//   says only "2B").
+// - moonshotai/Kimi-K2-Instruct (values as NVIDIA Megatron Bridge's KimiK2Provider and the
+//   model card's summary list them: 61 layers, 1 dense, 64 heads, 384 experts of 2,048, one
+//   shared, 160K vocabulary): the Hub's safetensors total, 1,026.5B (drose.io's copy of the
+//   Hub listing; the card says "1T").
+constexpr PublishedTotal kTextModelTotals[] = {
+    {"helium-1-preview-2b", "helium", 4.35e9 / 2},
+    {"kimi-k2-instruct", "kimi_k2", 1026.5e9},
+};
+
+TEST(ModelTypes, TextModelsMatchPublishedTotals) {
+  for (const PublishedTotal& t : kTextModelTotals) {
+    const ModelArchitecture arch = fixtureArchitecture(t.fixture);
+    EXPECT_EQ(arch.modelType, t.modelType) << t.fixture;
+    EXPECT_FALSE(arch.vision.present()) << t.fixture;
+    expectPublished(countModelParameters(arch).total, t.published);
+  }
+}
+
+// Helium by hand (modeling_helium.py: Llama's layout, 20 heads of 128, untied head): per
+// layer q, k, v, o 4 · 2,560², the gated MLP 3 · 2,560 · 7,040 and two RMSNorms; embedding
+// and head 48,000 × 2,560 each; the final norm.
+TEST(ModelTypes, HeliumCountsByHand) {
+  const double h = 2560;
+  const double layer = 4 * h * h + 3 * h * 7040 + 2 * h;
+  EXPECT_EQ(fixtureParameters("helium-1-preview-2b"), 24 * layer + 2 * 48000 * h + h);
+}
+
+// mistralai/Ministral-8B-Instruct-2410's config.json says "model_type": "mistral"; transformers'
+// Ministral documentation loads the same checkpoint as MinistralForCausalLM, the class of
+// model_type "ministral". Read either way it is the checkpoint's 8.02B (the Hub's safetensors
+// total, as the Open LLM Leaderboard lists it). No published config.json with model_type
+// "ministral" was found.
+TEST(ModelTypes, MinistralReadsMinistral8bLikeMistral) {
+  auto document = nlohmann::json::parse(modelTypeFixtureText("ministral-8b-instruct-2410"));
+  const auto mistral = parseModelConfig(document.dump());
+  document["model_type"] = "ministral";
+  const auto ministral = parseModelConfig(document.dump());
+  ASSERT_TRUE(mistral.ok() && ministral.ok());
+  EXPECT_FALSE(ministral->readGenerically);
+  EXPECT_EQ(ministral->modelType, "ministral");
+  EXPECT_EQ(countModelParameters(*ministral).total, countModelParameters(*mistral).total);
+  expectPublished(countModelParameters(*ministral).total, 8.02e9);
+}
+
+// deepseek-ai/DeepSeek-V3.2-Exp (config.json of DeepSeek-V3.2, abridged): DeepSeek-V3's shapes
+// plus a lightning indexer in every MLA layer (inference/model.py, Indexer: wq_b 1,536 →
+// 64 × 128, wk 7,168 → 128, k_norm a LayerNorm of 128 with bias, weights_proj 7,168 → 64).
+// The checkpoint, MTP layer included (it has an indexer too), is 685B on the Hub.
+TEST(ModelTypes, DeepseekV32CountsItsLightningIndexer) {
+  const ModelArchitecture v32 = fixtureArchitecture("deepseek-v3.2-exp");
+  EXPECT_EQ(v32.modelType, "deepseek_v32");
+  auto document = nlohmann::json::parse(modelTypeFixtureText("deepseek-v3.2-exp"));
+  document["model_type"] = "deepseek_v3";
+  for (const char* key : {"index_head_dim", "index_n_heads", "index_topk"}) document.erase(key);
+  const auto v3 = parseModelConfig(document.dump());
+  ASSERT_TRUE(v3.ok());
+  const double indexer = 1536.0 * 64 * 128 + 7168.0 * 128 + 2 * 128 + 7168.0 * 64;
+  EXPECT_EQ(countModelParameters(v32).total - countModelParameters(*v3).total, 61 * indexer);
+  const MtpParameters mtp = countMtpParameters(v32);
+  EXPECT_EQ(mtp.unique - countMtpParameters(*v3).unique, indexer);
+  expectPublished(countModelParameters(v32).total + mtp.unique + mtp.sharedCopies, 685e9);
+}
+
+// --- Vision-language configs and their text_configs against published totals -----------------
+
 // Whole checkpoints, vision tower included:
 // - Qwen/Qwen3-VL-30B-A3B-Instruct (config.json abridged to the fields an engine reads, values
 //   verbatim): Hugging Face Hub safetensors, 31.1B params.
 // - Qwen/Qwen-Image-Edit's text_encoder/config.json, a Qwen2.5-VL-7B-Instruct in the
 //   text_config layout of transformers 4.54: Qwen/Qwen2.5-VL-7B-Instruct, Hub safetensors 8.29B.
+// - Qwen/Qwen2-VL-2B-Instruct (its config.json as onnx-community/Qwen2-VL-2B-Instruct copies
+//   it, transformers 4.46's compact vision_config, whose depth, embed_dim and mlp_ratio are
+//   Qwen2VLVisionConfig's defaults): Hub safetensors, 2.21B params.
+// - The same model in the text_config layout transformers 4.57 saves (as in
+//   trl-internal-testing/tiny-Qwen2VLForConditionalGeneration, with Qwen2-VL-2B-Instruct's
+//   values): the same 2.21B.
+// - HuggingFaceM4/Idefics3-8B-Llama3 (Llama 3.1 8B with 3 added tokens, SigLIP at 364 px,
+//   pixel shuffle 2): Hub safetensors, 8.46B params (its four bf16 shards: 16.93 GB).
+// - HuggingFaceTB/SmolVLM2-2.2B-Instruct (model_type smolvlm: SmolLM2-1.7B untied, SigLIP at
+//   384 px, pixel shuffle 3): its two float32 shards hold 4.96 + 4.03 GB, 2.2475B parameters.
+// The model type is the language model's: the text_config's when the file has one.
 constexpr PublishedTotal kVisionLanguageTotals[] = {
     {"qwen3-vl-30b-a3b-instruct", "qwen3_vl_moe_text", 31.1e9},
     {"qwen-image-edit-text-encoder", "qwen2_5_vl_text", 8.29e9},
+    {"qwen2-vl-2b-instruct", "qwen2_vl", 2.21e9},
+    {"qwen2-vl-2b-instruct-text-config", "qwen2_vl_text", 2.21e9},
+    {"idefics3-8b-llama3", "llama", 8.46e9},
+    {"smolvlm2-2.2b-instruct", "llama", 8.99e9 / 4},
 };
 
 TEST(ModelTypes, VisionLanguageConfigsMatchPublishedTotals) {
@@ -431,6 +517,41 @@ TEST(ModelTypes, VisionLanguageConfigsMatchPublishedTotals) {
     EXPECT_TRUE(arch.vision.present()) << t.fixture;
     expectPublished(countModelParameters(arch).total, t.published);
   }
+}
+
+// The towers by hand. SigLIP (modeling_siglip.py): a biased patch convolution, a position
+// per patch, per layer q, k, v, o and fc1/fc2 with biases and two LayerNorms, a LayerNorm after
+// the last; Idefics3's connector one bias-free Linear from hidden × scale² (modeling_idefics3.py).
+// Qwen2-VL (modeling_qwen2_vl.py): a bias-free Conv3d over 2 × 14 × 14 patches, per layer a
+// fused qkv and proj with biases, fc1/fc2 of 4 × 1,280 with biases and two LayerNorms; the merger
+// a LayerNorm and two biased Linears on 2 × 2 merged patches.
+double siglipTower(double image, double scale, double text) {
+  const double h = 1152;
+  const double side = std::floor(image / 14);  // whole patches
+  const double grid = side * side;
+  const double layer = 4 * (h * h + h) + 2 * h * 4304 + 4304 + h + 4 * h;
+  return 3 * 14 * 14 * h + h + grid * h + 27 * layer + 2 * h + h * scale * scale * text;
+}
+
+TEST(ModelTypes, VisionLanguageModelsOfTheLastTypesCountByHand) {
+  // Llama 3.1 8B with 128,259 tokens; SmolLM2-1.7B (24 layers of 2,048, MHA) untied.
+  const double llamaLayer = 2 * 4096.0 * 4096 + 2 * 4096.0 * 1024 + 3 * 4096.0 * 14336 + 2 * 4096;
+  const double llama = 32 * llamaLayer + 2 * 128259.0 * 4096 + 4096;
+  EXPECT_EQ(fixtureParameters("idefics3-8b-llama3"), llama + siglipTower(364, 2, 4096));
+  const double smolLayer = 4 * 2048.0 * 2048 + 3 * 2048.0 * 8192 + 2 * 2048;
+  const double smol = 24 * smolLayer + 2 * 49280.0 * 2048 + 2048;
+  EXPECT_EQ(fixtureParameters("smolvlm2-2.2b-instruct"), smol + siglipTower(384, 3, 2048));
+  // Qwen2-1.5B (q, k, v biased; 2 KV heads of 128; tied) and the Qwen2-VL tower.
+  const double qwenLayer =
+      2 * (1536.0 * 1536) + 1536 + 2 * (1536.0 * 256 + 256) + 3 * 1536.0 * 8960 + 2 * 1536;
+  const double qwen = 28 * qwenLayer + 151936.0 * 1536 + 1536;
+  const double v = 1280;
+  const double vitLayer =
+      (v * 3 * v + 3 * v) + (v * v + v) + (v * 4 * v + 4 * v) + (4 * v * v + v) + 4 * v;
+  const double merger = 2 * v + (4 * v * 4 * v + 4 * v) + (4 * v * 1536 + 1536);
+  const double tower = 3 * 2 * 14 * 14 * v + 32 * vitLayer + merger;
+  EXPECT_EQ(fixtureParameters("qwen2-vl-2b-instruct"), qwen + tower);
+  EXPECT_EQ(fixtureParameters("qwen2-vl-2b-instruct-text-config"), qwen + tower);
 }
 
 /// The text_config of tests/data/model-configs/<name>.json read as a config of its own (what
@@ -452,10 +573,12 @@ ModelArchitecture fixtureTextConfigArchitecture(const std::string& name) {
 // - Qwen3-VL-8B's has Qwen/Qwen3-8B's: Hub safetensors, 8.19B params.
 // - Qwen-Image-Edit's text encoder has Qwen2.5-7B's shapes, whose parameters PyTorch counted:
 //   7,615,616,512 (params of tests/data/calibration.jsonl).
+// - Qwen2-VL-2B's text_config has Qwen/Qwen2-1.5B's shapes: Hub safetensors, 1.54B params.
 constexpr PublishedTotal kTextConfigTotals[] = {
     {"qwen3-vl-30b-a3b-instruct", "qwen3_vl_moe_text", 30.5e9},
     {"qwen3-vl-8b-instruct", "qwen3_vl_text", 8.19e9},
     {"qwen-image-edit-text-encoder", "qwen2_5_vl_text", 7615616512.0},
+    {"qwen2-vl-2b-instruct-text-config", "qwen2_vl_text", 1.54e9},
 };
 
 TEST(ModelTypes, TextConfigsReadAloneMatchTheirLanguageModels) {

@@ -39,6 +39,9 @@ struct MlaShape {
   std::int64_t qkNopeHeadDim = 0;
   std::int64_t qkRopeHeadDim = 0;
   std::int64_t vHeadDim = 0;
+  /// DeepSeek V3.2's lightning indexer (index_n_heads, index_head_dim); 0 heads: none.
+  std::int64_t indexHeads = 0;
+  std::int64_t indexHeadDim = 0;
 };
 
 /// Mixture of experts. Every expert is held in memory; expertsPerToken are active per token.
