@@ -497,7 +497,7 @@ TEST(ModelTypes, DeepseekV32CountsItsLightningIndexer) {
 //   trl-internal-testing/tiny-Qwen2VLForConditionalGeneration, with Qwen2-VL-2B-Instruct's
 //   values): the same 2.21B.
 // - HuggingFaceM4/Idefics3-8B-Llama3 (Llama 3.1 8B with 3 added tokens, SigLIP at 364 px,
-//   pixel shuffle 2): Hub safetensors, 8.46B params (its four bf16 shards: 16.93 GB).
+//   pixel shuffle 2): its four bf16 shards hold 4.97 + 5 + 4.92 + 2.04 GB, 8.465B parameters.
 // - HuggingFaceTB/SmolVLM2-2.2B-Instruct (model_type smolvlm: SmolLM2-1.7B untied, SigLIP at
 //   384 px, pixel shuffle 3): its two float32 shards hold 4.96 + 4.03 GB, 2.2475B parameters.
 // The model type is the language model's: the text_config's when the file has one.
@@ -506,7 +506,7 @@ constexpr PublishedTotal kVisionLanguageTotals[] = {
     {"qwen-image-edit-text-encoder", "qwen2_5_vl_text", 8.29e9},
     {"qwen2-vl-2b-instruct", "qwen2_vl", 2.21e9},
     {"qwen2-vl-2b-instruct-text-config", "qwen2_vl_text", 2.21e9},
-    {"idefics3-8b-llama3", "llama", 8.46e9},
+    {"idefics3-8b-llama3", "llama", 16.93e9 / 2},
     {"smolvlm2-2.2b-instruct", "llama", 8.99e9 / 4},
 };
 
