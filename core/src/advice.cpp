@@ -135,31 +135,66 @@ std::vector<Candidate> candidatesFor(const Scenario& s, const Answer& a) {
   return out;
 }
 
-/// When no single change is enough: the changes that do not cost GPUs, applied together from
-/// the one that saves most, up to the first set that fits.
+/// Whether `single` sets a field that `chosen` already sets (two alternatives, such as two
+/// optimizers or two stacks: only one of them can be applied).
+bool overlaps(const Changes& chosen, const Changes& single) {
+  return std::any_of(single.begin(), single.end(),
+                     [&](const auto& change) { return chosen.count(change.first) > 0; });
+}
+
+/// `s` with the changes of `picked` applied.
+Scenario applied(const Scenario& s, const std::vector<const Suggestion*>& picked) {
+  Scenario changed = s;
+  for (const Suggestion* single : picked) {
+    for (const auto& [field, value] : single->changes) changed = changed.with(field, value);
+  }
+  return changed;
+}
+
+/// When no single change is enough: the changes that do not cost GPUs, added from the one
+/// that saves most, each kept only if it still lowers the total on top of those before it
+/// (and skipped when it is an alternative to one of them), up to the first set that fits;
+/// then any change the others fit without is dropped, so every change named is needed.
 std::optional<Suggestion> combined(const Scenario& s, const Answer& a,
                                    const std::vector<Suggestion>& singles) {
-  Suggestion together;
-  Scenario changed = s;
+  std::vector<const Suggestion*> picked;
+  Changes chosen;
+  double total = a.perGpu.totalBytes;
+  bool fits = false;
   for (const Suggestion& single : singles) {
-    if (single.changes.count("gpuCount")) continue;
-    if (!together.label.empty()) together.label += " + ";
-    together.label += single.label;
-    for (const auto& [field, value] : single.changes) {
-      together.changes[field] = value;
-      changed = changed.with(field, value);
+    if (single.changes.count("gpuCount") || overlaps(chosen, single.changes)) continue;
+    picked.push_back(&single);
+    const auto after = evaluate(applied(s, picked), kVerdictOnly);
+    if (!after || !(after->perGpu.totalBytes < total)) {
+      picked.pop_back();
+      continue;
     }
-    const auto after = evaluate(changed, kVerdictOnly);
-    if (!after) return std::nullopt;
-    if (after->fits && together.changes.size() > 1) {
-      together.label = "Together: " + together.label;
-      together.totalBytes = after->perGpu.totalBytes;
-      together.savedBytes = a.perGpu.totalBytes - after->perGpu.totalBytes;
-      together.fits = true;
-      return together;
+    chosen.insert(single.changes.begin(), single.changes.end());
+    total = after->perGpu.totalBytes;
+    if (after->fits) {
+      fits = true;
+      break;
     }
   }
-  return std::nullopt;
+  if (!fits || picked.size() < 2) return std::nullopt;
+  for (std::size_t i = picked.size() - 1; i-- > 0 && picked.size() > 2;) {
+    std::vector<const Suggestion*> without = picked;
+    without.erase(without.begin() + static_cast<std::ptrdiff_t>(i));
+    const auto after = evaluate(applied(s, without), kVerdictOnly);
+    if (after && after->fits) picked = std::move(without);
+  }
+  const auto after = evaluate(applied(s, picked), kVerdictOnly);
+  if (!after || !after->fits) return std::nullopt;
+  Suggestion together;
+  together.label = "Together:";
+  for (const Suggestion* single : picked) {
+    together.label += (single == picked.front() ? " " : " + ") + single->label;
+    together.changes.insert(single->changes.begin(), single->changes.end());
+  }
+  together.totalBytes = after->perGpu.totalBytes;
+  together.savedBytes = a.perGpu.totalBytes - after->perGpu.totalBytes;
+  together.fits = true;
+  return together;
 }
 
 }  // namespace

@@ -272,6 +272,51 @@ TEST(Answer, TheFewestGpusAreTheOnesTheSuggestionNames) {
   EXPECT_FALSE(fewer.fits);
 }
 
+TEST(Answer, JointAdviceNamesOnlyTheChangesItNeedsAndAppliesEachItNames) {
+  // Reported: full training of Gemma 2 2B on a 24 GB card advised "LoRA + page the optimizer
+  // states + an 8-bit optimizer + checkpointing" while applying only one of the two
+  // optimizers, and with LoRA the optimizer's states are too small to matter.
+  const Values scenario{{"model", "gemma-2-2b"},
+                        {"gpu", "rtx-4090"},
+                        {"task", "full"},
+                        {"contextLength", "1024"},
+                        {"batch", "2"}};
+  const Answer a = answerOf(scenario);
+  ASSERT_FALSE(a.fits);
+  ASSERT_FALSE(a.suggestions.empty());
+  const Suggestion& joint = a.suggestions.front();
+  ASSERT_TRUE(joint.label.starts_with("Together: ")) << joint.label;
+  EXPECT_TRUE(joint.fits);
+  // Each part of the label is one single change of the list below it; the joint changes are
+  // exactly theirs, and no two parts set the same field.
+  std::vector<const Suggestion*> parts;
+  for (const Suggestion& single : a.suggestions) {
+    if (&single != &joint && joint.label.find(single.label) != std::string::npos) {
+      parts.push_back(&single);
+    }
+  }
+  ASSERT_GE(parts.size(), 2u) << joint.label;
+  using Fields = std::map<std::string, std::string>;
+  Fields union_;
+  std::size_t fieldCount = 0;
+  for (const Suggestion* part : parts) {
+    union_.insert(part->changes.begin(), part->changes.end());
+    fieldCount += part->changes.size();
+  }
+  EXPECT_EQ(fieldCount, union_.size()) << joint.label;
+  const Fields jointFields(joint.changes.begin(), joint.changes.end());
+  EXPECT_EQ(jointFields, union_);
+  // Every part is needed: without any one of them it does not fit.
+  for (const Suggestion* left : parts) {
+    Values without = scenario;
+    for (const Suggestion* part : parts) {
+      if (part == left) continue;
+      for (const auto& [field, value] : part->changes) without[field] = value;
+    }
+    EXPECT_FALSE(answerOf(without).fits) << "fits without " << left->label;
+  }
+}
+
 TEST(Answer, TooFewGpusForTheSplitNamesTheGpuCount) {
   const auto s = parseScenario({{"tensorParallel", "2"}}, Strictness::kStrict);
   ASSERT_TRUE(s.ok());
