@@ -464,6 +464,25 @@ TEST(ModelTypes, MinistralReadsMinistral8bLikeMistral) {
   expectPublished(countModelParameters(*ministral).total, 8.02e9);
 }
 
+// granitemoeshared's only public checkpoint (ibm-research/moe-7b-1b-active-shared-experts, a
+// research model) states no total, so the count is checked by hand: Granite 3.1 3B-A800M's
+// config (granitemoe) with a shared expert beside the routed ones, which modeling_granitemoeshared
+// adds to every layer as one gated MLP of shared_intermediate_size without biases
+// (GraniteMoeSharedMLP: input_linear hidden → 2 · shared, output_linear shared → hidden).
+TEST(ModelTypes, GraniteMoeSharedAddsOneGatedSharedExpertPerLayer) {
+  auto document = nlohmann::json::parse(modelTypeFixtureText("granite-3.1-3b-a800m-instruct"));
+  const auto routedOnly = parseModelConfig(document.dump());
+  document["model_type"] = "granitemoeshared";
+  document["shared_intermediate_size"] = 1024;
+  const auto shared = parseModelConfig(document.dump());
+  ASSERT_TRUE(routedOnly.ok() && shared.ok());
+  EXPECT_FALSE(shared->readGenerically);
+  const double hidden = document["hidden_size"].get<double>();
+  const double layers = document["num_hidden_layers"].get<double>();
+  EXPECT_EQ(countModelParameters(*shared).total - countModelParameters(*routedOnly).total,
+            layers * 3 * hidden * 1024);
+}
+
 // deepseek-ai/DeepSeek-V3.2-Exp (config.json of DeepSeek-V3.2, abridged): DeepSeek-V3's shapes
 // plus a lightning indexer in every MLA layer (inference/model.py, Indexer: wq_b 1,536 →
 // 64 × 128, wk 7,168 → 128, k_norm a LayerNorm of 128 with bias, weights_proj 7,168 → 64).
