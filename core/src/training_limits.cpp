@@ -12,24 +12,27 @@ Result<bool> fits(const TrainingScenario& scenario, double capacityBytes) {
   return estimate->perGpu.totalBytes <= capacityBytes;
 }
 
-}  // namespace
-
-Result<std::int64_t> largestMicroBatchThatFits(const TrainingScenario& scenario,
-                                               double capacityBytes) {
+/// The largest value in [1, upper] of one size of the scenario (`field`: the micro-batch or
+/// the sequence) at which it fits; 0 when 1 does not.
+Result<std::int64_t> largestFittingSize(const TrainingScenario& scenario, double capacityBytes,
+                                        std::int64_t upper, std::int64_t TrainingScenario::*field) {
   TrainingScenario trial = scenario;
-  return largestFitting(kMaxBatch, [&](std::int64_t batch) {
-    trial.microBatch = batch;
+  return largestFitting(upper, [&](std::int64_t value) {
+    trial.*field = value;
     return fits(trial, capacityBytes);
   });
 }
 
+}  // namespace
+
+Result<std::int64_t> largestMicroBatchThatFits(const TrainingScenario& scenario,
+                                               double capacityBytes) {
+  return largestFittingSize(scenario, capacityBytes, kMaxBatch, &TrainingScenario::microBatch);
+}
+
 Result<std::int64_t> longestSequenceThatFits(const TrainingScenario& scenario,
                                              double capacityBytes) {
-  TrainingScenario trial = scenario;
-  return largestFitting(kMaxTokens, [&](std::int64_t sequence) {
-    trial.sequence = sequence;
-    return fits(trial, capacityBytes);
-  });
+  return largestFittingSize(scenario, capacityBytes, kMaxTokens, &TrainingScenario::sequence);
 }
 
 Result<std::int64_t> fewestGpusThatFit(const TrainingScenario& scenario, double capacityBytes,
@@ -37,12 +40,15 @@ Result<std::int64_t> fewestGpusThatFit(const TrainingScenario& scenario, double 
   const std::int64_t step =
       scenario.parallel.tensor * scenario.parallel.pipeline * scenario.parallel.context;
   TrainingScenario trial = scenario;
+  const auto fitsOn = [&](std::int64_t gpus) {
+    trial.gpus = gpus;
+    return fits(trial, capacityBytes);
+  };
   // Sharded states shrink as 1/N: try the multiples of `step` in doubling, then bisect.
   std::int64_t low = 0;
   std::int64_t high = step;
   while (true) {
-    trial.gpus = high;
-    const auto ok = fits(trial, capacityBytes);
+    const auto ok = fitsOn(high);
     if (!ok) return ok.error();
     if (*ok) break;
     low = high;
@@ -53,8 +59,7 @@ Result<std::int64_t> fewestGpusThatFit(const TrainingScenario& scenario, double 
   while (high - low > step) {
     const std::int64_t middle = (low + (high - low) / 2) / step * step;
     if (middle <= low) break;
-    trial.gpus = middle;
-    const auto ok = fits(trial, capacityBytes);
+    const auto ok = fitsOn(middle);
     if (!ok) return ok.error();
     (*ok ? high : low) = middle;
   }
