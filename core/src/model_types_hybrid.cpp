@@ -39,6 +39,36 @@ Result<ModelArchitecture> readMambaBackbone(const Json& config, const std::strin
   return arch;
 }
 
+/// The config keys of the Mamba mixer fields every family has, under one of two spellings.
+struct MambaKeys {
+  const char* convKernel;
+  const char* convBias;
+  const char* projBias;
+};
+/// MambaConfig's, Mamba2Config's and NemotronHConfig's names.
+constexpr MambaKeys kMambaKeys{"conv_kernel", "use_conv_bias", "use_bias"};
+/// The hybrids' mamba_-prefixed names (Jamba, Bamba, Granite 4, Falcon-H1).
+constexpr MambaKeys kHybridMambaKeys{"mamba_d_conv", "mamba_conv_bias", "mamba_proj_bias"};
+
+/// The causal convolution's kernel (default 4) and bias (default true), and the in and out
+/// projections' bias (default false, the output projection biased as the input one).
+void readMambaConvAndProjections(const Json& config, const MambaKeys& keys, MambaShape& m) {
+  m.convKernel = intOr(config, keys.convKernel, 4);
+  m.convBias = boolOr(config, keys.convBias, true);
+  m.projBias = boolOr(config, keys.projBias, false);
+  m.outProjBias = m.projBias;
+}
+
+/// Layer i's mixer: attention when `isAttention(i)`, else `other` (the layout a family's
+/// configuration derives from indices or a period when it lists no layer_types).
+template <class Predicate>
+void setMixers(ModelArchitecture& arch, MixerKind other, Predicate isAttention) {
+  arch.mixers.clear();
+  for (std::int64_t i = 0; i < arch.numLayers; ++i) {
+    arch.mixers.push_back(isAttention(i) ? MixerKind::kAttention : other);
+  }
+}
+
 /// Mamba-2 fields under the hybrid families' names (mamba_n_heads, mamba_d_head, …; Bamba,
 /// Granite 4, Falcon-H1). mamba_d_head "auto" (a string): d_inner / heads.
 Result<MambaShape> readPrefixedMamba2(const Json& config, const std::string& type,
@@ -47,12 +77,9 @@ Result<MambaShape> readPrefixedMamba2(const Json& config, const std::string& typ
   m.version = 2;
   m.heads = intOr(config, "mamba_n_heads", 128);
   m.stateSize = intOr(config, "mamba_d_state", defaultState);
-  m.convKernel = intOr(config, "mamba_d_conv", 4);
   m.groups = intOr(config, "mamba_n_groups", 1);
   m.chunkSize = intOr(config, "mamba_chunk_size", 256);
-  m.convBias = boolOr(config, "mamba_conv_bias", true);
-  m.projBias = boolOr(config, "mamba_proj_bias", false);
-  m.outProjBias = m.projBias;
+  readMambaConvAndProjections(config, kHybridMambaKeys, m);
   m.innerSize = intOr(config, "mamba_expand", 2) * hidden;
   if (m.heads <= 0) return configError(missingFieldMessage(type, "mamba_n_heads"));
   m.headDim = intOr(config, "mamba_d_head", m.innerSize / m.heads);
@@ -153,13 +180,10 @@ Result<ModelArchitecture> readMamba(const Json& config, const std::string& type)
   MambaShape& m = arch.mamba;
   m.version = 1;
   m.stateSize = intOr(config, "state_size", 16);
-  m.convKernel = intOr(config, "conv_kernel", 4);
   m.innerSize = intOr(config, "intermediate_size", intOr(config, "expand", 2) * arch.hiddenSize);
   // time_step_rank "auto" (a string, absent here): ceil(hidden / 16).
   m.dtRank = intOr(config, "time_step_rank", (arch.hiddenSize + 15) / 16);
-  m.convBias = boolOr(config, "use_conv_bias", true);
-  m.projBias = boolOr(config, "use_bias", false);
-  m.outProjBias = m.projBias;
+  readMambaConvAndProjections(config, kMambaKeys, m);
   m.gatedNorm = false;
   arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", true);
   // No attention heads: one nominal head so that tensor parallel sizes stay well defined.
@@ -178,12 +202,9 @@ Result<ModelArchitecture> readMamba2(const Json& config, const std::string& type
   m.heads = intOr(config, "num_heads", 128);
   m.headDim = intOr(config, "head_dim", 64);
   m.stateSize = intOr(config, "state_size", 128);
-  m.convKernel = intOr(config, "conv_kernel", 4);
   m.groups = intOr(config, "n_groups", 8);
   m.chunkSize = intOr(config, "chunk_size", 256);
-  m.convBias = boolOr(config, "use_conv_bias", true);
-  m.projBias = boolOr(config, "use_bias", false);
-  m.outProjBias = m.projBias;
+  readMambaConvAndProjections(config, kMambaKeys, m);
   m.innerSize = static_cast<std::int64_t>(numberOr(config, "expand", 2) *
                                           static_cast<double>(arch.hiddenSize));
   if (m.heads <= 0 || m.headDim <= 0 || m.stateSize <= 0) {
@@ -236,11 +257,8 @@ Result<ModelArchitecture> readBamba(const Json& config, const std::string& type)
   noSlidingWindow(arch);
   // BambaConfig: layers in attn_layer_indices attend, every other layer (all of them when
   // the list is absent) is a Mamba-2 layer.
-  arch.mixers.clear();
-  for (std::int64_t i = 0; i < arch.numLayers; ++i) {
-    arch.mixers.push_back(listContains(config, "attn_layer_indices", i) ? MixerKind::kAttention
-                                                                        : MixerKind::kMamba);
-  }
+  setMixers(arch, MixerKind::kMamba,
+            [&](std::int64_t i) { return listContains(config, "attn_layer_indices", i); });
   auto mamba = readPrefixedMamba2(config, type, arch.hiddenSize, 256);
   if (!mamba) return mamba.error();
   arch.mamba = *mamba;
@@ -290,21 +308,15 @@ Result<ModelArchitecture> readJamba(const Json& config, const std::string& type)
   const std::int64_t expertPeriod =
       std::max<std::int64_t>(1, intOr(config, "expert_layer_period", 2));
   const std::int64_t expertOffset = intOr(config, "expert_layer_offset", 1);
-  arch.mixers.clear();
-  std::int64_t dense = 0;
-  for (std::int64_t i = 0; i < arch.numLayers; ++i) {
-    arch.mixers.push_back(i % attnPeriod == attnOffset ? MixerKind::kAttention : MixerKind::kMamba);
-    dense += i % expertPeriod == expertOffset ? 0 : 1;
-  }
+  setMixers(arch, MixerKind::kMamba, [&](std::int64_t i) { return i % attnPeriod == attnOffset; });
+  const std::int64_t dense =
+      countLayers(arch.numLayers, [&](std::int64_t i) { return i % expertPeriod != expertOffset; });
   MambaShape& m = arch.mamba;
   m.version = 1;
   m.stateSize = intOr(config, "mamba_d_state", 16);
-  m.convKernel = intOr(config, "mamba_d_conv", 4);
   m.innerSize = intOr(config, "mamba_expand", 2) * arch.hiddenSize;
   m.dtRank = intOr(config, "mamba_dt_rank", (arch.hiddenSize + 15) / 16);  // "auto"
-  m.convBias = boolOr(config, "mamba_conv_bias", true);
-  m.projBias = boolOr(config, "mamba_proj_bias", false);
-  m.outProjBias = m.projBias;
+  readMambaConvAndProjections(config, kHybridMambaKeys, m);
   m.gatedNorm = false;
   m.dtBcNorms = true;
   arch.moe.numExperts = intOr(config, "num_experts", 16);
@@ -345,12 +357,9 @@ Result<ModelArchitecture> readNemotronH(const Json& config, const std::string& t
   m.headDim = intOr(config, "mamba_head_dim", 64);
   m.innerSize = m.heads * m.headDim;
   m.stateSize = intOr(config, "ssm_state_size", 128);
-  m.convKernel = intOr(config, "conv_kernel", 4);
   m.groups = intOr(config, "n_groups", 8);
   m.chunkSize = intOr(config, "chunk_size", 128);
-  m.convBias = boolOr(config, "use_conv_bias", true);
-  m.projBias = boolOr(config, "use_bias", false);
-  m.outProjBias = m.projBias;
+  readMambaConvAndProjections(config, kMambaKeys, m);
   if (experts > 0) {
     auto moe = readNemotronHExperts(config, type, arch);
     if (!moe) return moe.error();
@@ -373,11 +382,8 @@ Result<ModelArchitecture> readQwen3Next(const Json& config, const std::string& t
   if (!readMixerTypes(config, arch, MixerKind::kLinearAttention)) {
     const std::int64_t interval =
         std::max<std::int64_t>(1, intOr(config, "full_attention_interval", 4));
-    arch.mixers.clear();
-    for (std::int64_t i = 0; i < arch.numLayers; ++i) {
-      arch.mixers.push_back((i + 1) % interval == 0 ? MixerKind::kAttention
-                                                    : MixerKind::kLinearAttention);
-    }
+    setMixers(arch, MixerKind::kLinearAttention,
+              [&](std::int64_t i) { return (i + 1) % interval == 0; });
   }
   LinearAttentionShape& l = arch.linearAttention;
   l.keyHeads = intOr(config, "linear_num_key_heads", 16);
@@ -407,12 +413,10 @@ Result<ModelArchitecture> readMiniMax(const Json& config, const std::string& typ
     const auto list = config.find("attn_type_list");
     const bool listed = list != config.end() && list->is_array() &&
                         static_cast<std::int64_t>(list->size()) == arch.numLayers;
-    arch.mixers.clear();
-    for (std::int64_t i = 0; i < arch.numLayers; ++i) {
+    setMixers(arch, MixerKind::kLinearAttention, [&](std::int64_t i) {
       // Without a list: MiniMax-Text-01's layout, every eighth layer softmax attention.
-      const bool softmax = listed ? (*list)[static_cast<std::size_t>(i)] == 1 : (i + 1) % 8 == 0;
-      arch.mixers.push_back(softmax ? MixerKind::kAttention : MixerKind::kLinearAttention);
-    }
+      return listed ? (*list)[static_cast<std::size_t>(i)] == 1 : (i + 1) % 8 == 0;
+    });
   }
   arch.linearAttention.lightning = true;
   arch.linearAttention.keyHeads = arch.linearAttention.valueHeads = arch.numHeads;
@@ -441,12 +445,10 @@ Result<ModelArchitecture> readLfm2(const Json& config, const std::string& type) 
   if (!readMixerTypes(config, arch, MixerKind::kShortConv)) {
     // Lfm2Config's full_attn_idxs (default 2, 5, 8, 10, 12, 14) name the attention layers.
     const bool listed = config.contains("full_attn_idxs");
-    arch.mixers.clear();
-    for (std::int64_t i = 0; i < arch.numLayers; ++i) {
-      const bool attention = listed ? listContains(config, "full_attn_idxs", i)
-                                    : (i == 2 || i == 5 || i == 8 || i == 10 || i == 12 || i == 14);
-      arch.mixers.push_back(attention ? MixerKind::kAttention : MixerKind::kShortConv);
-    }
+    setMixers(arch, MixerKind::kShortConv, [&](std::int64_t i) {
+      return listed ? listContains(config, "full_attn_idxs", i)
+                    : (i == 2 || i == 5 || i == 8 || i == 10 || i == 12 || i == 14);
+    });
   }
   arch.shortConvKernel = intOr(config, "conv_L_cache", 3);
   arch.shortConvBias = boolOr(config, "conv_bias", false);

@@ -84,11 +84,10 @@ Result<ModelArchitecture> readErnie45Moe(const Json& config, const std::string& 
   const auto end = readInt(config, "moe_layer_end_index");  // -1 (absent here): the last layer
   const std::int64_t last = end ? *end : arch.numLayers - 1;
   const std::int64_t interval = std::max<std::int64_t>(1, intOr(config, "moe_layer_interval", 1));
-  std::int64_t dense = 0;
-  for (std::int64_t i = 0; i < arch.numLayers; ++i) {
+  const std::int64_t dense = countLayers(arch.numLayers, [&](std::int64_t i) {
     const bool sparse = i >= start && i <= last && (i + 1) % interval == 0;
-    dense += sparse ? 0 : 1;
-  }
+    return !sparse;
+  });
   arch.moe.denseLayers = dense;
   if (arch.moe.expertIntermediateSize <= 0) {
     return configError(missingFieldMessage(type, "moe_intermediate_size"));

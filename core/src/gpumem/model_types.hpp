@@ -73,6 +73,14 @@ void setSlidingLayers(const Json& config, ModelArchitecture& arch, std::int64_t 
     arch.slidingLayers[static_cast<std::size_t>(i)] = isSliding(i);
   }
 }
+/// How many of the layers 0 … layers − 1 `holds` is true of (the dense layers of a family
+/// whose configuration places its mixture-of-experts layers by index or period).
+template <class Predicate>
+std::int64_t countLayers(std::int64_t layers, Predicate holds) {
+  std::int64_t count = 0;
+  for (std::int64_t i = 0; i < layers; ++i) count += holds(i) ? 1 : 0;
+  return count;
+}
 /// Sliding layers by a repeating pattern: sliding_window_pattern as a number p (every p-th
 /// layer global, Gemma 3, Cohere 2) or as letters ("LLLG": L local, G global, EXAONE 4).
 void setPatternSlidingLayers(const Json& config, ModelArchitecture& arch,
