@@ -116,15 +116,23 @@ Result<ModelArchitecture> requireIntermediate(ModelArchitecture arch) {
   return arch;
 }
 
-Result<ModelArchitecture> readLlamaLike(const Json& config, const std::string& type,
-                                        bool tiedByDefault, std::int64_t defaultHeadDim) {
+Result<ModelArchitecture> readLlamaLikeAttention(const Json& config, const std::string& type,
+                                                 bool tiedByDefault, std::int64_t defaultHeadDim) {
   auto common = readCommon(config, type, defaultHeadDim);
   if (!common) return common;
   ModelArchitecture arch = std::move(common).value();
   arch.qkvBias = arch.oBias = boolOr(config, "attention_bias", false);
-  arch.mlpBias = boolOr(config, "mlp_bias", false);
   arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", tiedByDefault);
   noSlidingWindow(arch);
+  return arch;
+}
+
+Result<ModelArchitecture> readLlamaLike(const Json& config, const std::string& type,
+                                        bool tiedByDefault, std::int64_t defaultHeadDim) {
+  auto parsed = readLlamaLikeAttention(config, type, tiedByDefault, defaultHeadDim);
+  if (!parsed) return parsed;
+  ModelArchitecture arch = std::move(parsed).value();
+  arch.mlpBias = boolOr(config, "mlp_bias", false);
   return arch;
 }
 
@@ -163,6 +171,21 @@ void setPatternSlidingLayers(const Json& config, ModelArchitecture& arch,
                    [pattern](std::int64_t i) { return (i + 1) % pattern != 0; });
 }
 
+void readMixtralExperts(const Json& config, ModelArchitecture& arch, const char* countKey,
+                        std::int64_t defaultCount, std::int64_t defaultPerToken) {
+  arch.moe.numExperts = intOr(config, countKey, defaultCount);
+  arch.moe.expertsPerToken = intOr(config, "num_experts_per_tok", defaultPerToken);
+  arch.moe.expertIntermediateSize = arch.intermediateSize;
+}
+
+Result<ModelArchitecture> requireMoeWidths(ModelArchitecture arch) {
+  if (arch.moe.expertIntermediateSize <= 0) {
+    return configError(missingFieldMessage(arch.modelType, "moe_intermediate_size"));
+  }
+  if (arch.moe.denseLayers == 0) return arch;
+  return requireIntermediate(std::move(arch));
+}
+
 Result<ModelArchitecture> readDeepseekMoe(const Json& config, ModelArchitecture arch) {
   arch.moe.numExperts = intOr(config, "n_routed_experts", 0);
   if (!arch.isMoe()) return requireIntermediate(std::move(arch));
@@ -173,16 +196,9 @@ Result<ModelArchitecture> readDeepseekMoe(const Json& config, ModelArchitecture 
   // Layer i is sparse from first_k_dense_replace on, every moe_layer_freq-th layer.
   const std::int64_t firstDense = intOr(config, "first_k_dense_replace", 0);
   const std::int64_t frequency = std::max<std::int64_t>(1, intOr(config, "moe_layer_freq", 1));
-  std::int64_t dense = 0;
-  for (std::int64_t i = 0; i < arch.numLayers; ++i) {
-    dense += (i >= firstDense && i % frequency == 0) ? 0 : 1;
-  }
-  arch.moe.denseLayers = dense;
-  if (arch.moe.expertIntermediateSize <= 0) {
-    return configError(missingFieldMessage(arch.modelType, "moe_intermediate_size"));
-  }
-  if (dense == 0) return arch;
-  return requireIntermediate(std::move(arch));
+  arch.moe.denseLayers = countLayers(
+      arch.numLayers, [&](std::int64_t i) { return i < firstDense || i % frequency != 0; });
+  return requireMoeWidths(std::move(arch));
 }
 
 }  // namespace gpumem::config

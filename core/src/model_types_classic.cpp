@@ -144,9 +144,7 @@ Result<ModelArchitecture> readMixtral(const Json& config, const std::string& typ
   if (!parsed) return parsed;
   ModelArchitecture arch = std::move(parsed).value();
   setSlidingLayers(config, arch, 0, [](std::int64_t) { return true; });
-  arch.moe.numExperts = intOr(config, "num_local_experts", 8);
-  arch.moe.expertsPerToken = intOr(config, "num_experts_per_tok", 2);
-  arch.moe.expertIntermediateSize = arch.intermediateSize;
+  readMixtralExperts(config, arch, "num_local_experts", 8);
   return arch;
 }
 
@@ -295,9 +293,7 @@ Result<ModelArchitecture> readOlmoe(const Json& config, const std::string& type)
   auto parsed = readOlmoLayout(config, type, false);
   if (!parsed) return parsed;
   ModelArchitecture arch = std::move(parsed).value();
-  arch.moe.numExperts = intOr(config, "num_experts", 64);
-  arch.moe.expertsPerToken = intOr(config, "num_experts_per_tok", 8);
-  arch.moe.expertIntermediateSize = arch.intermediateSize;
+  readMixtralExperts(config, arch, "num_experts", 64, 8);
   return requireIntermediate(std::move(arch));
 }
 

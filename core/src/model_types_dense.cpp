@@ -237,14 +237,20 @@ Result<ModelArchitecture> readExaone4(const Json& config, const std::string& typ
   return requireIntermediate(std::move(arch));
 }
 
-Result<ModelArchitecture> readErnie45(const Json& config, const std::string& type) {
+Result<ModelArchitecture> readErnie45Layout(const Json& config, const std::string& type) {
   auto common = readCommon(config, type, 128);
   if (!common) return common;
   ModelArchitecture arch = std::move(common).value();
   arch.qkvBias = arch.oBias = arch.mlpBias = boolOr(config, "use_bias", false);
   arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", true);
   noSlidingWindow(arch);
-  return requireIntermediate(std::move(arch));
+  return arch;
+}
+
+Result<ModelArchitecture> readErnie45(const Json& config, const std::string& type) {
+  auto arch = readErnie45Layout(config, type);
+  if (!arch) return arch;
+  return requireIntermediate(std::move(arch).value());
 }
 
 Result<ModelArchitecture> readSeedOss(const Json& config, const std::string& type) {
@@ -306,12 +312,10 @@ Result<ModelArchitecture> readNemotron(const Json& config, const std::string& ty
 Result<ModelArchitecture> readOlmo3(const Json& config, const std::string& type) {
   // OLMo 2's layout (q/k norms over the projections, norms after attention and MLP) with three
   // sliding-window layers to one global layer.
-  auto common = readCommon(config, type);
-  if (!common) return common;
-  ModelArchitecture arch = std::move(common).value();
-  arch.qkvBias = arch.oBias = boolOr(config, "attention_bias", false);
+  auto parsed = readLlamaLikeAttention(config, type);
+  if (!parsed) return parsed;
+  ModelArchitecture arch = std::move(parsed).value();
   arch.qkNorm = QkNormKind::kFull;
-  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
   setSlidingLayers(config, arch, 4096, [](std::int64_t i) { return (i + 1) % 4 != 0; });
   return requireIntermediate(std::move(arch));
 }

@@ -220,12 +220,9 @@ Result<ModelArchitecture> readGraniteMoeHybrid(const Json& config, const std::st
   // Granite 4.0: layer_types names each layer "mamba" (Mamba-2) or "attention" (no RoPE);
   // every layer has a shared MLP (shared_mlp, gate and up fused in input_linear) and, when
   // num_local_experts > 0, experts of intermediate_size behind a bias-free router.
-  auto common = readCommon(config, type);
-  if (!common) return common;
-  ModelArchitecture arch = std::move(common).value();
-  arch.qkvBias = arch.oBias = boolOr(config, "attention_bias", false);
-  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
-  noSlidingWindow(arch);
+  auto parsed = readLlamaLikeAttention(config, type);
+  if (!parsed) return parsed;
+  ModelArchitecture arch = std::move(parsed).value();
   if (!readMixerTypes(config, arch, MixerKind::kMamba)) {
     // No layer_types: every layer a Mamba-2 layer, as Bamba's configuration has it.
     arch.mixers.assign(static_cast<std::size_t>(arch.numLayers), MixerKind::kMamba);
@@ -421,9 +418,7 @@ Result<ModelArchitecture> readMiniMax(const Json& config, const std::string& typ
   arch.linearAttention.lightning = true;
   arch.linearAttention.keyHeads = arch.linearAttention.valueHeads = arch.numHeads;
   arch.linearAttention.keyHeadDim = arch.linearAttention.valueHeadDim = arch.headDim;
-  arch.moe.numExperts = intOr(config, "num_local_experts", 32);
-  arch.moe.expertsPerToken = intOr(config, "num_experts_per_tok", 2);
-  arch.moe.expertIntermediateSize = arch.intermediateSize;
+  readMixtralExperts(config, arch, "num_local_experts", 32);
   return requireIntermediate(std::move(arch));
 }
 

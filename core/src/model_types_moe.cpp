@@ -15,15 +15,10 @@ Result<ModelArchitecture> readGraniteMoe(const Json& config, const std::string& 
   // Granite 3.x MoE: every layer's MLP is num_local_experts experts of intermediate_size
   // (input_linear holds gate and up, output_linear down) behind a bias-free router;
   // granitemoeshared adds one shared MLP of shared_intermediate_size.
-  auto common = readCommon(config, type);
-  if (!common) return common;
-  ModelArchitecture arch = std::move(common).value();
-  arch.qkvBias = arch.oBias = boolOr(config, "attention_bias", false);
-  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
-  noSlidingWindow(arch);
-  arch.moe.numExperts = intOr(config, "num_local_experts", 8);
-  arch.moe.expertsPerToken = intOr(config, "num_experts_per_tok", 2);
-  arch.moe.expertIntermediateSize = arch.intermediateSize;
+  auto parsed = readLlamaLikeAttention(config, type);
+  if (!parsed) return parsed;
+  ModelArchitecture arch = std::move(parsed).value();
+  readMixtralExperts(config, arch, "num_local_experts", 8);
   const std::int64_t shared = intOr(config, "shared_intermediate_size", 0);
   if (shared > 0) {
     arch.moe.numSharedExperts = 1;
@@ -58,9 +53,7 @@ Result<ModelArchitecture> readPhiMoe(const Json& config, const std::string& type
   arch.outputBias = boolOr(config, "lm_head_bias", false);
   arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
   setSlidingLayers(config, arch, 0, [](std::int64_t) { return true; });
-  arch.moe.numExperts = intOr(config, "num_local_experts", 16);
-  arch.moe.expertsPerToken = intOr(config, "num_experts_per_tok", 2);
-  arch.moe.expertIntermediateSize = arch.intermediateSize;
+  readMixtralExperts(config, arch, "num_local_experts", 16);
   return requireIntermediate(std::move(arch));
 }
 
@@ -68,12 +61,9 @@ Result<ModelArchitecture> readErnie45Moe(const Json& config, const std::string& 
   // ERNIE 4.5 MoE: layer i is sparse when moe_layer_start_index ≤ i ≤ moe_layer_end_index and
   // (i + 1) is a multiple of moe_layer_interval; sparse layers hold moe_num_experts routed
   // experts and moe_num_shared_experts shared ones, all of moe_intermediate_size.
-  auto common = readCommon(config, type, 128);
-  if (!common) return common;
-  ModelArchitecture arch = std::move(common).value();
-  arch.qkvBias = arch.oBias = arch.mlpBias = boolOr(config, "use_bias", false);
-  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", true);
-  noSlidingWindow(arch);
+  auto parsed = readErnie45Layout(config, type);
+  if (!parsed) return parsed;
+  ModelArchitecture arch = std::move(parsed).value();
   arch.moe.numExperts = intOr(config, "moe_num_experts", 64);
   arch.moe.expertsPerToken = intOr(config, "moe_k", 6);
   arch.moe.expertIntermediateSize = intOr(config, "moe_intermediate_size", 1536);
@@ -84,38 +74,26 @@ Result<ModelArchitecture> readErnie45Moe(const Json& config, const std::string& 
   const auto end = readInt(config, "moe_layer_end_index");  // -1 (absent here): the last layer
   const std::int64_t last = end ? *end : arch.numLayers - 1;
   const std::int64_t interval = std::max<std::int64_t>(1, intOr(config, "moe_layer_interval", 1));
-  const std::int64_t dense = countLayers(arch.numLayers, [&](std::int64_t i) {
+  arch.moe.denseLayers = countLayers(arch.numLayers, [&](std::int64_t i) {
     const bool sparse = i >= start && i <= last && (i + 1) % interval == 0;
     return !sparse;
   });
-  arch.moe.denseLayers = dense;
-  if (arch.moe.expertIntermediateSize <= 0) {
-    return configError(missingFieldMessage(type, "moe_intermediate_size"));
-  }
-  if (dense == 0) return arch;
-  return requireIntermediate(std::move(arch));
+  return requireMoeWidths(std::move(arch));
 }
 
 Result<ModelArchitecture> readDeepseekV1(const Json& config, const std::string& type) {
   // DeepSeekMoE (model_type deepseek): standard multi-head attention, DeepSeek's expert layout.
-  auto common = readCommon(config, type);
-  if (!common) return common;
-  ModelArchitecture arch = std::move(common).value();
-  arch.qkvBias = arch.oBias = boolOr(config, "attention_bias", false);
-  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
-  noSlidingWindow(arch);
-  return readDeepseekMoe(config, std::move(arch));
+  auto parsed = readLlamaLikeAttention(config, type);
+  if (!parsed) return parsed;
+  return readDeepseekMoe(config, std::move(parsed).value());
 }
 
 Result<ModelArchitecture> readDots1(const Json& config, const std::string& type) {
   // dots.llm1: Qwen3's attention (per-head q/k norms) with DeepSeek V3's expert layout.
-  auto common = readCommon(config, type);
-  if (!common) return common;
-  ModelArchitecture arch = std::move(common).value();
-  arch.qkvBias = arch.oBias = boolOr(config, "attention_bias", false);
+  auto parsed = readLlamaLikeAttention(config, type);
+  if (!parsed) return parsed;
+  ModelArchitecture arch = std::move(parsed).value();
   arch.qkNorm = QkNormKind::kPerHead;
-  arch.tieWordEmbeddings = boolOr(config, "tie_word_embeddings", false);
-  noSlidingWindow(arch);
   return readDeepseekMoe(config, std::move(arch));
 }
 

@@ -52,6 +52,12 @@ Result<ModelArchitecture> requireIntermediate(ModelArchitecture arch);
 /// `tiedByDefault`), no sliding window.
 Result<ModelArchitecture> readLlamaLike(const Json& config, const std::string& type,
                                         bool tiedByDefault, std::int64_t defaultHeadDim = 0);
+/// readLlamaLike without mlp_bias, for families whose configuration has no such field (their
+/// MLP, or their experts, are bias-free): readCommon, q/k/v/o biased when attention_bias,
+/// embeddings tied when tie_word_embeddings (default false), no sliding window.
+Result<ModelArchitecture> readLlamaLikeAttention(const Json& config, const std::string& type,
+                                                 bool tiedByDefault = false,
+                                                 std::int64_t defaultHeadDim = 0);
 
 /// Sliding-window layers from an explicit layer_types list; false when there is none.
 bool readLayerTypes(const Json& config, ModelArchitecture& arch);
@@ -86,10 +92,23 @@ std::int64_t countLayers(std::int64_t layers, Predicate holds) {
 void setPatternSlidingLayers(const Json& config, ModelArchitecture& arch,
                              std::int64_t defaultWindow, std::int64_t defaultPattern);
 
+/// Mixtral's expert layout, which many families reuse: every MoE layer holds `countKey`
+/// experts (default `defaultCount`) as wide as intermediate_size, num_experts_per_tok of them
+/// (default `defaultPerToken`) routed per token (transformers MixtralSparseMoeBlock).
+void readMixtralExperts(const Json& config, ModelArchitecture& arch, const char* countKey,
+                        std::int64_t defaultCount, std::int64_t defaultPerToken = 2);
+/// A mixture-of-experts architecture whose experts are moe_intermediate_size wide, or an error
+/// naming moe_intermediate_size when they have no width, or intermediate_size when its dense
+/// layers (moe.denseLayers, if any) have none.
+Result<ModelArchitecture> requireMoeWidths(ModelArchitecture arch);
 /// DeepSeek's MoE layout (n_routed_experts, num_experts_per_tok, moe_intermediate_size,
 /// n_shared_experts, first_k_dense_replace, moe_layer_freq), shared by DeepSeek V1/V2/V3 and
 /// dots.llm1. Fails naming moe_intermediate_size when routed experts have no width.
 Result<ModelArchitecture> readDeepseekMoe(const Json& config, ModelArchitecture arch);
+/// ERNIE 4.5's layout, shared by its dense and MoE readers (model_types_dense.cpp):
+/// readCommon with head_dim 128 by default, q/k/v/o and MLP biased when use_bias, embeddings
+/// tied unless tie_word_embeddings is false, no sliding window.
+Result<ModelArchitecture> readErnie45Layout(const Json& config, const std::string& type);
 
 // --- Readers of the families supported since the first release (model_types_classic.cpp) ---
 
