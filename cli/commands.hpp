@@ -10,6 +10,9 @@ int runEstimate(int argc, char** argv);
 /// `gpumem timeline [--FLAG VALUE …] [--csv|--json]`: the scenario's allocation timeline,
 /// one event a line, and the replay's peaks and minimum capacity.
 int runTimeline(int argc, char** argv);
+/// `gpumem stacks [--FLAG VALUE …] [--json]`: the training scenario under each fine-tuning
+/// stack: GB per GPU, verdict, longest sequence, largest micro-batch, CPU RAM.
+int runStacks(int argc, char** argv);
 /// `gpumem schema [--json]`: every input with its default, range and where it applies.
 int runSchema(int argc, char** argv);
 /// `gpumem gpus [--json]`: the GPU catalog with the bytes each exposes.

@@ -107,6 +107,23 @@ int runEstimate(int argc, char** argv) {
 
 namespace gpumem::cli {
 
+int runStacks(int argc, char** argv) {
+  const auto args = parseArgs(argc, argv, 2, estimateOptions());
+  if (!args) return reportError(args.error(), false);
+  const bool json = args->hasFlag("json");
+  const auto scenario = scenarioFrom(*args, "stacks");
+  if (!scenario) return reportError(scenario.error(), json);
+  const auto rows = stackTable(*scenario);
+  if (!rows) return reportError(rows.error(), json);
+  if (json) {
+    std::printf("%s\n", stackTableToJson(*rows).c_str());
+    return 0;
+  }
+  const auto answer = evaluate(*scenario, kVerdictOnly);
+  printStackTable(*rows, answer ? answer->gpuName : scenario->text("gpu"));
+  return 0;
+}
+
 int runTimeline(int argc, char** argv) {
   OptionSpec spec = estimateOptions();
   spec.switches.emplace_back("csv");

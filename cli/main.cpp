@@ -20,6 +20,8 @@ usage:
   gpumem timeline [options] [--csv|--json]   the allocations and frees of the run (transformers
                                        inference, or two steps of a PyTorch training loop, on one
                                        GPU) and what PyTorch's allocator makes of them
+  gpumem stacks [options] [--json]     a training scenario under each fine-tuning stack: GB per
+                                       GPU, verdict, longest sequence, largest micro-batch
   gpumem schema [--json]               every option with its default, range and where it applies
   gpumem models [--json]               the model catalog
   gpumem model-types [--json]          the config.json model_types read by a mapping of their own
@@ -32,6 +34,7 @@ examples:
   gpumem estimate --params 70B --precision fp16 --gpu a100-80gb --gpus 2
   gpumem estimate --model llama-3.1-70b --engine vllm --tp 4 --gpus 4 --gpu h100-80gb
   gpumem estimate --task qlora --model llama-3.1-8b --ckpt full --context 4096 --batch 4
+  gpumem stacks --task qlora --model llama-3.1-8b --context 4096 --gpu rtx-4090
   gpumem estimate --file model.gguf --engine llama.cpp --context 16384
 
 estimate options:
@@ -61,6 +64,7 @@ int main(int argc, char** argv) {
   }
   if (command == "estimate") return runEstimate(argc, argv);
   if (command == "timeline") return runTimeline(argc, argv);
+  if (command == "stacks") return runStacks(argc, argv);
   if (command == "schema") return runSchema(argc, argv);
   if (command == "validate") return runValidate(argc, argv);
   if (command == "gpus") return runGpus(argc, argv);

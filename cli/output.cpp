@@ -75,6 +75,18 @@ void printSuggestions(const Answer& a) {
 
 }  // namespace
 
+void printStackTable(const std::vector<StackFit>& rows, const std::string& gpuName) {
+  std::printf("Each fine-tuning stack on %s, the other inputs as given:\n\n", gpuName.c_str());
+  std::printf("%-10s %-10s %12s  %-13s %16s %16s %12s\n", "stack", "ckpt", "GB per GPU", "verdict",
+              "longest seq", "largest batch", "CPU RAM GB");
+  for (const StackFit& r : rows) {
+    std::printf("%-10s %-10s %12.2f  %-13s %16lld %16lld %12.2f\n", r.stack.c_str(),
+                r.checkpointing.c_str(), toGB(r.perGpuBytes), r.fits ? "fits" : "does not fit",
+                static_cast<long long>(r.maxContext), static_cast<long long>(r.maxBatch),
+                toGB(r.cpuBytes));
+  }
+}
+
 void printAnswer(const Answer& a) {
   std::printf("%s · %s estimate, per GPU\n\n", a.modelLabel.c_str(), a.method.c_str());
   std::printf("%-26s %12s %12s  %s\n", "component", "GB (10^9)", "GiB (2^30)", "formula");

@@ -62,6 +62,15 @@ std::string gpuTableJs(std::string valuesJson) {
   return rows ? gpuTableToJson(*rows) : errorToJson(rows.error());
 }
 
+/// stackTable(valuesJson) → the training scenario under each fine-tuning stack, or an error
+/// naming the field (inference, or the parameter-count method).
+std::string stackTableJs(std::string valuesJson) {
+  const auto scenario = pageScenario(valuesJson);
+  if (!scenario) return errorToJson(scenario.error());
+  const auto rows = stackTable(*scenario);
+  return rows ? stackTableToJson(*rows) : errorToJson(rows.error());
+}
+
 /// timeline(valuesJson) → what the chart draws: the allocation timeline `gpumem timeline
 /// --json` prints, without its events, its points coarsened to at most kTimelinePoints; an
 /// error (naming the field) for runs not modelled as a timeline.
@@ -131,6 +140,7 @@ EMSCRIPTEN_BINDINGS(gpumem) {
   emscripten::function("evaluate", &evaluateJs);
   emscripten::function("sweep", &sweepJs);
   emscripten::function("gpuTable", &gpuTableJs);
+  emscripten::function("stackTable", &stackTableJs);
   emscripten::function("timeline", &timelineJs);
   emscripten::function("disabledFields", &disabledFieldsJs);
   emscripten::function("decodeLink", &decodeLinkJs);

@@ -403,5 +403,18 @@ test('when it does not fit, the suggestions work: one click applies one, and the
   // The page shows the change the suggestion named (a stack, or checkpointing).
   if (/Unsloth/.test(labels[0])) assert.equal(await page.inputValue('[data-testid="stack"]'), 'unsloth');
   else assert.equal(await page.inputValue('[data-testid="ckpt"]'), 'full');
+  // Each stack's row: the current one is marked and shows the headline's total; using another
+  // stack gives the total its row showed.
+  const stacks = page.locator('[data-testid="stack-table"] tbody tr');
+  assert.equal(await stacks.count(), schema.fields.find((f) => f.name === 'stack').choices.length);
+  const current = await page.inputValue('[data-testid="stack"]');
+  const perGpu = async (row) => /[\d.,]+ GB/.exec(await row.locator('td').nth(1).innerText())[0];
+  assert.equal(await perGpu(page.locator(`[data-testid="stack-table"] tr.current[data-stack="${current}"]`)), await text(page, 'total'));
+  const other = page.locator('[data-testid="stack-table"] tr[data-stack="torchtune"]');
+  const promisedByRow = await perGpu(other);
+  await other.getByRole('button', { name: /^Use / }).click();
+  await ready(page);
+  assert.equal(await page.inputValue('[data-testid="stack"]'), 'torchtune');
+  assert.equal(await text(page, 'total'), promisedByRow);
   await page.close();
 });

@@ -171,6 +171,16 @@ out=$(json --model llama-3.1-8b --context 4096 --generate 64)
 check "estimate --json says what nvidia-smi shows" '"nvidiaSmiBytes": ' "$out"
 check "estimate --json says the smallest memory that runs it" '"minimumCapacityBytes": 1' "$out"
 
+# gpumem stacks: the training scenario under each stack; Unsloth's offloaded checkpoints need
+# CPU RAM, and inference has no stack.
+out=$("$cli" stacks --task qlora --model llama-3.1-8b --context 4096 --gpu rtx-4090 2>/dev/null)
+check "stacks names the GPU" 'Each fine-tuning stack on NVIDIA GeForce RTX 4090' "$out"
+check "stacks has a row per stack" 'torchtune' "$out"
+out=$("$cli" stacks --task qlora --model llama-3.1-8b --context 4096 --gpu rtx-4090 --json 2>/dev/null)
+check "stacks --json gives each row's limits" '"maxContext":' "$out"
+check "stacks --json gives Unsloth's row" '"stack":"unsloth"' "$out"
+refuse "stacks are for fine-tuning" "choose full training, LoRA or QLoRA" stacks --model llama-3.1-8b
+
 # --hf, against a local stand-in for the Hub (HF_ENDPOINT).
 hub_out=$(bash "$(dirname "$0")/hub_test.sh" "$cli" 2>&1)
 hub_rc=$?

@@ -543,3 +543,36 @@ TEST(Answer, LimitsAndFewestGpusAgreeWithTheVerdict) {
     }
   }
 }
+
+TEST(Answer, EachStackRowIsThatStacksOwnAnswer) {
+  const Values qlora{{"model", "llama-3.1-8b"},
+                     {"gpu", "rtx-4090"},
+                     {"task", "qlora"},
+                     {"contextLength", "4096"}};
+  const auto s = parseScenario(qlora, Strictness::kStrict);
+  ASSERT_TRUE(s.ok());
+  const auto rows = stackTable(*s);
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  const FieldSpec* stack = findField("stack");
+  ASSERT_NE(stack, nullptr);
+  EXPECT_EQ(rows->size(), stack->choices.size());
+  for (const StackFit& row : *rows) {
+    Values values = qlora;
+    values["stack"] = row.stack;
+    const Answer a = answerOf(values);
+    EXPECT_DOUBLE_EQ(row.perGpuBytes, a.perGpu.totalBytes) << row.stack;
+    EXPECT_EQ(row.fits, a.fits) << row.stack;
+    EXPECT_EQ(row.maxContext, a.maxContext) << row.stack;
+    EXPECT_EQ(row.maxBatch, a.maxBatch) << row.stack;
+    EXPECT_EQ(row.checkpointing, a.effective.at("checkpointing")) << row.stack;
+    // The row's own limits agree with its verdict at the asked sequence and micro-batch.
+    EXPECT_EQ(row.fits, row.maxContext >= 4096) << row.stack;
+    EXPECT_EQ(row.fits, row.maxBatch >= 1) << row.stack;
+  }
+  // Inference has no stack, and says so on the field that makes it so.
+  const auto serving = parseScenario({{"model", "llama-3.1-8b"}}, Strictness::kStrict);
+  ASSERT_TRUE(serving.ok());
+  const auto none = stackTable(*serving);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().field, "task");
+}

@@ -12,7 +12,7 @@ import { fillFromSchema, fillModelList, markInvalid, readForm, setSlider, showAp
 import { loadFromHub } from "./hub.js";
 import { readModelFile } from "./model-file.js";
 import { renderTimeline } from "./timeline-chart.js";
-import { renderBreakdown, renderCompare, renderFits, renderGpuTable, renderHeadline, renderModelFacts, renderNoAnswer, renderSuggestions } from "./view.js";
+import { renderBreakdown, renderCompare, renderFits, renderGpuTable, renderHeadline, renderModelFacts, renderNoAnswer, renderStackTable, renderSuggestions } from "./view.js";
 
 const MAX_COMPARE = 4;
 const locale = navigator.language || "en-US";
@@ -358,6 +358,7 @@ function scheduleSlowWork(values) {
       renderFits(core, values, answer, values.unit, locale);
       renderTimeline(/** @type {HTMLElement} */ (byTestId("timeline-chart")), core.timeline(values), values.unit, locale);
       renderGpuTable(core.gpuTable(values), values.gpu, values.unit, locale);
+      renderStackTable(core.stackTable(values), values.stack, values.unit, locale, (stack) => applyChanges({ stack }));
       renderCompareTable();
     }
     document.body.dataset.ready = "true";

@@ -50,6 +50,11 @@ export class Core {
     return JSON.parse(this.wasm.gpuTable(JSON.stringify(values)));
   }
 
+  /** The training scenario under each fine-tuning stack, or {error}. @param {Values} values */
+  stackTable(values) {
+    return JSON.parse(this.wasm.stackTable(JSON.stringify(values)));
+  }
+
   /** The allocation timeline of one run (Transformers inference), or {error}. @param {Values} values */
   timeline(values) {
     return JSON.parse(this.wasm.timeline(JSON.stringify(values)));

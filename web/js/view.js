@@ -179,6 +179,37 @@ export function renderGpuTable(rows, current, unit, locale) {
 }
 
 /**
+ * "Each fine-tuning stack on this GPU": the core's rows, or its reason when no stack applies.
+ * @param {any} result @param {string} current @param {string} unit @param {string} locale
+ * @param {(stack: string) => void} onUse
+ */
+export function renderStackTable(result, current, unit, locale, onUse) {
+  const table = /** @type {HTMLTableElement} */ (el("stack-table"));
+  const reason = el("stacks-reason");
+  const rows = Array.isArray(result) ? result : [];
+  reason.hidden = rows.length > 0;
+  reason.textContent = result.error ? result.error.message : "";
+  table.hidden = rows.length === 0;
+  const body = rows.map((row) => {
+    const name = h("th", { scope: "row" }, row.label);
+    if (row.stack !== current) {
+      const use = h("button", { type: "button", class: "link-button", "aria-label": `Use ${row.label}` }, "use");
+      use.addEventListener("click", () => onUse(row.stack));
+      name.append(" ", use);
+    }
+    const limit = (/** @type {number} */ n) => (n > 0 ? formatInteger(n, locale) : "✗ none");
+    return h("tr", { "data-stack": row.stack, "data-fits": String(row.fits), class: row.stack === current ? "current" : undefined },
+      name,
+      h("td", {}, row.checkpointing),
+      h("td", { class: "num" }, `${row.fits ? "✓" : "✗"} ${formatBytes(row.perGpuBytes, unit, locale)}`),
+      h("td", { class: "num", "data-limit": String(row.maxContext) }, limit(row.maxContext)),
+      h("td", { class: "num", "data-limit": String(row.maxBatch) }, limit(row.maxBatch)),
+      h("td", { class: "num" }, row.cpuBytes > 0 ? formatBytes(row.cpuBytes, unit, locale) : "—"));
+  });
+  replaceChildren(table.tBodies[0], ...body);
+}
+
+/**
  * Up to four scenarios side by side. @param {{title: string, answer: Answer}[]} entries
  * @param {string} unit @param {string} locale @param {(index: number) => void} onRemove
  */

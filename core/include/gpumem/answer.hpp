@@ -140,6 +140,29 @@ struct GpuFit {
 /// count, then headroom), then the rest.
 Result<std::vector<GpuFit>> gpuTable(const Scenario& scenario);
 
+/// One row of "each fine-tuning stack on this GPU": the scenario with `stack` set to it (every
+/// other input as given, "auto" checkpointing resolving to that stack's default).
+struct StackFit {
+  std::string stack;  ///< the choice's id: pytorch, trl, unsloth, liger, torchtune
+  std::string label;
+  std::string checkpointing;  ///< what the row runs with (the stack's default under auto)
+  double perGpuBytes = 0;
+  bool fits = false;
+  std::int64_t maxContext = -1;  ///< the longest sequence that fits (0: none)
+  std::int64_t maxBatch = -1;    ///< the largest micro-batch that fits (0: none)
+  double cpuBytes = 0;           ///< host memory the stack needs (offloaded checkpoints, states)
+};
+
+/// The training scenario run by each stack of the schema's `stack` menu on its GPUs: what
+/// the stacks publish as "the longest context that fits on a 24 GB card", for this model and
+/// these settings. Fails naming `task` for inference and `model` for the parameter-count
+/// method, where no stack applies; a stack the scenario cannot run with is left out.
+Result<std::vector<StackFit>> stackTable(const Scenario& scenario);
+
+/// The stack table as JSON: [{"stack", "label", "checkpointing", "perGpuBytes", "fits",
+/// "maxContext", "maxBatch", "cpuBytes"}].
+std::string stackTableToJson(const std::vector<StackFit>& rows);
+
 /// The answer as JSON: what `gpumem estimate --json` prints and the page's "Copy JSON".
 std::string answerToJson(const Answer& answer);
 
