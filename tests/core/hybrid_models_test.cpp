@@ -4,8 +4,6 @@
 // recurrent state is sized by hand from the shapes, and kept apart from the KV cache.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "gpumem/engine.hpp"
@@ -14,119 +12,103 @@
 #include "gpumem/model_config.hpp"
 #include "gpumem/model_parameters.hpp"
 #include "gpumem/recurrent_state.hpp"
+#include "test_models.hpp"
 
 namespace gpumem {
 namespace {
 
-ModelArchitecture hybridFixture(const std::string& name) {
-  std::ifstream in(std::string(GPUMEM_TEST_DATA_DIR) + "/model-configs/" + name + ".json");
-  std::stringstream text;
-  text << in.rdbuf();
-  EXPECT_FALSE(text.str().empty()) << name;
-  const auto arch = parseModelConfig(text.str());
-  EXPECT_TRUE(arch.ok()) << name << ": " << (arch.ok() ? "" : arch.error().message);
-  if (!arch.ok()) return ModelArchitecture{};
-  EXPECT_FALSE(arch->readGenerically) << name;
-  return *arch;
-}
-
-double hybridParameters(const std::string& name) {
-  return countModelParameters(hybridFixture(name)).total;
-}
-
-/// Within 0.5% of a published count.
-void expectNearPublished(double counted, double published) {
-  EXPECT_NEAR(counted / published, 1.0, 0.005) << counted << " vs " << published;
-}
+using test::expectPublished;
+using test::fixtureArchitecture;
+using test::fixtureParameters;
 
 // --- Parameter counts against published totals ---------------------------------------------
 
 // mistralai/Mamba-Codestral-7B-v0.1: its model card states 7,285,403,648 parameters.
 TEST(HybridModels, MambaCodestralCountsExactly) {
-  const ModelArchitecture arch = hybridFixture("mamba-codestral-7b-v0.1");
+  const ModelArchitecture arch = fixtureArchitecture("mamba-codestral-7b-v0.1");
   EXPECT_EQ(arch.mambaLayerCount(), 64);
   EXPECT_EQ(arch.attentionLayerCount(), 0);
   EXPECT_EQ(arch.mamba.innerSize, 8192);
   EXPECT_EQ(arch.mamba.convChannels(), 8192 + 2 * 8 * 128);
-  EXPECT_EQ(hybridParameters("mamba-codestral-7b-v0.1"), 7285403648.0);
+  EXPECT_EQ(fixtureParameters("mamba-codestral-7b-v0.1"), 7285403648.0);
 }
 
 // state-spaces/mamba-2.8b-hf: Hugging Face Hub safetensors, 2.77B params.
 TEST(HybridModels, Mamba28bMatchesHubCount) {
-  const ModelArchitecture arch = hybridFixture("mamba-2.8b-hf");
+  const ModelArchitecture arch = fixtureArchitecture("mamba-2.8b-hf");
   EXPECT_EQ(arch.mamba.version, 1);
   EXPECT_EQ(arch.mamba.dtRank, 160);
   EXPECT_TRUE(arch.tieWordEmbeddings);
-  expectNearPublished(hybridParameters("mamba-2.8b-hf"), 2.77e9);
+  expectPublished(fixtureParameters("mamba-2.8b-hf"), 2.77e9);
 }
 
 // tiiuae/falcon-mamba-7b: 7.27B parameters (model card and Hub safetensors); its B, C and dt
 // RMSNorms carry no weights.
 TEST(HybridModels, FalconMambaMatchesModelCard) {
-  expectNearPublished(hybridParameters("falcon-mamba-7b"), 7.27e9);
+  expectPublished(fixtureParameters("falcon-mamba-7b"), 7.27e9);
 }
 
 // ibm-granite/granite-4.0-h-tiny: "7B total parameters, 1B activated" (the Granite 4.0 docs);
 // Hugging Face Hub safetensors, 6.94B params. 4 attention layers of 40.
 TEST(HybridModels, Granite4HTinyMatchesHubCount) {
-  const ModelArchitecture arch = hybridFixture("granite-4.0-h-tiny");
+  const ModelArchitecture arch = fixtureArchitecture("granite-4.0-h-tiny");
   EXPECT_EQ(arch.attentionLayerCount(), 4);
   EXPECT_EQ(arch.mambaLayerCount(), 36);
   EXPECT_EQ(arch.moe.numSharedExperts, 1);
   EXPECT_EQ(arch.moe.sharedExpertIntermediateSize, 1024);
-  expectNearPublished(hybridParameters("granite-4.0-h-tiny"), 6.94e9);
+  expectPublished(fixtureParameters("granite-4.0-h-tiny"), 6.94e9);
 }
 
 // ibm-granite/granite-4.0-h-small: Hugging Face Hub safetensors, 32.2B params ("32B total, 9B
 // activated" in the Granite 4.0 docs).
 TEST(HybridModels, Granite4HSmallMatchesHubCount) {
-  expectNearPublished(hybridParameters("granite-4.0-h-small"), 32.2e9);
+  expectPublished(fixtureParameters("granite-4.0-h-small"), 32.2e9);
 }
 
 // ibm-ai-platform/Bamba-9B: Hugging Face Hub safetensors, 9.78B params; attention in layers 9,
 // 18 and 27.
 TEST(HybridModels, Bamba9bMatchesHubCount) {
-  const ModelArchitecture arch = hybridFixture("bamba-9b");
+  const ModelArchitecture arch = fixtureArchitecture("bamba-9b");
   EXPECT_EQ(arch.attentionLayerCount(), 3);
   EXPECT_EQ(arch.mixers[9], MixerKind::kAttention);
   EXPECT_EQ(arch.mixers[10], MixerKind::kMamba);
-  expectNearPublished(hybridParameters("bamba-9b"), 9.78e9);
+  expectPublished(fixtureParameters("bamba-9b"), 9.78e9);
 }
 
 // ai21labs/AI21-Jamba-Mini-1.5: "52B parameters, 12B active" (its model card); Hugging Face Hub
 // safetensors, 51.6B params. One attention layer in eight, experts in every other layer.
 TEST(HybridModels, JambaMini15MatchesHubCount) {
-  const ModelArchitecture arch = hybridFixture("ai21-jamba-mini-1.5");
+  const ModelArchitecture arch = fixtureArchitecture("ai21-jamba-mini-1.5");
   EXPECT_EQ(arch.attentionLayerCount(), 4);
   EXPECT_EQ(arch.mixers[4], MixerKind::kAttention);
   EXPECT_EQ(arch.moe.denseLayers, 16);
   EXPECT_EQ(arch.mamba.dtRank, 256);
-  expectNearPublished(hybridParameters("ai21-jamba-mini-1.5"), 51.6e9);
+  expectPublished(fixtureParameters("ai21-jamba-mini-1.5"), 51.6e9);
 }
 
 // nvidia/NVIDIA-Nemotron-Nano-9B-v2: Hugging Face Hub safetensors, 8.89B params; 27 Mamba-2,
 // 4 attention and 25 MLP blocks.
 TEST(HybridModels, NemotronNano9bV2MatchesHubCount) {
-  const ModelArchitecture arch = hybridFixture("nvidia-nemotron-nano-9b-v2");
+  const ModelArchitecture arch = fixtureArchitecture("nvidia-nemotron-nano-9b-v2");
   EXPECT_EQ(arch.mambaLayerCount(), 27);
   EXPECT_EQ(arch.attentionLayerCount(), 4);
   EXPECT_EQ(arch.mixerLayerCount(MixerKind::kNone), 25);
   EXPECT_EQ(arch.mamba.innerSize, 128 * 80);
-  expectNearPublished(hybridParameters("nvidia-nemotron-nano-9b-v2"), 8.89e9);
+  expectPublished(fixtureParameters("nvidia-nemotron-nano-9b-v2"), 8.89e9);
 }
 
 // nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16: Hugging Face Hub safetensors, 31.6B params; 23
 // Mamba-2, 6 attention and 23 MoE blocks, each of 128 ReLU² experts (6 per token) and one
 // shared expert (modeling_nemotron_h.py's NemotronHMOE).
 TEST(HybridModels, Nemotron3NanoMatchesHubCount) {
-  const ModelArchitecture arch = hybridFixture("nvidia-nemotron-3-nano-30b-a3b");
+  const ModelArchitecture arch = fixtureArchitecture("nvidia-nemotron-3-nano-30b-a3b");
   EXPECT_EQ(arch.mambaLayerCount(), 23);
   EXPECT_EQ(arch.attentionLayerCount(), 6);
   EXPECT_EQ(arch.mixerLayerCount(MixerKind::kNone), 23);
   EXPECT_EQ(arch.moe.numExperts, 128);
   EXPECT_EQ(arch.moe.denseLayers, 0);
   const ModelParameters p = countModelParameters(arch);
-  expectNearPublished(p.total, 31.6e9);
+  expectPublished(p.total, 31.6e9);
   // By hand: per MoE block 6 experts of up + down 2·2688·1856 and the shared 2·2688·3712 act
   // on each token; the router holds 128 × 2688 weights and 128 correction biases.
   EXPECT_EQ(p.activeExperts, 23 * (6 * 2.0 * 2688 * 1856 + 2.0 * 2688 * 3712));
@@ -172,13 +154,13 @@ TEST(HybridModels, NemotronHReadsBlockTypesAndRefusesWhatItCannotSize) {
 // Falcon-H1 bridge test): 521M parameters (the Hub's safetensors count, BF16 weights of 1.04 GB).
 // Each of its 36 layers has attention and a Mamba-2 mixer side by side; no gated norm.
 TEST(HybridModels, FalconH1HalfBMatchesHubCount) {
-  const ModelArchitecture arch = hybridFixture("falcon-h1-0.5b-instruct");
+  const ModelArchitecture arch = fixtureArchitecture("falcon-h1-0.5b-instruct");
   EXPECT_EQ(arch.attentionLayerCount(), 36);
   EXPECT_EQ(arch.mambaLayerCount(), 36);
   EXPECT_EQ(arch.mamba.innerSize, 24 * 64);
   EXPECT_EQ(arch.mamba.convChannels(), 24 * 64 + 2 * 1 * 128);
   EXPECT_FALSE(arch.mamba.gatedNorm);
-  expectNearPublished(hybridParameters("falcon-h1-0.5b-instruct"), 521e6);
+  expectPublished(fixtureParameters("falcon-h1-0.5b-instruct"), 521e6);
 }
 
 /// A small Falcon-H1 config with the Mamba fields given as `mamba` (a JSON fragment).
@@ -216,33 +198,33 @@ TEST(HybridModels, FalconH1ReadsDssmNormAndProjectorBias) {
 // checkpoint also holds a multi-token-prediction layer that transformers does not load; the
 // count here is the model transformers builds (0.4% under the rounded 80B).
 TEST(HybridModels, Qwen3NextMatchesModelCard) {
-  const ModelArchitecture arch = hybridFixture("qwen3-next-80b-a3b-instruct");
+  const ModelArchitecture arch = fixtureArchitecture("qwen3-next-80b-a3b-instruct");
   EXPECT_EQ(arch.attentionLayerCount(), 12);
   EXPECT_EQ(arch.mixerLayerCount(MixerKind::kLinearAttention), 36);
   EXPECT_EQ(arch.mixers[3], MixerKind::kAttention);
   EXPECT_TRUE(arch.attentionOutputGate);
   EXPECT_TRUE(arch.moe.sharedExpertGate);
-  expectNearPublished(hybridParameters("qwen3-next-80b-a3b-instruct"), 80e9);
+  expectPublished(fixtureParameters("qwen3-next-80b-a3b-instruct"), 80e9);
 }
 
 // MiniMaxAI/MiniMax-Text-01: "456 billion total parameters" (its model card); 70 lightning
 // attention layers and 10 softmax attention layers.
 TEST(HybridModels, MiniMaxText01MatchesModelCard) {
-  const ModelArchitecture arch = hybridFixture("minimax-text-01");
+  const ModelArchitecture arch = fixtureArchitecture("minimax-text-01");
   EXPECT_EQ(arch.attentionLayerCount(), 10);
   EXPECT_EQ(arch.mixerLayerCount(MixerKind::kLinearAttention), 70);
-  expectNearPublished(hybridParameters("minimax-text-01"), 456e9);
+  expectPublished(fixtureParameters("minimax-text-01"), 456e9);
 }
 
 // MiniMaxAI/MiniMax-M1 (its config.json, model_type minimax_m1):
 // "456 billion parameters in total" (its model card), the layout of MiniMax-Text-01 with the
 // attn_type_list spelled out.
 TEST(HybridModels, MiniMaxM1MatchesModelCard) {
-  const ModelArchitecture arch = hybridFixture("minimax-m1");
+  const ModelArchitecture arch = fixtureArchitecture("minimax-m1");
   EXPECT_EQ(arch.modelType, "minimax");
   EXPECT_EQ(arch.attentionLayerCount(), 10);
   EXPECT_EQ(arch.mixerLayerCount(MixerKind::kLinearAttention), 70);
-  expectNearPublished(hybridParameters("minimax-m1"), 456e9);
+  expectPublished(fixtureParameters("minimax-m1"), 456e9);
 }
 
 TEST(HybridModels, MiniMaxReadsTheRemoteCodeAttnTypeList) {
@@ -257,11 +239,11 @@ TEST(HybridModels, MiniMaxReadsTheRemoteCodeAttnTypeList) {
 // LiquidAI/LFM2-1.2B: Hugging Face Hub safetensors, 1.17B params; its MLP width 12288 shrinks
 // to 2/3 (8192).
 TEST(HybridModels, Lfm2MatchesHubCount) {
-  const ModelArchitecture arch = hybridFixture("lfm2-1.2b");
+  const ModelArchitecture arch = fixtureArchitecture("lfm2-1.2b");
   EXPECT_EQ(arch.intermediateSize, 8192);
   EXPECT_EQ(arch.attentionLayerCount(), 6);
   EXPECT_EQ(arch.mixerLayerCount(MixerKind::kShortConv), 10);
-  expectNearPublished(hybridParameters("lfm2-1.2b"), 1.17e9);
+  expectPublished(fixtureParameters("lfm2-1.2b"), 1.17e9);
 }
 
 // --- The recurrent state and the KV cache ---------------------------------------------------
@@ -269,7 +251,7 @@ TEST(HybridModels, Lfm2MatchesHubCount) {
 // Mamba-2 state per sequence and layer, by hand from Codestral Mamba's shapes: conv (8192 +
 // 2·8·128) × 4 taps + SSM 128 heads × 64 × 128, bf16; 64 layers.
 TEST(HybridModels, MambaCodestralStateIsConvPlusSsm) {
-  const ModelArchitecture arch = hybridFixture("mamba-codestral-7b-v0.1");
+  const ModelArchitecture arch = fixtureArchitecture("mamba-codestral-7b-v0.1");
   const double perLayer = (10240.0 * 4 + 128.0 * 64 * 128) * 2;
   EXPECT_EQ(recurrentStateBytesPerSequence(arch, 2, ConvWindow::kWholeKernel), 64 * perLayer);
   const double served = (10240.0 * 3 + 128.0 * 64 * 128) * 2;
@@ -280,7 +262,7 @@ TEST(HybridModels, MambaCodestralStateIsConvPlusSsm) {
 // Qwen3-Next's Gated DeltaNet state: conv (2·16·128 + 32·128) channels and 32 value heads of
 // 128 × 128; its KV cache: 12 attention layers × 2 × 2 KV heads × 256.
 TEST(HybridModels, Qwen3NextStateAndKvCache) {
-  const ModelArchitecture arch = hybridFixture("qwen3-next-80b-a3b-instruct");
+  const ModelArchitecture arch = fixtureArchitecture("qwen3-next-80b-a3b-instruct");
   const double perLayer = 8192.0 * 3 + 32.0 * 128 * 128;
   EXPECT_EQ(recurrentStateBytesPerSequence(arch, 2, ConvWindow::kKernelMinusOne),
             36 * perLayer * 2);
@@ -290,7 +272,7 @@ TEST(HybridModels, Qwen3NextStateAndKvCache) {
 // The transformers answer of a hybrid: a KV cache of the attention layers only, growing with
 // the context, and a recurrent state that does not.
 TEST(HybridModels, InferenceShowsRecurrentStateApartFromKvCache) {
-  const ModelArchitecture arch = hybridFixture("granite-4.0-h-tiny");
+  const ModelArchitecture arch = fixtureArchitecture("granite-4.0-h-tiny");
   InferenceOptions o;
   o.batch = 2;
   o.promptTokens = 1000;
@@ -319,7 +301,7 @@ TEST(HybridModels, InferenceShowsRecurrentStateApartFromKvCache) {
 // Falcon-H1 keeps both per layer: a KV cache in all 36 layers (2 KV heads of 64) and a Mamba-2
 // state in all 36 (conv 1792 channels × 4 taps + SSM 24 heads × 64 × 128), bf16.
 TEST(HybridModels, FalconH1KeepsKvCacheAndStateInEveryLayer) {
-  const ModelArchitecture arch = hybridFixture("falcon-h1-0.5b-instruct");
+  const ModelArchitecture arch = fixtureArchitecture("falcon-h1-0.5b-instruct");
   EXPECT_EQ(kvCacheBytes(arch, 1, 1000, 2), 36 * 2 * 2 * 64 * 1000 * 2.0);
   EXPECT_EQ(recurrentStateBytesPerSequence(arch, 2, ConvWindow::kWholeKernel),
             36 * (1792.0 * 4 + 24.0 * 64 * 128) * 2);
@@ -328,7 +310,7 @@ TEST(HybridModels, FalconH1KeepsKvCacheAndStateInEveryLayer) {
 // vLLM: a request needs its attention layers' KV blocks and one state; a longer context leaves
 // fewer concurrent requests, never more.
 TEST(HybridModels, VllmPoolCountsStatePerRequest) {
-  const ModelArchitecture arch = hybridFixture("nvidia-nemotron-nano-9b-v2");
+  const ModelArchitecture arch = fixtureArchitecture("nvidia-nemotron-nano-9b-v2");
   InferenceOptions o;
   o.engine = EngineProfile::kVllm;
   o.gpuMemoryBytes = 80e9;
@@ -354,7 +336,7 @@ TEST(HybridModels, VllmPoolCountsStatePerRequest) {
 
 // llama.cpp keeps the recurrent state in fp32.
 TEST(HybridModels, LlamaCppKeepsStateInFp32) {
-  const ModelArchitecture arch = hybridFixture("bamba-9b");
+  const ModelArchitecture arch = fixtureArchitecture("bamba-9b");
   InferenceOptions o;
   o.engine = EngineProfile::kLlamaCpp;
   o.batch = 1;

@@ -6,10 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,41 +15,20 @@
 #include "gpumem/model_config.hpp"
 #include "gpumem/model_parameters.hpp"
 #include "gpumem/scenario.hpp"
+#include "test_models.hpp"
 
 namespace gpumem {
 namespace {
 
-std::string modelTypeFixtureText(const std::string& name) {
-  std::ifstream in(std::string(GPUMEM_TEST_DATA_DIR) + "/model-configs/" + name + ".json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-/// The architecture of tests/data/model-configs/<name>.json; a failure fails the test.
-ModelArchitecture fixtureArchitecture(const std::string& name) {
-  const std::string text = modelTypeFixtureText(name);
-  EXPECT_FALSE(text.empty()) << name;
-  const auto arch = parseModelConfig(text);
-  EXPECT_TRUE(arch.ok()) << name << ": " << (arch.ok() ? "" : arch.error().message);
-  if (!arch.ok()) return ModelArchitecture{};
-  EXPECT_FALSE(arch->readGenerically) << name;
-  return *arch;
-}
-
-double fixtureParameters(const std::string& name) {
-  return countModelParameters(fixtureArchitecture(name)).total;
-}
+using test::expectPublished;
+using test::fixtureArchitecture;
+using test::fixtureParameters;
+using test::fixtureText;
 
 /// Parameters without the embedding and output matrices (what several model cards state).
 double fixtureNonEmbeddingParameters(const std::string& name) {
   const ModelParameters p = countModelParameters(fixtureArchitecture(name));
   return p.total - p.embedding - p.outputHead;
-}
-
-/// Within 0.5% of a published count.
-void expectPublished(double counted, double published) {
-  EXPECT_NEAR(counted / published, 1.0, 0.005) << counted << " vs " << published;
 }
 
 // --- The five measured models that were refused before ------------------------------------
@@ -453,7 +430,7 @@ TEST(ModelTypes, HeliumCountsByHand) {
 // total, as the Open LLM Leaderboard lists it). No published config.json with model_type
 // "ministral" was found.
 TEST(ModelTypes, MinistralReadsMinistral8bLikeMistral) {
-  auto document = nlohmann::json::parse(modelTypeFixtureText("ministral-8b-instruct-2410"));
+  auto document = nlohmann::json::parse(fixtureText("ministral-8b-instruct-2410"));
   const auto mistral = parseModelConfig(document.dump());
   document["model_type"] = "ministral";
   const auto ministral = parseModelConfig(document.dump());
@@ -470,7 +447,7 @@ TEST(ModelTypes, MinistralReadsMinistral8bLikeMistral) {
 // adds to every layer as one gated MLP of shared_intermediate_size without biases
 // (GraniteMoeSharedMLP: input_linear hidden → 2 · shared, output_linear shared → hidden).
 TEST(ModelTypes, GraniteMoeSharedAddsOneGatedSharedExpertPerLayer) {
-  auto document = nlohmann::json::parse(modelTypeFixtureText("granite-3.1-3b-a800m-instruct"));
+  auto document = nlohmann::json::parse(fixtureText("granite-3.1-3b-a800m-instruct"));
   const auto routedOnly = parseModelConfig(document.dump());
   document["model_type"] = "granitemoeshared";
   document["shared_intermediate_size"] = 1024;
@@ -490,7 +467,7 @@ TEST(ModelTypes, GraniteMoeSharedAddsOneGatedSharedExpertPerLayer) {
 TEST(ModelTypes, DeepseekV32CountsItsLightningIndexer) {
   const ModelArchitecture v32 = fixtureArchitecture("deepseek-v3.2-exp");
   EXPECT_EQ(v32.modelType, "deepseek_v32");
-  auto document = nlohmann::json::parse(modelTypeFixtureText("deepseek-v3.2-exp"));
+  auto document = nlohmann::json::parse(fixtureText("deepseek-v3.2-exp"));
   document["model_type"] = "deepseek_v3";
   for (const char* key : {"index_head_dim", "index_n_heads", "index_topk"}) document.erase(key);
   const auto v3 = parseModelConfig(document.dump());
@@ -576,7 +553,7 @@ TEST(ModelTypes, VisionLanguageModelsOfTheLastTypesCountByHand) {
 /// The text_config of tests/data/model-configs/<name>.json read as a config of its own (what
 /// a server loading only the language model sees).
 ModelArchitecture fixtureTextConfigArchitecture(const std::string& name) {
-  const auto document = nlohmann::json::parse(modelTypeFixtureText(name), nullptr, false);
+  const auto document = nlohmann::json::parse(fixtureText(name), nullptr, false);
   EXPECT_TRUE(document.is_object() && document.contains("text_config")) << name;
   if (!document.is_object() || !document.contains("text_config")) return ModelArchitecture{};
   const auto arch = parseModelConfig(document["text_config"].dump());

@@ -4,7 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+#include <string>
+
 #include "gpumem/model_config.hpp"
+#include "gpumem/model_parameters.hpp"
 
 namespace gpumem::test {
 
@@ -13,6 +18,37 @@ inline ModelArchitecture architecture(const char* configJson) {
   const auto arch = parseModelConfig(configJson);
   EXPECT_TRUE(arch.ok()) << arch.error().message;
   return arch.ok() ? *arch : ModelArchitecture{};
+}
+
+/// The text of tests/data/model-configs/<name>.json, a real model's public config.json; ""
+/// when there is no such file.
+inline std::string fixtureText(const std::string& name) {
+  std::ifstream in(std::string(GPUMEM_TEST_DATA_DIR) + "/model-configs/" + name + ".json");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// The architecture of tests/data/model-configs/<name>.json, read by its model_type's own
+/// mapping; a missing file, a parse failure or a generic read fails the test.
+inline ModelArchitecture fixtureArchitecture(const std::string& name) {
+  const std::string text = fixtureText(name);
+  EXPECT_FALSE(text.empty()) << name;
+  const auto arch = parseModelConfig(text);
+  EXPECT_TRUE(arch.ok()) << name << ": " << (arch.ok() ? "" : arch.error().message);
+  if (!arch.ok()) return ModelArchitecture{};
+  EXPECT_FALSE(arch->readGenerically) << name;
+  return *arch;
+}
+
+/// All parameters of the model tests/data/model-configs/<name>.json describes.
+inline double fixtureParameters(const std::string& name) {
+  return countModelParameters(fixtureArchitecture(name)).total;
+}
+
+/// A count within 0.5% of a published one (publishers round their totals to 2 or 3 figures).
+inline void expectPublished(double counted, double published) {
+  EXPECT_NEAR(counted / published, 1.0, 0.005) << counted << " vs " << published;
 }
 
 /// Llama 3.1 8B (meta-llama/Llama-3.1-8B config.json).

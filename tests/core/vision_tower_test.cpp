@@ -3,32 +3,21 @@
 // and the tokens an image adds per the processors' defaults.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 
 #include "gpumem/answer.hpp"
 #include "gpumem/model_catalog.hpp"
 #include "gpumem/model_config.hpp"
 #include "gpumem/model_parameters.hpp"
+#include "test_models.hpp"
 
 using namespace gpumem;
 
 namespace {
 
-ModelArchitecture visionFixture(const std::string& name) {
-  std::ifstream in(std::string(GPUMEM_TEST_DATA_DIR) + "/model-configs/" + name + ".json");
-  std::stringstream text;
-  text << in.rdbuf();
-  const auto arch = parseModelConfig(text.str());
-  EXPECT_TRUE(arch.ok()) << name << ": " << (arch.ok() ? "" : arch.error().message);
-  return arch.ok() ? *arch : ModelArchitecture{};
-}
-
-void expectWithinHalfAPercent(double counted, double published) {
-  EXPECT_NEAR(counted / published, 1.0, 0.005) << counted << " vs " << published;
-}
+using test::expectPublished;
+using test::fixtureArchitecture;
 
 // google/gemma-3-4b-pt's config.json (text_config abridged to its sizes).
 constexpr const char* kGemma3_4b = R"({"model_type":"gemma3","mm_tokens_per_image":256,
@@ -47,12 +36,12 @@ constexpr const char* kGemma3_4b = R"({"model_type":"gemma3","mm_tokens_per_imag
 // + 2·2,048 = 12,596,224 → 303,507,456; projector (1024·4096 + 4096) + (4096² + 4096) =
 // 20,979,712.
 TEST(VisionTower, Llava15_7bMatchesTheHubTotal) {
-  const ModelArchitecture arch = visionFixture("llava-1.5-7b-hf");
+  const ModelArchitecture arch = fixtureArchitecture("llava-1.5-7b-hf");
   ASSERT_TRUE(arch.vision.present());
   const VisionParameters v = countVisionParameters(arch.vision);
   EXPECT_EQ(v.encoder, 303507456.0);
   EXPECT_EQ(v.projector, 20979712.0);
-  expectWithinHalfAPercent(countModelParameters(arch).total, 7.06e9);
+  expectPublished(countModelParameters(arch).total, 7.06e9);
   // 24 × 24 patches, the [CLS] feature dropped (vision_feature_select_strategy "default").
   EXPECT_EQ(arch.vision.tokensPerImage, 576);
   EXPECT_EQ(arch.vision.patchesPerImage, 577);
@@ -63,11 +52,11 @@ TEST(VisionTower, Llava15_7bMatchesTheHubTotal) {
 // MLP 2·(1280·3420 + 3420) + 3420·1280 + 1280 = 19,702,200 each; merger RMSNorm 1,280 +
 // (5120² + 5120) + (5120·3584 + 3584) = 44,574,464.
 TEST(VisionTower, Qwen25Vl7bMatchesTheHubTotal) {
-  const ModelArchitecture arch = visionFixture("qwen2.5-vl-7b-instruct");
+  const ModelArchitecture arch = fixtureArchitecture("qwen2.5-vl-7b-instruct");
   const VisionParameters v = countVisionParameters(arch.vision);
   EXPECT_EQ(v.encoder, 1505280.0 + 32 * 19702200.0);
   EXPECT_EQ(v.projector, 44574464.0);
-  expectWithinHalfAPercent(countModelParameters(arch).total, 8.29e9);
+  expectPublished(countModelParameters(arch).total, 8.29e9);
   // smart_resize rounds 1024 px to 37 · 28 = 1036 px: 74 × 74 patches, 2 × 2 per token.
   EXPECT_EQ(arch.vision.patchesPerImage, 74 * 74);
   EXPECT_EQ(arch.vision.tokensPerImage, 37 * 37);
@@ -77,7 +66,7 @@ TEST(VisionTower, Qwen25Vl7bMatchesTheHubTotal) {
 // 27 SigLIP-shaped blocks of 15,239,504; merger LayerNorm 2·1152 + (4608² + 4608) + (4608·4096
 // + 4096), and three DeepStack mergers whose LayerNorm is 2·4608 wide.
 TEST(VisionTower, Qwen3VlCountsTheDeepStackMergers) {
-  const ModelArchitecture arch = visionFixture("qwen3-vl-8b-instruct");
+  const ModelArchitecture arch = fixtureArchitecture("qwen3-vl-8b-instruct");
   const VisionParameters v = countVisionParameters(arch.vision);
   EXPECT_EQ(v.encoder, 1770624.0 + 2654208.0 + 27 * 15239504.0);
   const double fc = 4608.0 * 4608 + 4608 + 4608.0 * 4096 + 4096;
@@ -90,11 +79,11 @@ TEST(VisionTower, Qwen3VlCountsTheDeepStackMergers) {
 // patch conv 3·14²·1024, ln_pre 1,024, 24 layers of 2 RMSNorms + 4·1024² + 3·1024·4096;
 // projector RMSNorm 1,024, patch merger 4096·1024, linear_1 1024·5120, linear_2 5120².
 TEST(VisionTower, MistralSmall31MatchesTheHubTotal) {
-  const ModelArchitecture arch = visionFixture("mistral-small-3.1-24b-instruct-2503");
+  const ModelArchitecture arch = fixtureArchitecture("mistral-small-3.1-24b-instruct-2503");
   const VisionParameters v = countVisionParameters(arch.vision);
   EXPECT_EQ(v.encoder, 602112.0 + 1024 + 24 * (2048 + 4 * 1048576.0 + 3 * 4194304.0));
   EXPECT_EQ(v.projector, 1024 + 4194304.0 + 5242880.0 + 26214400.0);
-  expectWithinHalfAPercent(countModelParameters(arch).total, 24.0e9);
+  expectPublished(countModelParameters(arch).total, 24.0e9);
   // A 1024 px image rounds up to 37 merged patches of 28 px a side, each row closed by a
   // break token.
   EXPECT_EQ(arch.vision.tokensPerImage, 37 * 38);
@@ -106,9 +95,9 @@ TEST(VisionTower, Gemma3_4bMatchesTheReportedSplit) {
   const auto arch = parseModelConfig(kGemma3_4b);
   ASSERT_TRUE(arch.ok()) << arch.error().message;
   const VisionParameters v = countVisionParameters(arch->vision);
-  expectWithinHalfAPercent(v.encoder, 417e6);
+  expectPublished(v.encoder, 417e6);
   EXPECT_EQ(v.projector, 1152.0 * 2560 + 1152);  // mm_input_projection_weight, soft-emb norm
-  expectWithinHalfAPercent(countModelParameters(*arch).total, (417 + 675 + 3209) * 1e6);
+  expectPublished(countModelParameters(*arch).total, (417 + 675 + 3209) * 1e6);
   EXPECT_EQ(arch->vision.tokensPerImage, 256);
   EXPECT_EQ(arch->vision.patchesPerImage, 64 * 64);
 }
@@ -122,7 +111,7 @@ TEST(VisionTower, Gemma3_4bMatchesTheReportedSplit) {
 // of the 8 global ones. Text: (128,256 + 8)·4096 embedding rows, a 128,256 × 4096 lm_head,
 // 40 Llama layers, 8 of them cross-attention with q_norm, k_norm (128 each) and 2 gates.
 TEST(VisionTower, Mllama11bMatchesTheHubTotalExactly) {
-  const ModelArchitecture arch = visionFixture("llama-3.2-11b-vision-instruct");
+  const ModelArchitecture arch = fixtureArchitecture("llama-3.2-11b-vision-instruct");
   ASSERT_TRUE(arch.vision.present());
   const double h = 1280;
   const double layer = 4 * h * h + (h * 5120 + 5120) + (5120 * h + h) + 4 * h;
@@ -143,8 +132,8 @@ TEST(VisionTower, Mllama11bMatchesTheHubTotalExactly) {
 // unsloth/Llama-3.2-90B-Vision-Instruct's) names 100 layers, 20 of them cross-attention, and
 // leaves the KV heads (8), the vocabulary and the whole vision tower to the defaults.
 TEST(VisionTower, Mllama90bMatchesTheModelCard) {
-  const ModelArchitecture arch = visionFixture("llama-3.2-90b-vision-instruct");
-  expectWithinHalfAPercent(countModelParameters(arch).total, 88.6e9);
+  const ModelArchitecture arch = fixtureArchitecture("llama-3.2-90b-vision-instruct");
+  expectPublished(countModelParameters(arch).total, 88.6e9);
   EXPECT_EQ(arch.mixerLayerCount(MixerKind::kCrossAttention), 20);
   EXPECT_EQ(arch.attentionLayerCount(), 80);
   EXPECT_EQ(countVisionParameters(arch.vision).projector, 7680.0 * 8192 + 8192);
