@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "gpumem/model_config.hpp"
 #include "test_models.hpp"
 
@@ -17,17 +19,24 @@ double total(const ModelArchitecture& arch, const InferenceOptions& o) {
   return b.ok() ? b->totalBytes : 0;
 }
 
+/// `fitting` is the boundary of one size of the request (`field`): the total fits in
+/// `capacity` there and not one above it.
+void expectBoundary(const ModelArchitecture& arch, InferenceOptions o,
+                    std::int64_t InferenceOptions::*field, std::int64_t fitting, double capacity) {
+  o.*field = fitting;
+  EXPECT_LE(total(arch, o), capacity);
+  o.*field = fitting + 1;
+  EXPECT_GT(total(arch, o), capacity);
+}
+
 TEST(InferenceLimits, LongestPromptIsTheBoundary) {
   const ModelArchitecture arch = llama8b();
-  InferenceOptions o;
+  const InferenceOptions o;
   const double capacity = 40e9;
   const auto longest = longestPromptThatFits(arch, o, capacity);
   ASSERT_TRUE(longest.ok());
   ASSERT_GT(*longest, 1000);
-  o.promptTokens = *longest;
-  EXPECT_LE(total(arch, o), capacity);
-  o.promptTokens = *longest + 1;
-  EXPECT_GT(total(arch, o), capacity);
+  expectBoundary(arch, o, &InferenceOptions::promptTokens, *longest, capacity);
 }
 
 TEST(InferenceLimits, LargestBatchIsTheBoundary) {
@@ -38,10 +47,7 @@ TEST(InferenceLimits, LargestBatchIsTheBoundary) {
   const auto largest = largestBatchThatFits(arch, o, capacity);
   ASSERT_TRUE(largest.ok());
   ASSERT_GT(*largest, 1);
-  o.batch = *largest;
-  EXPECT_LE(total(arch, o), capacity);
-  o.batch = *largest + 1;
-  EXPECT_GT(total(arch, o), capacity);
+  expectBoundary(arch, o, &InferenceOptions::batch, *largest, capacity);
 }
 
 TEST(InferenceLimits, ZeroWhenTheWeightsAloneDoNotFit) {

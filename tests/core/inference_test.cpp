@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+
 #include "gpumem/kv_cache.hpp"
 #include "gpumem/model_config.hpp"
 #include "test_breakdown.hpp"
@@ -15,6 +18,18 @@ constexpr const char* kLlama31_8b =
         "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,
         "vocab_size":128256})";
 
+/// Gemma 2 2B's layout with a 4,096-token window on every other layer.
+constexpr const char* kGemma2Layout =
+    R"({"model_type":"gemma2","hidden_size":2304,"intermediate_size":9216,
+        "num_hidden_layers":26,"num_attention_heads":8,"num_key_value_heads":4,
+        "head_dim":256,"vocab_size":256000,"sliding_window":4096})";
+
+/// Gemma 3 1B's layout: five sliding layers of 512 tokens per global one.
+constexpr const char* kGemma3_1bLayout =
+    R"({"model_type":"gemma3_text","hidden_size":1152,"intermediate_size":6912,
+        "num_hidden_layers":26,"num_attention_heads":4,"num_key_value_heads":1,
+        "head_dim":256,"vocab_size":262144,"sliding_window":512})";
+
 ModelArchitecture parse(const char* text) {
   auto arch = parseModelConfig(text);
   EXPECT_TRUE(arch.ok());
@@ -23,6 +38,31 @@ ModelArchitecture parse(const char* text) {
 
 using test::component;
 
+/// One prompt's estimates under SDPA (which may materialise attention masks) and under flash
+/// attention (which never does): what SDPA adds to a component is what the masks cost there.
+struct SdpaAndFlash {
+  Breakdown sdpa;
+  Breakdown flash;
+  double sdpaExtra(const std::string& name) const {
+    return component(sdpa, name) - component(flash, name);
+  }
+};
+
+SdpaAndFlash estimateSdpaAndFlash(const ModelArchitecture& arch, std::int64_t batch,
+                                  std::int64_t promptTokens, std::int64_t generatedTokens) {
+  InferenceOptions sdpa;
+  sdpa.batch = batch;
+  sdpa.promptTokens = promptTokens;
+  sdpa.generatedTokens = generatedTokens;
+  InferenceOptions flash = sdpa;
+  flash.attention = AttentionImplementation::kFlash;
+  const auto withSdpa = estimateInference(arch, sdpa);
+  const auto withFlash = estimateInference(arch, flash);
+  EXPECT_TRUE(withSdpa.ok() && withFlash.ok());
+  if (!withSdpa.ok() || !withFlash.ok()) return {};
+  return {*withSdpa, *withFlash};
+}
+
 TEST(KvCache, GroupedQueryAttentionUsesKvHeads) {
   // 2 × 32 layers × 8 KV heads × 128 × 2 B = 131,072 B per token (Llama 3.1 8B, bf16).
   EXPECT_DOUBLE_EQ(kvCacheBytes(parse(kLlama31_8b), 1, 1, 2), 131072.0);
@@ -30,10 +70,7 @@ TEST(KvCache, GroupedQueryAttentionUsesKvHeads) {
 }
 
 TEST(KvCache, SlidingLayersStopAtTheWindow) {
-  const ModelArchitecture gemma = parse(
-      R"({"model_type":"gemma2","hidden_size":2304,"intermediate_size":9216,
-          "num_hidden_layers":26,"num_attention_heads":8,"num_key_value_heads":4,
-          "head_dim":256,"vocab_size":256000,"sliding_window":4096})");
+  const ModelArchitecture gemma = parse(kGemma2Layout);
   const double perLayerToken = 2.0 * 4 * 256 * 2;
   // 13 full layers hold 10,000 tokens; 13 sliding layers hold 4,095.
   EXPECT_DOUBLE_EQ(kvCacheBytes(gemma, 1, 10000, 2), perLayerToken * (13 * 10000 + 13 * 4095));
@@ -61,27 +98,13 @@ TEST(Inference, ASlidingWindowPromptLongerThanTheWindowMaterialisesItsMask) {
   // leave of it is counted as at most one of them (32,768 tokens × 9,216 × 2 B = 604 MB);
   // so are the two 537 MB segments that building the boolean mask left (2 × 537 MB, more
   // than one temporary).
-  const ModelArchitecture gemma = parse(
-      R"({"model_type":"gemma2","hidden_size":2304,"intermediate_size":9216,
-          "num_hidden_layers":26,"num_attention_heads":8,"num_key_value_heads":4,
-          "head_dim":256,"vocab_size":256000,"sliding_window":4096})");
-  InferenceOptions sdpa;
-  sdpa.batch = 2;
-  sdpa.promptTokens = 16384;
-  sdpa.generatedTokens = 0;
-  InferenceOptions flash = sdpa;
-  flash.attention = AttentionImplementation::kFlash;
-  const auto withMask = estimateInference(gemma, sdpa);
-  const auto without = estimateInference(gemma, flash);
-  ASSERT_TRUE(withMask.ok() && without.ok());
-  EXPECT_DOUBLE_EQ(component(*withMask, "activations") - component(*without, "activations"),
-                   2.0 * 16384 * 16384 * 1);
-  EXPECT_NEAR(component(*withMask, "allocator_reserve") - component(*without, "allocator_reserve"),
-              2 * 32768.0 * 9216 * 2, 1.0);
+  const ModelArchitecture gemma = parse(kGemma2Layout);
+  const SdpaAndFlash past = estimateSdpaAndFlash(gemma, 2, 16384, 0);
+  EXPECT_DOUBLE_EQ(past.sdpaExtra("activations"), 2.0 * 16384 * 16384 * 1);
+  EXPECT_NEAR(past.sdpaExtra("allocator_reserve"), 2 * 32768.0 * 9216 * 2, 1.0);
   // Within the window the shortcut holds and nothing is materialised.
-  sdpa.promptTokens = flash.promptTokens = 4096;
-  EXPECT_DOUBLE_EQ(component(*estimateInference(gemma, sdpa), "activations"),
-                   component(*estimateInference(gemma, flash), "activations"));
+  const SdpaAndFlash within = estimateSdpaAndFlash(gemma, 2, 4096, 0);
+  EXPECT_DOUBLE_EQ(component(within.sdpa, "activations"), component(within.flash, "activations"));
 }
 
 TEST(Inference, MaskSegmentsSmallerThanAnMlpTemporaryStayIdle) {
@@ -89,33 +112,17 @@ TEST(Inference, MaskSegmentsSmallerThanAnMlpTemporaryStayIdle) {
   // one MLP temporary (32,768 tokens × 6,912 × 2 B = 453 MB), so their cached segments sit
   // idle at the MLP's peak: the additive mask, 8 × 4,096² × 2 B, and the two construction
   // temporaries, 2 × 8 × 4,096² × 1 B. The boolean mask itself is live: 8 × 4,096² × 1 B.
-  const ModelArchitecture gemma3 = parse(
-      R"({"model_type":"gemma3_text","hidden_size":1152,"intermediate_size":6912,
-          "num_hidden_layers":26,"num_attention_heads":4,"num_key_value_heads":1,
-          "head_dim":256,"vocab_size":262144,"sliding_window":512})");
-  InferenceOptions sdpa;
-  sdpa.batch = 8;
-  sdpa.promptTokens = 4096;
-  sdpa.generatedTokens = 16;
-  InferenceOptions flash = sdpa;
-  flash.attention = AttentionImplementation::kFlash;
-  const auto masked = estimateInference(gemma3, sdpa);
-  const auto unmasked = estimateInference(gemma3, flash);
-  ASSERT_TRUE(masked.ok() && unmasked.ok());
+  const SdpaAndFlash estimates = estimateSdpaAndFlash(parse(kGemma3_1bLayout), 8, 4096, 16);
   const double mask = 8.0 * 4096 * 4096;
-  EXPECT_NEAR(component(*masked, "activations") - component(*unmasked, "activations"), mask, 1.0);
-  EXPECT_NEAR(component(*masked, "allocator_reserve") - component(*unmasked, "allocator_reserve"),
-              2 * mask + 2 * mask, 1.0);
+  EXPECT_NEAR(estimates.sdpaExtra("activations"), mask, 1.0);
+  EXPECT_NEAR(estimates.sdpaExtra("allocator_reserve"), 2 * mask + 2 * mask, 1.0);
 }
 
 TEST(Inference, TheSlidingLayersPeakMovesFromTheMlpToTheMaskWithoutADrop) {
   // Gemma 3 1B layout: near 19,000 tokens the attention call (additive mask, B·S² × 2 B)
   // outgrows the MLP's temporaries (S × 6,912 × 2 B each) as the layer's peak; the total
   // must keep rising with the prompt across that switch.
-  const ModelArchitecture gemma3 = parse(
-      R"({"model_type":"gemma3_text","hidden_size":1152,"intermediate_size":6912,
-          "num_hidden_layers":26,"num_attention_heads":4,"num_key_value_heads":1,
-          "head_dim":256,"vocab_size":262144,"sliding_window":512})");
+  const ModelArchitecture gemma3 = parse(kGemma3_1bLayout);
   InferenceOptions o;
   o.generatedTokens = 16;
   double previous = 0;
@@ -157,10 +164,7 @@ TEST(Inference, SlidingLayersHoldTheWholePromptDuringThePrefill) {
   // timeline of an 8,192-token prompt holds each sliding layer's K and V for all 8,192
   // tokens at the prefill peak: the cache keeps a view of the whole prompt. With flash
   // attention (no masks) the prefill peak is then the same as without any window.
-  const ModelArchitecture gemma3 = parse(
-      R"({"model_type":"gemma3_text","hidden_size":1152,"intermediate_size":6912,
-          "num_hidden_layers":26,"num_attention_heads":4,"num_key_value_heads":1,
-          "head_dim":256,"vocab_size":262144,"sliding_window":512})");
+  const ModelArchitecture gemma3 = parse(kGemma3_1bLayout);
   ASSERT_EQ(gemma3.slidingLayerCount(), 22);
   InferenceOptions o;
   o.attention = AttentionImplementation::kFlash;
