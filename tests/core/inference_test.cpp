@@ -9,14 +9,10 @@
 #include "gpumem/kv_cache.hpp"
 #include "gpumem/model_config.hpp"
 #include "test_breakdown.hpp"
+#include "test_models.hpp"
 
 namespace gpumem {
 namespace {
-
-constexpr const char* kLlama31_8b =
-    R"({"model_type":"llama","hidden_size":4096,"intermediate_size":14336,
-        "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,
-        "vocab_size":128256})";
 
 /// Gemma 2 2B's layout with a 4,096-token window on every other layer.
 constexpr const char* kGemma2Layout =
@@ -30,13 +26,9 @@ constexpr const char* kGemma3_1bLayout =
         "num_hidden_layers":26,"num_attention_heads":4,"num_key_value_heads":1,
         "head_dim":256,"vocab_size":262144,"sliding_window":512})";
 
-ModelArchitecture parse(const char* text) {
-  auto arch = parseModelConfig(text);
-  EXPECT_TRUE(arch.ok());
-  return arch.ok() ? *arch : ModelArchitecture{};
-}
-
+using test::architecture;
 using test::component;
+using test::llama8b;
 
 /// One prompt's estimates under SDPA (which may materialise attention masks) and under flash
 /// attention (which never does): what SDPA adds to a component is what the masks cost there.
@@ -65,12 +57,12 @@ SdpaAndFlash estimateSdpaAndFlash(const ModelArchitecture& arch, std::int64_t ba
 
 TEST(KvCache, GroupedQueryAttentionUsesKvHeads) {
   // 2 × 32 layers × 8 KV heads × 128 × 2 B = 131,072 B per token (Llama 3.1 8B, bf16).
-  EXPECT_DOUBLE_EQ(kvCacheBytes(parse(kLlama31_8b), 1, 1, 2), 131072.0);
-  EXPECT_DOUBLE_EQ(kvCacheBytes(parse(kLlama31_8b), 4, 1000, 2), 4 * 1000 * 131072.0);
+  EXPECT_DOUBLE_EQ(kvCacheBytes(llama8b(), 1, 1, 2), 131072.0);
+  EXPECT_DOUBLE_EQ(kvCacheBytes(llama8b(), 4, 1000, 2), 4 * 1000 * 131072.0);
 }
 
 TEST(KvCache, SlidingLayersStopAtTheWindow) {
-  const ModelArchitecture gemma = parse(kGemma2Layout);
+  const ModelArchitecture gemma = architecture(kGemma2Layout);
   const double perLayerToken = 2.0 * 4 * 256 * 2;
   // 13 full layers hold 10,000 tokens; 13 sliding layers hold 4,095.
   EXPECT_DOUBLE_EQ(kvCacheBytes(gemma, 1, 10000, 2), perLayerToken * (13 * 10000 + 13 * 4095));
@@ -80,11 +72,7 @@ TEST(KvCache, MlaCachesTheLatentAndTheRotaryKey) {
   // transformers 5.x caches what vLLM does: the recorded timeline of Moonlight (DeepSeek-V3
   // layout, kv_lora_rank 512, rope 64) grows each layer's cache by 1,024 + 128 B per token
   // in bf16, not the 16 × (192 + 128) × 2 B of decompressed keys and values.
-  const ModelArchitecture v3 = parse(
-      R"({"model_type":"deepseek_v3","hidden_size":7168,"intermediate_size":18432,
-          "moe_intermediate_size":2048,"num_hidden_layers":61,"num_attention_heads":128,
-          "n_routed_experts":256,"q_lora_rank":1536,"kv_lora_rank":512,
-          "qk_nope_head_dim":128,"qk_rope_head_dim":64,"v_head_dim":128,"vocab_size":129280})");
+  const ModelArchitecture v3 = architecture(test::kDeepseekV3);
   EXPECT_DOUBLE_EQ(kvValuesPerTokenPerLayer(v3), 512.0 + 64.0);
 }
 
@@ -98,7 +86,7 @@ TEST(Inference, ASlidingWindowPromptLongerThanTheWindowMaterialisesItsMask) {
   // leave of it is counted as at most one of them (32,768 tokens × 9,216 × 2 B = 604 MB);
   // so are the two 537 MB segments that building the boolean mask left (2 × 537 MB, more
   // than one temporary).
-  const ModelArchitecture gemma = parse(kGemma2Layout);
+  const ModelArchitecture gemma = architecture(kGemma2Layout);
   const SdpaAndFlash past = estimateSdpaAndFlash(gemma, 2, 16384, 0);
   EXPECT_DOUBLE_EQ(past.sdpaExtra("activations"), 2.0 * 16384 * 16384 * 1);
   EXPECT_NEAR(past.sdpaExtra("allocator_reserve"), 2 * 32768.0 * 9216 * 2, 1.0);
@@ -112,7 +100,7 @@ TEST(Inference, MaskSegmentsSmallerThanAnMlpTemporaryStayIdle) {
   // one MLP temporary (32,768 tokens × 6,912 × 2 B = 453 MB), so their cached segments sit
   // idle at the MLP's peak: the additive mask, 8 × 4,096² × 2 B, and the two construction
   // temporaries, 2 × 8 × 4,096² × 1 B. The boolean mask itself is live: 8 × 4,096² × 1 B.
-  const SdpaAndFlash estimates = estimateSdpaAndFlash(parse(kGemma3_1bLayout), 8, 4096, 16);
+  const SdpaAndFlash estimates = estimateSdpaAndFlash(architecture(kGemma3_1bLayout), 8, 4096, 16);
   const double mask = 8.0 * 4096 * 4096;
   EXPECT_NEAR(estimates.sdpaExtra("activations"), mask, 1.0);
   EXPECT_NEAR(estimates.sdpaExtra("allocator_reserve"), 2 * mask + 2 * mask, 1.0);
@@ -122,7 +110,7 @@ TEST(Inference, TheSlidingLayersPeakMovesFromTheMlpToTheMaskWithoutADrop) {
   // Gemma 3 1B layout: near 19,000 tokens the attention call (additive mask, B·S² × 2 B)
   // outgrows the MLP's temporaries (S × 6,912 × 2 B each) as the layer's peak; the total
   // must keep rising with the prompt across that switch.
-  const ModelArchitecture gemma3 = parse(kGemma3_1bLayout);
+  const ModelArchitecture gemma3 = architecture(kGemma3_1bLayout);
   InferenceOptions o;
   o.generatedTokens = 16;
   double previous = 0;
@@ -140,7 +128,7 @@ TEST(Inference, DenseFirstLayersLeaveTheirMlpSegmentsIdleAtTheExpertsPeak) {
   // The dense layer's three MLP temporaries, 2 × 4,096 tokens × 11,264 × 2 B each, keep
   // their segments through the expert layers' prefill (the recorded timeline at that shape:
   // 184.5 MB segments idle at the peak); without dense layers nothing is added.
-  ModelArchitecture moonlight = parse(
+  ModelArchitecture moonlight = architecture(
       R"({"model_type":"deepseek_v3","hidden_size":2048,"intermediate_size":11264,
           "moe_intermediate_size":1408,"num_hidden_layers":27,"num_attention_heads":16,
           "n_routed_experts":64,"num_experts_per_tok":6,"n_shared_experts":2,
@@ -164,7 +152,7 @@ TEST(Inference, SlidingLayersHoldTheWholePromptDuringThePrefill) {
   // timeline of an 8,192-token prompt holds each sliding layer's K and V for all 8,192
   // tokens at the prefill peak: the cache keeps a view of the whole prompt. With flash
   // attention (no masks) the prefill peak is then the same as without any window.
-  const ModelArchitecture gemma3 = parse(kGemma3_1bLayout);
+  const ModelArchitecture gemma3 = architecture(kGemma3_1bLayout);
   ASSERT_EQ(gemma3.slidingLayerCount(), 22);
   InferenceOptions o;
   o.attention = AttentionImplementation::kFlash;
@@ -186,7 +174,7 @@ TEST(Inference, SlidingLayersHoldTheWholePromptDuringThePrefill) {
 
 TEST(Inference, ComponentsSumToTotalAndWeightsAreParametersTimesBytes) {
   InferenceOptions o;
-  const auto b = estimateInference(parse(kLlama31_8b), o);
+  const auto b = estimateInference(llama8b(), o);
   ASSERT_TRUE(b.ok());
   double sum = 0;
   for (const Component& c : b->components) sum += c.bytes;
@@ -198,9 +186,9 @@ TEST(Inference, ComponentsSumToTotalAndWeightsAreParametersTimesBytes) {
 TEST(Inference, EagerAttentionStoresScoresAndSdpaDoesNot) {
   InferenceOptions o;
   o.promptTokens = 8192;
-  const auto sdpa = estimateInference(parse(kLlama31_8b), o);
+  const auto sdpa = estimateInference(llama8b(), o);
   o.attention = AttentionImplementation::kEager;
-  const auto eager = estimateInference(parse(kLlama31_8b), o);
+  const auto eager = estimateInference(llama8b(), o);
   ASSERT_TRUE(sdpa.ok() && eager.ok());
   // One layer's scores: 32 heads × 8192² × (2 B + 4 B + 4 B) ≈ 21.5 GB.
   EXPECT_GT(component(*eager, "activations"), 32.0 * 8192 * 8192 * 10);
@@ -210,7 +198,7 @@ TEST(Inference, EagerAttentionStoresScoresAndSdpaDoesNot) {
 TEST(Inference, ContextComesFromTheOptions) {
   InferenceOptions o;
   o.cudaContextBytes = 5e8;
-  const auto b = estimateInference(parse(kLlama31_8b), o);
+  const auto b = estimateInference(llama8b(), o);
   ASSERT_TRUE(b.ok());
   EXPECT_DOUBLE_EQ(component(*b, "cuda_context"), 5e8 + 96.0 * 1048576);
 }
@@ -218,12 +206,12 @@ TEST(Inference, ContextComesFromTheOptions) {
 TEST(Inference, RejectsOutOfRangeInputsNamingTheField) {
   InferenceOptions o;
   o.batch = 0;
-  auto b = estimateInference(parse(kLlama31_8b), o);
+  auto b = estimateInference(llama8b(), o);
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.error().field, "batch");
   o = InferenceOptions{};
   o.promptTokens = 0;
-  b = estimateInference(parse(kLlama31_8b), o);
+  b = estimateInference(llama8b(), o);
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.error().field, "contextLength");
 }
@@ -243,12 +231,12 @@ namespace {
 TEST(Inference, WeightFormatSetsTheWeightBytes) {
   InferenceOptions o;
   o.weightFormat = "q4_k_m";
-  const auto b = estimateInference(parse(kLlama31_8b), o);
+  const auto b = estimateInference(llama8b(), o);
   ASSERT_TRUE(b.ok()) << b.error().message;
   // llama.cpp's table: Llama-3.1-8B Q4_K_M is 4.58 GiB.
   EXPECT_NEAR(component(*b, "weights") / 1073741824.0, 4.58, 0.006);
   o.weightFormat = "int5";
-  EXPECT_FALSE(estimateInference(parse(kLlama31_8b), o).ok());
+  EXPECT_FALSE(estimateInference(llama8b(), o).ok());
 }
 
 }  // namespace

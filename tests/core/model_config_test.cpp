@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_models.hpp"
+
 namespace gpumem {
 namespace {
 
@@ -61,12 +63,7 @@ TEST(ModelConfig, MistralNullSlidingWindowMeansNone) {
 }
 
 TEST(ModelConfig, DeepseekDenseFirstLayersAndMla) {
-  const auto arch = parseModelConfig(
-      R"({"model_type":"deepseek_v3","hidden_size":7168,"intermediate_size":18432,
-          "moe_intermediate_size":2048,"num_hidden_layers":61,"num_attention_heads":128,
-          "n_shared_experts":1,"n_routed_experts":256,"num_experts_per_tok":8,
-          "first_k_dense_replace":3,"q_lora_rank":1536,"kv_lora_rank":512,
-          "qk_nope_head_dim":128,"qk_rope_head_dim":64,"v_head_dim":128,"vocab_size":129280})");
+  const auto arch = parseModelConfig(test::kDeepseekV3);
   ASSERT_TRUE(arch.ok());
   EXPECT_TRUE(arch->hasMla);
   EXPECT_EQ(arch->moe.denseLayers, 3);

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "gpumem/model_config.hpp"
+#include "test_models.hpp"
 
 namespace gpumem {
 namespace {
@@ -53,12 +54,16 @@ TEST(ModelParameters, EqualMeasuredCountsOfEveryCalibrationModel) {
   }
 }
 
+/// Qwen1.5-MoE-A2.7B (Qwen/Qwen1.5-MoE-A2.7B config.json).
+constexpr const char* kQwen15MoeA27b =
+    R"({"model_type":"qwen2_moe","hidden_size":2048,"num_hidden_layers":24,
+        "num_attention_heads":16,"num_key_value_heads":16,"vocab_size":151936,
+        "intermediate_size":5632,"moe_intermediate_size":1408,"num_experts":60,
+        "num_experts_per_tok":4,"shared_expert_intermediate_size":5632,
+        "tie_word_embeddings":false})";
+
 TEST(ModelParameters, PartsSumToTotal) {
-  const auto arch = parseModelConfig(
-      R"({"model_type":"qwen2_moe","hidden_size":2048,"num_hidden_layers":24,
-          "num_attention_heads":16,"num_key_value_heads":16,"vocab_size":151936,
-          "intermediate_size":5632,"moe_intermediate_size":1408,"num_experts":60,
-          "num_experts_per_tok":4,"shared_expert_intermediate_size":5632})");
+  const auto arch = parseModelConfig(kQwen15MoeA27b);
   ASSERT_TRUE(arch.ok()) << arch.error().message;
   const ModelParameters p = countModelParameters(*arch);
   EXPECT_DOUBLE_EQ(
@@ -68,12 +73,7 @@ TEST(ModelParameters, PartsSumToTotal) {
 
 // Qwen1.5-MoE-A2.7B: 14.3B parameters in total (its model card), 2.7B active.
 TEST(ModelParameters, Qwen15MoeTotalMatchesModelCard) {
-  const auto arch = parseModelConfig(
-      R"({"model_type":"qwen2_moe","hidden_size":2048,"num_hidden_layers":24,
-          "num_attention_heads":16,"num_key_value_heads":16,"vocab_size":151936,
-          "intermediate_size":5632,"moe_intermediate_size":1408,"num_experts":60,
-          "num_experts_per_tok":4,"shared_expert_intermediate_size":5632,
-          "tie_word_embeddings":false})");
+  const auto arch = parseModelConfig(kQwen15MoeA27b);
   ASSERT_TRUE(arch.ok());
   EXPECT_NEAR(countModelParameters(*arch).total / 1e9, 14.3, 0.05);
 }
@@ -81,13 +81,7 @@ TEST(ModelParameters, Qwen15MoeTotalMatchesModelCard) {
 // DeepSeek-V3: 671B parameters of the main model (its technical report; the 14B of the
 // multi-token-prediction module are not part of the Hugging Face model).
 TEST(ModelParameters, DeepseekV3MatchesTechnicalReport) {
-  const auto arch = parseModelConfig(
-      R"({"model_type":"deepseek_v3","hidden_size":7168,"intermediate_size":18432,
-          "moe_intermediate_size":2048,"num_hidden_layers":61,"num_attention_heads":128,
-          "num_key_value_heads":128,"n_shared_experts":1,"n_routed_experts":256,
-          "num_experts_per_tok":8,"first_k_dense_replace":3,"moe_layer_freq":1,
-          "q_lora_rank":1536,"kv_lora_rank":512,"qk_nope_head_dim":128,"qk_rope_head_dim":64,
-          "v_head_dim":128,"vocab_size":129280,"tie_word_embeddings":false})");
+  const auto arch = parseModelConfig(test::kDeepseekV3);
   ASSERT_TRUE(arch.ok()) << arch.error().message;
   EXPECT_NEAR(countModelParameters(*arch).total / 1e9, 671, 1.5);
 }
@@ -98,14 +92,9 @@ TEST(ModelParameters, DeepseekV3MatchesTechnicalReport) {
 // shared_head.norm; its embedding and shared_head.head are copies of the main model's
 // (129,280 × 7,168 each). The Hugging Face checkpoint is 685B = 671B main + 14B MTP.
 TEST(ModelParameters, DeepseekV3MtpModuleMatchesItsTensors) {
-  const auto arch = parseModelConfig(
-      R"({"model_type":"deepseek_v3","hidden_size":7168,"intermediate_size":18432,
-          "moe_intermediate_size":2048,"num_hidden_layers":61,"num_attention_heads":128,
-          "num_key_value_heads":128,"n_shared_experts":1,"n_routed_experts":256,
-          "num_experts_per_tok":8,"first_k_dense_replace":3,"moe_layer_freq":1,
-          "q_lora_rank":1536,"kv_lora_rank":512,"qk_nope_head_dim":128,"qk_rope_head_dim":64,
-          "v_head_dim":128,"vocab_size":129280,"tie_word_embeddings":false,
-          "num_nextn_predict_layers":1})");
+  nlohmann::json config = nlohmann::json::parse(test::kDeepseekV3);
+  config["num_nextn_predict_layers"] = 1;
+  const auto arch = parseModelConfig(config.dump());
   ASSERT_TRUE(arch.ok()) << arch.error().message;
   EXPECT_EQ(arch->mtpLayers, 1);
   const double h = 7168;

@@ -58,6 +58,16 @@ inline ModelArchitecture llama8b() {
       "vocab_size":128256})");
 }
 
+/// DeepSeek-V3's main model (deepseek-ai/DeepSeek-V3 config.json without
+/// num_nextn_predict_layers, its multi-token-prediction module, and quantization_config).
+inline constexpr const char* kDeepseekV3 =
+    R"({"model_type":"deepseek_v3","hidden_size":7168,"intermediate_size":18432,
+        "moe_intermediate_size":2048,"num_hidden_layers":61,"num_attention_heads":128,
+        "num_key_value_heads":128,"n_shared_experts":1,"n_routed_experts":256,
+        "num_experts_per_tok":8,"first_k_dense_replace":3,"moe_layer_freq":1,
+        "q_lora_rank":1536,"kv_lora_rank":512,"qk_nope_head_dim":128,"qk_rope_head_dim":64,
+        "v_head_dim":128,"vocab_size":129280,"tie_word_embeddings":false})";
+
 /// Llama 3.1 70B (meta-llama/Llama-3.1-70B config.json).
 inline ModelArchitecture llama70b() {
   return architecture(R"({"model_type":"llama","hidden_size":8192,"intermediate_size":28672,
