@@ -24,6 +24,7 @@ using test::expectPublished;
 using test::fixtureArchitecture;
 using test::fixtureParameters;
 using test::fixtureText;
+using test::PublishedTotal;
 
 /// Parameters without the embedding and output matrices (what several model cards state).
 double fixtureNonEmbeddingParameters(const std::string& name) {
@@ -31,20 +32,75 @@ double fixtureNonEmbeddingParameters(const std::string& name) {
   return p.total - p.embedding - p.outputHead;
 }
 
+// --- Published totals ------------------------------------------------------------------------
+
+// Each family's model against the total its publisher states, the source above the row.
+constexpr PublishedTotal kFamilyTotals[] = {
+    // ibm-granite/granite-3.1-8b-instruct: Hugging Face Hub safetensors, 8.17B params.
+    {"granite-3.1-8b-instruct", "granite", 8.17e9},
+    // CohereForAI/c4ai-command-r7b-12-2024: Hugging Face Hub safetensors, 8.03B params.
+    {"c4ai-command-r7b-12-2024", "cohere2", 8.03e9},
+    // THUDM/GLM-4-9B-0414: Hugging Face Hub safetensors, 9.4B params.
+    {"glm-4-9b-0414", "glm4", 9.4e9},
+    // HuggingFaceTB/SmolLM3-3B: Hugging Face Hub safetensors, 3.08B params.
+    {"smollm3-3b", "smollm3", 3.08e9},
+    // bigcode/starcoder2-7b: Hugging Face Hub safetensors, 7.17B params.
+    {"starcoder2-7b", "starcoder2", 7.17e9},
+    // ibm-granite/granite-3.1-3b-a800m-instruct: Hugging Face Hub safetensors, 3.3B params.
+    {"granite-3.1-3b-a800m-instruct", "granitemoe", 3.3e9},
+    // CohereForAI/c4ai-command-r-v01: a 35 billion parameter model (its model card).
+    {"c4ai-command-r-v01", "cohere", 35e9},
+    // CohereForAI/c4ai-command-r-plus: a 104 billion parameter model (its model card).
+    {"c4ai-command-r-plus", "cohere", 104e9},
+    // THUDM/glm-4-9b-chat-hf: Hugging Face Hub safetensors, 9.4B params.
+    {"glm-4-9b-chat-hf", "glm", 9.4e9},
+    // bigcode/starcoder: "15.5B parameter models" (its model card).
+    {"starcoder", "gpt_bigcode", 15.5e9},
+    // microsoft/phi-2: Hugging Face Hub safetensors, 2.78B params.
+    {"phi-2", "phi", 2.78e9},
+    // microsoft/Phi-3.5-MoE-instruct: Hugging Face Hub safetensors, 41.9B params.
+    {"phi-3.5-moe-instruct", "phimoe", 41.9e9},
+    // stabilityai/stablelm-2-1_6b: Hugging Face Hub safetensors, 1.64B params.
+    {"stablelm-2-1_6b", "stablelm", 1.64e9},
+    // internlm/internlm2_5-7b-chat: Hugging Face Hub safetensors, 7.74B params.
+    {"internlm2_5-7b-chat", "internlm2", 7.74e9},
+    // baidu/ERNIE-4.5-0.3B-PT: 0.36B parameters (its model card).
+    {"ernie-4.5-0.3b-pt", "ernie4_5", 0.36e9},
+    // baidu/ERNIE-4.5-21B-A3B-PT: Hugging Face Hub safetensors, 21.8B params.
+    {"ernie-4.5-21b-a3b-pt", "ernie4_5_moe", 21.8e9},
+    // ByteDance-Seed/Seed-OSS-36B-Instruct: 36B parameters (its model card).
+    {"seed-oss-36b-instruct", "seed_oss", 36e9},
+    // tencent/Hunyuan-7B-Instruct: Hugging Face Hub safetensors, 7.5B params.
+    {"hunyuan-7b-instruct", "hunyuan_v1_dense", 7.5e9},
+    // arcee-ai/AFM-4.5B: Hugging Face Hub safetensors, 4.62B params.
+    {"afm-4.5b", "arcee", 4.62e9},
+    // swiss-ai/Apertus-8B-2509: Hugging Face Hub safetensors, 8.05B params.
+    {"apertus-8b-2509", "apertus", 8.05e9},
+    // allenai/Olmo-3-1025-7B: Hugging Face Hub safetensors, 7.3B params.
+    {"olmo-3-1025-7b", "olmo3", 7.3e9},
+    // deepseek-ai/deepseek-moe-16b-base: "a total of 16.4B parameters" (its model card).
+    {"deepseek-moe-16b-base", "deepseek", 16.4e9},
+    // EleutherAI/gpt-j-6b: "Number of parameters 6,053,381,344" (its model card).
+    {"gpt-j-6b", "gptj", 6053381344.0},
+    // databricks/dbrx-base: "132B total parameters" (its model card).
+    {"dbrx-base", "dbrx", 132e9},
+};
+
+TEST(ModelTypes, FamiliesMatchPublishedTotals) { test::expectPublishedTotals(kFamilyTotals); }
+
 // --- The five measured models that were refused before ------------------------------------
 
-// ibm-granite/granite-3.1-8b-instruct: Hugging Face Hub safetensors, 8.17B params.
-TEST(ModelTypes, Granite31_8bMatchesHubCount) {
+// ibm-granite/granite-3.1-8b-instruct.
+TEST(ModelTypes, Granite31_8bReadsItsAttentionFields) {
   const ModelArchitecture arch = fixtureArchitecture("granite-3.1-8b-instruct");
   EXPECT_EQ(arch.modelType, "granite");
   EXPECT_TRUE(arch.tieWordEmbeddings);
   EXPECT_EQ(arch.numKvHeads, 8);
   EXPECT_DOUBLE_EQ(arch.attentionDropout, 0.1);
-  expectPublished(fixtureParameters("granite-3.1-8b-instruct"), 8.17e9);
 }
 
-// CohereForAI/c4ai-command-r7b-12-2024: Hugging Face Hub safetensors, 8.03B params.
-TEST(ModelTypes, CommandR7bMatchesHubCountAndSlidesThreeLayersOfFour) {
+// CohereForAI/c4ai-command-r7b-12-2024.
+TEST(ModelTypes, CommandR7bSlidesThreeLayersOfFour) {
   const ModelArchitecture arch = fixtureArchitecture("c4ai-command-r7b-12-2024");
   EXPECT_TRUE(arch.parallelAttention);
   EXPECT_EQ(arch.normsPerLayer, 1);
@@ -55,10 +111,9 @@ TEST(ModelTypes, CommandR7bMatchesHubCountAndSlidesThreeLayersOfFour) {
   EXPECT_EQ(arch.slidingLayerCount(), 24);
   EXPECT_TRUE(arch.slidingLayers[0]);
   EXPECT_FALSE(arch.slidingLayers[3]);  // every fourth layer is global
-  expectPublished(fixtureParameters("c4ai-command-r7b-12-2024"), 8.03e9);
 }
 
-// THUDM/GLM-4-9B-0414: Hugging Face Hub safetensors, 9.4B params.
+// THUDM/GLM-4-9B-0414.
 TEST(ModelTypes, Glm4_0414HasFourNormsPerLayer) {
   const ModelArchitecture arch = fixtureArchitecture("glm-4-9b-0414");
   EXPECT_EQ(arch.normsPerLayer, 4);
@@ -66,22 +121,20 @@ TEST(ModelTypes, Glm4_0414HasFourNormsPerLayer) {
   EXPECT_TRUE(arch.qkvBias);
   EXPECT_FALSE(arch.oBias);
   EXPECT_EQ(arch.numKvHeads, 2);
-  expectPublished(fixtureParameters("glm-4-9b-0414"), 9.4e9);
   // Same tensors as GLM-4-9B (model_type glm) plus post-attention and post-MLP norms:
   // 40 layers × 2 norms × 4096.
   EXPECT_DOUBLE_EQ(fixtureParameters("glm-4-9b-0414") - fixtureParameters("glm-4-9b-chat-hf"),
                    40.0 * 2 * 4096);
 }
 
-// HuggingFaceTB/SmolLM3-3B: Hugging Face Hub safetensors, 3.08B params.
-TEST(ModelTypes, SmolLm3MatchesHubCount) {
+// HuggingFaceTB/SmolLM3-3B.
+TEST(ModelTypes, SmolLm3TiesItsEmbeddingsWithoutAWindow) {
   const ModelArchitecture arch = fixtureArchitecture("smollm3-3b");
   EXPECT_TRUE(arch.tieWordEmbeddings);
   EXPECT_EQ(arch.slidingLayerCount(), 0);
-  expectPublished(fixtureParameters("smollm3-3b"), 3.08e9);
 }
 
-// bigcode/starcoder2-7b: Hugging Face Hub safetensors, 7.17B params.
+// bigcode/starcoder2-7b.
 TEST(ModelTypes, Starcoder2IsAPlainMlpWithBiasesAndASlidingWindow) {
   const ModelArchitecture arch = fixtureArchitecture("starcoder2-7b");
   EXPECT_EQ(arch.mlpKind, MlpKind::kPlain);
@@ -92,41 +145,36 @@ TEST(ModelTypes, Starcoder2IsAPlainMlpWithBiasesAndASlidingWindow) {
   EXPECT_EQ(arch.slidingWindow, 4096);
   EXPECT_EQ(arch.slidingLayerCount(), 32);
   EXPECT_DOUBLE_EQ(arch.dropout, 0.1);
-  expectPublished(fixtureParameters("starcoder2-7b"), 7.17e9);
 }
 
 // --- Their families ---------------------------------------------------------------------------
 
-// ibm-granite/granite-3.1-3b-a800m-instruct: Hugging Face Hub safetensors, 3.3B params.
-TEST(ModelTypes, GraniteMoeMatchesHubCount) {
+// ibm-granite/granite-3.1-3b-a800m-instruct.
+TEST(ModelTypes, GraniteMoeHasFortyExpertsInEveryLayer) {
   const ModelArchitecture arch = fixtureArchitecture("granite-3.1-3b-a800m-instruct");
   EXPECT_EQ(arch.moe.numExperts, 40);
   EXPECT_EQ(arch.moe.expertsPerToken, 8);
   EXPECT_EQ(arch.moe.expertIntermediateSize, 512);
   EXPECT_EQ(arch.moe.denseLayers, 0);
-  expectPublished(fixtureParameters("granite-3.1-3b-a800m-instruct"), 3.3e9);
 }
 
-// CohereForAI/c4ai-command-r-v01: a 35 billion parameter model (its model card).
-TEST(ModelTypes, CommandRMatchesModelCard) {
+// CohereForAI/c4ai-command-r-v01.
+TEST(ModelTypes, CommandRHasNoQkNormsNorWindow) {
   const ModelArchitecture arch = fixtureArchitecture("c4ai-command-r-v01");
   EXPECT_EQ(arch.qkNorm, QkNormKind::kNone);
   EXPECT_EQ(arch.slidingWindow, 0);
-  expectPublished(fixtureParameters("c4ai-command-r-v01"), 35e9);
 }
 
-// CohereForAI/c4ai-command-r-plus: a 104 billion parameter model (its model card); q/k norms.
+// CohereForAI/c4ai-command-r-plus: q/k norms.
 TEST(ModelTypes, CommandRPlusHasQkNorms) {
   const ModelArchitecture arch = fixtureArchitecture("c4ai-command-r-plus");
   EXPECT_EQ(arch.qkNorm, QkNormKind::kFull);
-  expectPublished(fixtureParameters("c4ai-command-r-plus"), 104e9);
 }
 
-// THUDM/glm-4-9b-chat-hf: Hugging Face Hub safetensors, 9.4B params.
-TEST(ModelTypes, GlmMatchesHubCount) {
+// THUDM/glm-4-9b-chat-hf.
+TEST(ModelTypes, GlmHasTwoNormsPerLayer) {
   const ModelArchitecture arch = fixtureArchitecture("glm-4-9b-chat-hf");
   EXPECT_EQ(arch.normsPerLayer, 2);
-  expectPublished(fixtureParameters("glm-4-9b-chat-hf"), 9.4e9);
 }
 
 // zai-org/GLM-4.5-Air: "106B total parameters" (its model card), a figure that leaves out the
@@ -141,7 +189,7 @@ TEST(ModelTypes, Glm45AirMatchesModelCardWithoutEmbeddings) {
   expectPublished(fixtureNonEmbeddingParameters("glm-4.5-air"), 106e9);
 }
 
-// bigcode/starcoder: "15.5B parameter models" (its model card).
+// bigcode/starcoder.
 TEST(ModelTypes, GptBigCodeIsMultiQueryWithLearnedPositions) {
   const ModelArchitecture arch = fixtureArchitecture("starcoder");
   EXPECT_EQ(arch.numKvHeads, 1);
@@ -149,10 +197,9 @@ TEST(ModelTypes, GptBigCodeIsMultiQueryWithLearnedPositions) {
   EXPECT_EQ(arch.learnedPositions, 8192);
   EXPECT_TRUE(arch.fusedQkv);
   EXPECT_EQ(arch.mlpKind, MlpKind::kPlain);
-  expectPublished(fixtureParameters("starcoder"), 15.5e9);
 }
 
-// microsoft/phi-2: Hugging Face Hub safetensors, 2.78B params.
+// microsoft/phi-2.
 TEST(ModelTypes, Phi2IsParallelWithAnOutputBias) {
   const ModelArchitecture arch = fixtureArchitecture("phi-2");
   EXPECT_TRUE(arch.parallelAttention);
@@ -160,34 +207,30 @@ TEST(ModelTypes, Phi2IsParallelWithAnOutputBias) {
   EXPECT_TRUE(arch.outputBias);
   EXPECT_EQ(arch.mlpKind, MlpKind::kPlain);
   EXPECT_DOUBLE_EQ(arch.dropout, 0.1);
-  expectPublished(fixtureParameters("phi-2"), 2.78e9);
 }
 
-// microsoft/Phi-3.5-MoE-instruct: Hugging Face Hub safetensors, 41.9B params.
-TEST(ModelTypes, PhiMoeMatchesHubCount) {
+// microsoft/Phi-3.5-MoE-instruct.
+TEST(ModelTypes, PhiMoeHasBiasedNormsAndOutputHead) {
   const ModelArchitecture arch = fixtureArchitecture("phi-3.5-moe-instruct");
   EXPECT_EQ(arch.moe.numExperts, 16);
   EXPECT_EQ(arch.moe.expertsPerToken, 2);
   EXPECT_TRUE(arch.outputBias);
   EXPECT_TRUE(arch.normHasBias);
-  expectPublished(fixtureParameters("phi-3.5-moe-instruct"), 41.9e9);
 }
 
-// stabilityai/stablelm-2-1_6b: Hugging Face Hub safetensors, 1.64B params.
-TEST(ModelTypes, StableLm2MatchesHubCount) {
+// stabilityai/stablelm-2-1_6b.
+TEST(ModelTypes, StableLm2BiasesQkvNotO) {
   const ModelArchitecture arch = fixtureArchitecture("stablelm-2-1_6b");
   EXPECT_TRUE(arch.qkvBias);
   EXPECT_FALSE(arch.oBias);
   EXPECT_EQ(arch.normKind, NormKind::kLayerNorm);
-  expectPublished(fixtureParameters("stablelm-2-1_6b"), 1.64e9);
 }
 
-// internlm/internlm2_5-7b-chat: Hugging Face Hub safetensors, 7.74B params.
-TEST(ModelTypes, InternLm2MatchesHubCount) {
+// internlm/internlm2_5-7b-chat.
+TEST(ModelTypes, InternLm2FusesQkvWithoutBias) {
   const ModelArchitecture arch = fixtureArchitecture("internlm2_5-7b-chat");
   EXPECT_TRUE(arch.fusedQkv);
   EXPECT_FALSE(arch.qkvBias);
-  expectPublished(fixtureParameters("internlm2_5-7b-chat"), 7.74e9);
 }
 
 // LGAI-EXAONE/EXAONE-3.5-7.8B-Instruct: "Number of Parameters (without embeddings): 6.98B"
@@ -206,76 +249,67 @@ TEST(ModelTypes, Exaone4MatchesModelCard) {
   expectPublished(fixtureNonEmbeddingParameters("exaone-4.0-32b"), 30.95e9);
 }
 
-// baidu/ERNIE-4.5-0.3B-PT: 0.36B parameters (its model card).
-TEST(ModelTypes, Ernie45MatchesModelCard) {
+// baidu/ERNIE-4.5-0.3B-PT.
+TEST(ModelTypes, Ernie45TiesItsEmbeddings) {
   EXPECT_TRUE(fixtureArchitecture("ernie-4.5-0.3b-pt").tieWordEmbeddings);
-  expectPublished(fixtureParameters("ernie-4.5-0.3b-pt"), 0.36e9);
 }
 
-// baidu/ERNIE-4.5-21B-A3B-PT: Hugging Face Hub safetensors, 21.8B params.
-TEST(ModelTypes, Ernie45MoeMatchesHubCount) {
+// baidu/ERNIE-4.5-21B-A3B-PT.
+TEST(ModelTypes, Ernie45MoeHasOneDenseLayer) {
   const ModelArchitecture arch = fixtureArchitecture("ernie-4.5-21b-a3b-pt");
   EXPECT_EQ(arch.moe.numExperts, 64);
   EXPECT_EQ(arch.moe.numSharedExperts, 2);
   EXPECT_EQ(arch.moe.denseLayers, 1);  // moe_layer_start_index 1
-  expectPublished(fixtureParameters("ernie-4.5-21b-a3b-pt"), 21.8e9);
 }
 
-// ByteDance-Seed/Seed-OSS-36B-Instruct: 36B parameters (its model card).
+// ByteDance-Seed/Seed-OSS-36B-Instruct.
 TEST(ModelTypes, SeedOssBiasesQkvNotO) {
   const ModelArchitecture arch = fixtureArchitecture("seed-oss-36b-instruct");
   EXPECT_TRUE(arch.qkvBias);
   EXPECT_FALSE(arch.oBias);
-  expectPublished(fixtureParameters("seed-oss-36b-instruct"), 36e9);
 }
 
-// tencent/Hunyuan-7B-Instruct: Hugging Face Hub safetensors, 7.5B params.
-TEST(ModelTypes, HunyuanDenseMatchesHubCount) {
+// tencent/Hunyuan-7B-Instruct.
+TEST(ModelTypes, HunyuanDenseNormsQueriesAndKeys) {
   EXPECT_EQ(fixtureArchitecture("hunyuan-7b-instruct").qkNorm, QkNormKind::kPerHead);
-  expectPublished(fixtureParameters("hunyuan-7b-instruct"), 7.5e9);
 }
 
-// arcee-ai/AFM-4.5B: Hugging Face Hub safetensors, 4.62B params.
+// arcee-ai/AFM-4.5B.
 TEST(ModelTypes, ArceeHasAPlainMlp) {
   EXPECT_EQ(fixtureArchitecture("afm-4.5b").mlpKind, MlpKind::kPlain);
-  expectPublished(fixtureParameters("afm-4.5b"), 4.62e9);
 }
 
-// swiss-ai/Apertus-8B-2509: Hugging Face Hub safetensors, 8.05B params.
-TEST(ModelTypes, ApertusMatchesHubCount) {
+// swiss-ai/Apertus-8B-2509.
+TEST(ModelTypes, ApertusHasAPlainMlpAndQkNorms) {
   const ModelArchitecture arch = fixtureArchitecture("apertus-8b-2509");
   EXPECT_EQ(arch.mlpKind, MlpKind::kPlain);
   EXPECT_EQ(arch.qkNorm, QkNormKind::kPerHead);
-  expectPublished(fixtureParameters("apertus-8b-2509"), 8.05e9);
 }
 
-// allenai/Olmo-3-1025-7B: Hugging Face Hub safetensors, 7.3B params.
+// allenai/Olmo-3-1025-7B.
 TEST(ModelTypes, Olmo3SlidesThreeLayersOfFour) {
   const ModelArchitecture arch = fixtureArchitecture("olmo-3-1025-7b");
   EXPECT_EQ(arch.slidingLayerCount(), 24);
   EXPECT_EQ(arch.qkNorm, QkNormKind::kFull);
-  expectPublished(fixtureParameters("olmo-3-1025-7b"), 7.3e9);
 }
 
-// deepseek-ai/deepseek-moe-16b-base: "a total of 16.4B parameters" (its model card).
-TEST(ModelTypes, DeepseekMoeV1MatchesModelCard) {
+// deepseek-ai/deepseek-moe-16b-base.
+TEST(ModelTypes, DeepseekMoeV1HasSharedExpertsWithoutMla) {
   const ModelArchitecture arch = fixtureArchitecture("deepseek-moe-16b-base");
   EXPECT_FALSE(arch.hasMla);
   EXPECT_EQ(arch.moe.numSharedExperts, 2);
   EXPECT_EQ(arch.moe.denseLayers, 1);
-  expectPublished(fixtureParameters("deepseek-moe-16b-base"), 16.4e9);
 }
 
-// EleutherAI/gpt-j-6b: "Number of parameters 6,053,381,344" (its model card).
+// EleutherAI/gpt-j-6b.
 TEST(ModelTypes, GptJIsParallelWithBiasFreeAttention) {
   const ModelArchitecture arch = fixtureArchitecture("gpt-j-6b");
   EXPECT_TRUE(arch.parallelAttention);
   EXPECT_FALSE(arch.qkvBias || arch.oBias);
   EXPECT_TRUE(arch.mlpBias && arch.outputBias);
-  expectPublished(fixtureParameters("gpt-j-6b"), 6053381344.0);
 }
 
-// databricks/dbrx-base: "132B total parameters" (its model card); sizes in nested blocks.
+// databricks/dbrx-base: sizes in nested blocks.
 TEST(ModelTypes, DbrxReadsItsNestedBlocks) {
   const ModelArchitecture arch = fixtureArchitecture("dbrx-base");
   EXPECT_EQ(arch.hiddenSize, 6144);
@@ -283,7 +317,6 @@ TEST(ModelTypes, DbrxReadsItsNestedBlocks) {
   EXPECT_EQ(arch.moe.numExperts, 16);
   EXPECT_EQ(arch.moe.expertsPerToken, 4);
   EXPECT_EQ(arch.moe.expertIntermediateSize, 10752);
-  expectPublished(fixtureParameters("dbrx-base"), 132e9);
 }
 
 // bigscience/bloom-560m: 559,214,592 parameters (its model card), with the LayerNorm over the
@@ -381,14 +414,6 @@ TEST(ModelTypes, LlavaNextFillsMistralDefaultsAndCountsItsTower) {
   EXPECT_EQ(countModelParameters(arch).total, mistral + clip + projector + 4096);
   expectPublished(countModelParameters(arch).total, 7.57e9);
 }
-
-/// A real config.json (tests/data/model-configs/<fixture>.json), the model_type it is read
-/// as, and the parameter total its publisher states.
-struct PublishedTotal {
-  const char* fixture;
-  const char* modelType;
-  double published;
-};
 
 // --- The last text model_types against published totals ---------------------------------
 

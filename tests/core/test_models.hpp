@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <span>
 #include <sstream>
 #include <string>
 
@@ -56,6 +57,24 @@ inline ModelArchitecture llama8b() {
   return architecture(R"({"model_type":"llama","hidden_size":4096,"intermediate_size":14336,
       "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,
       "vocab_size":128256})");
+}
+
+/// A real config.json (tests/data/model-configs/<fixture>.json), the model_type it is read
+/// as, and the parameter total its publisher states.
+struct PublishedTotal {
+  const char* fixture;
+  const char* modelType;
+  double published;
+};
+
+/// Each row's fixture is read as its model_type and counts within 0.5% of its published total.
+inline void expectPublishedTotals(std::span<const PublishedTotal> rows) {
+  for (const PublishedTotal& row : rows) {
+    SCOPED_TRACE(row.fixture);
+    const ModelArchitecture arch = fixtureArchitecture(row.fixture);
+    EXPECT_EQ(arch.modelType, row.modelType);
+    expectPublished(countModelParameters(arch).total, row.published);
+  }
 }
 
 /// DeepSeek-V3's main model (deepseek-ai/DeepSeek-V3 config.json without
