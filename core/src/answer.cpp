@@ -593,6 +593,7 @@ Result<TrainingScenario> trainingScenario(const Scenario& s, const ResolvedModel
   t.microBatch = s.integer("batch");
   t.sequence = s.integer("contextLength");
   t.gradientAccumulation = s.integer("gradientAccumulation");
+  t.evalBatch = s.integer("evalBatch");
   t.parallel.tensor = s.integer("tensorParallel");
   t.parallel.pipeline = s.integer("pipelineParallel");
   t.parallel.context = s.integer("contextParallel");
@@ -636,6 +637,12 @@ Result<Placement> placeTraining(const Scenario& s, const ResolvedModel& m, doubl
   p.nvmeBytes = estimate->nvmeBytes;
   p.peakPhase = estimate->peakPhase;
   p.trainableParameters = estimate->trainableParams;
+  if (estimate->evaluationLiveBytes > 0 && estimate->peakPhase != "evaluation") {
+    p.notes.push_back("the evaluation (eval batch " + formula::count(t->evalBatch) +
+                      " per GPU) holds " + formatBytes(estimate->evaluationLiveBytes) +
+                      " of tensors at its peak, less than the training step's " +
+                      estimate->peakPhase);
+  }
   p.effective["recipe"] = recipeName(t->recipe);
   p.effective["checkpointing"] = resolvedCheckpointing(s);
   p.layout = formula::count(estimate->dataParallel) + " data parallel × " +

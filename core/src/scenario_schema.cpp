@@ -370,6 +370,12 @@ constexpr FieldSpec kFields[] = {
      "backward needs them; Unsloth's checkpointing always does."},
     {"gradientAccumulation", Type::kInteger, "1", 1, 65536, "steps", kTrainingArchitecture,
      "ga", "grad-accum", "Micro-batches per optimizer step (gradients persist between them)."},
+    {"evalBatch", Type::kInteger, "0", 0, 65536, "sequences", kTrainingArchitecture, "eb",
+     "per-device-eval-batch-size",
+     "Evaluation during training (Trainer's per_device_eval_batch_size with eval_strategy "
+     "steps or epoch): a forward of this many sequences between optimizer steps, with the "
+     "optimizer states held and the logits materialised; 0 = no evaluation (eval_strategy "
+     "\"no\", the default)."},
     {"sharding", Type::kChoice, "ddp", 0, 0, "", kTrainingArchitecture, "zero", "sharding",
      "How data-parallel GPUs share the model states: DDP, ZeRO or FSDP.", kSharding},
     {"offload", Type::kChoice, "none", 0, 0, "",

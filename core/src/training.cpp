@@ -54,6 +54,7 @@ Result<bool> checkScenario(const TrainingScenario& s) {
       {"batch", s.microBatch},
       {"contextLength", s.sequence},
       {"gradientAccumulation", s.gradientAccumulation},
+      {"evalBatch", std::max<std::int64_t>(1, s.evalBatch)},
       {"gpuCount", s.gpus},
       {"gpusPerNode", s.gpusPerNode},
       {"tensorParallel", s.parallel.tensor},
@@ -315,6 +316,8 @@ struct ActivationMoments {
   Terms lossForward;        ///< logits, fp32 copy, log_softmax output
   Terms lossBackward;       ///< log_softmax output, its incoming and outgoing gradients
   Terms metrics;            ///< TRL's entropy and accuracy tensors after the loss forward
+  Terms evalActivations;    ///< an evaluation forward's layer in flight (none: no evaluation)
+  Terms evalLogits;         ///< the evaluation forward's logits and loss
   double logitSegment = 0;  ///< the 16-bit logits tensor's block (idle in backward)
   double hostBytes = 0;     ///< offloaded activations in CPU RAM (this GPU's)
 };
@@ -356,6 +359,47 @@ void offloadActivations(const TrainingScenario& s, const Term& layersTerm, doubl
       inFlight.factors.end());
   inFlight.label = "one layer's, the others offloaded";
   m.saved.front() = inFlight;
+}
+
+/// An evaluation forward during training (Trainer.evaluate under torch.no_grad, between
+/// optimizer steps): nothing is saved, so one layer's MLP intermediates (gate, up and their
+/// product, 3 · I per token for a gated MLP) beside the residual stream are in flight, and
+/// the loss sees the eval batch's logits. Those are materialised — Liger fuses the loss
+/// only in training (lce_forward's skip_logits = self.training and labels) — except where the
+/// stack's own kernel always runs: Unsloth's fused cross-entropy (it returns no logits) and
+/// torchtune's chunked output; SFTTrainer's token accuracy adds its contiguous copy.
+void evaluationMoments(const TrainingScenario& s, const ActivationRecipe& r, double logitBytes,
+                       ActivationMoments& m) {
+  if (s.evalBatch <= 0) return;
+  const ModelArchitecture& a = s.arch;
+  const Factor tokens{static_cast<double>(s.evalBatch) * static_cast<double>(s.sequence) /
+                          static_cast<double>(s.parallel.context),
+                      "eval tokens"};
+  const double residual = static_cast<double>(a.hiddenSize) * r.residualBytes;
+  m.evalActivations = {{{tokens, {layerBackwardBytesPerToken(a, r) + residual, "B per token"}},
+                        "one layer's MLP intermediates and the residual stream"}};
+  const LossKernel kernel = stackMechanisms(s.stack).loss;
+  if (kernel == LossKernel::kCut || kernel == LossKernel::kChunkedOutput) {
+    ActivationMoments own;
+    TrainingScenario eval = s;
+    eval.microBatch = s.evalBatch;
+    applyStackLoss(eval, tokens.value, logitBytes, own);
+    m.evalLogits = own.lossForward;
+    return;
+  }
+  const Factor vocab{static_cast<double>(a.vocabSize), "vocab"};
+  const Factor vocabShare{1 / static_cast<double>(s.parallel.tensor), "(vocabulary parallel)"};
+  auto lossTerm = [&](double bytesPerToken, const char* what) {
+    Term t{{tokens, vocab, {bytesPerToken / vocab.value, "B"}}, what};
+    if (s.parallel.tensor > 1) t.factors.push_back(vocabShare);
+    return t;
+  };
+  m.evalLogits = {lossTerm(lossForwardBytesPerToken(a, logitBytes),
+                           "eval logits, their fp32 copy and log_softmax")};
+  if (stackMechanisms(s.stack).metricLogitsCopy) {
+    m.evalLogits.push_back(
+        lossTerm(logitBytes * vocab.value, "SFTTrainer's contiguous copy for token accuracy"));
+  }
 }
 
 /// The head's output dtype: the compute dtype; QLoRA with peft's kbit preparation keeps
@@ -416,6 +460,7 @@ ActivationMoments activationMoments(const TrainingScenario& s) {
     if (s.parallel.tensor > 1) chunk.factors.push_back(vocabShare);
     m.metrics.push_back(chunk);
   }
+  evaluationMoments(s, r, logitBytes, m);
   offloadActivations(s, m.saved.front(), layers.value * inFlight, m);
   return m;
 }
@@ -493,8 +538,10 @@ Terms oneParameterStep(const TrainingScenario& s, const ParameterSplit& p) {
            "one parameter's gradient, stepped and freed in backward"}};
 }
 
+/// The moment of the step with the most bytes live; `evaluationLive` receives the
+/// evaluation pass's (0 without one).
 Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCopies& copies,
-               const ActivationMoments& m, const Terms& inBackwardStep) {
+               const ActivationMoments& m, const Terms& inBackwardStep, double& evaluationLive) {
   const bool ckpt = s.checkpointing == Checkpointing::kFull;
   const double held = st.weights + st.master + st.optimizer;
   const bool stepInBackward = !inBackwardStep.empty();
@@ -526,6 +573,12 @@ Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCop
   metrics.activations = m.saved;
   metrics.logits = m.metrics;
   metrics.gradients = accumulated;
+  Phase evaluation{"evaluation"};
+  evaluation.gathered = st.terms.gatheredLayer;
+  evaluation.buffers = st.terms.commBuffers;
+  evaluation.weightCopies = copies.head;
+  evaluation.activations = m.evalActivations;
+  evaluation.logits = m.evalLogits;
   Phase step{"optimizer step"};
   step.gradients = st.terms.gradients;
   step.temporaries = st.terms.temporaries;
@@ -536,13 +589,15 @@ Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCop
   }
   Phase best = step;
   best.live = -1;
-  for (Phase* phase : {&forward, &backward, &recompute, &metrics, &step}) {
+  for (Phase* phase : {&forward, &backward, &recompute, &metrics, &step, &evaluation}) {
+    if (phase == &evaluation && m.evalLogits.empty()) continue;
     phase->live = held + bytesOf(phase->gathered) + bytesOf(phase->buffers) +
                   bytesOf(phase->weightCopies) + bytesOf(phase->gradients) +
                   bytesOf(phase->temporaries) + bytesOf(phase->activations) +
                   bytesOf(phase->logits);
     if (phase->live > best.live) best = *phase;
   }
+  evaluationLive = m.evalLogits.empty() ? 0 : evaluation.live;
   return best;
 }
 
@@ -593,7 +648,7 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
   const WeightCopies copies = weightCopies(s, *params, shardDivisors(sharding));
   const ActivationMoments m = activationMoments(s);
   const Terms inBackwardStep = stepsInBackward(s) ? oneParameterStep(s, *params) : Terms{};
-  const Phase peak = pickPeak(s, st, copies, m, inBackwardStep);
+  const Phase peak = pickPeak(s, st, copies, m, inBackwardStep, out.evaluationLiveBytes);
   out.peakPhase = peak.name;
   const double gpusOnNode = static_cast<double>(
       std::clamp<std::int64_t>(s.gpus, 1, std::max<std::int64_t>(1, s.gpusPerNode)));

@@ -576,3 +576,31 @@ TEST(Answer, EachStackRowIsThatStacksOwnAnswer) {
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().field, "task");
 }
+
+TEST(Answer, AnEvaluationPassHoldsTheEvalBatchsLogitsBesideTheStates) {
+  // Trainer.evaluate between steps: no gradients, the optimizer states held, and the eval
+  // batch's logits materialised: 8 × 4,096 tokens × 128,256 vocab × (2 B bf16 logits + 4 B
+  // fp32 copy + 4 B log_softmax), plus SFTTrainer's 2 B contiguous copy for token accuracy.
+  Values trl{{"model", "llama-3.1-8b"}, {"gpu", "h100-80gb"}, {"task", "qlora"},
+             {"stack", "trl"},          {"contextLength", "4096"}};
+  const Answer without = answerOf(trl);
+  trl["evalBatch"] = "8";
+  const Answer with = answerOf(trl);
+  EXPECT_EQ(with.peakPhase, "evaluation");
+  const double evalTokens = 8.0 * 4096;
+  const double vocab = 128256;
+  ASSERT_NE(component(with, "logits"), nullptr);
+  EXPECT_DOUBLE_EQ(component(with, "logits")->bytes, evalTokens * vocab * (2 + 4 + 4 + 2));
+  EXPECT_GT(with.perGpu.totalBytes, without.perGpu.totalBytes);
+  EXPECT_EQ(component(with, "optimizer_states")->bytes,
+            component(without, "optimizer_states")->bytes);
+  EXPECT_EQ(component(with, "gradients")->bytes, 0);
+  // Liger fuses the loss in training only, so its evaluation materialises the logits too;
+  // Unsloth's fused cross-entropy returns none.
+  Values liger = trl;
+  liger["stack"] = "liger";
+  EXPECT_DOUBLE_EQ(component(answerOf(liger), "logits")->bytes, evalTokens * vocab * 10);
+  Values unsloth = trl;
+  unsloth["stack"] = "unsloth";
+  EXPECT_LT(component(answerOf(unsloth), "logits")->bytes, evalTokens * vocab);
+}

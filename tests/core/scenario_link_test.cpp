@@ -69,6 +69,7 @@ TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
       {"stack", "unsloth"},
       {"activationOffload", "true"},
       {"gradientAccumulation", "4"},
+      {"evalBatch", "8"},
       {"sharding", "zero3"},
       {"offload", "all"},
       {"loraRank", "64"},

@@ -62,6 +62,9 @@ struct TrainingScenario {
   std::int64_t microBatch = 1;   ///< sequences per GPU per forward pass
   std::int64_t sequence = 2048;  ///< tokens per sequence
   std::int64_t gradientAccumulation = 1;
+  /// Trainer's per_device_eval_batch_size when it evaluates during training: an evaluation
+  /// forward of this many sequences between steps; 0 = no evaluation (eval_strategy "no").
+  std::int64_t evalBatch = 0;
   Checkpointing checkpointing = Checkpointing::kNone;
   AttentionImplementation attention = AttentionImplementation::kSdpa;
   ShardingStrategy sharding = ShardingStrategy::kDdp;
@@ -105,6 +108,9 @@ struct TrainingEstimate {
   std::int64_t dataParallel = 1;  ///< gpus / (tensor × pipeline × context)
   double trainableParams = 0;     ///< whole model
   std::string peakPhase;          ///< "forward", "backward" or "optimizer step"
+  /// With an evaluation pass (evalBatch > 0): the tensors live at its peak (states, the eval
+  /// batch's layer in flight and logits), without the CUDA context and allocator reserve.
+  double evaluationLiveBytes = 0;
 };
 
 /// The tensors of one training step on one GPU, sized as estimateTraining sizes them at its
