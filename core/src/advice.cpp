@@ -74,6 +74,10 @@ std::vector<Candidate> trainingCandidates(const Scenario& s) {
       sharding != "fsdp-hybrid") {
     out.push_back({"Shard the model states and parameters with FSDP", {{"sharding", "fsdp"}}});
   }
+  if (s.integer("evalBatch") > 1) {
+    out.push_back({"Evaluate one sequence at a time (--per-device-eval-batch-size 1)",
+                   {{"evalBatch", "1"}}});
+  }
   if (s.text("task") == "full") {
     out.push_back({"Fine-tune with LoRA instead of training every weight", {{"task", "lora"}}});
   }
