@@ -128,6 +128,13 @@ const LogRow kRows[] = {
      .gpu = "CPU", .model = "llama-3-8b", .engine = EngineProfile::kLlamaCpp,
      .precision = "q4_k_m", .context = 1024, .what = Logged::kComputeBuffer, .logged = 258.50,
      .tolerance = 0.15},
+    // llama.cpp b3246 with a Llama 3 8B Instruct Q8_0 on an AMD MI50 32GB (ROCm), all 33
+    // layers offloaded: "ROCm0 buffer size = 7605.33 MiB … CPU buffer size = 532.31 MiB" (the
+    // token embedding stays in host memory: 128,256 × 4,096 Q8_0 weights).
+    {.source = "https://github.com/ggml-org/llama.cpp/issues/8164", .version = "b3246",
+     .gpu = "AMD Instinct MI50 32GB", .model = "llama-3-8b", .engine = EngineProfile::kLlamaCpp,
+     .precision = "q8_0", .context = 4096, .what = Logged::kModelBuffer, .logged = 7605.33,
+     .tolerance = 0.03},
     // LLamaSharp on llama.cpp b4701 with Qwen2.5-3B (36 layers, n_embd_k_gqa 256): "CUDA0 KV
     // buffer size = 144.00 MiB … CUDA0 compute buffer size = 300.75 MiB" (n_ctx 4096).
     {.source = "https://github.com/SciSharp/LLamaSharp/issues/1099", .version = "b4701",
