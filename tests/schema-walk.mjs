@@ -45,6 +45,8 @@ export function alternatives(field, base) {
   if (field.name === 'draftModel') return ['llama-3.2-1b'];
   // -b matters only below -ub (512), which it caps.
   if (field.name === 'batchSize') return ['256'];
+  // Doubling DeepSpeed's 1e5 persists no more tensors of a small model; 0 persists none.
+  if (field.name === 'stage3ParamPersistenceThreshold') return ['0'];
   const n = Number(current);
   const inRange = [n * 2, n + 1, field.min].filter((x) => x !== n && x >= field.min && x <= field.max);
   return [String(inRange[0])];

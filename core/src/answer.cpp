@@ -612,6 +612,7 @@ Result<TrainingScenario> trainingScenario(const Scenario& s, const ResolvedModel
   t.reshardAfterForward = s.flag("reshardAfterForward");
   if (t.sharding == ShardingStrategy::kZero3) {
     t.maxLiveParameters = s.number("stage3MaxLiveParameters");
+    t.persistenceThreshold = s.number("stage3ParamPersistenceThreshold");
   }
   const bool zero12 =
       t.sharding == ShardingStrategy::kZero1 || t.sharding == ShardingStrategy::kZero2;

@@ -109,6 +109,32 @@ std::vector<Term> keptBuckets(const ShardingOptions& sh) {
        "ZeRO-3's gradient bucket, kept from start-up"}};
 }
 
+/// DeepSpeed ZeRO-3's persistent parameters (persistent_parameters.hpp): the whole 16-bit
+/// copy of each tensor at most stage3_param_persistence_threshold elements, kept on every
+/// GPU for the whole run (never released by the parameter coordinator, gathered again after
+/// each step in stage3.py _post_step) and on the GPU under parameter offload (a persistent
+/// parameter's partition is made on the local device, partition_parameters.py
+/// _partition_param). Their shards, gradients and optimizer states are sharded like the rest.
+std::vector<Term> persistentCopies(const ModelStateInputs& in) {
+  constexpr double kAdapterBytes = 4;  // peft's fp32 adapters
+  std::vector<Term> out;
+  if (in.persistentParams > 0) {
+    out.push_back({{{in.persistentParams,
+                     "parameters in tensors of at most "
+                     "stage3_param_persistence_threshold elements"},
+                    {in.persistentBytesPerParam, "B"}},
+                   "small tensors kept whole (persistence threshold)"});
+  }
+  if (in.persistentAdapterParams > 0) {
+    out.push_back({{{in.persistentAdapterParams,
+                     "LoRA parameters in tensors of at most "
+                     "stage3_param_persistence_threshold elements"},
+                    {kAdapterBytes, "B"}},
+                   "small adapter matrices kept whole (persistence threshold)"});
+  }
+  return out;
+}
+
 }  // namespace
 
 ModelStates estimateModelStates(const ModelStateInputs& in) {
@@ -195,6 +221,10 @@ ModelStates estimateModelStates(const ModelStateInputs& in) {
   }
   if (replicated) t.weights.insert(t.weights.end(), held.begin(), held.end());
   t.weights.insert(t.weights.end(), constants.begin(), constants.end());
+  if (in.sharding.strategy == ShardingStrategy::kZero3 && div.weights > 1) {
+    const auto persistent = persistentCopies(in);
+    t.weights.insert(t.weights.end(), persistent.begin(), persistent.end());
+  }
   s.weights = bytesOf(t.weights);
   s.master = bytesOf(t.master);
   s.gradients = bytesOf(t.gradients);

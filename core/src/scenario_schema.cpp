@@ -437,6 +437,11 @@ constexpr FieldSpec kFields[] = {
      "stage3-max-live-parameters",
      "DeepSpeed stage3_max_live_parameters (default 1e9): gathered parameters ZeRO-3 keeps "
      "resident at most, at least the layer in flight; 1e9 is about 2 GB in 16 bits."},
+    {"stage3ParamPersistenceThreshold", Type::kDecimal, "100000", 0, 1e12, "elements",
+     {kTraining, kArchitecture, kAllEngines, FieldCondition::kDeepSpeedZero3}, "s3ppt",
+     "stage3-param-persistence-threshold",
+     "DeepSpeed stage3_param_persistence_threshold (default 1e5): tensors of at most this many "
+     "elements (norms, biases, small routers and LoRA matrices) stay whole on every GPU."},
     {"reshardAfterForward", Type::kBoolean, "true", 0, 0, "",
      {kTraining, kArchitecture, kAllEngines, FieldCondition::kFsdpSharding}, "raf",
      "reshard-after-forward",

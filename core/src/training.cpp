@@ -10,6 +10,7 @@
 #include "gpumem/format.hpp"
 #include "gpumem/model_parameters.hpp"
 #include "gpumem/model_states.hpp"
+#include "gpumem/persistent_parameters.hpp"
 #include "gpumem/runtime_overhead.hpp"
 #include "gpumem/training_activations.hpp"
 #include "gpumem/weight_format.hpp"
@@ -241,6 +242,21 @@ void setGatheredLayer(const TrainingScenario& s, const ParameterSplit& p, std::i
   in.layerTrainableBytes = kAdapterBytes;
 }
 
+/// DeepSpeed ZeRO-3's persistent tensors (persistent_parameters.hpp): their elements, at
+/// the bytes of the base's small tensors (the recipe's weight dtype; a quantised base keeps
+/// its norms and biases 16-bit, fp32 after a plain loop's prepare_model_for_kbit_training)
+/// and the adapters' fp32.
+void setPersistentParameters(const TrainingScenario& s, ModelStateInputs& in) {
+  if (s.sharding != ShardingStrategy::kZero3 || s.persistenceThreshold <= 0) return;
+  const bool lora = s.task != TrainingTask::kFull;
+  const PersistentParameters p =
+      persistentParameters(s.arch, s.persistenceThreshold, s.loraTargets, lora ? s.loraRank : 0);
+  in.persistentParams = p.base;
+  in.persistentAdapterParams = p.adapters;
+  in.persistentBytesPerParam = weightBytesPerParameter(s.recipe);
+  if (quantizedBase(s)) in.persistentBytesPerParam = s.stack == TrainingStack::kPytorch ? 4 : 2;
+}
+
 bool isAutocast(PrecisionRecipe recipe) {
   return recipe == PrecisionRecipe::kMixedBf16 || recipe == PrecisionRecipe::kMixedFp16;
 }
@@ -263,6 +279,7 @@ ModelStates modelStatesOf(const TrainingScenario& s, const ParameterSplit& p,
     in.frozenBytesPerParam -= in.frozenUnshardedBytesPerParam;
   }
   setGatheredLayer(s, p, dataParallel, in);
+  setPersistentParameters(s, in);
   in.largestTrainableMatrix = p.largestTrainable / static_cast<double>(s.parallel.tensor);
   in.sharding.strategy = s.sharding;
   in.sharding.dataParallel = dataParallel;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "gpumem/model_config.hpp"
+#include "gpumem/persistent_parameters.hpp"
 #include "test_models.hpp"
 
 namespace gpumem {
@@ -134,6 +135,61 @@ TEST(ModelParameters, MtpLayersAreReadFromEitherKey) {
   // hnorm, eh_proj 2·64², and the head's norm, per layer.
   const double layer = 4 * 64 * 64 + 3 * 64 * 128 + 2 * 64;
   EXPECT_DOUBLE_EQ(countMtpParameters(*qwen).unique, 2 * (layer + 2 * 64 + 2 * 64 * 64 + 64));
+}
+
+// DeepSpeed ZeRO-3's persistence threshold keeps a tensor whole when it has at most that
+// many elements. Above the largest tensor every tensor persists, so the tally of tensor
+// shapes must add up to the parameter count PyTorch measured for each calibration model
+// (dense, GQA with biases, sliding-window, MLA with experts, gpt-oss's fused experts).
+TEST(PersistentParameters, EveryTensorPersistsAboveTheLargest) {
+  const auto measured = measuredParameterCounts();
+  ASSERT_EQ(measured.size(), 12u);
+  for (const auto& [model, params] : measured) {
+    const auto arch = parseModelConfig(
+        readFile(std::string(GPUMEM_TEST_DATA_DIR) + "/calibration-configs/" + model + ".json"));
+    ASSERT_TRUE(arch.ok()) << model;
+    const PersistentParameters all = persistentParameters(*arch, 1e12, LoraTargets{}, 0);
+    EXPECT_EQ(all.base, params) << model;
+    EXPECT_EQ(all.adapters, 0) << model;
+    EXPECT_EQ(persistentParameters(*arch, 0, LoraTargets{}, 16).tensors, 0) << model;
+  }
+}
+
+// At DeepSpeed's default of 1e5 elements (deepspeed/runtime/zero/config.py), from the
+// models' config.json shapes:
+// - Llama 3.1 8B: the 2 RMSNorms of each of 32 layers and the final one, 4,096 each; every
+//   projection is larger. With rank-16 all-linear LoRA the adapters that persist are lora_A
+//   of q, k, v, o, gate and up (16 × 4,096 = 65,536) and lora_B of q and o (4,096 × 16), of
+//   k and v (1,024 × 16) and of down (4,096 × 16); gate's and up's lora_B (14,336 × 16) and
+//   down's lora_A (16 × 14,336 = 229,376) do not.
+// - Qwen2.5-7B: 57 norms of 3,584, and per layer the q, k and v biases (3,584, 512, 512).
+// - gpt-oss-20b: per layer 2 norms and o_proj's bias (2,880 each), q, k, v biases (64 × 64,
+//   8 × 64, 8 × 64), 64 sinks, the router (32 × 2,880 = 92,160) and its 32 biases, the
+//   experts' down_proj bias (32 × 2,880); not the gate_up bias (32 × 5,760 = 184,320).
+TEST(PersistentParameters, DeepSpeedsDefaultThresholdKeepsNormsBiasesAndSmallAdapters) {
+  const auto config = [](const char* model) {
+    const auto arch = parseModelConfig(
+        readFile(std::string(GPUMEM_TEST_DATA_DIR) + "/calibration-configs/" + model + ".json"));
+    EXPECT_TRUE(arch.ok()) << model;
+    return arch.ok() ? *arch : ModelArchitecture{};
+  };
+  const ModelArchitecture llama = config("llama-3.1-8b");
+  const PersistentParameters plain = persistentParameters(llama, 1e5, LoraTargets{}, 0);
+  EXPECT_EQ(plain.base, 65.0 * 4096);
+  EXPECT_EQ(plain.tensors, 65.0);
+  const PersistentParameters lora = persistentParameters(llama, 1e5, LoraTargets{}, 16);
+  EXPECT_EQ(lora.base, 65.0 * 4096);
+  EXPECT_EQ(lora.adapters, 32.0 * (6 * 16 * 4096 + 2 * 4096 * 16 + 2 * 1024 * 16 + 4096 * 16));
+  EXPECT_EQ(lora.tensors, 65.0 + 32 * 11);
+  // HF's "auto" (10 × hidden = 40,960) keeps the norms and k's and v's lora_B only.
+  EXPECT_EQ(persistentParameters(llama, 40960, LoraTargets{}, 16).adapters, 32.0 * 2 * 1024 * 16);
+  // Below a norm's 4,096 elements nothing persists.
+  EXPECT_EQ(persistentParameters(llama, 4095, LoraTargets{}, 16).tensors, 0);
+
+  EXPECT_EQ(persistentParameters(config("qwen2.5-7b"), 1e5, LoraTargets{}, 0).base,
+            57.0 * 3584 + 28.0 * (3584 + 512 + 512));
+  EXPECT_EQ(persistentParameters(config("gpt-oss-20b"), 1e5, LoraTargets{}, 0).base,
+            2880.0 + 24.0 * (3 * 2880 + 4096 + 512 + 512 + 64 + 92160 + 32 + 92160));
 }
 
 }  // namespace

@@ -217,6 +217,36 @@ TEST(ModelStates, ShardingBuffersAsImplemented) {
   }
 }
 
+// DeepSpeed ZeRO-3's persistent parameters keep a whole copy on every GPU besides their
+// shard: 266,240 bf16 norm weights (Llama 3.1 8B's 65 norms of 4,096) add 532,480 B to the
+// 8e9 × 2 B / 8 of sharded weights, and 2e7 fp32 LoRA elements 8e7 B. The copy stays on the
+// GPU under parameter offload (DeepSpeed makes a persistent parameter's partition on the
+// local device); ZeRO-2 and FSDP have no such thing, and one GPU shards nothing.
+TEST(ModelStates, Zero3KeepsPersistentParametersWhole) {
+  ModelStateInputs in;
+  in.trainableParams = 8e9;
+  in.largestLayerParams = 5e8;
+  in.recipe = PrecisionRecipe::kBf16MasterFp32;
+  in.sharding.strategy = ShardingStrategy::kZero3;
+  in.sharding.dataParallel = 8;
+  in.persistentParams = 65.0 * 4096;
+  in.persistentBytesPerParam = 2;
+  in.persistentAdapterParams = 2e7;
+  const double sharded = 8e9 * 2 / 8;
+  EXPECT_NEAR(estimateModelStates(in).weights, sharded + 532480 + 8e7, 1e-3);
+  in.sharding.offloadOptimizer = in.sharding.offloadParameters = true;
+  EXPECT_NEAR(estimateModelStates(in).weights, 532480 + 8e7, 1e-3);
+  in.sharding.offloadOptimizer = in.sharding.offloadParameters = false;
+  for (ShardingStrategy other : {ShardingStrategy::kZero2, ShardingStrategy::kFsdp}) {
+    in.sharding.strategy = other;
+    const double weights = other == ShardingStrategy::kFsdp ? sharded : 8e9 * 2;
+    EXPECT_NEAR(estimateModelStates(in).weights, weights, 1e-3);
+  }
+  in.sharding.strategy = ShardingStrategy::kZero3;
+  in.sharding.dataParallel = 1;
+  EXPECT_NEAR(estimateModelStates(in).weights, 8e9 * 2, 1e-3);
+}
+
 // ZeRO-Infinity (ZeRO-3 offload to NVMe), 8B trainable parameters over one node of 8 GPUs,
 // bf16 with fp32 master and fused Adam: NVMe holds master + two states, 12 B × 8e9; each
 // GPU's CPU RAM keeps its 1e9-element shard's fp32 gradients (4 GB) and DeepSpeed's optimizer

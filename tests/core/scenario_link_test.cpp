@@ -82,6 +82,7 @@ TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
       {"reduceBucketSize", "200000000"},
       {"overlapComm", "true"},
       {"stage3MaxLiveParameters", "300000000"},
+      {"stage3ParamPersistenceThreshold", "40960"},
       {"reshardAfterForward", "false"},
       {"offloadDevice", "nvme"},
       {"contextParallel", "2"},

@@ -36,6 +36,12 @@ struct ModelStateInputs {
   /// training), or an fp32 adapter's weight and gradient, which the base does not include.
   double layerTrainableBytes = 2;
   double largestTrainableMatrix = 0;  ///< parameters of the largest trainable tensor
+  /// DeepSpeed ZeRO-3 (stage3_param_persistence_threshold, persistent_parameters.hpp): the
+  /// parameters in tensors small enough to persist, whose whole copy every GPU keeps besides
+  /// its shard, at persistentBytesPerParam each; the LoRA matrices among them in fp32.
+  double persistentParams = 0;
+  double persistentBytesPerParam = 2;
+  double persistentAdapterParams = 0;
   ShardingOptions sharding;
 };
 

@@ -90,6 +90,8 @@ struct TrainingScenario {
   bool reshardAfterForward = true;
   /// DeepSpeed ZeRO-3: stage3_max_live_parameters (0 = the layer in flight only).
   double maxLiveParameters = 0;
+  /// DeepSpeed ZeRO-3: stage3_param_persistence_threshold in elements (0 = none persist).
+  double persistenceThreshold = 0;
   /// DeepSpeed ZeRO-1/2/3: reduce_bucket_size in elements (0 = no bucket counted).
   double reduceBucketElements = 0;
   /// DeepSpeed ZeRO-1/2: overlap_comm (two alternating reduce buckets instead of one).
