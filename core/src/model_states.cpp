@@ -16,6 +16,8 @@ constexpr double kNvmeParamBuffers = 5;
 constexpr double kNvmeParamBufferElements = 1e8;
 /// DeepSpeed's gradient bucket holds the engine's 16-bit gradients (bf16/fp16 enabled).
 constexpr double kBucketBytes = 2.0;
+/// LLM.int8's row scale: one fp32 absmax per output row (bitsandbytes int8_vectorwise_quant).
+constexpr double kInt8ScaleBytes = 4.0;
 /// ZeRO-3 gathers 16-bit tensors: stage3_max_live_parameters counts their elements.
 constexpr double kGatheredBytesPerElement = 2.0;
 
@@ -221,6 +223,11 @@ ModelStates estimateModelStates(const ModelStateInputs& in) {
   }
   if (replicated) t.weights.insert(t.weights.end(), held.begin(), held.end());
   t.weights.insert(t.weights.end(), constants.begin(), constants.end());
+  if (in.int8ScaleRows > 0) {
+    t.weights.push_back({{{in.int8ScaleRows, "output rows of the int8 projections"},
+                          {kInt8ScaleBytes, "B (fp32 SCB)"}},
+                         "LLM.int8's row scales (whole)"});
+  }
   if (in.sharding.strategy == ShardingStrategy::kZero3 && div.weights > 1) {
     const auto persistent = persistentCopies(in);
     t.weights.insert(t.weights.end(), persistent.begin(), persistent.end());

@@ -56,6 +56,13 @@ void addAttention(const ModelArchitecture& a, double layers, Tally& t) {
     t.add(layers, d(m.kvLoraRank) * heads * d(m.qkNopeHeadDim + m.vHeadDim));  // kv_b_proj
     t.add(layers, heads * d(m.vHeadDim) * h);                                  // o_proj
     if (a.oBias) t.add(layers, h);
+    if (m.indexHeads > 0) {  // V3.2's lightning indexer: wq_b, wk, k_norm, weights_proj
+      const double queryIn = m.qLoraRank > 0 ? d(m.qLoraRank) : h;
+      t.add(layers, queryIn * d(m.indexHeads * m.indexHeadDim));
+      t.add(layers, h * d(m.indexHeadDim));
+      t.add(2 * layers, d(m.indexHeadDim));
+      t.add(layers, h * d(m.indexHeads));
+    }
     return;
   }
   const double q = d(a.numHeads * a.headDim);

@@ -242,6 +242,24 @@ void setGatheredLayer(const TrainingScenario& s, const ParameterSplit& p, std::i
   in.layerTrainableBytes = kAdapterBytes;
 }
 
+/// The rows of LLM.int8's fp32 scales (bitsandbytes nn/modules.py Int8Params: CB, the int8
+/// weight, and SCB, one fp32 absmax per output row from int8_vectorwise_quant): the
+/// out_features of every projection of every layer (per expert for MoE experts that are
+/// nn.Linear layers; gpt-oss's fused 3-D experts are not, and transformers leaves lm_head
+/// unconverted), 4 B each — Llama 3.1 8B: 32 × 43,008 rows, 5.5 MB.
+double int8ScaleRows(const ModelArchitecture& a) {
+  double rows = 0;
+  for (const LayerLinear& linear : layerLinears(a)) {
+    const bool inExperts = linear.role == LinearRole::kGate || linear.role == LinearRole::kUp ||
+                           linear.role == LinearRole::kDown;
+    double copies = 1;
+    if (inExperts && a.isMoe())
+      copies = a.moe.fusedExperts ? 0 : static_cast<double>(a.moe.numExperts);
+    rows += copies * static_cast<double>(linear.outFeatures);
+  }
+  return rows * static_cast<double>(a.numLayers);
+}
+
 /// DeepSpeed ZeRO-3's persistent tensors (persistent_parameters.hpp): their elements, at
 /// the bytes of the base's small tensors (the recipe's weight dtype; a quantised base keeps
 /// its norms and biases 16-bit, fp32 after a plain loop's prepare_model_for_kbit_training)
@@ -280,6 +298,9 @@ ModelStates modelStatesOf(const TrainingScenario& s, const ParameterSplit& p,
   }
   setGatheredLayer(s, p, dataParallel, in);
   setPersistentParameters(s, in);
+  if (quantizedBase(s) && s.task == TrainingTask::kLora) {
+    in.int8ScaleRows = int8ScaleRows(s.arch) * p.share;
+  }
   in.largestTrainableMatrix = p.largestTrainable / static_cast<double>(s.parallel.tensor);
   in.sharding.strategy = s.sharding;
   in.sharding.dataParallel = dataParallel;
@@ -301,6 +322,7 @@ ActivationRecipe activationRecipe(const TrainingScenario& s) {
   r.residualBytes = quantizedBase(s) ? (kbitUpcast ? 4 : 2) : weightBytesPerParameter(s.recipe);
   r.autocast = isAutocast(s.recipe) && !quantizedBase(s);
   r.frozenBase = s.task != TrainingTask::kFull;
+  r.int8Base = quantizedBase(s) && s.task == TrainingTask::kLora;
   r.loraTargets = adaptableTargets(s.arch, s.loraTargets);
   r.attention =
       s.checkpointing == Checkpointing::kSelective ? AttentionImplementation::kFlash : s.attention;

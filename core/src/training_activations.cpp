@@ -21,6 +21,14 @@ bool fusedGateUp(const ModelArchitecture& arch) { return arch.fusedGateUp; }
 
 bool gemmaNorm(const ModelArchitecture& arch) { return arch.normInFp32; }
 
+/// Bytes per value an LLM.int8 projection keeps of its input (MatMul8bitLt holds A for the
+/// backward): its dtype's, unless an adapter already keeps that very tensor (peft casts x to
+/// fp32, no copy when it is fp32 already).
+double int8KeptInput(const ActivationRecipe& r, double bytes, bool adapted) {
+  if (!r.int8Base || r.fusedLora) return 0;
+  return bytes >= kFp32 && adapted ? 0 : bytes;
+}
+
 /// One norm whose output feeds `consumers` linears, `adapted` of them with LoRA adapters.
 double normBytes(const ModelArchitecture& arch, const ActivationRecipe& r, int consumers,
                  int adapted) {
@@ -31,7 +39,9 @@ double normBytes(const ModelArchitecture& arch, const ActivationRecipe& r, int c
     // (Unsloth's LoRA functions: one 16-bit copy for the group).
     const double norm = fusedNorm ? r.residualBytes * h + kFp32 : kFp32 * h;
     if (r.fusedLora) return norm + (adapted > 0 ? r.computeBytes * h : 0);
-    return norm + adapted * kFp32 * h;
+    // LLM.int8's matmuls keep the normed output they read, one tensor for all consumers.
+    const double int8 = consumers > 0 ? int8KeptInput(r, r.residualBytes, adapted > 0) * h : 0;
+    return norm + adapted * kFp32 * h + int8;
   }
   double kept = 0;
   if (fusedNorm) {
@@ -76,6 +86,8 @@ Saved attentionBytes(const ModelArchitecture& arch, const ActivationRecipe& r,
   if (r.frozenBase) {
     const double adapterInput = r.fusedLora ? c : kFp32;
     s.split += r.loraTargets.covers(LinearRole::kOutput) ? adapterInput * out : 0;
+    // kept by o_proj's int8 matmul
+    s.split += int8KeptInput(r, c, r.loraTargets.covers(LinearRole::kOutput)) * out;
   } else {
     s.split += out * c;  // o_proj input (the contiguous transpose of the output)
   }
@@ -95,7 +107,9 @@ double gatedMlpBytes(const ActivationRecipe& r, double width) {
   const double act = r.fusedKernels ? 2 * width * c : 3 * width * c;
   if (r.frozenBase) {
     if (r.fusedLora) return act;  // Unsloth's LoRA MLP recomputes down_proj's input
-    return act + (r.loraTargets.covers(LinearRole::kDown) ? kFp32 * width : 0);
+    const bool down = r.loraTargets.covers(LinearRole::kDown);
+    // down_proj's int8 matmul keeps its input
+    return act + (down ? kFp32 * width : 0) + int8KeptInput(r, c, down) * width;
   }
   return act + width * c;  // gate (kept by act), act(gate), up, product (down_proj input)
 }

@@ -153,6 +153,19 @@ TEST(PersistentParameters, EveryTensorPersistsAboveTheLargest) {
     EXPECT_EQ(all.adapters, 0) << model;
     EXPECT_EQ(persistentParameters(*arch, 0, LoraTargets{}, 16).tensors, 0) << model;
   }
+  // And the part-by-part count (model_types_test.cpp checks these models' against their
+  // publishers' totals) for other layouts: V3.2's lightning indexer, GLM, Command R, DBRX.
+  for (const char* model : {"deepseek-v3.2-exp", "kimi-k2-instruct", "glm-4.5-air", "dbrx-base",
+                            "c4ai-command-r-v01", "exaone-4.0-32b", "internlm2_5-7b-chat",
+                            "ernie-4.5-21b-a3b-pt", "dots.llm1.inst", "gpt-j-6b", "bloom-560m",
+                            "hunyuan-7b-instruct", "granite-3.1-3b-a800m-instruct"}) {
+    const auto arch = parseModelConfig(
+        readFile(std::string(GPUMEM_TEST_DATA_DIR) + "/model-configs/" + model + ".json"));
+    ASSERT_TRUE(arch.ok()) << model;
+    EXPECT_EQ(persistentParameters(*arch, 1e12, LoraTargets{}, 0).base,
+              countModelParameters(*arch).total)
+        << model;
+  }
 }
 
 // At DeepSpeed's default of 1e5 elements (deepspeed/runtime/zero/config.py), from the

@@ -419,27 +419,31 @@ TEST(TrainingStack, PublishedLengthRangesWithin15Percent) {
 // bf16). NF4 and FP4 store 4 bits plus an fp32 absmax per 64 weights (quantize_4bit,
 // blocksize 64); double quantisation stores that absmax as 8 bits with an fp32 constant per
 // 256 blocks (quantize_blockwise(absmax, blocksize=256); Dettmers et al. 2023, section 3:
-// 0.5 → 0.127 bits per weight); LLM.int8 stores 8 bits. TRL keeps the norms in bf16 (no
-// fp32 upcast), so the weights row is exactly these bytes.
+// 0.5 → 0.127 bits per weight); LLM.int8 stores 8 bits (Int8Params' CB) and one fp32 scale
+// per output row (SCB): q 4096, k 1024, v 1024, o 4096, gate 14336, up 14336, down 4096 rows
+// in each of the 32 layers, 5.5 MB. TRL keeps the norms in bf16 (no fp32 upcast), so the
+// weights row is exactly these bytes.
 TEST(TrainingStack, QuantisedBaseStoresWhatBitsandbytesStores) {
   const double projections = 32.0 * (2 * 4096.0 * 4096 + 2 * 1024.0 * 4096 + 3 * 4096.0 * 14336);
   const double bf16Rest = 2 * (2 * 128256.0 * 4096 + 65 * 4096.0);
+  const double int8Scales = 4 * 32.0 * (4096 + 1024 + 1024 + 4096 + 14336 + 14336 + 4096);
   struct Row {
     Values options;
     double bitsPerProjectionWeight;
+    double scales;
   };
   const Row rows[] = {
-      {{{"task", "qlora"}}, 4 + 8.0 / 64 + 32.0 / (64 * 256)},
-      {{{"task", "qlora"}, {"quantType", "fp4"}}, 4 + 8.0 / 64 + 32.0 / (64 * 256)},
-      {{{"task", "qlora"}, {"doubleQuant", "false"}}, 4 + 32.0 / 64},
-      {{{"task", "qlora"}, {"doubleQuant", "false"}, {"quantType", "fp4"}}, 4 + 32.0 / 64},
-      {{{"task", "lora"}, {"loadIn8bit", "true"}}, 8},
-      {{{"task", "lora"}}, 16},
+      {{{"task", "qlora"}}, 4 + 8.0 / 64 + 32.0 / (64 * 256), 0},
+      {{{"task", "qlora"}, {"quantType", "fp4"}}, 4 + 8.0 / 64 + 32.0 / (64 * 256), 0},
+      {{{"task", "qlora"}, {"doubleQuant", "false"}}, 4 + 32.0 / 64, 0},
+      {{{"task", "qlora"}, {"doubleQuant", "false"}, {"quantType", "fp4"}}, 4 + 32.0 / 64, 0},
+      {{{"task", "lora"}, {"loadIn8bit", "true"}}, 8, int8Scales},
+      {{{"task", "lora"}}, 16, 0},
   };
   for (const Row& row : rows) {
     Values v{{"model", "llama-3.1-8b"}, {"stack", "trl"}, {"gpu", "h100-80gb"}};
     v.insert(row.options.begin(), row.options.end());
-    const double expected = projections * row.bitsPerProjectionWeight / 8 + bf16Rest;
+    const double expected = projections * row.bitsPerProjectionWeight / 8 + bf16Rest + row.scales;
     EXPECT_NEAR(componentBytes(answerOf(v), "weights"), expected, 1.0)
         << row.bitsPerProjectionWeight << " bits per projection weight";
   }

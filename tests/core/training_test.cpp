@@ -110,6 +110,29 @@ TEST(Training, CheckpointingKeepsOnlyLayerInputs) {
   EXPECT_GT(trainingSavedBytesPerToken(llama1b(), r, 2048), 20 * 2.0 * 2048);
 }
 
+// LLM.int8: bitsandbytes' MatMul8bitLt keeps each int8 projection's input A for its
+// backward (autograd/_functions.py, ctx.tensors = (CAt, subA, A)), which a frozen 16-bit
+// linear does not. Per token of a Llama 3.2 1B layer in bf16, all-linear LoRA: the two norm
+// outputs read by q/k/v and by gate/up (2,048 each), o_proj's input (32 heads × 64) and
+// down_proj's (8,192), 2 B each. With an fp32 base (a plain loop's kbit preparation) peft's
+// fp32 copy of an adapted projection's input is that very tensor: with q and v adapted, only
+// o's and down's inputs and the MLP norm's output are more, 4 B each; all adapted, none.
+TEST(Training, Int8BaseKeepsTheInputOfEachProjection) {
+  ActivationRecipe r;
+  r.frozenBase = true;
+  const auto extra = [&r] {
+    r.int8Base = false;
+    const double plain = trainingSavedBytesPerToken(llama1b(), r, 2048);
+    r.int8Base = true;
+    return trainingSavedBytesPerToken(llama1b(), r, 2048) - plain;
+  };
+  EXPECT_DOUBLE_EQ(extra(), 2.0 * (2048 + 2048 + 2048 + 8192));
+  r.computeBytes = r.residualBytes = 4;
+  EXPECT_DOUBLE_EQ(extra(), 0);
+  r.loraTargets = *parseLoraTargets("q_proj,v_proj");
+  EXPECT_DOUBLE_EQ(extra(), 4.0 * (2048 + 2048 + 8192));
+}
+
 TEST(Training, EagerAttentionSavesScoresThatGrowWithTheSequence) {
   ActivationRecipe r;
   const double sdpa = trainingSavedBytesPerToken(llama1b(), r, 4096);

@@ -42,6 +42,9 @@ struct ModelStateInputs {
   double persistentParams = 0;
   double persistentBytesPerParam = 2;
   double persistentAdapterParams = 0;
+  /// LLM.int8's row scales: bitsandbytes' Int8Params keeps SCB, one fp32 scale per output
+  /// row of each int8 weight, an attribute rather than a parameter, so whole on every GPU.
+  double int8ScaleRows = 0;
   ShardingOptions sharding;
 };
 

@@ -28,6 +28,10 @@ struct ActivationRecipe {
   /// Unsloth's LoRA autograd functions: a projection group keeps its 16-bit input once (no
   /// fp32 copy per adapter) and the MLP recomputes down_proj's input.
   bool fusedLora = false;
+  /// LLM.int8 base (frozenBase): bitsandbytes' MatMul8bitLt keeps each int8 projection's
+  /// input for its backward (autograd/_functions.py: ctx.tensors = (CAt, subA, A) whenever
+  /// the input needs a gradient), which a 16-bit frozen linear does not.
+  bool int8Base = false;
 };
 
 /// Bytes autograd saves per token in one decoder layer (no checkpointing), summed from:
