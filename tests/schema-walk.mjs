@@ -22,6 +22,8 @@ export function baseFor(field, task) {
   if (applies.when === 'the model has a vision tower') values.model = 'gemma-3-4b';
   if (applies.when === 'the model has sliding-window layers') values.model = 'gemma-3-4b';
   if (applies.when === 'the model has multi-token-prediction layers') values.model = 'deepseek-v3';
+  if (applies.when === 'the model has multi-token-prediction layers or an EAGLE head drafts') values.model = 'deepseek-v3';
+  if (applies.when === 'an EAGLE-3 head drafts') values.speculativeMethod = 'eagle3';
   if (applies.when === 'the model is a mixture of experts') Object.assign(values, { model: 'mixtral-8x7b', gpuCount: '8', gpu: 'h100-80gb' });
   if (['tensorParallel', 'pipelineParallel', 'contextParallel'].includes(field.name)) values.gpuCount = '8';
   if (task !== 'inference' && !countOnly) values.model ??= 'llama-3.2-1b';

@@ -205,28 +205,33 @@ Result<bool> readVllmSettings(const Scenario& s, const ResolvedModel& m, double 
 /// SGLang's mem_fraction_static: the one given, or what SGLang derives from the GPU and the
 /// speculative decoding asked for (its drafter's reserve).
 void readSglangSettings(const Scenario& s, double memory, InferenceOptions& o, Placement& p) {
-  const SglangSpeculation speculation = o.draft ? SglangSpeculation::kStandalone
-                                        : o.mtpSpeculativeTokens > 0 ? SglangSpeculation::kEagle
-                                                                     : SglangSpeculation::kNone;
+  const SglangSpeculation speculation =
+      o.draft ? SglangSpeculation::kStandalone
+      : o.mtpSpeculativeTokens > 0 || o.eagleMethod != EagleMethod::kNone
+          ? SglangSpeculation::kEagle
+          : SglangSpeculation::kNone;
   const SglangDefaults d = sglangDefaults(memory, s.integer("tensorParallel"),
                                           s.integer("pipelineParallel"), speculation);
   const bool sglang = o.engine == EngineProfile::kSglang;
   o.sglang.memFractionStatic = autoNumber(s, "memFractionStatic", d.memFractionStatic, sglang, p);
   if (sglang && s.text("memFractionStatic") == "auto") {
-    p.notes.push_back(
-        "SGLang's mem_fraction_static for this GPU: (" +
-        formula::count(std::llround(memory / 1048576)) + " MiB − " +
-        formula::count(std::llround(d.reservedMiB)) + " MiB reserved) / " +
-        formula::count(std::llround(memory / 1048576)) +
-        " MiB = " + formatNumber(d.memFractionStatic) + ", the reserve from chunked_prefill_size " +
-        formula::count(d.chunkedPrefillSize) + " and cuda_graph_max_bs " +
-        formula::count(d.cudaGraphMaxBs) +
-        (speculation == SglangSpeculation::kNone
-             ? std::string()
-             : std::string(" and the drafter's ") +
-                   (speculation == SglangSpeculation::kEagle ? "2,048" : "6,144") +
-                   " MiB (--speculative-algorithm " +
-                   (speculation == SglangSpeculation::kEagle ? "EAGLE" : "STANDALONE") + ")"));
+    p.notes.push_back("SGLang's mem_fraction_static for this GPU: (" +
+                      formula::count(std::llround(memory / 1048576)) + " MiB − " +
+                      formula::count(std::llround(d.reservedMiB)) + " MiB reserved) / " +
+                      formula::count(std::llround(memory / 1048576)) +
+                      " MiB = " + formatNumber(d.memFractionStatic) +
+                      ", the reserve from chunked_prefill_size " +
+                      formula::count(d.chunkedPrefillSize) + " and cuda_graph_max_bs " +
+                      formula::count(d.cudaGraphMaxBs) +
+                      (speculation == SglangSpeculation::kNone
+                           ? std::string()
+                           : std::string(" and the drafter's ") +
+                                 (speculation == SglangSpeculation::kEagle ? "2,048" : "6,144") +
+                                 " MiB (--speculative-algorithm " +
+                                 (speculation == SglangSpeculation::kStandalone ? "STANDALONE"
+                                  : o.eagleMethod == EagleMethod::kEagle3       ? "EAGLE3"
+                                                                                : "EAGLE") +
+                                 ")"));
   }
 }
 
@@ -303,17 +308,24 @@ Result<bool> readDraftModel(const Scenario& s, InferenceOptions& o) {
 
 /// MTP speculative decoding (numSpeculativeTokens) on the engines that draft with a model's
 /// own multi-token-prediction layers: vLLM (speculative_config method "mtp") and SGLang
-/// (--speculative-algorithm EAGLE/NEXTN).
+/// (--speculative-algorithm EAGLE/NEXTN); or, with speculativeMethod eagle/eagle3, an EAGLE
+/// head (draftVocabSize its EAGLE-3 draft vocabulary), numSpeculativeTokens then its tokens.
 Result<bool> readMtpSpeculation(const Scenario& s, const ModelArchitecture& arch,
                                 InferenceOptions& o) {
   const std::int64_t tokens = s.integer("numSpeculativeTokens");
-  if (tokens <= 0 || (o.engine != EngineProfile::kVllm && o.engine != EngineProfile::kSglang)) {
+  if (o.engine != EngineProfile::kVllm && o.engine != EngineProfile::kSglang) return true;
+  o.eagleMethod = parseEagleMethod(s.text("speculativeMethod"));
+  if (o.eagleMethod != EagleMethod::kNone) {
+    o.eagleDraftVocabSize = s.integer("draftVocabSize");
+    o.eagleSpeculativeTokens = tokens;
     return true;
   }
+  if (tokens <= 0) return true;
   if (arch.mtpLayers <= 0) {
     return fieldError("numSpeculativeTokens",
                       "MTP speculative decoding needs a model with multi-token-prediction layers "
-                      "(num_nextn_predict_layers or mtp_num_hidden_layers in its config.json).");
+                      "(num_nextn_predict_layers or mtp_num_hidden_layers in its config.json); "
+                      "an EAGLE head drafts for other models (speculativeMethod).");
   }
   o.mtpSpeculativeTokens = tokens;
   return true;

@@ -115,6 +115,12 @@ Json appliesToJson(const FieldScope& scope) {
     case FieldCondition::kMtpModel:
       out["when"] = "the model has multi-token-prediction layers";
       break;
+    case FieldCondition::kSpeculativeTokens:
+      out["when"] = "the model has multi-token-prediction layers or an EAGLE head drafts";
+      break;
+    case FieldCondition::kEagle3Head:
+      out["when"] = "an EAGLE-3 head drafts";
+      break;
     case FieldCondition::kNone:
       break;
   }

@@ -246,13 +246,22 @@ Result<Component> draftWeightsRow(const InferenceOptions& o, const std::string& 
   return w;
 }
 
-/// Speculative decoding drafts with one drafter: a draft model or the model's MTP layers, not
-/// both, and MTP only on a model that has such layers.
+/// Speculative decoding drafts with one drafter: a draft model, the model's MTP layers or an
+/// EAGLE head, and MTP only on a model that has such layers, an EAGLE head only on a target it
+/// can be sized from (checkEagleTarget).
 Result<bool> checkDrafterChoice(const ModelArchitecture& arch, const InferenceOptions& o) {
   if (o.draft && o.mtpSpeculativeTokens > 0) {
     return makeError(ErrorCode::kInvalidArgument, "numSpeculativeTokens",
                      "Speculative decoding drafts with a draft model or with the model's MTP "
                      "layers, not both: clear draftModel or numSpeculativeTokens.");
+  }
+  if (o.eagleMethod != EagleMethod::kNone && (o.draft || o.mtpSpeculativeTokens > 0)) {
+    return makeError(ErrorCode::kInvalidArgument, "speculativeMethod",
+                     "Speculative decoding drafts with one drafter: an EAGLE head, a draft model "
+                     "or the model's MTP layers; clear draftModel or speculativeMethod.");
+  }
+  if (o.eagleMethod != EagleMethod::kNone) {
+    return checkEagleTarget(arch, o.eagleMethod, o.eagleDraftVocabSize);
   }
   if (!o.draft && o.mtpSpeculativeTokens > 0 && arch.mtpLayers <= 0) {
     return makeError(ErrorCode::kInvalidArgument, "numSpeculativeTokens",
@@ -297,8 +306,16 @@ Component mtpWeightsComponent(const ModelArchitecture& arch, const Breakdown& b,
           engineNote);
 }
 
-/// The drafter of speculative decoding on vLLM: a draft model (speculative_config model) or
-/// the target's own MTP layers (method "mtp"); null when there is none.
+/// The tokens an EAGLE head proposes per step: the ones given, else 5 (SGLang's automatic
+/// --speculative-num-steps, server_args.py auto_choose_speculative_params; vLLM needs
+/// num_speculative_tokens given and is taken at the same).
+std::int64_t eagleTokens(const InferenceOptions& o) {
+  return o.eagleSpeculativeTokens > 0 ? o.eagleSpeculativeTokens : 5;
+}
+
+/// The drafter of speculative decoding on vLLM: a draft model (speculative_config model), the
+/// target's own MTP layers (method "mtp") or an EAGLE head (method eagle/eagle3); null when
+/// there is none.
 struct VllmDrafter {
   ModelArchitecture arch;  ///< whose attention layers join vLLM's one KV pool
   Component weights;
@@ -312,6 +329,18 @@ Result<std::optional<VllmDrafter>> vllmDrafter(const ModelArchitecture& arch,
     auto w = draftWeightsRow(o, "the draft model of speculative_config");
     if (!w) return w.error();
     return std::optional<VllmDrafter>(VllmDrafter{*o.draft, std::move(w).value(), 0});
+  }
+  if (o.eagleMethod != EagleMethod::kNone) {
+    // The head's layer joins the pool (llama_eagle3.py numbers it after the target's layers,
+    // start_layer_id = the target's layer count) and each request holds the lookahead slots.
+    return std::optional<VllmDrafter>(VllmDrafter{
+        eagleHeadArchitecture(arch),
+        eagleWeightsComponent(arch, o.eagleMethod, o.eagleDraftVocabSize, o.activationBytesPerValue,
+                              std::string("speculative_config method ") +
+                                  (o.eagleMethod == EagleMethod::kEagle3 ? "eagle3" : "eagle") +
+                                  " (llama_eagle" +
+                                  (o.eagleMethod == EagleMethod::kEagle3 ? "3" : "") + ".py)"),
+        eagleTokens(o)});
   }
   if (o.mtpSpeculativeTokens <= 0) return std::optional<VllmDrafter>();
   // vLLM loads the MTP layers only for speculative decoding: deepseek_v2.py load_weights skips
@@ -487,8 +516,9 @@ SglangDefaults sglangDefaults(double gpuMemoryBytes, std::int64_t tensorParallel
 namespace {
 
 /// SGLang's drafter: the target's MTP layers (--speculative-algorithm EAGLE/NEXTN, which loads
-/// them as DeepseekV3ForCausalLMNextN and the like, deepseek_nextn.py) or a draft model
-/// (STANDALONE, --speculative-draft-model-path), with the steps, top-k and draft tokens that
+/// them as DeepseekV3ForCausalLMNextN and the like, deepseek_nextn.py), an EAGLE head (EAGLE or
+/// EAGLE3 with --speculative-draft-model-path) or a draft model (STANDALONE,
+/// --speculative-draft-model-path), with the steps, top-k and draft tokens that
 /// size the pools' headroom.
 struct SglangDrafter {
   ModelArchitecture arch;  ///< whose attention layers fill the drafter's own KV pool
@@ -510,6 +540,19 @@ Result<std::optional<SglangDrafter>> sglangDrafter(const ModelArchitecture& arch
     const bool deepseek = arch.hasMla;
     return std::optional<SglangDrafter>(SglangDrafter{*o.draft, std::move(w), deepseek ? 3 : 5,
                                                       deepseek ? 1 : 4, deepseek ? 4 : 8});
+  }
+  if (o.eagleMethod != EagleMethod::kNone) {
+    // --speculative-num-steps N with top-k 1 and N + 1 draft tokens, or SGLang's automatic
+    // (5, 4, 8) for a target that is not DeepSeek's.
+    const std::int64_t n = o.eagleSpeculativeTokens;
+    const bool three = o.eagleMethod == EagleMethod::kEagle3;
+    return std::optional<SglangDrafter>(SglangDrafter{
+        eagleHeadArchitecture(arch),
+        eagleWeightsComponent(
+            arch, o.eagleMethod, o.eagleDraftVocabSize, o.activationBytesPerValue,
+            std::string("--speculative-algorithm ") + (three ? "EAGLE3" : "EAGLE") +
+                " --speculative-draft-model-path (llama_eagle" + (three ? "3" : "") + ".py)"),
+        n > 0 ? n : 5, n > 0 ? 1 : 4, n > 0 ? n + 1 : 8});
   }
   if (o.mtpSpeculativeTokens <= 0) return std::optional<SglangDrafter>();
   // --speculative-num-steps N with top-k 1: SGLang sets the draft tokens to N + 1.

@@ -209,6 +209,15 @@ std::string conditionReason(FieldCondition condition, const Scenario& s, bool mo
       return mtp ? ""
                  : "needs a model with multi-token-prediction layers (DeepSeek-V3/R1, GLM-4.5, "
                    "Qwen3-Next, MiMo)";
+    case FieldCondition::kSpeculativeTokens:
+      return mtp || s.text("speculativeMethod") != "none"
+                 ? ""
+                 : "needs a model with multi-token-prediction layers (DeepSeek-V3/R1, GLM-4.5, "
+                   "Qwen3-Next, MiMo) or an EAGLE head (speculativeMethod)";
+    case FieldCondition::kEagle3Head:
+      return s.text("speculativeMethod") == "eagle3"
+                 ? ""
+                 : "needs an EAGLE-3 head (speculativeMethod eagle3)";
     case FieldCondition::kNotTrainingArchitecture:
       return task != "inference" && architecture
                  ? "is set by the precision recipe when training from an architecture"

@@ -72,6 +72,14 @@ constexpr FieldChoice kRecipes[] = {
     {"fp32", "FP32"},
 };
 
+// The EAGLE heads the serving engines draft with: vLLM's speculative_config "method" and
+// SGLang's --speculative-algorithm.
+constexpr FieldChoice kSpeculativeMethods[] = {
+    {"none", "None (or a draft model / MTP layers)"},
+    {"eagle", "EAGLE head (vLLM eagle, SGLang EAGLE)"},
+    {"eagle3", "EAGLE-3 head (vLLM eagle3, SGLang EAGLE3)"},
+};
+
 constexpr FieldChoice kEngines[] = {
     {"transformers", "PyTorch / Transformers"}, {"vllm", "vLLM"},     {"llama.cpp", "llama.cpp"},
     {"tensorrt-llm", "TensorRT-LLM"},           {"sglang", "SGLang"}, {"ollama", "Ollama"},
@@ -333,15 +341,30 @@ constexpr FieldSpec kFields[] = {
      "--speculative-draft-model-path); empty = none. Its weights and its own KV cache for the "
      "same context are added; vLLM's one KV pool then holds both models' layers, SGLang gives "
      "the draft a pool of its own."},
+    {"speculativeMethod", Type::kChoice, "none", 0, 0, "", engineOnly(kVllm | kSglang), "spm",
+     "speculative-method",
+     "Speculative decoding with an EAGLE or EAGLE-3 head trained for the model (vLLM's "
+     "--speculative-config '{\"method\":\"eagle3\",\"model\":...}'; SGLang's "
+     "--speculative-algorithm EAGLE3 --speculative-draft-model-path ...): one decoder layer "
+     "sized from the model, sharing its token embedding (EAGLE-1 also its lm_head). Its "
+     "weights and its layer's KV are added (vLLM: in the one pool; SGLang: in a pool of its "
+     "own); numSpeculativeTokens is then the head's tokens per step (0 = 5).",
+     kSpeculativeMethods},
+    {"draftVocabSize", Type::kInteger, "32000", 1, 1 << 20, "tokens",
+     {kInference, kArchitecture, kVllm | kSglang, FieldCondition::kEagle3Head}, "dvs",
+     "draft-vocab-size",
+     "The EAGLE-3 head's draft_vocab_size (its config.json): rows of its own lm_head and "
+     "entries of d2t; 32,000 in the published Llama and Qwen heads."},
     {"numSpeculativeTokens", Type::kInteger, "0", 0, 16, "tokens",
-     {kInference, kArchitecture, kVllm | kSglang, FieldCondition::kMtpModel}, "nst",
+     {kInference, kArchitecture, kVllm | kSglang, FieldCondition::kSpeculativeTokens}, "nst",
      "num-speculative-tokens",
      "MTP speculative decoding with the model's own multi-token-prediction layers: tokens "
      "proposed per step (vLLM's --speculative-config '{\"method\":\"mtp\","
      "\"num_speculative_tokens\":N}'; SGLang's --speculative-algorithm EAGLE "
      "--speculative-num-steps N, top-k 1); 0 = off. The MTP layers' weights (loaded only then) "
      "and their KV are added (vLLM: in the one pool, with N lookahead slots per request; "
-     "SGLang: in a pool of their own)."},
+     "SGLang: in a pool of their own). With an EAGLE head (speculativeMethod): its tokens per "
+     "step, 0 = 5 (SGLang's automatic 5 steps, top-k 4, 8 draft tokens)."},
     {"freeGpuMemoryFraction", Type::kDecimal, "0.9", 0.05, 1, "fraction",
      engineOnly(kTensorRtLlm), "kvfrac", "free-gpu-memory-fraction",
      "TensorRT-LLM's share of the memory free after loading that goes to the KV cache."},

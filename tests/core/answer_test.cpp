@@ -394,6 +394,37 @@ TEST(Answer, AnEncoderDisablesWhatItDoesNotUseAndRefusesTraining) {
   EXPECT_EQ(training.error().field, "task");
 }
 
+TEST(Answer, AnEagleHeadIsChosenForTheTargetOnVllmAndSglang) {
+  const auto label = [](const Answer& a) {
+    for (const Component& c : a.perGpu.components) {
+      if (c.name == "draft_weights") return c.label;
+    }
+    return std::string();
+  };
+  // Llama 3.1 8B with an EAGLE-3 head of 4 tokens a step: numSpeculativeTokens applies to a
+  // model without MTP layers once a head drafts.
+  const auto s = parseScenario(
+      {{"engine", "vllm"}, {"speculativeMethod", "eagle3"}, {"numSpeculativeTokens", "4"}},
+      Strictness::kStrict);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  const auto a = evaluate(*s, {});
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_EQ(label(*a), "EAGLE-3 head weights");
+  // SGLang reserves 2,048 MiB more behind its automatic mem_fraction_static for the head.
+  const auto sglang = evaluate(s->with("engine", "sglang").with("speculativeMethod", "eagle"), {});
+  ASSERT_TRUE(sglang.ok()) << sglang.error().message;
+  EXPECT_EQ(label(*sglang), "EAGLE head weights");
+  // Elsewhere the head is refused, naming the field; and without a head, a model without MTP
+  // layers takes no speculative tokens.
+  const auto trt = parseScenario({{"engine", "tensorrt-llm"}, {"speculativeMethod", "eagle3"}},
+                                 Strictness::kStrict);
+  ASSERT_FALSE(trt.ok());
+  EXPECT_EQ(trt.error().field, "speculativeMethod");
+  const auto tokens = evaluate(s->with("speculativeMethod", "none"), {});
+  ASSERT_FALSE(tokens.ok());
+  EXPECT_EQ(tokens.error().field, "numSpeculativeTokens");
+}
+
 TEST(Answer, ADraftModelIsACatalogIdOnTheEnginesThatTakeOne) {
   const auto s =
       parseScenario({{"engine", "vllm"}, {"draftModel", "llama-3.2-1b"}}, Strictness::kStrict);

@@ -582,6 +582,121 @@ TEST(Engine, VllmMtpLayerJoinsTheKvPool) {
   EXPECT_EQ(refused.error().field, "numSpeculativeTokens");
 }
 
+TEST(Engine, EagleHeadParametersAgainstPublishedHeads) {
+  // thomaskiefer/EAGLE3-Apertus-8B-Instruct-2509's model card: LlamaForCausalLMEagle3, hidden
+  // 4096, intermediate 21504, 32 heads, 8 KV heads, vocab 131,072, draft vocab 32,000,
+  // "Parameters ~513M". By hand: fc 12288 × 4096 = 50,331,648; q/k/v over 8192 inputs
+  // 8192 × (4096 + 2 × 1024) = 50,331,648 and o 16,777,216; MLP 3 × 4096 × 21504 =
+  // 264,241,152; four norms 16,384; lm_head 32000 × 4096 = 131,072,000: 512,770,048.
+  ModelArchitecture apertus = llama8b();
+  apertus.intermediateSize = 21504;
+  apertus.vocabSize = 131072;
+  const EagleParameters three = countEagleParameters(apertus, EagleMethod::kEagle3, 32000);
+  EXPECT_DOUBLE_EQ(three.total(), 512770048.0);
+  EXPECT_NEAR(three.total(), 513e6, 0.5e6);  // the card's figure, to its three digits
+  EXPECT_DOUBLE_EQ(three.mapEntries, 32000);
+  // yuhuili/EAGLE3-LLaMA3.1-Instruct-8B (config.json as SpecForge's llama3-8B-eagle3.json:
+  // hidden 4096, intermediate 14336, 32/8 heads, vocab 128,256, draft_vocab_size 32,000):
+  // 50,331,648 + 67,108,864 + 3 × 4096 × 14336 (176,160,768) + 16,384 + 131,072,000 =
+  // 424,689,664, 849.4 MB in bf16 with d2t.
+  EXPECT_DOUBLE_EQ(countEagleParameters(llama8b(), EagleMethod::kEagle3, 32000).total(),
+                   424689664.0);
+  // yuhuili/EAGLE-LLaMA3.1-Instruct-8B (EAGLE-1): fc 8192 × 4096 = 33,554,432, q/k/v/o over
+  // 4096 inputs 41,943,040, the MLP 176,160,768, post_attention_layernorm 4096; the embedding
+  // and lm_head are the target's.
+  const EagleParameters one = countEagleParameters(llama8b(), EagleMethod::kEagle, 32000);
+  EXPECT_DOUBLE_EQ(one.total(), 251662336.0);
+  EXPECT_DOUBLE_EQ(one.lmHead, 0);
+  EXPECT_DOUBLE_EQ(one.mapEntries, 0);
+}
+
+TEST(Engine, VllmEagleHeadJoinsTheKvPool) {
+  // Llama 3.1 8B with speculative_config {"method":"eagle3","num_speculative_tokens":3}: the
+  // head's one layer caches 2 × 8 KV heads × 128 × 2 B = 4,096 B per token beside the target's
+  // 32 × 4,096 = 131,072, and its bf16 weights (424,689,664 × 2 B + 32,000 d2t × 8 B) come out
+  // of the pool.
+  InferenceOptions o;
+  o.engine = EngineProfile::kVllm;
+  o.gpuMemoryBytes = 80e9;
+  const auto alone = estimateInference(llama8b(), o);
+  ASSERT_TRUE(alone.ok() && alone->kvPool);
+  o.eagleMethod = EagleMethod::kEagle3;
+  o.eagleSpeculativeTokens = 3;
+  const auto eagle = estimateInference(llama8b(), o);
+  ASSERT_TRUE(eagle.ok() && eagle->kvPool) << eagle.error().message;
+  const double head = 424689664.0 * 2 + 32000.0 * 8;
+  EXPECT_DOUBLE_EQ(component(*eagle, "draft_weights"), head);
+  EXPECT_NEAR(eagle->kvPool->bytes, alone->kvPool->bytes - head, 1);
+  EXPECT_DOUBLE_EQ(eagle->kvPool->tokens,
+                   std::floor((alone->kvPool->bytes - head) / (135168.0 * 16)) * 16);
+  // The head's share: 32 of 33 layers' tokens, less its weights (below 1 GB of 62 GB).
+  EXPECT_NEAR(eagle->kvPool->tokens / alone->kvPool->tokens, 32.0 / 33, 0.015);
+  EXPECT_LT(eagle->kvPool->tokens / alone->kvPool->tokens, 32.0 / 33);
+  // 512 + 16 tokens and 3 lookahead slots, in blocks of 16: 544 tokens of 4,096 B.
+  EXPECT_DOUBLE_EQ(component(*eagle, "draft_kv_cache"), 544.0 * 4096);
+  EXPECT_DOUBLE_EQ(component(*eagle, "kv_cache"), 544.0 * 32 * 4096);
+  // An EAGLE-1 head shares the lm_head too; fp8 KV halves the head's layer like the target's.
+  o.eagleMethod = EagleMethod::kEagle;
+  o.kvBytesPerValue = 1;
+  const auto one = estimateInference(llama8b(), o);
+  ASSERT_TRUE(one.ok()) << one.error().message;
+  EXPECT_DOUBLE_EQ(component(*one, "draft_weights"), 251662336.0 * 2);
+  EXPECT_DOUBLE_EQ(component(*one, "draft_kv_cache"), 544.0 * 2048);
+}
+
+TEST(Engine, SglangEagleHeadDraftsFromAPoolOfItsOwn) {
+  // --speculative-algorithm EAGLE3 without steps: SGLang's automatic (5, 4, 8). The target's
+  // pool is profiled without the head; both pools then get the headroom, the head's pool
+  // holds its one layer (4,096 B a token) for as many tokens.
+  InferenceOptions o;
+  o.engine = EngineProfile::kSglang;
+  o.gpuMemoryBytes = 80e9;
+  o.sglang.memFractionStatic = 0.8;
+  const auto alone = estimateInference(llama8b(), o);
+  ASSERT_TRUE(alone.ok() && alone->kvPool);
+  o.eagleMethod = EagleMethod::kEagle3;
+  const auto eagle = estimateInference(llama8b(), o);
+  ASSERT_TRUE(eagle.ok() && eagle->kvPool) << eagle.error().message;
+  EXPECT_DOUBLE_EQ(component(*eagle, "draft_kv_cache"), 528.0 * 4096);
+  // max_num_reqs = min(max(tokens / context × 512, 2048), 4096) (the test model names no
+  // trained length, so the context is the workload's 528 tokens); each takes 5 × 4 + 8 slots.
+  const double profiled = alone->kvPool->tokens;
+  const double requests = std::clamp(std::floor(profiled / 528 * 512), 2048.0, 4096.0);
+  EXPECT_DOUBLE_EQ(eagle->kvPool->tokens, profiled + requests * 28 + 100);
+  EXPECT_NE(eagle->kvPool->summary.find("drafter's own pool"), std::string::npos);
+  // --speculative-num-steps 3: top-k 1 and 4 draft tokens, 3 + 4 slots a request.
+  o.eagleSpeculativeTokens = 3;
+  const auto steps = estimateInference(llama8b(), o);
+  ASSERT_TRUE(steps.ok() && steps->kvPool) << steps.error().message;
+  EXPECT_DOUBLE_EQ(steps->kvPool->tokens, profiled + requests * 7 + 100);
+}
+
+TEST(Engine, EagleHeadsRefuseWhatTheyCannotDraftFor) {
+  InferenceOptions o;
+  o.engine = EngineProfile::kVllm;
+  o.eagleMethod = EagleMethod::kEagle3;
+  // One drafter at a time.
+  o.draft = llama1bDraft();
+  const auto both = estimateInference(llama8b(), o);
+  ASSERT_FALSE(both.ok());
+  EXPECT_EQ(both.error().field, "speculativeMethod");
+  o.draft = nullptr;
+  // A draft vocabulary larger than the target's.
+  o.eagleDraftVocabSize = 200000;
+  const auto wide = estimateInference(llama8b(), o);
+  ASSERT_FALSE(wide.ok());
+  EXPECT_EQ(wide.error().field, "draftVocabSize");
+  // An MLA target (DeepSeek-V3): no heads of the target's attention to size the head from.
+  o.eagleDraftVocabSize = 32000;
+  const auto entry = findCatalogModel("deepseek-v3");
+  ASSERT_TRUE(entry.ok());
+  const auto deepseek = parseModelConfig(entry->configJson);
+  ASSERT_TRUE(deepseek.ok());
+  const auto mla = estimateInference(*deepseek, o);
+  ASSERT_FALSE(mla.ok());
+  EXPECT_EQ(mla.error().field, "speculativeMethod");
+}
+
 TEST(Engine, LlamaCppDraftModelHasAContextPerSlot) {
   // llama-server --model-draft: each slot gets a draft context of n_ctx_seq cells (f16) with
   // its own compute buffer (the output, n_ubatch 512 × (128256 + 2048) × 4 B), and the draft's

@@ -61,6 +61,8 @@ TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
       {"swaFull", "true"},
       {"draftModel", "llama-3.2-1b"},
       {"numSpeculativeTokens", "3"},
+      {"speculativeMethod", "eagle3"},
+      {"draftVocabSize", "16000"},
       {"numCtx", "16384"},
       {"numParallel", "2"},
       {"freeGpuMemoryFraction", "0.5"},

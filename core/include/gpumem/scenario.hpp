@@ -79,6 +79,8 @@ enum class FieldCondition {
   kSlidingWindow,               ///< the model has sliding-window attention layers (--swa-full)
   kZero3Offload,                ///< DeepSpeed ZeRO-3 with something offloaded
   kMtpModel,                    ///< the model has multi-token-prediction layers
+  kSpeculativeTokens,           ///< MTP layers, or an EAGLE head drafts (speculativeMethod)
+  kEagle3Head,                  ///< an EAGLE-3 head drafts (speculativeMethod eagle3)
 };
 
 /// Where a field applies: tasks, estimation methods and (for inference) engines.

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "gpumem/breakdown.hpp"
+#include "gpumem/eagle_head.hpp"
 #include "gpumem/model_architecture.hpp"
 #include "gpumem/parallelism.hpp"
 #include "gpumem/result.hpp"
@@ -152,6 +153,15 @@ struct InferenceOptions {
   /// proposed per step (vLLM's speculative_config num_speculative_tokens with method "mtp",
   /// SGLang's --speculative-num-steps); 0 = off. Needs arch.mtpLayers > 0.
   std::int64_t mtpSpeculativeTokens = 0;
+  /// An EAGLE or EAGLE-3 head drafting for the model (vLLM's speculative_config method
+  /// eagle/eagle3, SGLang's --speculative-algorithm EAGLE/EAGLE3); kNone = none.
+  EagleMethod eagleMethod = EagleMethod::kNone;
+  /// The EAGLE-3 head's draft_vocab_size (its lm_head's rows and d2t's entries).
+  std::int64_t eagleDraftVocabSize = 32000;
+  /// Tokens the EAGLE head proposes per step (vLLM's num_speculative_tokens, SGLang's
+  /// --speculative-num-steps with top-k 1); 0 = SGLang's automatic 5 steps, top-k 4, 8 draft
+  /// tokens (vLLM then takes 5).
+  std::int64_t eagleSpeculativeTokens = 0;
   LlamaCppSettings llamaCpp;
   TrtLlmSettings trtLlm;
   SglangSettings sglang;
