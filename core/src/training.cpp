@@ -400,6 +400,18 @@ void offloadActivations(const TrainingScenario& s, const Term& layersTerm, doubl
   m.saved.front() = inFlight;
 }
 
+/// `bytesPerToken` of vocabulary-wide tensors for each of `tokens`, as tokens × vocab × bytes
+/// per logit, split t ways under tensor parallel (vocabulary-parallel logits).
+Term vocabularyTerm(const TrainingScenario& s, const Factor& tokens, double bytesPerToken,
+                    const char* what) {
+  const double vocab = static_cast<double>(s.arch.vocabSize);
+  Term t{{tokens, {vocab, "vocab"}, {bytesPerToken / vocab, "B"}}, what};
+  if (s.parallel.tensor > 1) {
+    t.factors.push_back({1 / static_cast<double>(s.parallel.tensor), "(vocabulary parallel)"});
+  }
+  return t;
+}
+
 /// An evaluation forward during training (Trainer.evaluate under torch.no_grad, between
 /// optimizer steps): nothing is saved, so one layer's MLP intermediates (gate, up and their
 /// product, 3 · I per token for a gated MLP) beside the residual stream are in flight, and
@@ -420,24 +432,16 @@ void evaluationMoments(const TrainingScenario& s, const ActivationRecipe& r, dou
   const LossKernel kernel = stackMechanisms(s.stack).loss;
   if (kernel == LossKernel::kCut || kernel == LossKernel::kChunkedOutput) {
     ActivationMoments own;
-    TrainingScenario eval = s;
-    eval.microBatch = s.evalBatch;
-    applyStackLoss(eval, tokens.value, logitBytes, own);
+    applyStackLoss(s, tokens.value, logitBytes, own);
     m.evalLogits = own.lossForward;
     return;
   }
-  const Factor vocab{static_cast<double>(a.vocabSize), "vocab"};
-  const Factor vocabShare{1 / static_cast<double>(s.parallel.tensor), "(vocabulary parallel)"};
-  auto lossTerm = [&](double bytesPerToken, const char* what) {
-    Term t{{tokens, vocab, {bytesPerToken / vocab.value, "B"}}, what};
-    if (s.parallel.tensor > 1) t.factors.push_back(vocabShare);
-    return t;
-  };
-  m.evalLogits = {lossTerm(lossForwardBytesPerToken(a, logitBytes),
-                           "eval logits, their fp32 copy and log_softmax")};
+  const double vocab = static_cast<double>(a.vocabSize);
+  m.evalLogits = {vocabularyTerm(s, tokens, lossForwardBytesPerToken(a, logitBytes),
+                                 "eval logits, their fp32 copy and log_softmax")};
   if (stackMechanisms(s.stack).metricLogitsCopy) {
-    m.evalLogits.push_back(
-        lossTerm(logitBytes * vocab.value, "SFTTrainer's contiguous copy for token accuracy"));
+    m.evalLogits.push_back(vocabularyTerm(s, tokens, logitBytes * vocab,
+                                          "SFTTrainer's contiguous copy for token accuracy"));
   }
 }
 
@@ -478,9 +482,7 @@ ActivationMoments activationMoments(const TrainingScenario& s) {
   const Factor vocabShare{1 / static_cast<double>(s.parallel.tensor), "(vocabulary parallel)"};
   const Factor vocab{static_cast<double>(a.vocabSize), "vocab"};
   auto lossTerm = [&](double bytesPerToken, const char* what) {
-    Term t{{tokens, vocab, {bytesPerToken / vocab.value, "B"}}, what};
-    if (s.parallel.tensor > 1) t.factors.push_back(vocabShare);
-    return Terms{t};
+    return Terms{vocabularyTerm(s, tokens, bytesPerToken, what)};
   };
   m.lossForward =
       lossTerm(lossForwardBytesPerToken(a, logitBytes), "logits, their fp32 copy and log_softmax");
