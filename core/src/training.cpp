@@ -492,8 +492,9 @@ ActivationMoments activationMoments(const TrainingScenario& s) {
   applyStackLoss(s, tokens.value, logitBytes, m);
   if (stackMechanisms(s.stack).metricLogitsCopy) {
     m.metrics =
-        lossTerm(logitBytes + kFp32LogitBytes, "logits and the saved fp32 log_softmax output") +
-        lossTerm(logitBytes, "SFTTrainer's contiguous copy of the shifted logits");
+        lossTerm((logitBytes + kFp32LogitBytes) * vocab.value,
+                 "logits and the saved fp32 log_softmax output") +
+        lossTerm(logitBytes * vocab.value, "SFTTrainer's contiguous copy of the shifted logits");
     Term chunk{{{std::min(tokens.value, kTrlEntropyChunkTokens), "tokens per entropy chunk"},
                 vocab,
                 {logitBytes + 2 * kFp32LogitBytes, "B"}},

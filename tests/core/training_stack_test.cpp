@@ -86,6 +86,22 @@ TEST(TrainingStack, AutoCheckpointingFollowsTheStack) {
               componentBytes(answerOf(explicitFull), "activations"), 1);
 }
 
+// SFTTrainer's metrics after the loss forward (sft_trainer.py compute_loss): the 16-bit logits
+// and the saved fp32 log_softmax output (2 + 4 B per logit), the contiguous copy of the shifted
+// logits for token accuracy (2 B) and entropy_from_logits over one 128-token chunk (2 + 4 + 4
+// B). At 256 tokens that outgrows the loss forward's 10 B per logit: 128,256 vocabulary entries
+// × (8 × 256 + 10 × 128) B.
+TEST(TrainingStack, SftTrainersMetricsHoldVocabularyWideTensors) {
+  const Answer a = answerOf({{"model", "llama-3.1-8b"},
+                             {"task", "lora"},
+                             {"stack", "trl"},
+                             {"checkpointing", "none"},
+                             {"contextLength", "256"},
+                             {"gpu", "h100-80gb"}});
+  EXPECT_EQ(a.peakPhase, "forward");
+  EXPECT_DOUBLE_EQ(componentBytes(a, "logits"), 128256.0 * (8 * 256 + 10 * 128));
+}
+
 // Unsloth's checkpointing keeps one layer's input on the GPU and the others in CPU RAM:
 // 32 layers × 8192 tokens × 4096 × 2 B = 2 GiB for Llama 3.1 8B, reported as host memory.
 TEST(TrainingStack, UnslothOffloadsCheckpointsToCpuRam) {
