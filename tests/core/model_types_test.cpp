@@ -432,12 +432,7 @@ constexpr PublishedTotal kTextModelTotals[] = {
 };
 
 TEST(ModelTypes, TextModelsMatchPublishedTotals) {
-  for (const PublishedTotal& t : kTextModelTotals) {
-    const ModelArchitecture arch = fixtureArchitecture(t.fixture);
-    EXPECT_EQ(arch.modelType, t.modelType) << t.fixture;
-    EXPECT_FALSE(arch.vision.present()) << t.fixture;
-    expectPublished(countModelParameters(arch).total, t.published);
-  }
+  expectPublishedTotals(kTextModelTotals, fixtureArchitecture, false);
 }
 
 // Helium by hand (modeling_helium.py: Llama's layout, 20 heads of 128, untied head): per
@@ -532,12 +527,7 @@ constexpr PublishedTotal kVisionLanguageTotals[] = {
 };
 
 TEST(ModelTypes, VisionLanguageConfigsMatchPublishedTotals) {
-  for (const PublishedTotal& t : kVisionLanguageTotals) {
-    const ModelArchitecture arch = fixtureArchitecture(t.fixture);
-    EXPECT_EQ(arch.modelType, t.modelType) << t.fixture;
-    EXPECT_TRUE(arch.vision.present()) << t.fixture;
-    expectPublished(countModelParameters(arch).total, t.published);
-  }
+  expectPublishedTotals(kVisionLanguageTotals, fixtureArchitecture, true);
 }
 
 // The towers by hand. SigLIP (modeling_siglip.py): a biased patch convolution, a position
@@ -603,12 +593,7 @@ constexpr PublishedTotal kTextConfigTotals[] = {
 };
 
 TEST(ModelTypes, TextConfigsReadAloneMatchTheirLanguageModels) {
-  for (const PublishedTotal& t : kTextConfigTotals) {
-    const ModelArchitecture arch = fixtureTextConfigArchitecture(t.fixture);
-    EXPECT_EQ(arch.modelType, t.modelType) << t.fixture;
-    EXPECT_FALSE(arch.vision.present()) << t.fixture;
-    expectPublished(countModelParameters(arch).total, t.published);
-  }
+  expectPublishedTotals(kTextConfigTotals, fixtureTextConfigArchitecture, false);
   // The exact PyTorch count is matched exactly.
   EXPECT_EQ(
       countModelParameters(fixtureTextConfigArchitecture("qwen-image-edit-text-encoder")).total,

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
 #include <span>
 #include <sstream>
 #include <string>
@@ -67,12 +68,19 @@ struct PublishedTotal {
   double published;
 };
 
-/// Each row's fixture is read as its model_type and counts within 0.5% of its published total.
-inline void expectPublishedTotals(std::span<const PublishedTotal> rows) {
+/// Each row's fixture, read by `read`, is read as its model_type and counts within 0.5% of its
+/// published total; with `withVision`, it has a vision tower or not as that says.
+inline void expectPublishedTotals(
+    std::span<const PublishedTotal> rows,
+    ModelArchitecture (*read)(const std::string&) = fixtureArchitecture,
+    std::optional<bool> withVision = std::nullopt) {
   for (const PublishedTotal& row : rows) {
     SCOPED_TRACE(row.fixture);
-    const ModelArchitecture arch = fixtureArchitecture(row.fixture);
+    const ModelArchitecture arch = read(row.fixture);
     EXPECT_EQ(arch.modelType, row.modelType);
+    if (withVision) {
+      EXPECT_EQ(arch.vision.present(), *withVision);
+    }
     expectPublished(countModelParameters(arch).total, row.published);
   }
 }
