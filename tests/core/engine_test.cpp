@@ -17,6 +17,17 @@
 namespace gpumem {
 namespace {
 
+/// A catalog model's architecture (model_catalog_data.inc); a missing or unreadable entry
+/// fails the test.
+ModelArchitecture catalogArchitecture(const char* id) {
+  const auto entry = findCatalogModel(id);
+  EXPECT_TRUE(entry.ok()) << id;
+  if (!entry) return ModelArchitecture{};
+  const auto arch = parseModelConfig(entry->configJson);
+  EXPECT_TRUE(arch.ok()) << id;
+  return arch ? *arch : ModelArchitecture{};
+}
+
 using test::component;
 using test::llama8b;
 
@@ -251,10 +262,7 @@ TEST(Engine, SglangMtpDraftsFromAPoolOfItsOwn) {
   // at 1 B and its one MLA layer's (512 + 64) × 2 B per token for the workload's 1,024 tokens;
   // both pools hold the profiled tokens + max_num_reqs × (3 × 1 + 4) + 100, max_num_reqs =
   // min(max(tokens / 163,840 × 512, 2048), 4096).
-  const auto entry = findCatalogModel("deepseek-v3");
-  ASSERT_TRUE(entry.ok());
-  const auto arch = parseModelConfig(entry->configJson);
-  ASSERT_TRUE(arch.ok());
+  const ModelArchitecture arch = catalogArchitecture("deepseek-v3");
   InferenceOptions o;
   o.engine = EngineProfile::kSglang;
   o.gpuMemoryBytes = 1.5e12;
@@ -262,10 +270,10 @@ TEST(Engine, SglangMtpDraftsFromAPoolOfItsOwn) {
   o.weightBytesPerParameter = 1;
   o.promptTokens = 1000;
   o.generatedTokens = 24;
-  const auto alone = estimateInference(*arch, o);
+  const auto alone = estimateInference(arch, o);
   ASSERT_TRUE(alone.ok() && alone->kvPool) << alone.error().message;
   o.mtpSpeculativeTokens = 3;
-  const auto mtp = estimateInference(*arch, o);
+  const auto mtp = estimateInference(arch, o);
   ASSERT_TRUE(mtp.ok() && mtp->kvPool) << mtp.error().message;
   EXPECT_NEAR(component(*mtp, "draft_weights") / 11610067968.0, 1, 1e-9);
   EXPECT_DOUBLE_EQ(component(*mtp, "draft_kv_cache"), 1024.0 * 1152);
@@ -457,26 +465,23 @@ TEST(Engine, LlamaCppLoadsAVisionModelsMmprojBesideItsLanguageModel) {
   // Gemma 3 4B in bf16 on llama-server: the GGUF holds the language model alone (bartowski's
   // gemma-3-4b-it-bf16.gguf: 7.77 GB) and the vision tower is the mmproj file
   // (mmproj-gemma-3-4b-it-f16.gguf: 851 MB), loaded only when images are sent (--mmproj).
-  const auto entry = findCatalogModel("gemma-3-4b");
-  ASSERT_TRUE(entry.ok());
-  const auto gemma = parseModelConfig(entry->configJson);
-  ASSERT_TRUE(gemma.ok());
+  const ModelArchitecture gemma = catalogArchitecture("gemma-3-4b");
   InferenceOptions o;
   o.engine = EngineProfile::kLlamaCpp;
   o.llamaCpp.nCtx = 8192;
   o.llamaCpp.nSeq = 1;
-  const auto text = estimateInference(*gemma, o);
+  const auto text = estimateInference(gemma, o);
   ASSERT_TRUE(text.ok()) << text.error().message;
   EXPECT_FALSE(test::hasComponent(*text, "mmproj"));
   EXPECT_FALSE(test::hasComponent(*text, "vision_encoder"));
   // With -ngl 0 the host holds the whole GGUF (on the GPU the tied output would be a copy).
   o.llamaCpp.nGpuLayers = 0;
-  const auto host = estimateInference(*gemma, o);
+  const auto host = estimateInference(gemma, o);
   ASSERT_TRUE(host.ok() && host->layers);
   EXPECT_NEAR(host->layers->host.model / 7.77e9, 1.0, 0.03) << host->layers->host.model;
   o.llamaCpp.nGpuLayers = -1;
   o.imagesPerRequest = 1;
-  const auto vision = estimateInference(*gemma, o);
+  const auto vision = estimateInference(gemma, o);
   ASSERT_TRUE(vision.ok());
   EXPECT_NEAR(component(*vision, "mmproj") / 851e6, 1.0, 0.03) << component(*vision, "mmproj");
   ASSERT_TRUE(text->layers && vision->layers);
@@ -510,11 +515,7 @@ TEST(Engine, MtmdComputeBufferAgainstItsLog) {
 /// Llama 3.2 1B from the catalog: 16 layers of 8 KV heads × 64 (2 × 8 × 64 × 2 B = 2048 B per
 /// token per layer), 1,235,814,400 parameters (its tied embedding counted once).
 std::shared_ptr<const ModelArchitecture> llama1bDraft() {
-  const auto entry = findCatalogModel("llama-3.2-1b");
-  EXPECT_TRUE(entry.ok());
-  auto arch = parseModelConfig(entry->configJson);
-  EXPECT_TRUE(arch.ok());
-  return std::make_shared<const ModelArchitecture>(std::move(arch).value());
+  return std::make_shared<const ModelArchitecture>(catalogArchitecture("llama-3.2-1b"));
 }
 
 TEST(Engine, VllmDraftModelSharesTheKvPool) {
@@ -550,10 +551,8 @@ TEST(Engine, VllmMtpLayerJoinsTheKvPool) {
   // 11,610,067,968 unique parameters (model_parameters_test) at 1 B come out of the pool, its
   // one MLA layer caches (512 + 64) × 2 B per token beside the 61 main layers, and each
   // request holds 3 lookahead slots: 1,024 + 3 tokens in blocks of 64 = 1,088.
-  const auto entry = findCatalogModel("deepseek-v3");
-  ASSERT_TRUE(entry.ok());
-  const auto arch = parseModelConfig(entry->configJson);
-  ASSERT_TRUE(arch.ok() && arch->mtpLayers == 1);
+  const ModelArchitecture arch = catalogArchitecture("deepseek-v3");
+  ASSERT_EQ(arch.mtpLayers, 1);
   InferenceOptions o;
   o.engine = EngineProfile::kVllm;
   o.gpuMemoryBytes = 1.5e12;
@@ -561,10 +560,10 @@ TEST(Engine, VllmMtpLayerJoinsTheKvPool) {
   o.vllm.blockSize = 64;
   o.promptTokens = 1000;
   o.generatedTokens = 24;
-  const auto alone = estimateInference(*arch, o);
+  const auto alone = estimateInference(arch, o);
   ASSERT_TRUE(alone.ok() && alone->kvPool) << alone.error().message;
   o.mtpSpeculativeTokens = 3;
-  const auto mtp = estimateInference(*arch, o);
+  const auto mtp = estimateInference(arch, o);
   ASSERT_TRUE(mtp.ok() && mtp->kvPool) << mtp.error().message;
   const double weights = 11610067968.0;
   EXPECT_NEAR(component(*mtp, "draft_weights") / weights, 1, 1e-9);
@@ -688,11 +687,8 @@ TEST(Engine, EagleHeadsRefuseWhatTheyCannotDraftFor) {
   EXPECT_EQ(wide.error().field, "draftVocabSize");
   // An MLA target (DeepSeek-V3): no heads of the target's attention to size the head from.
   o.eagleDraftVocabSize = 32000;
-  const auto entry = findCatalogModel("deepseek-v3");
-  ASSERT_TRUE(entry.ok());
-  const auto deepseek = parseModelConfig(entry->configJson);
-  ASSERT_TRUE(deepseek.ok());
-  const auto mla = estimateInference(*deepseek, o);
+  const ModelArchitecture deepseek = catalogArchitecture("deepseek-v3");
+  const auto mla = estimateInference(deepseek, o);
   ASSERT_FALSE(mla.ok());
   EXPECT_EQ(mla.error().field, "speculativeMethod");
 }
