@@ -625,6 +625,8 @@ Result<TrainingScenario> trainingScenario(const Scenario& s, const ResolvedModel
   if (t.sharding == ShardingStrategy::kZero3) {
     t.maxLiveParameters = s.number("stage3MaxLiveParameters");
     t.persistenceThreshold = s.number("stage3ParamPersistenceThreshold");
+    t.prefetchBucketElements = s.number("stage3PrefetchBucketSize");
+    t.maxReuseDistance = s.number("stage3MaxReuseDistance");
   }
   const bool zero12 =
       t.sharding == ShardingStrategy::kZero1 || t.sharding == ShardingStrategy::kZero2;

@@ -2,6 +2,7 @@
 #include "gpumem/model_states.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace gpumem {
 namespace {
@@ -42,28 +43,93 @@ std::vector<Term> perParameter(double count, const char* what, double bytes, dou
   return {t};
 }
 
+/// DeepSpeed ZeRO-3's gathered 16-bit parameters at their peak, from its parameter
+/// coordinator (partitioned_param_coordinator.py), counted in elements of the 16-bit tensors
+/// as its knobs are. fetch_sub_module gathers the module in flight (its own parameters, one
+/// nn.Linear or the head, not a whole layer) whatever the caps; then, while fewer than
+/// stage3_max_live_parameters elements are gathered, it takes whole parameters off the
+/// trace until it has issued min(stage3_prefetch_bucket_size, max live − gathered). Every
+/// module's hook does so, containers included, and the hooks outnumber the parameters, so
+/// the look-ahead grows until max live is reached, and the last parameter taken carries the
+/// count past it by less than its own size: at most max live + the largest tensor.
+/// release_sub_module (__params_to_release) keeps a module's parameters when the trace uses
+/// them again before stage3_max_reuse_distance elements (the parameters of every module
+/// between, forward and backward) have gone by: the head, used last in the forward and first
+/// in the backward, with nothing between, whenever the distance is above 0; a module before
+/// it when twice the parameters after it are below the distance, so the kept end of the
+/// forward is the head alone or about half the distance (plus the module straddling it).
+/// The peak is the largest of the three, at most all the parameters.
+std::vector<Term> zero3Gathered(const ModelStateInputs& in) {
+  const ShardingOptions& sh = in.sharding;
+  const double all = in.trainableParams + in.frozenParams;
+  const double head = in.headParams;
+  const double matrix = in.largestMatrixParams > 0 ? in.largestMatrixParams : in.largestLayerParams;
+  const double largest = std::max(head, matrix);
+  constexpr double b = kGatheredBytesPerElement;
+  std::vector<Term> best{
+      {{{largest, "parameters of the largest tensor (the module in flight)"}, {b, "B"}},
+       "its gathered parameters"}};
+  double bestBytes = largest * b;
+  const auto consider = [&](std::vector<Term> terms) {
+    const double bytes = bytesOf(terms);
+    if (bytes > bestBytes) {
+      best = std::move(terms);
+      bestBytes = bytes;
+    }
+  };
+  const double reuse = sh.maxReuseDistance;
+  if (reuse > 0 && head > 0) {
+    if (2 * head >= reuse) {
+      consider({{{{head,
+                   "parameters of the head, kept from its forward to its backward "
+                   "(stage3_max_reuse_distance)"},
+                  {b, "B"}},
+                 "the head, kept for reuse"}});
+    } else {
+      consider({{{{reuse / 2,
+                   "elements: half of stage3_max_reuse_distance (the head and the "
+                   "last modules, kept for the backward)"},
+                  {b, "B"}},
+                 "the forward's end, kept for reuse"},
+                {{{matrix, "parameters of the module straddling it"}, {b, "B"}},
+                 "the module straddling the reuse distance"}});
+    }
+  }
+  if (sh.prefetchBucketElements > 0 && sh.maxLiveParameters > 0) {
+    consider({{{{sh.maxLiveParameters,
+                 "elements the prefetch gathers up to "
+                 "(stage3_max_live_parameters)"},
+                {b, "B"}},
+               "prefetched parameters (stage3_prefetch_bucket_size)"},
+              {{{largest,
+                 "parameters of the largest tensor, which the last prefetch takes past "
+                 "the cap"},
+                {b, "B"}},
+               "the prefetch's last tensor"}});
+  }
+  if (bestBytes > all * b) {
+    return {{{{all, "parameters, all gathered"}, {b, "B"}}, "gathered parameters"}};
+  }
+  return best;
+}
+
 /// The gathered 16-bit parameters and gradients live while layers run under ZeRO-3/FSDP:
-/// the largest layer's parameters and gradients (DeepSpeed's estimator), or more where the
-/// framework keeps gathered parameters resident (stage3_max_live_parameters; FSDP2 without
-/// reshard_after_forward: all of them).
+/// the largest layer's parameters and gradients (DeepSpeed's estimator), DeepSpeed ZeRO-3's
+/// parameter coordinator's peak (zero3Gathered), or, for FSDP2 without
+/// reshard_after_forward, all of them.
 std::vector<Term> gatheredParameters(const ModelStateInputs& in) {
   const double layer = in.largestLayerParams;
   const double bytes = in.gatheredBytesPerParam;
   const double all = in.trainableParams + in.frozenParams;
   const ShardingOptions& sh = in.sharding;
-  const bool fsdpKeeps = !sh.reshardAfterForward && sh.strategy != ShardingStrategy::kZero3;
-  // stage3_max_live_parameters counts elements of the stored (16-bit) tensors.
-  const double cap = sh.maxLiveParameters * kGatheredBytesPerElement;
+  const bool zero3 = sh.strategy == ShardingStrategy::kZero3;
+  const bool fsdpKeeps = !sh.reshardAfterForward && !zero3;
   std::vector<Term> out;
-  if (fsdpKeeps && all > layer) {
+  if (zero3) {
+    out = zero3Gathered(in);
+  } else if (fsdpKeeps && all > layer) {
     out.push_back({{{all, "parameters kept gathered from forward to backward"}, {bytes, "B"}},
                    "gathered parameters"});
-  } else if (!fsdpKeeps && std::min(all * bytes, cap) > layer * bytes) {
-    out.push_back(cap < all * bytes
-                      ? Term{{{sh.maxLiveParameters, "live elements (stage3_max_live_parameters)"},
-                              {kGatheredBytesPerElement, "B"}},
-                             "gathered parameters"}
-                      : Term{{{all, "parameters, all live"}, {bytes, "B"}}, "gathered parameters"});
   } else {
     out.push_back(
         {{{layer, "parameters of the largest layer"}, {bytes, "B"}}, "its gathered parameters"});

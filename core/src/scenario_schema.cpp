@@ -458,13 +458,26 @@ constexpr FieldSpec kFields[] = {
     {"stage3MaxLiveParameters", Type::kDecimal, "1000000000", 0, 1e12, "parameters",
      {kTraining, kArchitecture, kAllEngines, FieldCondition::kDeepSpeedZero3}, "s3mlp",
      "stage3-max-live-parameters",
-     "DeepSpeed stage3_max_live_parameters (default 1e9): gathered parameters ZeRO-3 keeps "
-     "resident at most, at least the layer in flight; 1e9 is about 2 GB in 16 bits."},
+     "DeepSpeed stage3_max_live_parameters (default 1e9): the prefetch gathers ahead until this "
+     "many elements are gathered, and the last tensor it takes may pass it (the head: 1e9 + "
+     "525M for Llama 3.1 8B, about 3 GB in 16 bits); the module in flight is gathered anyway."},
     {"stage3ParamPersistenceThreshold", Type::kDecimal, "100000", 0, 1e12, "elements",
      {kTraining, kArchitecture, kAllEngines, FieldCondition::kDeepSpeedZero3}, "s3ppt",
      "stage3-param-persistence-threshold",
      "DeepSpeed stage3_param_persistence_threshold (default 1e5): tensors of at most this many "
      "elements (norms, biases, small routers and LoRA matrices) stay whole on every GPU."},
+    {"stage3PrefetchBucketSize", Type::kDecimal, "50000000", 0, 1e12, "elements",
+     {kTraining, kArchitecture, kAllEngines, FieldCondition::kDeepSpeedZero3}, "s3pbs",
+     "stage3-prefetch-bucket-size",
+     "DeepSpeed stage3_prefetch_bucket_size (default 5e7): elements each module's hook may "
+     "gather ahead, while fewer than stage3_max_live_parameters are gathered; any value above "
+     "0 fills that cap (0: no prefetch, only the module in flight and what is kept)."},
+    {"stage3MaxReuseDistance", Type::kDecimal, "1000000000", 0, 1e12, "elements",
+     {kTraining, kArchitecture, kAllEngines, FieldCondition::kDeepSpeedZero3}, "s3mrd",
+     "stage3-max-reuse-distance",
+     "DeepSpeed stage3_max_reuse_distance (default 1e9): a module's gathered parameters stay "
+     "if the trace uses them again within this many elements (the head, from its forward to "
+     "its backward; 0 releases everything)."},
     {"reshardAfterForward", Type::kBoolean, "true", 0, 0, "",
      {kTraining, kArchitecture, kAllEngines, FieldCondition::kFsdpSharding}, "raf",
      "reshard-after-forward",

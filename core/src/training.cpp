@@ -297,6 +297,13 @@ ModelStates modelStatesOf(const TrainingScenario& s, const ParameterSplit& p,
     in.frozenBytesPerParam -= in.frozenUnshardedBytesPerParam;
   }
   setGatheredLayer(s, p, dataParallel, in);
+  // DeepSpeed ZeRO-3's parameter coordinator gathers module by module (model_states.hpp).
+  const double widest =
+      static_cast<double>(std::max({s.arch.intermediateSize, s.arch.moe.expertIntermediateSize,
+                                    s.arch.queryWidth(), s.arch.hiddenSize}));
+  in.headParams = p.head / static_cast<double>(s.parallel.tensor);
+  in.largestMatrixParams =
+      widest * static_cast<double>(s.arch.hiddenSize) / static_cast<double>(s.parallel.tensor);
   setPersistentParameters(s, in);
   if (quantizedBase(s) && s.task == TrainingTask::kLora) {
     in.int8ScaleRows = int8ScaleRows(s.arch) * p.share;
@@ -310,6 +317,8 @@ ModelStates modelStatesOf(const TrainingScenario& s, const ParameterSplit& p,
   in.sharding.offloadToNvme = s.offloadToNvme;
   in.sharding.reshardAfterForward = s.reshardAfterForward;
   in.sharding.maxLiveParameters = s.maxLiveParameters;
+  in.sharding.prefetchBucketElements = s.prefetchBucketElements;
+  in.sharding.maxReuseDistance = s.maxReuseDistance;
   in.sharding.reduceBucketElements = s.reduceBucketElements;
   in.sharding.overlapComm = s.overlapComm;
   return estimateModelStates(in);

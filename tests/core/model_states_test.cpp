@@ -162,8 +162,10 @@ TEST(ModelStates, FrozenBaseThatCannotBeShardedStaysWhole) {
 // - DeepSpeed ZeRO-3 keeps one reduce_bucket_size bucket from start-up (5e8 × 2 B = 1 GB,
 //   whatever overlap_comm says) and its backward's reduce-scatter copies a full bucket
 //   (another 1 GB), or only the trainable parameters when they are fewer (4e7 × 2 B);
-//   it keeps up to stage3_max_live_parameters gathered (1e9 by default, "would consume
-//   ~2GB" in transformers' DeepSpeed guide) plus the layer's 16-bit gradients;
+//   with any stage3_prefetch_bucket_size its prefetch fills stage3_max_live_parameters and
+//   the last tensor it takes, the head, carries it past: (1e9 + 5.25e8) × 2 B, not the
+//   "~2GB" of transformers' DeepSpeed guide; 1e8 live: (1e8 + 5.25e8) × 2 B; plus the
+//   layer's 16-bit gradients;
 // - FSDP2 with reshard_after_forward=False keeps all 8B parameters gathered in 16 bits;
 //   with the default True, one layer's parameters and gradients (4 B each).
 TEST(ModelStates, ShardingBuffersAsImplemented) {
@@ -186,9 +188,10 @@ TEST(ModelStates, ShardingBuffersAsImplemented) {
       {"zero2 overlap_comm", ShardingStrategy::kZero2, params, 0, true, 5e8, true, 0, 2e9, 0},
       {"zero1 bucket", ShardingStrategy::kZero1, params, 0, true, 2e8, false, 0, 4e8, 0},
       {"zero1 overlap_comm", ShardingStrategy::kZero1, params, 0, true, 2e8, true, 0, 8e8, 0},
-      {"zero3 live", ShardingStrategy::kZero3, params, 1e9, true, 0, false, 2e9 + 2 * layer, 0, 0},
-      {"zero3 live below a layer", ShardingStrategy::kZero3, params, 1e8, true, 0, false, 4 * layer,
-       0, 0},
+      {"zero3 live", ShardingStrategy::kZero3, params, 1e9, true, 0, false,
+       2 * (1e9 + layer) + 2 * layer, 0, 0},
+      {"zero3 live below a layer", ShardingStrategy::kZero3, params, 1e8, true, 0, false,
+       2 * (1e8 + layer) + 2 * layer, 0, 0},
       {"zero3 bucket", ShardingStrategy::kZero3, params, 0, true, 5e8, false, 4 * layer, 1e9, 1e9},
       {"zero3 overlap_comm", ShardingStrategy::kZero3, params, 0, true, 5e8, true, 4 * layer, 1e9,
        1e9},
@@ -207,6 +210,7 @@ TEST(ModelStates, ShardingBuffersAsImplemented) {
     in.sharding.strategy = row.strategy;
     in.sharding.dataParallel = 8;
     in.sharding.maxLiveParameters = row.maxLive;
+    in.sharding.prefetchBucketElements = 5e7;
     in.sharding.reshardAfterForward = row.reshard;
     in.sharding.reduceBucketElements = row.bucket;
     in.sharding.overlapComm = row.overlap;
@@ -215,6 +219,69 @@ TEST(ModelStates, ShardingBuffersAsImplemented) {
     EXPECT_NEAR(s.reduceBucket, row.reduceBucket, 1.0) << row.what;
     EXPECT_NEAR(s.commBuffers, row.kept, 1.0) << row.what;
   }
+}
+
+// DeepSpeed ZeRO-3's parameter coordinator (partitioned_param_coordinator.py) on Llama 3.1
+// 8B: the head is 128,256 × 4,096 = 525,336,576 elements, the largest layer matrix (gate,
+// up, down) 4,096 × 14,336 = 58,720,256, all 8,030,261,248, over 8 GPUs, 16-bit (2 B).
+// - DeepSpeed's defaults (prefetch bucket 5e7, max live 1e9, reuse distance 1e9): each
+//   module's hook prefetches while fewer than 1e9 elements are gathered, so the count climbs
+//   to 1e9 and the head, taken last, carries it to 1e9 + 525,336,576: 3,050,673,152 B.
+// - max live 1e8: 1e8 + 525,336,576 elements, 1,250,673,152 B.
+// - no prefetch (bucket 0, or max live 0): the head in flight, and kept from its forward to
+//   its backward (nothing runs between), 525,336,576 × 2 = 1,050,673,152 B.
+// - no prefetch, reuse distance 4e9: a module stays when twice the parameters after it are
+//   under 4e9, so the forward's last 2e9 elements stay, plus the 58,720,256 of the module
+//   straddling the line: 2,058,720,256 × 2 B, which also beats the prefetch's 1.525e9.
+// - reuse distance 0 and no prefetch: the module in flight only, the head, 1,050,673,152 B.
+// - a model whose 1.2e9 parameters are fewer than 1e9 + the head: all of them, 2.4e9 B.
+// The layer's 16-bit gradients are left out (layerTrainableBytes 0) to show the parameters.
+TEST(ModelStates, Zero3CoordinatorGathersTheModuleThePrefetchAndWhatItReuses) {
+  const double head = 128256.0 * 4096;
+  const double matrix = 4096.0 * 14336;
+  ModelStateInputs in;
+  in.trainableParams = 8030261248;
+  in.largestLayerParams = head;
+  in.headParams = head;
+  in.largestMatrixParams = matrix;
+  in.layerTrainableBytes = 0;
+  in.recipe = PrecisionRecipe::kBf16MasterFp32;
+  in.sharding.strategy = ShardingStrategy::kZero3;
+  in.sharding.dataParallel = 8;
+  in.sharding.maxLiveParameters = 1e9;
+  in.sharding.prefetchBucketElements = 5e7;
+  in.sharding.maxReuseDistance = 1e9;
+  const auto gathered = [&](const ModelStateInputs& x) {
+    const ModelStates s = estimateModelStates(x);
+    double sum = 0;
+    for (const Term& t : s.terms.gatheredLayer) sum += t.product();
+    EXPECT_NEAR(sum, s.gatheredLayer, 1e-3);  // the terms multiply out to the bytes shown
+    return s.gatheredLayer;
+  };
+  EXPECT_NEAR(gathered(in), 3050673152.0, 1.0);
+  ModelStateInputs smallLive = in;
+  smallLive.sharding.maxLiveParameters = 1e8;
+  EXPECT_NEAR(gathered(smallLive), 1250673152.0, 1.0);
+  ModelStateInputs noPrefetch = in;
+  noPrefetch.sharding.prefetchBucketElements = 0;
+  EXPECT_NEAR(gathered(noPrefetch), 1050673152.0, 1.0);
+  ModelStateInputs noLive = in;
+  noLive.sharding.maxLiveParameters = 0;
+  EXPECT_NEAR(gathered(noLive), 1050673152.0, 1.0);
+  ModelStateInputs farReuse = noPrefetch;
+  farReuse.sharding.maxReuseDistance = 4e9;
+  EXPECT_NEAR(gathered(farReuse), 2 * (2e9 + 58720256.0), 1.0);
+  farReuse.sharding.prefetchBucketElements = 5e7;
+  EXPECT_NEAR(gathered(farReuse), 2 * (2e9 + 58720256.0), 1.0);
+  ModelStateInputs released = noPrefetch;
+  released.sharding.maxReuseDistance = 0;
+  EXPECT_NEAR(gathered(released), 1050673152.0, 1.0);
+  // Where the head is smaller than a layer matrix, the matrix is the module in flight.
+  released.headParams = 1e7;
+  EXPECT_NEAR(gathered(released), 2 * matrix, 1.0);
+  ModelStateInputs small = in;
+  small.trainableParams = 1.2e9;
+  EXPECT_NEAR(gathered(small), 2.4e9, 1.0);
 }
 
 // DeepSpeed ZeRO-3's persistent parameters keep a whole copy on every GPU besides their

@@ -85,6 +85,8 @@ TEST(ScenarioLink, EveryLinkKeyIsAFieldAndRoundTrips) {
       {"overlapComm", "true"},
       {"stage3MaxLiveParameters", "300000000"},
       {"stage3ParamPersistenceThreshold", "40960"},
+      {"stage3PrefetchBucketSize", "15099494"},
+      {"stage3MaxReuseDistance", "0"},
       {"reshardAfterForward", "false"},
       {"offloadDevice", "nvme"},
       {"contextParallel", "2"},

@@ -28,6 +28,11 @@ struct ModelStateInputs {
   /// attribute of the module rather than a parameter), besides frozenBytesPerParam.
   double frozenUnshardedBytesPerParam = 0;
   double largestLayerParams = 0;  ///< largest single module, gathered whole by ZeRO-3
+  /// DeepSpeed ZeRO-3's parameter coordinator (estimateModelStates): the output head's
+  /// parameters (one tensor, used at the end of the forward and again at the start of the
+  /// backward) and a layer's largest weight matrix (the largest other module it gathers).
+  double headParams = 0;
+  double largestMatrixParams = 0;
   /// Bytes of each of its parameters while gathered: 16-bit, or a 4-bit base's packed data.
   double gatheredBytesPerParam = 2;
   /// Of its parameters, those with gradients (LoRA: the layer's adapters); negative: all.
@@ -83,9 +88,14 @@ struct ModelStates {
 /// (bitsandbytes PagedAdamW, PagedAdamW8bit: states in CUDA unified memory, evicted under
 /// pressure and prefetched per tensor for its update) keep on the GPU only the largest
 /// matrix's states and need CPU RAM for all of them.
-/// As implemented: DeepSpeed ZeRO-3 keeps up to stage3_max_live_parameters gathered 16-bit
-/// parameters (those reused within stage3_max_reuse_distance stay; transformers' DeepSpeed
-/// guide: the 1e9 default "would consume ~2GB"), at least the layer in flight; FSDP2 with
+/// As implemented: DeepSpeed ZeRO-3's parameter coordinator (partitioned_param_coordinator.py)
+/// gathers the module in flight whatever its caps, prefetches while fewer than
+/// stage3_max_live_parameters elements are gathered (stage3_prefetch_bucket_size per module
+/// hook) until the last tensor it takes carries the count past the cap (at most max live +
+/// the largest tensor: 1e9 + 525M elements for Llama 3.1 8B, 3.05 GB, where transformers'
+/// DeepSpeed guide says "~2GB"), and keeps what the trace reuses within
+/// stage3_max_reuse_distance (the head, from its forward to its backward): the largest of
+/// the three, at most all the parameters, in 16 bits. FSDP2 with
 /// reshard_after_forward=False keeps every layer's gathered parameters from the forward to
 /// the backward. DeepSpeed's reduce buckets (contiguous_gradients, on by default), in the
 /// engine's 16-bit dtype: ZeRO-1/2's backward allocates one bucket of reduce_bucket_size

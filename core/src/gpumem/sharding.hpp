@@ -30,9 +30,16 @@ struct ShardingOptions {
   /// FSDP2 fully_shard(reshard_after_forward=False): each layer's gathered parameters stay
   /// from its forward to its backward instead of being freed and gathered again.
   bool reshardAfterForward = true;
-  /// DeepSpeed ZeRO-3 stage3_max_live_parameters: gathered parameters it keeps resident at
-  /// most (0 = only the layer in flight, as DeepSpeed's memory estimator assumes).
+  /// DeepSpeed ZeRO-3 stage3_max_live_parameters: the prefetch gathers ahead while fewer
+  /// elements than this are gathered (0 = no prefetch: only the module in flight, as
+  /// DeepSpeed's memory estimator assumes, and what the reuse distance keeps).
   double maxLiveParameters = 0;
+  /// DeepSpeed ZeRO-3 stage3_prefetch_bucket_size: elements each module's hook may gather
+  /// ahead of use (0 = no prefetch).
+  double prefetchBucketElements = 0;
+  /// DeepSpeed ZeRO-3 stage3_max_reuse_distance: a module's gathered parameters stay when the
+  /// trace uses them again within this many elements (0 = every module's are released).
+  double maxReuseDistance = 0;
   /// DeepSpeed reduce_bucket_size: elements of the 16-bit gradient bucket (contiguous_gradients;
   /// 0 = none). ZeRO-1/2's backward allocates it; ZeRO-3 allocates it at start-up and keeps it.
   double reduceBucketElements = 0;

@@ -92,6 +92,10 @@ struct TrainingScenario {
   double maxLiveParameters = 0;
   /// DeepSpeed ZeRO-3: stage3_param_persistence_threshold in elements (0 = none persist).
   double persistenceThreshold = 0;
+  /// DeepSpeed ZeRO-3: stage3_prefetch_bucket_size in elements (0 = no prefetch).
+  double prefetchBucketElements = 0;
+  /// DeepSpeed ZeRO-3: stage3_max_reuse_distance in elements (0 = nothing kept for reuse).
+  double maxReuseDistance = 0;
   /// DeepSpeed ZeRO-1/2/3: reduce_bucket_size in elements (0 = no bucket counted).
   double reduceBucketElements = 0;
   /// DeepSpeed ZeRO-1/2: overlap_comm (two alternating reduce buckets instead of one).
