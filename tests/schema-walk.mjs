@@ -26,6 +26,9 @@ export function baseFor(field, task) {
   if (applies.when === 'an EAGLE-3 head drafts') values.speculativeMethod = 'eagle3';
   if (applies.when === 'the model is a mixture of experts') Object.assign(values, { model: 'mixtral-8x7b', gpuCount: '8', gpu: 'h100-80gb' });
   if (['tensorParallel', 'pipelineParallel', 'contextParallel'].includes(field.name)) values.gpuCount = '8';
+  // DeepSpeed's prefetch fills stage3_max_live_parameters and past it what a small model has,
+  // whatever the reuse distance: the distance shows with the prefetch off.
+  if (field.name === 'stage3MaxReuseDistance') values.stage3PrefetchBucketSize = '0';
   if (task !== 'inference' && !countOnly) values.model ??= 'llama-3.2-1b';
   return values;
 }
@@ -49,6 +52,8 @@ export function alternatives(field, base) {
   if (field.name === 'batchSize') return ['256'];
   // Doubling DeepSpeed's 1e5 persists no more tensors of a small model; 0 persists none.
   if (field.name === 'stage3ParamPersistenceThreshold') return ['0'];
+  // Any bucket above 0 fills stage3_max_live_parameters: 0 turns the prefetch off.
+  if (field.name === 'stage3PrefetchBucketSize') return ['0'];
   const n = Number(current);
   const inRange = [n * 2, n + 1, field.min].filter((x) => x !== n && x >= field.min && x <= field.max);
   return [String(inRange[0])];

@@ -500,6 +500,49 @@ TEST(TrainingStack, QuantStorageDecidesWhetherZero3ShardsTheBase) {
   EXPECT_EQ(strict.error().field, "quantStorage");
 }
 
+// DeepSpeed ZeRO-3's parameter coordinator on Llama 3.1 8B, full training over 8 GPUs: the
+// head is 128,256 × 4,096 = 525,336,576 elements, the largest tensor. At DeepSpeed's
+// defaults the prefetch fills stage3_max_live_parameters (1e9) and the head, taken last,
+// carries it past: (1e9 + 525,336,576) × 2 B; with stage3_prefetch_bucket_size 0 only the
+// head, in flight and kept from its forward to its backward (stage3_max_reuse_distance
+// 1e9 > 0): 525,336,576 × 2 B. Either way the layer's 16-bit gradients (the head's,
+// 525,336,576 × 2 B) come on top. With reuse distance 4e9 and no prefetch the forward's
+// last 2e9 elements stay, plus the 4,096 × 14,336 matrix that straddles the line.
+TEST(TrainingStack, Zero3PrefetchAndReuseDistanceSetTheGatheredParameters) {
+  const double head = 128256.0 * 4096;
+  const Values base{{"model", "llama-3.1-8b"},
+                    {"task", "full"},
+                    {"sharding", "zero3"},
+                    {"gpuCount", "8"},
+                    {"gpu", "h200-141gb"}};
+  const auto gathered = [](const Values& v) {
+    return componentBytes(answerOf(v), "gathered_parameters");
+  };
+  EXPECT_NEAR(gathered(base), 2 * (1e9 + head) + 2 * head, 1.0);
+  Values noPrefetch = base;
+  noPrefetch["stage3PrefetchBucketSize"] = "0";
+  EXPECT_NEAR(gathered(noPrefetch), 2 * head + 2 * head, 1.0);
+  Values farReuse = noPrefetch;
+  farReuse["stage3MaxReuseDistance"] = "4000000000";
+  EXPECT_NEAR(gathered(farReuse), 2 * (2e9 + 4096.0 * 14336) + 2 * head, 1.0);
+  // Without ZeRO-3 the two inputs are disabled, with the reason.
+  for (const char* field : {"stage3PrefetchBucketSize", "stage3MaxReuseDistance"}) {
+    Values zero2 = base;
+    zero2["sharding"] = "zero2";
+    zero2[field] = "0";
+    const auto strict = parseScenario(zero2, Strictness::kStrict);
+    ASSERT_FALSE(strict.ok()) << field;
+    EXPECT_EQ(strict.error().field, field);
+    zero2.erase(field);
+    const auto lenient = parseScenario(zero2, Strictness::kStrict);
+    ASSERT_TRUE(lenient.ok());
+    EXPECT_NE(disabledFieldsJson(*lenient).find(std::string("\"") + field +
+                                                "\":\"needs DeepSpeed ZeRO-3"),
+              std::string::npos)
+        << field;
+  }
+}
+
 // 8-bit Lion keeps one uint8 momentum (+ an fp32 absmax per 256) per trainable parameter,
 // half of 8-bit Adam's two states: LoRA rank 16 on Llama 3.1 8B's all-linear targets has
 // 32 layers × 16 × (q, o: 2·(4096+4096) + k, v: 2·(4096+1024) + gate, up, down:
