@@ -52,6 +52,8 @@ export function alternatives(field, base) {
   if (field.name === 'batchSize') return ['256'];
   // Doubling DeepSpeed's 1e5 persists no more tensors of a small model; 0 persists none.
   if (field.name === 'stage3ParamPersistenceThreshold') return ['0'];
+  // The prefetch's 1e9 + the head already gathers all of a small model: fewer, not more.
+  if (field.name === 'stage3MaxLiveParameters') return ['300000000'];
   // Any bucket above 0 fills stage3_max_live_parameters: 0 turns the prefetch off.
   if (field.name === 'stage3PrefetchBucketSize') return ['0'];
   const n = Number(current);
