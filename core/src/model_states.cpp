@@ -58,10 +58,11 @@ std::vector<Term> perParameter(double count, const char* what, double bytes, dou
 /// in the backward, with nothing between, whenever the distance is above 0; a module before
 /// it when twice the parameters after it are below the distance, so the kept end of the
 /// forward is the head alone or about half the distance (plus the module straddling it).
-/// The peak is the largest of the three, at most all the parameters.
+/// The peak is the largest of the three, at most all the sharded parameters.
 std::vector<Term> zero3Gathered(const ModelStateInputs& in) {
   const ShardingOptions& sh = in.sharding;
-  const double all = in.trainableParams + in.frozenParams;
+  // A base that is not sharded (frozenReplicated) is never gathered.
+  const double all = in.trainableParams + (in.frozenReplicated ? 0 : in.frozenParams);
   const double head = in.headParams;
   const double matrix = in.largestMatrixParams > 0 ? in.largestMatrixParams : in.largestLayerParams;
   const double largest = std::max(head, matrix);

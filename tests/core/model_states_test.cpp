@@ -235,6 +235,7 @@ TEST(ModelStates, ShardingBuffersAsImplemented) {
 //   straddling the line: 2,058,720,256 × 2 B, which also beats the prefetch's 1.525e9.
 // - reuse distance 0 and no prefetch: the module in flight only, the head, 1,050,673,152 B.
 // - a model whose 1.2e9 parameters are fewer than 1e9 + the head: all of them, 2.4e9 B.
+//   (A base left whole on every GPU is not among them.)
 // The layer's 16-bit gradients are left out (layerTrainableBytes 0) to show the parameters.
 TEST(ModelStates, Zero3CoordinatorGathersTheModuleThePrefetchAndWhatItReuses) {
   const double head = 128256.0 * 4096;
@@ -282,6 +283,13 @@ TEST(ModelStates, Zero3CoordinatorGathersTheModuleThePrefetchAndWhatItReuses) {
   ModelStateInputs small = in;
   small.trainableParams = 1.2e9;
   EXPECT_NEAR(gathered(small), 2.4e9, 1.0);
+  // A base that is not sharded (a uint8 4-bit base) is never gathered: of 4e7 trainable
+  // adapter parameters beside it, all, 8e7 B.
+  ModelStateInputs replicated = in;
+  replicated.trainableParams = 4e7;
+  replicated.frozenParams = 8e9;
+  replicated.frozenReplicated = true;
+  EXPECT_NEAR(gathered(replicated), 8e7, 1.0);
 }
 
 // DeepSpeed ZeRO-3's persistent parameters keep a whole copy on every GPU besides their
