@@ -68,6 +68,54 @@ void BM_EvaluateWholeAnswer(benchmark::State& state) {
 }
 BENCHMARK(BM_EvaluateWholeAnswer)->Unit(benchmark::kMicrosecond);
 
+/// The whole answer of a training run modelled as a timeline (full fine-tuning of Llama 3.2
+/// 1B, mixed precision, 4 × 2,048 tokens): each estimate of it, the searches' included,
+/// replays the two steps' allocations through the caching-allocator model.
+void BM_EvaluateTrainingAnswer(benchmark::State& state) {
+  const auto scenario = gpumem::parseScenario({{"model", "llama-3.2-1b"},
+                                               {"task", "full"},
+                                               {"gpu", "h100-80gb"},
+                                               {"batch", "4"},
+                                               {"contextLength", "2048"}},
+                                              gpumem::Strictness::kStrict);
+  for (auto _ : state) {
+    auto answer = gpumem::evaluate(*scenario);
+    benchmark::DoNotOptimize(answer);
+  }
+}
+BENCHMARK(BM_EvaluateTrainingAnswer)->Unit(benchmark::kMillisecond);
+
+/// One training estimate (no searches): the breakdown with its replayed allocator reserve.
+void BM_EvaluateTrainingHeadline(benchmark::State& state) {
+  const auto scenario = gpumem::parseScenario(
+      {{"model", "llama-3.2-1b"}, {"task", "full"}, {"batch", "4"}, {"contextLength", "2048"}},
+      gpumem::Strictness::kStrict);
+  for (auto _ : state) {
+    auto answer = gpumem::evaluate(*scenario, gpumem::AnswerDepth{false, false, false});
+    benchmark::DoNotOptimize(answer);
+  }
+}
+BENCHMARK(BM_EvaluateTrainingHeadline)->Unit(benchmark::kMicrosecond);
+
+/// One replay of the two training steps of BM_EvaluateTrainingHeadline's run.
+void BM_TrainingTimelineReplay(benchmark::State& state) {
+  const auto scenario = gpumem::parseScenario(
+      {{"model", "llama-3.2-1b"}, {"task", "full"}, {"batch", "4"}, {"contextLength", "2048"}},
+      gpumem::Strictness::kStrict);
+  const auto events = gpumem::scenarioTimeline(*scenario);
+  std::vector<gpumem::AllocatorEvent> requests;
+  for (const gpumem::TimelineEvent& e : *events) {
+    requests.push_back(
+        {e.alloc ? gpumem::AllocatorEvent::Kind::kAlloc : gpumem::AllocatorEvent::Kind::kFree,
+         static_cast<std::int64_t>(e.bytes), e.id});
+  }
+  for (auto _ : state) {
+    auto replay = gpumem::replayTimeline(requests);
+    benchmark::DoNotOptimize(replay);
+  }
+}
+BENCHMARK(BM_TrainingTimelineReplay)->Unit(benchmark::kMicrosecond);
+
 /// The headline alone (no searches): what a sweep point costs.
 void BM_EvaluateHeadline(benchmark::State& state) {
   const auto scenario =

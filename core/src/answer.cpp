@@ -637,10 +637,13 @@ Result<TrainingScenario> trainingScenario(const Scenario& s, const ResolvedModel
   return t;
 }
 
-Result<Placement> placeTraining(const Scenario& s, const ResolvedModel& m, double memory) {
+Result<Placement> placeTraining(const Scenario& s, const ResolvedModel& m, double memory,
+                                bool verdictOnly = false) {
   const auto t = trainingScenario(s, m);
   if (!t) return t.error();
-  const auto estimate = estimateTraining(*t);
+  TrainingScenario run = *t;
+  if (verdictOnly) run.replayCeilingBytes = memory;
+  const auto estimate = estimateTraining(run);
   if (!estimate) return estimate.error();
   Placement p;
   p.perGpu = estimate->perGpu;
@@ -697,21 +700,36 @@ bool fitsIn(const Placement& p) {
 
 /// Whether `s` fits; errors (an invalid point of a search) count as not fitting.
 bool scenarioFits(const Scenario& s, const ResolvedModel& m, double memory) {
-  const auto p = place(s, m, memory);
+  // A training step whose tensors alone pass the memory is not replayed: it cannot fit.
+  const bool training = m.architecture && s.text("task") != "inference" && !m.arch.encoder.present;
+  const auto p = training ? placeTraining(s, m, memory, true) : place(s, m, memory);
   return p && fitsIn(*p);
 }
 
-/// The largest value of `field` in [low, high] for which the scenario fits (monotone), or
-/// 0 when `low` does not fit.
+/// The largest value of `field` in [low, high] for which the scenario fits, or 0 when `low`
+/// does not fit. The bisection starts from the scenario's own value: a limit at least that
+/// value when it fits, below it when it does not, so the limit and the verdict always agree —
+/// also where the bytes are not monotone in the field (the caching allocator's reserve of a
+/// replayed training step, estimateTraining), where the limit is the edge nearest above or
+/// below the value asked for.
 std::int64_t largestFitting(const Scenario& s, const ResolvedModel& m, double memory,
                             std::string_view field, std::int64_t low, std::int64_t high) {
   const auto at = [&](std::int64_t v) {
     return scenarioFits(s.with(field, std::to_string(v)), m, memory);
   };
-  if (low > high || !at(low)) return 0;
-  if (at(high)) return high;
-  std::int64_t good = low;
-  std::int64_t bad = high;
+  if (low > high) return 0;
+  std::int64_t good = low - 1;  // fits (or below the range)
+  std::int64_t bad = high + 1;  // does not fit (or above the range)
+  const std::int64_t own = s.integer(field);
+  if (own > low && own < high) (at(own) ? good : bad) = own;
+  if (good < low) {
+    if (!at(low)) return 0;
+    good = low;
+  }
+  if (bad > high) {
+    if (at(high)) return high;
+    bad = high;
+  }
   while (bad - good > 1) {
     const std::int64_t middle = good + (bad - good) / 2;
     (at(middle) ? good : bad) = middle;

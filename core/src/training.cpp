@@ -7,12 +7,14 @@
 #include <cmath>
 #include <string>
 
+#include "gpumem/caching_allocator.hpp"
 #include "gpumem/format.hpp"
 #include "gpumem/model_parameters.hpp"
 #include "gpumem/model_states.hpp"
 #include "gpumem/persistent_parameters.hpp"
 #include "gpumem/runtime_overhead.hpp"
 #include "gpumem/training_activations.hpp"
+#include "gpumem/training_timeline.hpp"
 #include "gpumem/weight_format.hpp"
 #include "text.hpp"
 
@@ -657,9 +659,38 @@ Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCop
 /// unless the optimizer states filled it; optimizer states the freed activations could not
 /// hold land in the large logits blocks at the first step and push the second step's
 /// tensors into new segments; plus a fitted fragmentation share of the live bytes.
+/// What PyTorch's caching allocator holds above the live tensors when the step is modelled
+/// as a timeline: the two steps' allocations and frees (trainingTimeline) replayed through
+/// the caching-allocator model (replayTimeline), peak reserved − peak allocated — the freed
+/// blocks the next, differently sized requests could not reuse. Negative when the step has
+/// no timeline (several GPUs, a stack, QLoRA: unmodelledStep).
+double replayedReserve(const TrainingScenario& s) {
+  const auto sizes = trainingStepSizes(s);
+  if (!sizes) return -1;
+  const std::vector<TimelineEvent> events = trainingTimeline(s, *sizes);
+  std::vector<AllocatorEvent> requests;
+  requests.reserve(events.size());
+  for (const TimelineEvent& e : events) {
+    requests.push_back({e.alloc ? AllocatorEvent::Kind::kAlloc : AllocatorEvent::Kind::kFree,
+                        static_cast<std::int64_t>(e.bytes), e.id});
+  }
+  const ReplayResult replay = replayTimeline(requests);
+  return static_cast<double>(replay.peakReserved - replay.peakAllocated);
+}
+
 Component reserveComponent(const TrainingScenario& s, const ModelStates& st,
                            const WeightCopies& copies, const ActivationMoments& m,
-                           const Phase& peak) {
+                           const Phase& peak, double bytesBefore) {
+  if (bytesBefore > s.replayCeilingBytes) {
+    return makeComponent("allocator_reserve", "Allocator reserve", {},
+                         "not replayed: the tensors alone pass the capacity searched");
+  }
+  if (const double replayed = replayedReserve(s); replayed >= 0) {
+    return makeComponent("allocator_reserve", "Allocator reserve",
+                         {{{{replayed, "B"}}, "cached free blocks at the replay's peak"}},
+                         "PyTorch's caching allocator replaying the step's allocations and frees "
+                         "(gpumem timeline lists them)");
+  }
   const double idleLogits = std::max(0.0, m.logitSegment - st.optimizer);
   const bool ckpt = s.checkpointing == Checkpointing::kFull;
   const double freed = bytesOf(ckpt ? m.saved + m.oneLayer : m.saved) + bytesOf(copies.all);
@@ -785,7 +816,7 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
   c.push_back(makeComponent("cuda_context", "CUDA context",
                             {{{{s.cudaContextBytes, "B"}}, "at start-up"},
                              {{{kTrainingLazyKernelBytes, "B"}}, "kernels loaded on first use"}}));
-  c.push_back(reserveComponent(s, st, copies, m, peak));
+  c.push_back(reserveComponent(s, st, copies, m, peak, sumComponents(c)));
   out.perGpu.totalBytes = sumComponents(c);
   return out;
 }
@@ -903,6 +934,8 @@ Result<TrainingStepSizes> trainingStepSizes(const TrainingScenario& s) {
   out.savedPerLayer = tokens * trainingSavedBytesPerToken(a, r, s.sequence);
   out.mlpSavedPerLayer = std::min(out.savedPerLayer, tokens * mlpSavedBytesPerToken(s, r));
   out.checkpointPerLayer = tokens * checkpointBytesPerToken(a, r);
+  out.hiddenTensor = tokens * hidden * r.computeBytes;
+  out.mlpTensor = tokens * static_cast<double>(a.intermediateSize) * r.computeBytes;
   out.finalNorm = tokens * finalNormSavedBytesPerToken(a, r);
   out.layerGradients = tokens * layerBackwardBytesPerToken(a, r);
   out.hiddenGradient = tokens * hidden * r.residualBytes;
@@ -919,7 +952,10 @@ Result<TrainingStepSizes> trainingStepSizes(const TrainingScenario& s) {
   if (params->trainable > 0) {
     out.gradientBytesPerParameter = st.gradients / params->trainable;
     out.stateBytesPerParameter = st.optimizer / params->trainable;
-    out.temporaryBytesPerParameter = st.temporaries / params->trainable;
+    // The foreach step's per-parameter temporaries; the largest matrix's (Adafactor, for-loop
+    // AdamW) are the step's own events.
+    const double oneTensor = out.largestMatrix * out.largestMatrixStepBytesPerParameter;
+    out.temporaryBytesPerParameter = std::max(0.0, st.temporaries - oneTensor) / params->trainable;
   }
   return out;
 }

@@ -17,10 +17,13 @@ Result<bool> fits(const TrainingScenario& scenario, double capacityBytes) {
 Result<std::int64_t> largestFittingSize(const TrainingScenario& scenario, double capacityBytes,
                                         std::int64_t upper, std::int64_t TrainingScenario::*field) {
   TrainingScenario trial = scenario;
-  return largestFitting(upper, [&](std::int64_t value) {
-    trial.*field = value;
-    return fits(trial, capacityBytes);
-  });
+  return largestFitting(
+      upper,
+      [&](std::int64_t value) {
+        trial.*field = value;
+        return fits(trial, capacityBytes);
+      },
+      scenario.*field);
 }
 
 }  // namespace

@@ -9,14 +9,16 @@ namespace gpumem {
 
 namespace {
 
-constexpr std::int64_t kTrainingLayerGroups = 4;
+constexpr std::int64_t kTrainingLayerGroups = 1024;
+constexpr double kMaxChunksPerKind = 32;
 constexpr double kFp32Value = 4;
 
 /// A group of consecutive layers simulated as one: its layer count and the blocks it holds.
 struct TrainingGroup {
   std::int32_t first = 0;
   double layers = 0;
-  std::int32_t copies = -1, attention = -1, mlp = -1, input = -1;
+  std::int32_t copies = -1, input = -1;
+  std::vector<std::int32_t> attention, mlp;
 };
 
 std::vector<TrainingGroup> trainingGroups(std::int64_t layerCount) {
@@ -60,6 +62,21 @@ class StepWriter {
  private:
   bool checkpointed() const { return s_.checkpointing == Checkpointing::kFull; }
 
+  /// `total` bytes saved as tensors of `chunk` bytes each (the last one the remainder), at
+  /// most kMaxChunksPerKind of them.
+  std::vector<std::int32_t> chunks(double total, double chunk, const char* name) {
+    std::vector<std::int32_t> ids;
+    if (total <= 0) return ids;
+    chunk = std::max(chunk, total / kMaxChunksPerKind);
+    double left = total;
+    while (left > chunk * 1.0001) {
+      ids.push_back(r_.alloc(chunk, name));
+      left -= chunk;
+    }
+    ids.push_back(r_.alloc(left, name));
+    return ids;
+  }
+
   void forward() {
     r_.phase = "forward";
     r_.category = "activations";
@@ -74,8 +91,11 @@ class StepWriter {
       if (z_.layerWeightCopies > 0) {
         g.copies = r_.alloc(g.layers / layers_ * z_.layerWeightCopies, "autocast.weights");
       }
-      g.attention = r_.alloc(g.layers * (z_.savedPerLayer - z_.mlpSavedPerLayer), "attn.saved");
-      if (z_.mlpSavedPerLayer > 0) g.mlp = r_.alloc(g.layers * z_.mlpSavedPerLayer, "mlp.saved");
+      g.attention = chunks(g.layers * (z_.savedPerLayer - z_.mlpSavedPerLayer), z_.hiddenTensor,
+                           "attn.saved");
+      if (z_.mlpSavedPerLayer > 0) {
+        g.mlp = chunks(g.layers * z_.mlpSavedPerLayer, z_.mlpTensor, "mlp.saved");
+      }
     }
     r_.layer = -1;
     finalNorm_ = r_.alloc(z_.finalNorm, "norm.final");
@@ -127,6 +147,8 @@ class StepWriter {
         recomputed = r_.alloc(z_.savedPerLayer + copies, "recompute.saved");
       }
       const std::int32_t mlpGrads = r_.alloc(z_.layerGradients, "grad.mlp");
+      for (const std::int32_t id : g->mlp) r_.free(id);
+      g->mlp.clear();
       if (allocatesGradients) {
         r_.category = "gradients";
         for (const double tensor : z_.layerTensors) {
@@ -137,7 +159,9 @@ class StepWriter {
       }
       r_.free(mlpGrads);
       r_.free(recomputed);
-      for (std::int32_t* id : {&g->mlp, &g->attention, &g->copies, &g->input}) {
+      for (const std::int32_t id : g->attention) r_.free(id);
+      g->attention.clear();
+      for (std::int32_t* id : {&g->copies, &g->input}) {
         r_.free(*id);
         *id = -1;
       }

@@ -454,6 +454,29 @@ TEST(Answer, ADraftModelIsACatalogIdOnTheEnginesThatTakeOne) {
   EXPECT_EQ(trt.error().field, "draftModel");
 }
 
+namespace {
+
+/// The allocator reserve of `a`'s breakdown (0 when it has none).
+double reserveBytes(const Answer& a) {
+  for (const Component& c : a.perGpu.components) {
+    if (c.name == "allocator_reserve") return c.bytes;
+  }
+  return 0;
+}
+
+/// The bytes of `a` besides the allocator's reserve: the tensors and the CUDA context.
+double tensorBytes(const Answer& a) { return a.perGpu.totalBytes - reserveBytes(a); }
+
+/// Whether `a`'s reserve comes from replaying its step through the caching-allocator model.
+bool replaysReserve(const Answer& a) {
+  for (const Component& c : a.perGpu.components) {
+    if (c.name == "allocator_reserve") return c.note.find("replaying") != std::string::npos;
+  }
+  return false;
+}
+
+}  // namespace
+
 /// The random scenarios in four independent draws (so that a sharded run spreads them).
 class RandomScenarios : public ::testing::TestWithParam<int> {};
 
@@ -487,18 +510,25 @@ TEST_P(RandomScenarios, InvariantsHold) {
       return n.starts_with("llama.cpp --fit:") && n.find("everything fits") == std::string::npos;
     });
     if (fitDecided) continue;
-    // More context or more sequences never need less.
+    // More context or more sequences never need more tensors. The total follows, except the
+    // reserve of a replayed training step: which cached block a request best-fits into
+    // changes with the sizes, so the blocks the first step leaves split (a vocabulary-wide
+    // loss block holding an optimizer state) can be more at one length than at a longer one
+    // (Llama 3.2 1B, full, 2 × 6,144 tokens: 5.5 GB idle in the first step's log_softmax
+    // block; 2 × 6,656: 3.4 GB). The recorded traces show the same split blocks.
     const std::int64_t context = s->integer("contextLength");
+    const auto expectNoLess = [&](const Answer& more, const std::string& how) {
+      EXPECT_GE(tensorBytes(more), tensorBytes(*a) - 1) << what << how;
+      if (!replaysReserve(*a) && !replaysReserve(more)) {
+        EXPECT_GE(more.perGpu.totalBytes, a->perGpu.totalBytes - 1) << what << how;
+      }
+    };
     const auto longer =
         evaluate(s->with("contextLength", std::to_string(context * 2)), kVerdictOnly);
-    if (longer) {
-      EXPECT_GE(longer->perGpu.totalBytes, a->perGpu.totalBytes - 1) << what;
-    }
+    if (longer) expectNoLess(*longer, " (twice the context)");
     const auto wider =
         evaluate(s->with("batch", std::to_string(s->integer("batch") + 1)), kVerdictOnly);
-    if (wider) {
-      EXPECT_GE(wider->perGpu.totalBytes, a->perGpu.totalBytes - 1) << what;
-    }
+    if (wider) expectNoLess(*wider, " (one more sequence)");
   }
   EXPECT_GT(answered, kDraws / 3) << "too few random scenarios were valid";
 }
@@ -575,11 +605,44 @@ TEST(Answer, LimitsAndFewestGpusAgreeWithTheVerdict) {
   }
 }
 
+TEST(Answer, LimitsAgreeWithTheVerdictWhereTheReplayedReserveDrops) {
+  // Full training of Llama 3.2 1B, 2 sequences: at 6,656 tokens the step-1 loss block is
+  // reused by what the longer step allocates, at 6,144 it stays split, so the longer run
+  // needs less. A card between the two: the shorter does not fit, the longer does, and each
+  // answer's longest context is on its own side of what it asks.
+  const auto at = [](int context, const std::string& memory) {
+    const auto s = parseScenario({{"model", "llama-3.2-1b"},
+                                  {"task", "full"},
+                                  {"batch", "2"},
+                                  {"contextLength", std::to_string(context)},
+                                  {"gpu", "custom"},
+                                  {"gpuMemory", memory}},
+                                 Strictness::kStrict);
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+    const auto a = evaluate(*s, {.suggestions = false});
+    EXPECT_TRUE(a.ok()) << (a.ok() ? "" : a.error().message);
+    return *a;
+  };
+  const Answer shorter = at(6144, "80GB");
+  const Answer longer = at(6656, "80GB");
+  ASSERT_TRUE(replaysReserve(shorter));
+  ASSERT_LT(longer.perGpu.totalBytes, shorter.perGpu.totalBytes);
+  EXPECT_GT(tensorBytes(longer), tensorBytes(shorter));
+  const double between = (longer.perGpu.totalBytes + shorter.perGpu.totalBytes) / 2;
+  const std::string memory = std::to_string(between / shorter.capacityBytes * 80) + "GB";
+  const Answer no = at(6144, memory);
+  const Answer yes = at(6656, memory);
+  EXPECT_FALSE(no.fits);
+  EXPECT_LT(no.maxContext, 6144);
+  EXPECT_TRUE(yes.fits);
+  EXPECT_GE(yes.maxContext, 6656);
+  EXPECT_TRUE(at(static_cast<int>(no.maxContext), memory).fits);
+  EXPECT_TRUE(at(static_cast<int>(yes.maxContext), memory).fits);
+}
+
 TEST(Answer, EachStackRowIsThatStacksOwnAnswer) {
-  const Values qlora{{"model", "llama-3.1-8b"},
-                     {"gpu", "rtx-4090"},
-                     {"task", "qlora"},
-                     {"contextLength", "4096"}};
+  const Values qlora{
+      {"model", "llama-3.1-8b"}, {"gpu", "rtx-4090"}, {"task", "qlora"}, {"contextLength", "4096"}};
   const auto s = parseScenario(qlora, Strictness::kStrict);
   ASSERT_TRUE(s.ok());
   const auto rows = stackTable(*s);
@@ -612,8 +675,11 @@ TEST(Answer, AnEvaluationPassHoldsTheEvalBatchsLogitsBesideTheStates) {
   // Trainer.evaluate between steps: no gradients, the optimizer states held, and the eval
   // batch's logits materialised: 8 × 4,096 tokens × 128,256 vocab × (2 B bf16 logits + 4 B
   // fp32 copy + 4 B log_softmax), plus SFTTrainer's 2 B contiguous copy for token accuracy.
-  Values trl{{"model", "llama-3.1-8b"}, {"gpu", "h100-80gb"}, {"task", "qlora"},
-             {"stack", "trl"},          {"contextLength", "4096"}};
+  Values trl{{"model", "llama-3.1-8b"},
+             {"gpu", "h100-80gb"},
+             {"task", "qlora"},
+             {"stack", "trl"},
+             {"contextLength", "4096"}};
   const Answer without = answerOf(trl);
   trl["evalBatch"] = "8";
   const Answer with = answerOf(trl);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -104,6 +105,10 @@ struct TrainingScenario {
   std::int64_t gpus = 1;         ///< all GPUs of the job
   std::int64_t gpusPerNode = 8;  ///< hybrid shard and the CPU RAM of one node
   double cudaContextBytes = kDefaultCudaContextBytes;
+  /// A search's capacity: when the bytes before the allocator reserve already pass it, the
+  /// step is not replayed (no reserve can make it fit) and the reserve is left at zero. The
+  /// default replays every step.
+  double replayCeilingBytes = std::numeric_limits<double>::infinity();
 };
 
 /// The estimate for the most loaded GPU.
@@ -143,8 +148,10 @@ struct TrainingStepSizes {
   double layerWeightCopies = 0;  ///< autocast's 16-bit copies of the layers' projections
   double headWeightCopy = 0;     ///< ... and of the head
   std::int64_t layers = 0;
-  double savedPerLayer = 0;       ///< what autograd keeps of one layer (no checkpointing)
-  double mlpSavedPerLayer = 0;    ///< the intermediate-width part of it
+  double savedPerLayer = 0;     ///< what autograd keeps of one layer (no checkpointing)
+  double mlpSavedPerLayer = 0;  ///< the intermediate-width part of it
+  double hiddenTensor = 0;      ///< one saved hidden-width tensor (tokens × hidden, compute dtype)
+  double mlpTensor = 0;         ///< one saved intermediate-width tensor
   double checkpointPerLayer = 0;  ///< the layer input a checkpointed layer keeps
   double finalNorm = 0;           ///< the final norm's saved tensors
   double layerGradients = 0;      ///< the MLP gradients one layer's backward holds at once
