@@ -36,6 +36,7 @@ void printVerdict(const Answer& a) {
                 static_cast<long long>(a.gpusInUse), a.gpuName.c_str(),
                 gb(-a.headroomBytes).c_str());
   }
+  if (a.borderline) std::printf("%s.\n", a.borderlineNote.c_str());
   std::printf("GPUs in use: %lld of %lld (%s).", static_cast<long long>(a.gpusInUse),
               static_cast<long long>(a.gpuCount), a.layout.c_str());
   if (a.gpusNeeded > 0) {

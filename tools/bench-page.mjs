@@ -37,9 +37,9 @@ async function firstVisit() {
   return { paths: [...new Set(paths)], firstResult, before: new Set(before) };
 }
 
-async function inputToFrame() {
+async function inputToFrame(hash = '') {
   const page = await browser.newPage();
-  await page.goto(base);
+  await page.goto(base + hash);
   await page.waitForSelector('body[data-ready="true"]');
   const times = await page.evaluate(async () => {
     const input = document.querySelector('[data-testid="context"]');
@@ -87,11 +87,14 @@ for (const path of paths) {
   rows.push(`  ${path.padEnd(24)} ${String(body.length).padStart(8)} B raw ${String(zipped).padStart(8)} B gzip  ${when}`);
 }
 const input = await inputToFrame();
+// A training step replayed through the caching-allocator model on every estimate.
+const training = await inputToFrame('#v=1&model=llama-3.2-1b&task=full&batch=2&gpu=h100-80gb');
 console.log('first visit (every file the page requests):');
 console.log(rows.join('\n'));
 console.log(`  total ${(raw / 1024).toFixed(1)} KiB raw, ${(gz / 1024).toFixed(1)} KiB gzip (${gz} B)`);
 console.log(`  before the first result: ${(gzBefore / 1024).toFixed(1)} KiB gzip (${gzBefore} B)`);
 console.log(`first result after navigation: median ${median(visits.map((v) => v.firstResult)).toFixed(0)} ms of 5 loads`);
 console.log(`input change → next frame: median ${input.frame.toFixed(1)} ms; synchronous recompute + redraw ${input.synchronous.toFixed(2)} ms`);
+console.log(`training (Llama 3.2 1B full, 2 sequences, replayed): input change → next frame: median ${training.frame.toFixed(1)} ms; synchronous ${training.synchronous.toFixed(2)} ms`);
 await browser.close();
 server.close();

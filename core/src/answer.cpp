@@ -24,6 +24,7 @@
 #include "gpumem/parallelism.hpp"
 #include "gpumem/parameter_count.hpp"
 #include "gpumem/precision.hpp"
+#include "gpumem/runtime_overhead.hpp"
 #include "gpumem/simple_method.hpp"
 #include "gpumem/timeline.hpp"
 #include "gpumem/training.hpp"
@@ -958,6 +959,18 @@ double componentBytes(const Breakdown& b, std::string_view name) {
   return 0;
 }
 
+/// Whether the capacity lies within `share` (the estimate's largest measured error) of the
+/// total, on either side of the verdict, and the sentence that says so.
+void markBorderline(Answer& a, double share) {
+  a.measuredErrorShare = share;
+  const double margin = share * a.perGpu.totalBytes;
+  a.borderline = std::abs(a.capacityBytes - a.perGpu.totalBytes) <= margin;
+  if (!a.borderline) return;
+  a.borderlineNote = std::string("Borderline: the ") + (a.fits ? "headroom" : "shortfall") +
+                     " is within " + formatNumber(share * 100, 1) + "% of the total (" +
+                     formatBytes(margin) + "), the most this estimate has missed a measured run by";
+}
+
 /// What PyTorch holds at the peak (Transformers inference and training: the breakdowns
 /// with a CUDA context and an allocator reserve), and for a run modelled as a timeline the
 /// smallest memory it runs in: the context, the peak of live tensors, and what the replay
@@ -977,6 +990,8 @@ void fillAllocatorView(Answer& a, const Scenario& s, const ResolvedModel& m, dou
       std::max(0.0, replay.minimumCapacityBytes - replay.peakAllocatedBytes);
   a.minimumCapacityBytes =
       std::min(a.perGpu.totalBytes, context + a.peakAllocatedBytes + unreleasable);
+  markBorderline(a, s.text("task") == "inference" ? kInferenceMeasuredErrorShare
+                                                  : kTrainingMeasuredErrorShare);
 }
 
 }  // namespace

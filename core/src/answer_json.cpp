@@ -290,6 +290,9 @@ std::string answerToJson(const Answer& a) {
   out["peakReservedBytes"] = optionalBytes(a.peakReservedBytes);
   out["nvidiaSmiBytes"] = optionalBytes(a.nvidiaSmiBytes);
   out["minimumCapacityBytes"] = optionalBytes(a.minimumCapacityBytes);
+  out["borderline"] = a.borderline;
+  out["measuredErrorShare"] = a.measuredErrorShare > 0 ? Json(a.measuredErrorShare) : Json(nullptr);
+  out["borderlineNote"] = a.borderlineNote;
   out["dataParallel"] = a.dataParallel;
   out["trainableParameters"] = a.trainableParameters;
   out["effective"] = a.effective;

@@ -51,22 +51,16 @@ std::int32_t CachingAllocator::newBlock(const Block& block) {
 
 void CachingAllocator::insertFree(std::int32_t index) {
   const Block& b = blocks_[static_cast<std::size_t>(index)];
-  std::vector<FreeKey>& pool = b.small ? freeSmall_ : freeLarge_;
-  const FreeKey key{b.size, b.address, index};
-  pool.insert(std::lower_bound(pool.begin(), pool.end(), key), key);
+  (b.small ? freeSmall_ : freeLarge_).insert({b.size, b.address, index});
 }
 
 void CachingAllocator::eraseFree(std::int32_t index) {
   const Block& b = blocks_[static_cast<std::size_t>(index)];
-  std::vector<FreeKey>& pool = b.small ? freeSmall_ : freeLarge_;
-  const auto it = std::lower_bound(pool.begin(), pool.end(), FreeKey{b.size, b.address, index});
-  if (it != pool.end() && *it == FreeKey{b.size, b.address, index}) pool.erase(it);
+  (b.small ? freeSmall_ : freeLarge_).erase({b.size, b.address, index});
 }
 
 std::int32_t CachingAllocator::findFree(bool small, std::int64_t size) {
-  const std::vector<FreeKey>& pool = small ? freeSmall_ : freeLarge_;
-  const auto it = std::lower_bound(pool.begin(), pool.end(), FreeKey{size, -1, -1});
-  return it == pool.end() ? -1 : it->block;
+  return (small ? freeSmall_ : freeLarge_).bestFit(size);
 }
 
 bool CachingAllocator::fitsCapacity(std::int64_t more) const {
@@ -74,8 +68,8 @@ bool CachingAllocator::fitsCapacity(std::int64_t more) const {
 }
 
 void CachingAllocator::releaseCachedSegments() {
-  for (std::vector<FreeKey>* pool : {&freeSmall_, &freeLarge_}) {
-    std::erase_if(*pool, [&](const FreeKey& key) {
+  for (FreeBlockIndex* pool : {&freeSmall_, &freeLarge_}) {
+    pool->eraseIf([&](const FreeBlockKey& key) {
       const std::int32_t index = key.block;
       const Block& b = blocks_[static_cast<std::size_t>(index)];
       if (b.prev != -1 || b.next != -1) return false;
@@ -116,8 +110,8 @@ void CachingAllocator::mapRange(bool small, std::int64_t begin, std::int64_t end
 }
 
 void CachingAllocator::unmapFreePages() {
-  for (const std::vector<FreeKey>* pool : {&freeSmall_, &freeLarge_}) {
-    for (const FreeKey& key : *pool) {
+  for (const FreeBlockIndex* pool : {&freeSmall_, &freeLarge_}) {
+    pool->forEach([&](const FreeBlockKey& key) {
       const Block& b = blocks_[static_cast<std::size_t>(key.block)];
       std::vector<std::uint8_t>& pages = b.small ? smallPages_ : largePages_;
       const std::int64_t page = pageSize(b.small);
@@ -130,7 +124,7 @@ void CachingAllocator::unmapFreePages() {
           reserved_ -= page;
         }
       }
-    }
+    });
   }
 }
 

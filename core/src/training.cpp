@@ -659,6 +659,10 @@ Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCop
 /// unless the optimizer states filled it; optimizer states the freed activations could not
 /// hold land in the large logits blocks at the first step and push the second step's
 /// tensors into new segments; plus a fitted fragmentation share of the live bytes.
+/// The most bytes a replayed step may ask for in all: the allocator model's 64-bit sums
+/// (segments, rounding) stay exact below it.
+constexpr double kMaxReplayedBytes = 1e18;
+
 /// What PyTorch's caching allocator holds above the live tensors when the step is modelled
 /// as a timeline: the two steps' allocations and frees (trainingTimeline) replayed through
 /// the caching-allocator model (replayTimeline), peak reserved − peak allocated — the freed
@@ -668,6 +672,11 @@ double replayedReserve(const TrainingScenario& s) {
   const auto sizes = trainingStepSizes(s);
   if (!sizes) return -1;
   const std::vector<TimelineEvent> events = trainingTimeline(s, *sizes);
+  double requested = 0;
+  for (const TimelineEvent& e : events) requested += e.alloc ? e.bytes : 0;
+  // The allocator model counts bytes in 64 bits; a step asking for more than an exabyte in
+  // all (beyond any GPU by nine orders of magnitude) keeps the fitted reserve.
+  if (!(requested <= kMaxReplayedBytes)) return -1;
   std::vector<AllocatorEvent> requests;
   requests.reserve(events.size());
   for (const TimelineEvent& e : events) {

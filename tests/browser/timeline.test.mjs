@@ -51,6 +51,30 @@ test('nvidia-smi and the least memory it needs sit beside the answer, as the ans
   await page.close();
 });
 
+test('a fit within the estimate\'s measured error is marked borderline, in the core\'s words', async () => {
+  const page = await browser.newPage();
+  // Full training of Llama 3.2 1B, 2 × 8,192 tokens, on an H100: 3.7 GB of headroom on 81 GB.
+  await page.goto(`${browser.base}#v=1&model=llama-3.2-1b&task=full&batch=2&ctx=8192&gpu=h100-80gb`);
+  await ready(page);
+  const answer = JSON.parse(await page.locator('[data-testid="answer-json"]').textContent());
+  assert.equal(answer.fits, true);
+  assert.equal(answer.borderline, true);
+  // Borderline exactly when the headroom is within the measured error's share of the total.
+  assert.ok(Math.abs(answer.headroomBytes) <= answer.measuredErrorShare * answer.totalBytes);
+  const verdict = page.locator('[data-testid="verdict"]');
+  assert.equal(await verdict.getAttribute('data-borderline'), 'true');
+  assert.equal((await text(page, 'borderline')).trim(), `${answer.borderlineNote}.`);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+  // The default scenario has room to spare: no mark.
+  const plain = await browser.newPage();
+  await plain.goto(browser.base);
+  await ready(plain);
+  assert.equal(await plain.locator('[data-testid="borderline"]').count(), 0);
+  assert.equal(await plain.locator('[data-testid="verdict"]').getAttribute('data-borderline'), 'false');
+  await plain.close();
+});
+
 test('an engine without a timeline shows the reason instead of a chart', async () => {
   const page = await browser.newPage();
   await page.goto(browser.base);

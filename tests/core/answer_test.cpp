@@ -76,6 +76,15 @@ void expectConsistent(const Answer& a, const std::string& what) {
     EXPECT_GE(a.minimumCapacityBytes, a.peakAllocatedBytes) << what;
     EXPECT_LE(a.minimumCapacityBytes, a.perGpu.totalBytes + 0.5) << what;
   }
+  // Borderline exactly when the capacity is within the measured error of the total.
+  if (a.measuredErrorShare > 0) {
+    EXPECT_EQ(a.borderline, std::abs(a.capacityBytes - a.perGpu.totalBytes) <=
+                                a.measuredErrorShare * a.perGpu.totalBytes)
+        << what;
+  } else {
+    EXPECT_FALSE(a.borderline) << what;
+  }
+  EXPECT_EQ(a.borderline, !a.borderlineNote.empty()) << what;
 }
 
 std::string pick(std::mt19937_64& rng, const std::vector<std::string>& options) {

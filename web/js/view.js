@@ -30,8 +30,10 @@ export function renderHeadline(a, unit, locale) {
   const where = `${a.gpusInUse} × ${gpuName}`;
   const amount = formatBytes(Math.abs(a.headroomBytes), unit, locale);
   const detail = a.fits ? `on ${where}: ${amount} headroom per GPU` : `on ${where}: short by ${amount} per GPU`;
+  verdict.dataset.borderline = String(Boolean(a.borderline));
   replaceChildren(verdict, h("strong", {}, a.fits ? "Fits" : "Does not fit"), " ", h("span", {}, detail),
-    h("span", { class: "capacity" }, ` (each may use ${formatBytes(a.capacityBytes, unit, locale)}: ${a.capacityFormula})`));
+    h("span", { class: "capacity" }, ` (each may use ${formatBytes(a.capacityBytes, unit, locale)}: ${a.capacityFormula})`),
+    a.borderline ? h("span", { class: "borderline", "data-testid": "borderline" }, ` ${a.borderlineNote}.`) : "");
   renderGpus(a, unit, locale);
   // What the engine preallocates for the KV cache, in its own words (the core's sentence).
   const pool = el("kv-pool");

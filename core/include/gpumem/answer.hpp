@@ -80,6 +80,13 @@ struct Answer {
   double peakReservedBytes = -1;
   double nvidiaSmiBytes = -1;
   double minimumCapacityBytes = -1;
+  /// For a run modelled as a timeline (where the estimate is measured): whether the
+  /// capacity is within the estimate's largest measured error of the total, either side of
+  /// the verdict, and that error as a share of the total (0 where not measured); the note
+  /// says so in words.
+  bool borderline = false;
+  double measuredErrorShare = 0;
+  std::string borderlineNote;
   std::int64_t dataParallel = 1;
   double trainableParameters = 0;
   std::vector<std::string> notes;  ///< what the estimate assumed, in words

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "gpumem/free_block_index.hpp"
+
 namespace gpumem {
 
 /// The allocator's constants (CUDACachingAllocator.cpp, PyTorch 2.x): requests are rounded
@@ -93,21 +95,6 @@ class CachingAllocator {
     bool free = false;
     bool small = false;
   };
-  /// A free block's place in its pool, ordered by size, then address (PyTorch's best fit).
-  /// A plain struct, not a tuple: the pools are sorted vectors, and a trivially copyable
-  /// key is moved by memmove when a block enters or leaves one.
-  struct FreeKey {
-    std::int64_t size;
-    std::int64_t address;
-    std::int32_t block;
-    friend bool operator==(const FreeKey&, const FreeKey&) = default;
-    friend bool operator<(const FreeKey& x, const FreeKey& y) {
-      if (x.size != y.size) return x.size < y.size;
-      if (x.address != y.address) return x.address < y.address;
-      return x.block < y.block;
-    }
-  };
-
   std::int32_t newBlock(const Block& block);
   std::int32_t findFree(bool small, std::int64_t size);
   std::int32_t newSegment(bool small, std::int64_t size);
@@ -122,9 +109,7 @@ class CachingAllocator {
   AllocatorOptions options_;
   std::vector<Block> blocks_;
   std::vector<std::int32_t> unusedBlocks_;
-  // Each pool's free blocks, sorted by (size, address): few enough that a sorted vector
-  // beats a tree.
-  std::vector<FreeKey> freeSmall_, freeLarge_;
+  FreeBlockIndex freeSmall_, freeLarge_;  ///< each pool's free blocks, best fit first
   std::int64_t nextAddress_ = 0;
   std::int64_t allocated_ = 0, reserved_ = 0, peakAllocated_ = 0, peakReserved_ = 0;
   // Expandable segments: the pages each pool's one segment has mapped, and its last block.
