@@ -37,6 +37,17 @@ void printVerdict(const Answer& a) {
                 gb(-a.headroomBytes).c_str());
   }
   if (a.borderline) std::printf("%s.\n", a.borderlineNote.c_str());
+  if (a.minimumCapacityBytes >= 0) {
+    std::printf("nvidia-smi will show %s; it needs at least %s of GPU memory.",
+                gb(a.nvidiaSmiBytes).c_str(), gb(a.minimumCapacityBytes).c_str());
+    if (a.expandableNvidiaSmiBytes >= 0) {
+      const std::string saving =
+          a.expandableSavingBytes > 0 ? gb(a.expandableSavingBytes) + " less" : "no less";
+      std::printf(" With PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True: %s (%s).",
+                  gb(a.expandableNvidiaSmiBytes).c_str(), saving.c_str());
+    }
+    std::printf("\n");
+  }
   std::printf("GPUs in use: %lld of %lld (%s).", static_cast<long long>(a.gpusInUse),
               static_cast<long long>(a.gpuCount), a.layout.c_str());
   if (a.gpusNeeded > 0) {

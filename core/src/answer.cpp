@@ -894,6 +894,10 @@ void fillLimits(Answer& a, const Scenario& given, const ResolvedModel& m, double
   }
 }
 
+/// The most a run may reserve for its replay with expandable segments, whose 2 and 20 MiB
+/// pages the allocator model maps one by one: 10 TB, fifty times the largest GPU.
+constexpr double kMaxExpandableReplayBytes = 1e13;
+
 /// The largest request a timeline is replayed with: the caching-allocator model counts bytes
 /// in 64 bits, and a petabyte, beyond any GPU, keeps the sums of many requests exact.
 constexpr double kMaxTimelineRequestBytes = 1e15;
@@ -990,6 +994,15 @@ void fillAllocatorView(Answer& a, const Scenario& s, const ResolvedModel& m, dou
       std::max(0.0, replay.minimumCapacityBytes - replay.peakAllocatedBytes);
   a.minimumCapacityBytes =
       std::min(a.perGpu.totalBytes, context + a.peakAllocatedBytes + unreleasable);
+  // Expandable segments grow one mapping per pool instead of cutting a segment per request,
+  // so freed blocks merge with their neighbours and serve larger requests. Their pages are
+  // replayed one by one: beyond kMaxExpandableReplayBytes the saving is not shown.
+  if (replay.peakReservedBytes <= kMaxExpandableReplayBytes) {
+    const double cached = replay.peakReservedBytes - replay.peakAllocatedBytes;
+    a.expandableSavingBytes =
+        std::clamp(cached - cachedAtPeakBytes(*events, true), 0.0, reserve);
+    a.expandableNvidiaSmiBytes = a.nvidiaSmiBytes - a.expandableSavingBytes;
+  }
   markBorderline(a, s.text("task") == "inference" ? kInferenceMeasuredErrorShare
                                                   : kTrainingMeasuredErrorShare);
 }

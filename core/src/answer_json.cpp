@@ -290,6 +290,8 @@ std::string answerToJson(const Answer& a) {
   out["peakReservedBytes"] = optionalBytes(a.peakReservedBytes);
   out["nvidiaSmiBytes"] = optionalBytes(a.nvidiaSmiBytes);
   out["minimumCapacityBytes"] = optionalBytes(a.minimumCapacityBytes);
+  out["expandableNvidiaSmiBytes"] = optionalBytes(a.expandableNvidiaSmiBytes);
+  out["expandableSavingBytes"] = optionalBytes(a.expandableSavingBytes);
   out["borderline"] = a.borderline;
   out["measuredErrorShare"] = a.measuredErrorShare > 0 ? Json(a.measuredErrorShare) : Json(nullptr);
   out["borderlineNote"] = a.borderlineNote;

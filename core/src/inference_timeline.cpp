@@ -233,14 +233,29 @@ std::vector<TimelineEvent> transformersInferenceTimeline(const ModelArchitecture
   return events;
 }
 
-TimelineSummary summarizeTimeline(const std::vector<TimelineEvent>& events,
-                                  bool expandableSegments) {
+namespace {
+
+/// The events as the caching-allocator model's requests.
+std::vector<AllocatorEvent> allocatorRequests(const std::vector<TimelineEvent>& events) {
   std::vector<AllocatorEvent> requests;
   requests.reserve(events.size());
   for (const TimelineEvent& e : events) {
     requests.push_back({e.alloc ? AllocatorEvent::Kind::kAlloc : AllocatorEvent::Kind::kFree,
                         static_cast<std::int64_t>(e.bytes), e.id});
   }
+  return requests;
+}
+
+}  // namespace
+
+double cachedAtPeakBytes(const std::vector<TimelineEvent>& events, bool expandableSegments) {
+  const ReplayResult replay = replayTimeline(allocatorRequests(events), {0, expandableSegments});
+  return static_cast<double>(replay.peakReserved - replay.peakAllocated);
+}
+
+TimelineSummary summarizeTimeline(const std::vector<TimelineEvent>& events,
+                                  bool expandableSegments) {
+  const std::vector<AllocatorEvent> requests = allocatorRequests(events);
   TimelineSummary out;
   const ReplayResult replay = replayTimeline(requests, {0, expandableSegments});
   out.peakAllocatedBytes = static_cast<double>(replay.peakAllocated);

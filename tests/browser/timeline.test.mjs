@@ -48,6 +48,10 @@ test('nvidia-smi and the least memory it needs sit beside the answer, as the ans
   // Needing at least Y can never exceed what the run shows at its peak, nor be below the weights.
   assert.ok(answer.minimumCapacityBytes <= answer.nvidiaSmiBytes);
   assert.ok(answer.minimumCapacityBytes > 16.06e9);
+  // And what expandable segments would show, never more than today.
+  assert.equal(Number(await line.getAttribute('data-expandable-nvidia-smi')), answer.expandableNvidiaSmiBytes);
+  assert.ok(Math.abs(gigabytes(await text(page, 'expandable-nvidia-smi')) - answer.expandableNvidiaSmiBytes) <= 5e6);
+  assert.ok(answer.expandableNvidiaSmiBytes <= answer.nvidiaSmiBytes);
   await page.close();
 });
 

@@ -40,6 +40,25 @@ std::string describe(const Scenario& s) {
   return out;
 }
 
+/// The allocator reserve of `a`'s breakdown (0 when it has none).
+double reserveBytes(const Answer& a) {
+  for (const Component& c : a.perGpu.components) {
+    if (c.name == "allocator_reserve") return c.bytes;
+  }
+  return 0;
+}
+
+/// The bytes of `a` besides the allocator's reserve: the tensors and the CUDA context.
+double tensorBytes(const Answer& a) { return a.perGpu.totalBytes - reserveBytes(a); }
+
+/// Whether `a`'s reserve comes from replaying its step through the caching-allocator model.
+bool replaysReserve(const Answer& a) {
+  for (const Component& c : a.perGpu.components) {
+    if (c.name == "allocator_reserve") return c.note.find("replaying") != std::string::npos;
+  }
+  return false;
+}
+
 /// What must hold of every answer, whatever the scenario.
 void expectConsistent(const Answer& a, const std::string& what) {
   double sum = 0;
@@ -75,6 +94,13 @@ void expectConsistent(const Answer& a, const std::string& what) {
   if (a.minimumCapacityBytes >= 0) {
     EXPECT_GE(a.minimumCapacityBytes, a.peakAllocatedBytes) << what;
     EXPECT_LE(a.minimumCapacityBytes, a.perGpu.totalBytes + 0.5) << what;
+  }
+  // Expandable segments can only release what the allocator holds in cache.
+  if (a.expandableNvidiaSmiBytes >= 0) {
+    EXPECT_GE(a.expandableSavingBytes, 0) << what;
+    EXPECT_LE(a.expandableSavingBytes, reserveBytes(a) + 0.5) << what;
+    EXPECT_DOUBLE_EQ(a.expandableNvidiaSmiBytes, a.nvidiaSmiBytes - a.expandableSavingBytes)
+        << what;
   }
   // Borderline exactly when the capacity is within the measured error of the total.
   if (a.measuredErrorShare > 0) {
@@ -462,29 +488,6 @@ TEST(Answer, ADraftModelIsACatalogIdOnTheEnginesThatTakeOne) {
   ASSERT_FALSE(trt.ok());
   EXPECT_EQ(trt.error().field, "draftModel");
 }
-
-namespace {
-
-/// The allocator reserve of `a`'s breakdown (0 when it has none).
-double reserveBytes(const Answer& a) {
-  for (const Component& c : a.perGpu.components) {
-    if (c.name == "allocator_reserve") return c.bytes;
-  }
-  return 0;
-}
-
-/// The bytes of `a` besides the allocator's reserve: the tensors and the CUDA context.
-double tensorBytes(const Answer& a) { return a.perGpu.totalBytes - reserveBytes(a); }
-
-/// Whether `a`'s reserve comes from replaying its step through the caching-allocator model.
-bool replaysReserve(const Answer& a) {
-  for (const Component& c : a.perGpu.components) {
-    if (c.name == "allocator_reserve") return c.note.find("replaying") != std::string::npos;
-  }
-  return false;
-}
-
-}  // namespace
 
 /// The random scenarios in four independent draws (so that a sharded run spreads them).
 class RandomScenarios : public ::testing::TestWithParam<int> {};

@@ -57,13 +57,19 @@ function renderAllocatorView(a, unit, locale) {
   line.hidden = smi === null;
   line.dataset.nvidiaSmi = String(smi ?? "");
   line.dataset.minimumCapacity = String(least ?? "");
+  line.dataset.expandableNvidiaSmi = String(a.expandableNvidiaSmiBytes ?? "");
   if (smi === null) {
     replaceChildren(line);
     return;
   }
+  const expandable = a.expandableNvidiaSmiBytes ?? null;
   replaceChildren(line, "nvidia-smi will show ", h("strong", { "data-testid": "nvidia-smi" }, formatBytes(smi, unit, locale)),
     least === null ? "." : " · needs at least ", least === null ? "" : h("strong", { "data-testid": "minimum-capacity" }, formatBytes(least, unit, locale)),
-    least === null ? "" : " of GPU memory.");
+    least === null ? "" : " of GPU memory.",
+    expandable === null ? "" : h("span", { class: "expandable", "data-testid": "expandable-segments" },
+      " With PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True: ",
+      h("strong", { "data-testid": "expandable-nvidia-smi" }, formatBytes(expandable, unit, locale)),
+      a.expandableSavingBytes > 0 ? ` (${formatBytes(a.expandableSavingBytes, unit, locale)} less).` : " (no less: what the allocator holds at the peak is not freed by growing segments)."));
 }
 
 /** @param {Answer} a @param {string} unit @param {string} locale */

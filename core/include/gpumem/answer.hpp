@@ -80,6 +80,12 @@ struct Answer {
   double peakReservedBytes = -1;
   double nvidiaSmiBytes = -1;
   double minimumCapacityBytes = -1;
+  /// For a run modelled as a timeline: what nvidia-smi shows with
+  /// PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True — the total less what the replay with
+  /// expandable segments holds less in cached blocks at its peak (at most the reserve) —
+  /// and that saving (−1 elsewhere).
+  double expandableNvidiaSmiBytes = -1;
+  double expandableSavingBytes = -1;
   /// For a run modelled as a timeline (where the estimate is measured): whether the
   /// capacity is within the estimate's largest measured error of the total, either side of
   /// the verdict, and that error as a share of the total (0 where not measured); the note

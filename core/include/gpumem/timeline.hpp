@@ -50,6 +50,10 @@ Result<std::vector<TimelineEvent>> scenarioTimeline(const Scenario& scenario);
 TimelineSummary summarizeTimeline(const std::vector<TimelineEvent>& events,
                                   bool expandableSegments = false);
 
+/// What one replay of `events` (no capacity) holds in cached free blocks at its peak: peak
+/// reserved − peak allocated, with or without expandable segments.
+double cachedAtPeakBytes(const std::vector<TimelineEvent>& events, bool expandableSegments);
+
 /// The timeline as JSON, what `gpumem timeline --json` prints: the replay's summary, the
 /// events, and "points": after each event, the bytes live per category ("categories": those
 /// the events use of weights, optimizer, gradients, kv_cache, activations, logits; the
