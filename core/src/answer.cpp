@@ -712,9 +712,10 @@ bool scenarioFits(const Scenario& s, const ResolvedModel& m, double memory) {
 /// value when it fits, below it when it does not, so the limit and the verdict always agree —
 /// also where the bytes are not monotone in the field (the caching allocator's reserve of a
 /// replayed training step, estimateTraining), where the limit is the edge nearest above or
-/// below the value asked for.
+/// below the value asked for. `ownFits`: the verdict at that value, when already known.
 std::int64_t largestFitting(const Scenario& s, const ResolvedModel& m, double memory,
-                            std::string_view field, std::int64_t low, std::int64_t high) {
+                            std::string_view field, std::int64_t low, std::int64_t high,
+                            std::optional<bool> ownFits = std::nullopt) {
   const auto at = [&](std::int64_t v) {
     return scenarioFits(s.with(field, std::to_string(v)), m, memory);
   };
@@ -722,7 +723,7 @@ std::int64_t largestFitting(const Scenario& s, const ResolvedModel& m, double me
   std::int64_t good = low - 1;  // fits (or below the range)
   std::int64_t bad = high + 1;  // does not fit (or above the range)
   const std::int64_t own = s.integer(field);
-  if (own > low && own < high) (at(own) ? good : bad) = own;
+  if (own > low && own < high) ((ownFits ? *ownFits : at(own)) ? good : bad) = own;
   if (good < low) {
     if (!at(low)) return 0;
     good = low;
@@ -885,12 +886,13 @@ void fillLimits(Answer& a, const Scenario& given, const ResolvedModel& m, double
   if (m.architecture && applies("contextLength")) {
     const std::int64_t low = task == "inference" && !encoder ? s.integer("generatedTokens") + 1 : 1;
     const auto* context = findField("contextLength");
-    a.maxContext =
-        largestFitting(s, m, memory, "contextLength", low, static_cast<std::int64_t>(context->max));
+    a.maxContext = largestFitting(s, m, memory, "contextLength", low,
+                                  static_cast<std::int64_t>(context->max), a.fits);
   }
   if ((m.architecture || task != "inference") && applies("batch")) {
     const auto* batch = findField("batch");
-    a.maxBatch = largestFitting(s, m, memory, "batch", 1, static_cast<std::int64_t>(batch->max));
+    a.maxBatch =
+        largestFitting(s, m, memory, "batch", 1, static_cast<std::int64_t>(batch->max), a.fits);
   }
 }
 
@@ -999,8 +1001,7 @@ void fillAllocatorView(Answer& a, const Scenario& s, const ResolvedModel& m, dou
   // replayed one by one: beyond kMaxExpandableReplayBytes the saving is not shown.
   if (replay.peakReservedBytes <= kMaxExpandableReplayBytes) {
     const double cached = replay.peakReservedBytes - replay.peakAllocatedBytes;
-    a.expandableSavingBytes =
-        std::clamp(cached - cachedAtPeakBytes(*events, true), 0.0, reserve);
+    a.expandableSavingBytes = std::clamp(cached - cachedAtPeakBytes(*events, true), 0.0, reserve);
     a.expandableNvidiaSmiBytes = a.nvidiaSmiBytes - a.expandableSavingBytes;
   }
   markBorderline(a, s.text("task") == "inference" ? kInferenceMeasuredErrorShare

@@ -302,6 +302,13 @@ std::int64_t minimumCapacity(const std::vector<AllocatorEvent>& events, bool exp
   // Invariant: `good` succeeds, `bad` fails (no capacity below the peak allocated can).
   std::int64_t good = (uncapped.peakReserved + granularity - 1) / granularity;
   std::int64_t bad = uncapped.peakAllocated / granularity - 1;
+  // A step whose idle blocks all sit in segments still in use (a replayed training step,
+  // mostly) needs all it reserves: one capped replay a step below says so.
+  if (good - bad > 1) {
+    const ReplayResult below =
+        replayTimeline(events, {(good - 1) * granularity, expandableSegments});
+    (below.succeeded ? good : bad) = good - 1;
+  }
   while (good - bad > 1) {
     const std::int64_t middle = bad + (good - bad) / 2;
     const ReplayResult capped = replayTimeline(events, {middle * granularity, expandableSegments});
