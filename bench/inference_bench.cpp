@@ -68,47 +68,53 @@ void BM_EvaluateWholeAnswer(benchmark::State& state) {
 }
 BENCHMARK(BM_EvaluateWholeAnswer)->Unit(benchmark::kMicrosecond);
 
-/// The whole answer of a training run modelled as a timeline (full fine-tuning of Llama 3.2
-/// 1B, mixed precision, 4 × 2,048 tokens): each estimate of it, the searches' included,
-/// replays the two steps' allocations through the caching-allocator model.
+/// A scenario's allocation timeline (timeline.hpp) as the caching-allocator model's requests.
+std::vector<gpumem::AllocatorEvent> timelineRequests(const gpumem::Scenario& scenario) {
+  const auto events = gpumem::scenarioTimeline(scenario);
+  std::vector<gpumem::AllocatorEvent> out;
+  for (const gpumem::TimelineEvent& e : *events) {
+    out.push_back(
+        {e.alloc ? gpumem::AllocatorEvent::Kind::kAlloc : gpumem::AllocatorEvent::Kind::kFree,
+         static_cast<std::int64_t>(e.bytes), e.id});
+  }
+  return out;
+}
+
+/// Full fine-tuning of Llama 3.2 1B, mixed precision, 4 × 2,048 tokens, on an H100: a
+/// training run modelled as a timeline, whose every estimate replays its two steps'
+/// allocations through the caching-allocator model.
+gpumem::Scenario trainingRun() {
+  return *gpumem::parseScenario({{"model", "llama-3.2-1b"},
+                                 {"task", "full"},
+                                 {"gpu", "h100-80gb"},
+                                 {"batch", "4"},
+                                 {"contextLength", "2048"}},
+                                gpumem::Strictness::kStrict);
+}
+
+/// Its whole answer: the estimate, the limits' searches and the allocator view.
 void BM_EvaluateTrainingAnswer(benchmark::State& state) {
-  const auto scenario = gpumem::parseScenario({{"model", "llama-3.2-1b"},
-                                               {"task", "full"},
-                                               {"gpu", "h100-80gb"},
-                                               {"batch", "4"},
-                                               {"contextLength", "2048"}},
-                                              gpumem::Strictness::kStrict);
+  const auto scenario = trainingRun();
   for (auto _ : state) {
-    auto answer = gpumem::evaluate(*scenario);
+    auto answer = gpumem::evaluate(scenario);
     benchmark::DoNotOptimize(answer);
   }
 }
 BENCHMARK(BM_EvaluateTrainingAnswer)->Unit(benchmark::kMillisecond);
 
-/// One training estimate (no searches): the breakdown with its replayed allocator reserve.
+/// Its headline (no searches): the breakdown with its replayed allocator reserve.
 void BM_EvaluateTrainingHeadline(benchmark::State& state) {
-  const auto scenario = gpumem::parseScenario(
-      {{"model", "llama-3.2-1b"}, {"task", "full"}, {"batch", "4"}, {"contextLength", "2048"}},
-      gpumem::Strictness::kStrict);
+  const auto scenario = trainingRun();
   for (auto _ : state) {
-    auto answer = gpumem::evaluate(*scenario, gpumem::AnswerDepth{false, false, false});
+    auto answer = gpumem::evaluate(scenario, gpumem::AnswerDepth{false, false, false});
     benchmark::DoNotOptimize(answer);
   }
 }
 BENCHMARK(BM_EvaluateTrainingHeadline)->Unit(benchmark::kMicrosecond);
 
-/// One replay of the two training steps of BM_EvaluateTrainingHeadline's run.
+/// One replay of its two training steps.
 void BM_TrainingTimelineReplay(benchmark::State& state) {
-  const auto scenario = gpumem::parseScenario(
-      {{"model", "llama-3.2-1b"}, {"task", "full"}, {"batch", "4"}, {"contextLength", "2048"}},
-      gpumem::Strictness::kStrict);
-  const auto events = gpumem::scenarioTimeline(*scenario);
-  std::vector<gpumem::AllocatorEvent> requests;
-  for (const gpumem::TimelineEvent& e : *events) {
-    requests.push_back(
-        {e.alloc ? gpumem::AllocatorEvent::Kind::kAlloc : gpumem::AllocatorEvent::Kind::kFree,
-         static_cast<std::int64_t>(e.bytes), e.id});
-  }
+  const auto requests = timelineRequests(trainingRun());
   for (auto _ : state) {
     auto replay = gpumem::replayTimeline(requests);
     benchmark::DoNotOptimize(replay);
@@ -130,16 +136,8 @@ BENCHMARK(BM_EvaluateHeadline)->Unit(benchmark::kMicrosecond);
 /// The allocation timeline of Llama 3.1 8B generating 256 tokens after a 7,936-token prompt
 /// (timeline.hpp), as the caching-allocator model's requests.
 std::vector<gpumem::AllocatorEvent> llamaTimeline() {
-  const auto scenario =
-      gpumem::parseScenario({{"model", "llama-3.1-8b"}}, gpumem::Strictness::kStrict);
-  const auto events = gpumem::scenarioTimeline(*scenario);
-  std::vector<gpumem::AllocatorEvent> out;
-  for (const gpumem::TimelineEvent& e : *events) {
-    out.push_back(
-        {e.alloc ? gpumem::AllocatorEvent::Kind::kAlloc : gpumem::AllocatorEvent::Kind::kFree,
-         static_cast<std::int64_t>(e.bytes), e.id});
-  }
-  return out;
+  return timelineRequests(
+      *gpumem::parseScenario({{"model", "llama-3.1-8b"}}, gpumem::Strictness::kStrict));
 }
 
 /// One replay of that timeline: its peak allocated and reserved bytes.

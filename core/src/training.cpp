@@ -7,12 +7,12 @@
 #include <cmath>
 #include <string>
 
-#include "gpumem/caching_allocator.hpp"
 #include "gpumem/format.hpp"
 #include "gpumem/model_parameters.hpp"
 #include "gpumem/model_states.hpp"
 #include "gpumem/persistent_parameters.hpp"
 #include "gpumem/runtime_overhead.hpp"
+#include "gpumem/timeline.hpp"
 #include "gpumem/training_activations.hpp"
 #include "gpumem/training_timeline.hpp"
 #include "gpumem/weight_format.hpp"
@@ -677,14 +677,7 @@ double replayedReserve(const TrainingScenario& s) {
   // The allocator model counts bytes in 64 bits; a step asking for more than an exabyte in
   // all (beyond any GPU by nine orders of magnitude) keeps the fitted reserve.
   if (!(requested <= kMaxReplayedBytes)) return -1;
-  std::vector<AllocatorEvent> requests;
-  requests.reserve(events.size());
-  for (const TimelineEvent& e : events) {
-    requests.push_back({e.alloc ? AllocatorEvent::Kind::kAlloc : AllocatorEvent::Kind::kFree,
-                        static_cast<std::int64_t>(e.bytes), e.id});
-  }
-  const ReplayResult replay = replayTimeline(requests);
-  return static_cast<double>(replay.peakReserved - replay.peakAllocated);
+  return cachedAtPeakBytes(events, false);
 }
 
 Component reserveComponent(const TrainingScenario& s, const ModelStates& st,
