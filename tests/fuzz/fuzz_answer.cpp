@@ -2,7 +2,9 @@
 // Fuzzes the one answer: bytes become a scenario of field values (as a page or CLI would
 // send them); every answer agrees with itself — verdict ⇔ total ≤ capacity, headroom =
 // capacity − total, GPUs in use within the GPUs chosen, finite non-negative components that
-// sum to the total, more context never less memory — and every error names an input.
+// sum to the total, more context never fewer tensors (nor less memory, but for a replayed
+// training reserve), borderline and expandable segments consistent — and every error names
+// an input.
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -32,7 +34,8 @@ std::string valueFor(const gpumem::FieldSpec& f, Bytes& in) {
   const std::uint8_t pick = in.next();
   if (!f.choices.empty()) return std::string(f.choices[pick % f.choices.size()].id);
   switch (f.type) {
-    case gpumem::FieldType::kBoolean: return pick % 2 ? "true" : "false";
+    case gpumem::FieldType::kBoolean:
+      return pick % 2 ? "true" : "false";
     case gpumem::FieldType::kInteger: {
       const double span = std::log2(std::max(2.0, f.max - f.min + 1));
       const double value = f.min + std::floor(std::exp2(span * pick / 255.0)) - 1;
@@ -40,8 +43,25 @@ std::string valueFor(const gpumem::FieldSpec& f, Bytes& in) {
     }
     case gpumem::FieldType::kDecimal:
       return std::to_string(f.min + (f.max - f.min) * pick / 255.0);
-    default: return "";
+    default:
+      return "";
   }
+}
+
+/// The allocator reserve of an answer's breakdown (0 when it has none).
+double reserveOf(const gpumem::Answer& a) {
+  for (const auto& c : a.perGpu.components) {
+    if (c.name == "allocator_reserve") return c.bytes;
+  }
+  return 0;
+}
+
+/// Whether that reserve comes from replaying the step through the caching-allocator model.
+bool replaysReserve(const gpumem::Answer& a) {
+  for (const auto& c : a.perGpu.components) {
+    if (c.name == "allocator_reserve") return c.note.find("replaying") != std::string::npos;
+  }
+  return false;
 }
 
 }  // namespace
@@ -50,8 +70,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Bytes in(data, size);
   const auto fields = gpumem::scenarioSchema();
   std::map<std::string, std::string, std::less<>> values;
-  constexpr const char* kModels[] = {"llama-3.1-8b", "mixtral-8x7b", "qwen2.5-0.5b",
-                                     "gemma-3-27b", "deepseek-v2-lite", "gpt2"};
+  constexpr const char* kModels[] = {"llama-3.1-8b", "mixtral-8x7b",     "qwen2.5-0.5b",
+                                     "gemma-3-27b",  "deepseek-v2-lite", "gpt2"};
   while (!in.done() && values.size() < 24) {
     const gpumem::FieldSpec& f = fields[in.next() % fields.size()];
     if (f.type == gpumem::FieldType::kFile) continue;
@@ -98,12 +118,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                       a.minimumCapacityBytes < a.peakAllocatedBytes)) {
     std::abort();
   }
+  // Expandable segments can only release what the allocator holds in cache.
+  if (a.expandableNvidiaSmiBytes >= 0 &&
+      (a.expandableSavingBytes < 0 || a.expandableSavingBytes > reserveOf(a) + 0.5 ||
+       a.expandableNvidiaSmiBytes != a.nvidiaSmiBytes - a.expandableSavingBytes)) {
+    std::abort();
+  }
+  // Borderline exactly when the capacity is within the measured error of the total.
+  if (a.borderline !=
+      (a.measuredErrorShare > 0 && std::fabs(a.capacityBytes - a.perGpu.totalBytes) <=
+                                       a.measuredErrorShare * a.perGpu.totalBytes)) {
+    std::abort();
+  }
   if (a.capacityBytes > a.gpuMemoryBytes + 0.5) std::abort();
+  // A longer context never needs fewer tensors; the total follows except for a replayed
+  // training reserve, which best fit makes a sawtooth (docs/methodology.md, section 10).
   const std::int64_t context = scenario->integer("contextLength");
   if (context * 2 <= 10'000'000) {
-    const auto longer = gpumem::evaluate(scenario->with("contextLength", std::to_string(context * 2)),
-                                         gpumem::AnswerDepth{false, false});
-    if (longer && longer->perGpu.totalBytes < a.perGpu.totalBytes - 1) std::abort();
+    const auto longer =
+        gpumem::evaluate(scenario->with("contextLength", std::to_string(context * 2)),
+                         gpumem::AnswerDepth{false, false});
+    if (longer) {
+      const double tensors = a.perGpu.totalBytes - reserveOf(a);
+      if (longer->perGpu.totalBytes - reserveOf(*longer) < tensors - 1) std::abort();
+      const bool replayed = replaysReserve(a) || replaysReserve(*longer);
+      if (!replayed && longer->perGpu.totalBytes < a.perGpu.totalBytes - 1) std::abort();
+    }
   }
   return 0;
 }
