@@ -105,6 +105,16 @@ test('full training: the chart shows two steps, forward, backward and optimizer,
   for (const category of ['weights', 'optimizer', 'gradients', 'activations', 'logits']) {
     assert.equal(await chart.locator(`path.area[data-category="${category}"]`).count(), 1, category);
   }
+  // Each band is drawn in its legend swatch's colour (five categories: none left black).
+  const colours = await chart.evaluate((root) => {
+    const bands = [...root.querySelectorAll('path.area')].map((p) => getComputedStyle(p).fill);
+    const swatches = [...root.querySelectorAll('.timeline-legend .swatch')].map((s) => getComputedStyle(s).backgroundColor);
+    return { bands, swatches };
+  });
+  assert.deepEqual(colours.bands, colours.swatches);
+  assert.equal(new Set(colours.bands).size, 5);
+  // The caption names what is charted.
+  assert.match(await page.locator('figure:has([data-testid="timeline-chart"]) figcaption').innerText(), /two training steps/);
   // Two steps: each phase named where it starts.
   const phases = await chart.locator('text.phase-label').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-phase')));
   assert.deepEqual(phases, ['forward', 'backward', 'optimizer', 'forward', 'backward', 'optimizer']);

@@ -31,6 +31,14 @@ export function renderTimeline(container, timeline, unit, locale) {
   }
   const { divisor, label } = unitInfo(unit);
   const points = timeline.points;
+  const training = points.some((/** @type {any} */ p) => p.phase === "forward");
+  const figure = container.closest("figure");
+  const heading = figure ? figure.querySelector("figcaption") : null;
+  if (heading) {
+    heading.textContent = training
+      ? "Memory allocated during two training steps (forward, backward and optimizer step each), by category (PyTorch's requests, before the caching allocator's rounding)"
+      : "Memory allocated during one generate(), the prefill then the decode, by category (PyTorch's requests, before the caching allocator's rounding)";
+  }
   const categories = /** @type {string[]} */ (timeline.categories);
   const yMax = Math.max(...points.map((/** @type {any} */ p) => p.liveBytes)) * 1.08 || 1;
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
