@@ -659,6 +659,15 @@ Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCop
 /// unless the optimizer states filled it; optimizer states the freed activations could not
 /// hold land in the large logits blocks at the first step and push the second step's
 /// tensors into new segments; plus a fitted fragmentation share of the live bytes.
+std::pair<const char*, const char*> unmodelledStep(const TrainingScenario& s);
+
+/// `text` with its first letter in lower case, and its final full stop dropped.
+std::string lowerFirst(std::string text) {
+  if (!text.empty() && text.front() >= 'A' && text.front() <= 'Z') text.front() += 'a' - 'A';
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  return text;
+}
+
 /// The most bytes a replayed step may ask for in all: the allocator model's 64-bit sums
 /// (segments, rounding) stay exact below it.
 constexpr double kMaxReplayedBytes = 1e18;
@@ -712,9 +721,12 @@ Component reserveComponent(const TrainingScenario& s, const ModelStates& st,
   }
   terms.push_back({{{kTrainingFragmentationShare, "share"}, {transient, "B of transient tensors"}},
                    "fragmentation"});
+  // Why the step has no timeline to replay, in its own words.
+  std::string why = unmodelledStep(s).second;
+  if (!why.empty()) why = " (not replayed: " + lowerFirst(why) + ")";
   return makeComponent("allocator_reserve", "Allocator reserve", std::move(terms),
                        "cached by PyTorch's allocator at the " + std::string(peak.name) +
-                           " peak; the share is fitted to measurements");
+                           " peak; the share is fitted to measurements" + why);
 }
 
 }  // namespace

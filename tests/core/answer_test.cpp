@@ -617,6 +617,28 @@ TEST(Answer, LimitsAndFewestGpusAgreeWithTheVerdict) {
   }
 }
 
+TEST(Answer, TheReserveSaysWhetherItIsReplayedAndWhyNot) {
+  const auto reserveNote = [](const Values& values) {
+    const auto s = parseScenario(values, Strictness::kStrict);
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+    const auto a = evaluate(*s, kVerdictOnly);
+    EXPECT_TRUE(a.ok()) << (a.ok() ? "" : a.error().message);
+    for (const Component& c : a->perGpu.components) {
+      if (c.name == "allocator_reserve") return c.note;
+    }
+    return std::string();
+  };
+  // One GPU, a plain loop, LoRA: the step is replayed.
+  EXPECT_NE(reserveNote({{"model", "llama-3.2-1b"}, {"task", "lora"}}).find("replaying"),
+            std::string::npos);
+  // QLoRA has no step timeline: the fitted share, and the reason the replay does not apply.
+  const std::string qlora = reserveNote({{"model", "llama-3.2-1b"}, {"task", "qlora"}});
+  EXPECT_EQ(qlora.find("replaying"), std::string::npos) << qlora;
+  EXPECT_NE(qlora.find("not replayed: training timelines are modelled for full training and LoRA"),
+            std::string::npos)
+      << qlora;
+}
+
 TEST(Answer, LimitsAgreeWithTheVerdictWhereTheReplayedReserveDrops) {
   // Full training of Llama 3.2 1B, 2 sequences: at 6,656 tokens the step-1 loss block is
   // reused by what the longer step allocates, at 6,144 it stays split, so the longer run
