@@ -21,6 +21,7 @@
 #include "gpumem/model_catalog.hpp"
 #include "gpumem/model_config.hpp"
 #include "gpumem/model_parameters.hpp"
+#include "gpumem/monotone_search.hpp"
 #include "gpumem/parallelism.hpp"
 #include "gpumem/parameter_count.hpp"
 #include "gpumem/precision.hpp"
@@ -716,27 +717,12 @@ bool scenarioFits(const Scenario& s, const ResolvedModel& m, double memory) {
 std::int64_t largestFitting(const Scenario& s, const ResolvedModel& m, double memory,
                             std::string_view field, std::int64_t low, std::int64_t high,
                             std::optional<bool> ownFits = std::nullopt) {
-  const auto at = [&](std::int64_t v) {
+  if (low > high) return 0;
+  const auto at = [&](std::int64_t v) -> Result<bool> {
     return scenarioFits(s.with(field, std::to_string(v)), m, memory);
   };
-  if (low > high) return 0;
-  std::int64_t good = low - 1;  // fits (or below the range)
-  std::int64_t bad = high + 1;  // does not fit (or above the range)
-  const std::int64_t own = s.integer(field);
-  if (own > low && own < high) ((ownFits ? *ownFits : at(own)) ? good : bad) = own;
-  if (good < low) {
-    if (!at(low)) return 0;
-    good = low;
-  }
-  if (bad > high) {
-    if (at(high)) return high;
-    bad = high;
-  }
-  while (bad - good > 1) {
-    const std::int64_t middle = good + (bad - good) / 2;
-    (at(middle) ? good : bad) = middle;
-  }
-  return good;
+  const auto found = largestFittingIn(low, high, at, s.integer(field), ownFits);
+  return found && *found >= low ? *found : 0;
 }
 
 /// vLLM's --max-model-len auto (PR #29431, `_auto_fit_max_model_len` in

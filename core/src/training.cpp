@@ -599,39 +599,32 @@ Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCop
   const double held = st.weights + st.master + st.optimizer;
   const bool stepInBackward = !inBackwardStep.empty();
   const Terms accumulated = s.gradientAccumulation > 1 ? st.terms.gradients : Terms{};
-  Phase forward{"forward"};
-  forward.gathered = st.terms.gatheredLayer;
-  forward.buffers = st.terms.commBuffers;
-  forward.weightCopies = copies.all;
-  forward.activations = m.saved;
-  forward.logits = m.lossForward;
-  forward.gradients = accumulated;
-  Phase backward{"backward"};
-  backward.gathered = st.terms.gatheredLayer;
-  backward.buffers = st.terms.commBuffers + st.terms.reduceBucket;
-  backward.weightCopies = ckpt ? copies.head : copies.all;
-  backward.activations = m.saved;
-  backward.logits = m.lossBackward;
-  backward.gradients = accumulated;
-  Phase recompute{"backward"};
-  recompute.gathered = st.terms.gatheredLayer;
-  recompute.buffers = st.terms.commBuffers + st.terms.reduceBucket;
-  recompute.weightCopies = copies.head;
-  if (ckpt) recompute.activations = m.saved + m.oneLayer + m.layerGradients;
-  recompute.gradients = accumulated;
-  Phase metrics{"forward"};
-  metrics.gathered = st.terms.gatheredLayer;
-  metrics.buffers = st.terms.commBuffers;
-  metrics.weightCopies = copies.all;
-  metrics.activations = m.saved;
-  metrics.logits = m.metrics;
-  metrics.gradients = accumulated;
-  Phase evaluation{"evaluation"};
-  evaluation.gathered = st.terms.gatheredLayer;
-  evaluation.buffers = st.terms.commBuffers;
-  evaluation.weightCopies = copies.head;
-  evaluation.activations = m.evalActivations;
-  evaluation.logits = m.evalLogits;
+  // A moment while layers run: ZeRO-3/FSDP's gathered layer is live beside the pass's
+  // buffers, weight copies, activations and loss tensors, and the gradients earlier
+  // micro-batches accumulated.
+  const auto inPass = [&](const char* name, const Terms& buffers, const Terms& weightCopies,
+                          const Terms& activations, const Terms& logits) {
+    Phase p{name};
+    p.gathered = st.terms.gatheredLayer;
+    p.buffers = buffers;
+    p.weightCopies = weightCopies;
+    p.activations = activations;
+    p.logits = logits;
+    p.gradients = accumulated;
+    return p;
+  };
+  const Terms& forwardBuffers = st.terms.commBuffers;
+  const Terms backwardBuffers = st.terms.commBuffers + st.terms.reduceBucket;
+  Phase forward = inPass("forward", forwardBuffers, copies.all, m.saved, m.lossForward);
+  Phase backward =
+      inPass("backward", backwardBuffers, ckpt ? copies.head : copies.all, m.saved, m.lossBackward);
+  Phase recompute = inPass("backward", backwardBuffers, copies.head,
+                           ckpt ? m.saved + m.oneLayer + m.layerGradients : Terms{}, {});
+  Phase metrics = inPass("forward", forwardBuffers, copies.all, m.saved, m.metrics);
+  // Evaluation runs between optimizer steps, after zero_grad: no gradients are held.
+  Phase evaluation =
+      inPass("evaluation", forwardBuffers, copies.head, m.evalActivations, m.evalLogits);
+  evaluation.gradients = {};
   Phase step{"optimizer step"};
   step.gradients = st.terms.gradients;
   step.temporaries = st.terms.temporaries;
@@ -654,12 +647,12 @@ Phase pickPeak(const TrainingScenario& s, const ModelStates& st, const WeightCop
   return best;
 }
 
-/// The caching allocator's free-but-reserved bytes at the peak (docs/methodology.md):
-/// the 16-bit logits block, which cannot hold the fp32 log_softmax gradient, stays idle
-/// unless the optimizer states filled it; optimizer states the freed activations could not
-/// hold land in the large logits blocks at the first step and push the second step's
-/// tensors into new segments; plus a fitted fragmentation share of the live bytes.
+/// Why a step has no timeline to replay: the field and the reason; null when it has one.
 std::pair<const char*, const char*> unmodelledStep(const TrainingScenario& s);
+/// The sizes trainingTimeline orders, from a step's parameters, states and weight copies on
+/// one GPU.
+TrainingStepSizes stepSizesOf(const TrainingScenario& s, const ParameterSplit& params,
+                              const ModelStates& st, const WeightCopies& copies);
 
 /// `text` with its first letter in lower case, and its final full stop dropped.
 std::string lowerFirst(std::string text) {
@@ -676,11 +669,12 @@ constexpr double kMaxReplayedBytes = 1e18;
 /// as a timeline: the two steps' allocations and frees (trainingTimeline) replayed through
 /// the caching-allocator model (replayTimeline), peak reserved − peak allocated — the freed
 /// blocks the next, differently sized requests could not reuse. Negative when the step has
-/// no timeline (several GPUs, a stack, QLoRA: unmodelledStep).
-double replayedReserve(const TrainingScenario& s) {
-  const auto sizes = trainingStepSizes(s);
-  if (!sizes) return -1;
-  const std::vector<TimelineEvent> events = trainingTimeline(s, *sizes);
+/// no timeline (several GPUs, a stack, QLoRA: unmodelledStep). `params`, `st` and `copies`
+/// are the estimate's own (one GPU: nothing sharded).
+double replayedReserve(const TrainingScenario& s, const ParameterSplit& params,
+                       const ModelStates& st, const WeightCopies& copies) {
+  if (unmodelledStep(s).first != nullptr) return -1;
+  const std::vector<TimelineEvent> events = trainingTimeline(s, stepSizesOf(s, params, st, copies));
   double requested = 0;
   for (const TimelineEvent& e : events) requested += e.alloc ? e.bytes : 0;
   // The allocator model counts bytes in 64 bits; a step asking for more than an exabyte in
@@ -689,14 +683,21 @@ double replayedReserve(const TrainingScenario& s) {
   return cachedAtPeakBytes(events, false);
 }
 
-Component reserveComponent(const TrainingScenario& s, const ModelStates& st,
-                           const WeightCopies& copies, const ActivationMoments& m,
-                           const Phase& peak, double bytesBefore) {
+/// The caching allocator's free-but-reserved bytes at the peak (docs/methodology.md): the
+/// replay's (replayedReserve) where the step is modelled as a timeline. Elsewhere fitted: the
+/// 16-bit logits block, which cannot hold the fp32 log_softmax gradient, stays idle unless
+/// the optimizer states filled it; optimizer states the freed activations could not hold
+/// land in the large logits blocks at the first step and push the second step's tensors into
+/// new segments; plus a fitted fragmentation share of the live bytes. Zero in a search whose
+/// tensors alone pass its capacity.
+Component reserveComponent(const TrainingScenario& s, const ParameterSplit& params,
+                           const ModelStates& st, const WeightCopies& copies,
+                           const ActivationMoments& m, const Phase& peak, double bytesBefore) {
   if (bytesBefore > s.replayCeilingBytes) {
     return makeComponent("allocator_reserve", "Allocator reserve", {},
                          "not replayed: the tensors alone pass the capacity searched");
   }
-  if (const double replayed = replayedReserve(s); replayed >= 0) {
+  if (const double replayed = replayedReserve(s, params, st, copies); replayed >= 0) {
     return makeComponent("allocator_reserve", "Allocator reserve",
                          {{{{replayed, "B"}}, "cached free blocks at the replay's peak"}},
                          "PyTorch's caching allocator replaying the step's allocations and frees "
@@ -830,7 +831,7 @@ Result<TrainingEstimate> estimateTraining(const TrainingScenario& s) {
   c.push_back(makeComponent("cuda_context", "CUDA context",
                             {{{{s.cudaContextBytes, "B"}}, "at start-up"},
                              {{{kTrainingLazyKernelBytes, "B"}}, "kernels loaded on first use"}}));
-  c.push_back(reserveComponent(s, st, copies, m, peak, sumComponents(c)));
+  c.push_back(reserveComponent(s, *params, st, copies, m, peak, sumComponents(c)));
   out.perGpu.totalBytes = sumComponents(c);
   return out;
 }
@@ -923,7 +924,13 @@ Result<TrainingStepSizes> trainingStepSizes(const TrainingScenario& s) {
   const auto params = splitParameters(s);
   if (!params) return params.error();
   const ModelStates st = modelStatesOf(s, *params, 1);
-  const WeightCopies copies = weightCopies(s, *params, shardDivisors({s.sharding, 1, 1}));
+  return stepSizesOf(s, *params, st, weightCopies(s, *params, shardDivisors({s.sharding, 1, 1})));
+}
+
+namespace {
+
+TrainingStepSizes stepSizesOf(const TrainingScenario& s, const ParameterSplit& params,
+                              const ModelStates& st, const WeightCopies& copies) {
   const ActivationRecipe r = activationRecipe(s);
   const ModelArchitecture& a = s.arch;
   const double tokens = static_cast<double>(s.microBatch) * static_cast<double>(s.sequence);
@@ -934,10 +941,10 @@ Result<TrainingStepSizes> trainingStepSizes(const TrainingScenario& s) {
   out.master = st.master;
   out.gradients = st.gradients;
   const bool headTrained = s.task == TrainingTask::kFull || s.trainEmbeddings;
-  out.headGradient = headTrained ? params->head * gradientBytesPerParameter(s.recipe) : 0;
+  out.headGradient = headTrained ? params.head * gradientBytesPerParameter(s.recipe) : 0;
   out.optimizerStates = st.optimizer;
   out.stepTemporaries = st.temporaries;
-  out.largestMatrix = params->largestTrainable;
+  out.largestMatrix = params.largestTrainable;
   const PrecisionRecipe stateRecipe =
       s.task == TrainingTask::kFull ? s.recipe : PrecisionRecipe::kFp32;
   out.largestMatrixStepBytesPerParameter =
@@ -957,21 +964,23 @@ Result<TrainingStepSizes> trainingStepSizes(const TrainingScenario& s) {
   out.logits = tokens * vocab * logitBytes;
   out.logitsFp32 = tokens * vocab * kFp32LogitBytes;
   out.softcap = a.finalLogitSoftcap > 0 ? 2 * tokens * vocab : 0;
-  out.layerTensors = layerTensors(s, *params);
-  out.headTensor = headTrained ? params->head : 0;
+  out.layerTensors = layerTensors(s, params);
+  out.headTensor = headTrained ? params.head : 0;
   double inLayers = 0;
   for (const double t : out.layerTensors) inLayers += t;
   inLayers *= static_cast<double>(std::max<std::int64_t>(1, a.numLayers));
-  out.otherTrainable = std::max(0.0, params->trainable - inLayers - out.headTensor);
-  if (params->trainable > 0) {
-    out.gradientBytesPerParameter = st.gradients / params->trainable;
-    out.stateBytesPerParameter = st.optimizer / params->trainable;
+  out.otherTrainable = std::max(0.0, params.trainable - inLayers - out.headTensor);
+  if (params.trainable > 0) {
+    out.gradientBytesPerParameter = st.gradients / params.trainable;
+    out.stateBytesPerParameter = st.optimizer / params.trainable;
     // The foreach step's per-parameter temporaries; the largest matrix's (Adafactor, for-loop
     // AdamW) are the step's own events.
     const double oneTensor = out.largestMatrix * out.largestMatrixStepBytesPerParameter;
-    out.temporaryBytesPerParameter = std::max(0.0, st.temporaries - oneTensor) / params->trainable;
+    out.temporaryBytesPerParameter = std::max(0.0, st.temporaries - oneTensor) / params.trainable;
   }
   return out;
 }
+
+}  // namespace
 
 }  // namespace gpumem
