@@ -723,8 +723,11 @@ Component reserveComponent(const TrainingScenario& s, const ParameterSplit& para
   terms.push_back({{{kTrainingFragmentationShare, "share"}, {transient, "B of transient tensors"}},
                    "fragmentation"});
   // Why the step has no timeline to replay, in its own words.
-  std::string why = unmodelledStep(s).second;
-  if (!why.empty()) why = " (not replayed: " + lowerFirst(why) + ")";
+  // A step with a timeline lands here only when it asks for more than kMaxReplayedBytes.
+  const char* unmodelled = unmodelledStep(s).second;
+  const std::string why =
+      " (not replayed: " +
+      (unmodelled != nullptr ? lowerFirst(unmodelled) : "the step asks for over an exabyte") + ")";
   return makeComponent("allocator_reserve", "Allocator reserve", std::move(terms),
                        "cached by PyTorch's allocator at the " + std::string(peak.name) +
                            " peak; the share is fitted to measurements" + why);

@@ -637,6 +637,13 @@ TEST(Answer, TheReserveSaysWhetherItIsReplayedAndWhyNot) {
   EXPECT_NE(qlora.find("not replayed: training timelines are modelled for full training and LoRA"),
             std::string::npos)
       << qlora;
+  // A step too large for the allocator model's 64-bit sums keeps the fitted share, and says so.
+  const std::string huge = reserveNote({{"model", "llama-3.2-1b"},
+                                        {"task", "full"},
+                                        {"batch", "1048576"},
+                                        {"contextLength", "10000000"}});
+  EXPECT_NE(huge.find("not replayed: the step asks for over an exabyte"), std::string::npos)
+      << huge;
 }
 
 TEST(Answer, LimitsAgreeWithTheVerdictWhereTheReplayedReserveDrops) {
